@@ -1,0 +1,91 @@
+//! Domain errors. Every variant has a stable `code` that the app and the server send as
+//! `{code, message}`; the message is written for the teammate reading it.
+
+use serde::Serialize;
+
+use crate::DataType;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CoreError {
+    #[error("Customer tickets are always shared with the customer and cannot be made internal.")]
+    CustomerTicketAlwaysShared,
+    #[error("Tracker tickets are internal only and can never be shared with a customer.")]
+    TrackerCannotBeShared,
+    #[error("The ticket type \"{name}\" is archived: no new tickets can be created with it.")]
+    TicketTypeArchived { name: String },
+    #[error("\"{name}\" is required to create a ticket of this type.")]
+    AttributeRequired { key: String, name: String },
+    #[error("\"{name}\" must be {}.", expected.describe())]
+    AttributeWrongType {
+        key: String,
+        name: String,
+        expected: DataType,
+    },
+    #[error("\"{value}\" is not one of the options of \"{name}\".")]
+    AttributeNotAnOption {
+        key: String,
+        name: String,
+        value: String,
+    },
+    #[error("This ticket type has no attribute \"{key}\".")]
+    AttributeUnknown { key: String },
+    #[error("The attribute key \"{key}\" is used twice in this ticket type.")]
+    AttributeDuplicate { key: String },
+    #[error("A list attribute (\"{name}\") needs at least one option.")]
+    AttributeListWithoutOptions { name: String },
+    #[error("The ticket type \"{type_name}\" does not offer the state \"{state}\".")]
+    StateNotOffered { type_name: String, state: String },
+    #[error("The ticket type \"{type_name}\" must offer at least one state of each category; it has none that is {}.", missing.customer_default_label().to_lowercase())]
+    TypeMissingStateCategory {
+        type_name: String,
+        missing: crate::StateCategory,
+    },
+    #[error("Another ticket state is already labelled \"{label}\" internally; internal labels must be unique.")]
+    StateLabelTaken { label: String },
+    #[error("A ticket state needs a non-empty {which} label.")]
+    StateLabelEmpty { which: &'static str },
+    #[error("A ticket type needs a name.")]
+    TypeNameEmpty,
+    #[error("\"{value}\" is not a valid {kind}.")]
+    InvalidId { kind: &'static str, value: String },
+    #[error("No {kind} with id {id} exists.")]
+    NotFound { kind: &'static str, id: String },
+}
+
+impl CoreError {
+    /// The stable, machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::CustomerTicketAlwaysShared => "customer_ticket_always_shared",
+            Self::TrackerCannotBeShared => "tracker_cannot_be_shared",
+            Self::TicketTypeArchived { .. } => "ticket_type_archived",
+            Self::AttributeRequired { .. } => "attribute_required",
+            Self::AttributeWrongType { .. } => "attribute_wrong_type",
+            Self::AttributeNotAnOption { .. } => "attribute_not_an_option",
+            Self::AttributeUnknown { .. } => "attribute_unknown",
+            Self::AttributeDuplicate { .. } => "attribute_duplicate",
+            Self::AttributeListWithoutOptions { .. } => "attribute_list_without_options",
+            Self::StateNotOffered { .. } => "state_not_offered",
+            Self::TypeMissingStateCategory { .. } => "ticket_type_missing_state_category",
+            Self::StateLabelTaken { .. } => "state_label_taken",
+            Self::StateLabelEmpty { .. } => "state_label_empty",
+            Self::TypeNameEmpty => "ticket_type_name_empty",
+            Self::InvalidId { .. } => "invalid_id",
+            Self::NotFound { .. } => "not_found",
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// The wire shape of every error, across IPC and HTTP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}

@@ -1,0 +1,29 @@
+//! The Teammate Inbox domain: what tickets, ticket types, states, people and timelines are, and
+//! the rules they obey (SPEC.md, R1…R16).
+//!
+//! This crate is pure: no I/O and no clock. Times are passed in as milliseconds since the Unix
+//! epoch ([`Millis`]), so the desktop app (optimistic apply, previews) and the server
+//! (authoritative apply) run exactly the same rules.
+
+pub mod attribute;
+pub mod category;
+pub mod error;
+pub mod ids;
+pub mod people;
+pub mod state;
+pub mod ticket;
+pub mod ticket_type;
+pub mod timeline;
+
+pub use attribute::{AttributeDef, AttributeValue, DataType};
+pub use category::{Category, Sharing};
+pub use error::{CoreError, ErrorBody};
+pub use ids::*;
+pub use people::{Brand, Company, Contact, Conversation, Role, Team, Teammate};
+pub use state::{StateCategory, TicketState};
+pub use ticket::{CreateTicket, NewTicket, Ticket, ValidTicketFields};
+pub use ticket_type::TicketType;
+pub use timeline::{Author, Part, PartKind};
+
+/// A point in time: milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;

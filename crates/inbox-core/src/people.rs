@@ -1,0 +1,80 @@
+//! The people and places around tickets: teammates, teams, brands, contacts, companies and the
+//! conversations customers start.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{BrandId, CompanyId, ContactId, ConversationId, Millis, TeamId, TeammateId, TicketId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Teammate,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Teammate => "teammate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Admin, Role::Teammate]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Teammate {
+    pub id: TeammateId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: String,
+    pub members: Vec<TeammateId>,
+}
+
+/// A brand a workspace supports customers under; emails use the ticket's brand (R14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brand {
+    pub id: BrandId,
+    pub name: String,
+    /// A URL or data URL of the logo shown in emails.
+    pub logo_url: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Company {
+    pub id: CompanyId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: ContactId,
+    pub name: String,
+    pub email: String,
+    pub company: Option<CompanyId>,
+}
+
+/// A simple chat with a contact; may be converted into a ticket, or linked to one (R11).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub contact: ContactId,
+    pub subject: String,
+    /// The one ticket shared with the customer that this conversation is linked to (R11).
+    pub linked_ticket: Option<TicketId>,
+    pub open: bool,
+    pub created_at: Millis,
+    pub last_activity_at: Millis,
+}

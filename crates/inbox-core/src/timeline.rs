@@ -1,0 +1,139 @@
+//! Timeline parts: what happened on a ticket, by whom and when.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AttributeValue, ContactId, Millis, PartId, StateId, TeamId, TeammateId, TicketId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Author {
+    Teammate(TeammateId),
+    Contact(ContactId),
+    /// Rules and automations acting on their own (a tracker propagating its state…).
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PartKind {
+    /// A message the customer sees, from a teammate or from the customer.
+    Reply {
+        body: String,
+    },
+    /// Internal only; never reaches a customer (R3a, R7).
+    Note {
+        body: String,
+    },
+    StateChanged {
+        from: StateId,
+        to: StateId,
+    },
+    Closed {
+        resolved: bool,
+    },
+    Reopened,
+    AssignmentChanged {
+        teammate: Option<TeammateId>,
+        team: Option<TeamId>,
+    },
+    ShareChanged {
+        shared: bool,
+    },
+    AttributeChanged {
+        key: String,
+        from: Option<AttributeValue>,
+        to: Option<AttributeValue>,
+    },
+    LinkChanged {
+        /// What was linked or unlinked: "tracker", "conversation", "back_office"…
+        link: String,
+        target: TicketId,
+        linked: bool,
+    },
+    /// An internal copy of an entry made on a linked back-office ticket (R12).
+    CrossPost {
+        from_ticket: TicketId,
+        body: String,
+    },
+}
+
+impl PartKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PartKind::Reply { .. } => "reply",
+            PartKind::Note { .. } => "note",
+            PartKind::StateChanged { .. } => "state_changed",
+            PartKind::Closed { .. } => "closed",
+            PartKind::Reopened => "reopened",
+            PartKind::AssignmentChanged { .. } => "assignment_changed",
+            PartKind::ShareChanged { .. } => "share_changed",
+            PartKind::AttributeChanged { .. } => "attribute_changed",
+            PartKind::LinkChanged { .. } => "link_changed",
+            PartKind::CrossPost { .. } => "cross_post",
+        }
+    }
+
+    /// Whether the customer can ever see this part. Only replies are customer-visible; whether a
+    /// given customer sees one also depends on the ticket being shared (R3a).
+    pub fn customer_visible(&self) -> bool {
+        matches!(self, PartKind::Reply { .. })
+    }
+
+    /// The free text of this part, for display and search.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            PartKind::Reply { body }
+            | PartKind::Note { body }
+            | PartKind::CrossPost { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    pub id: PartId,
+    pub ticket: TicketId,
+    pub author: Author,
+    pub kind: PartKind,
+    pub created_at: Millis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_replies_can_reach_a_customer() {
+        let t = TicketId::from_parts(1, 1);
+        let kinds = [
+            (PartKind::Reply { body: "hi".into() }, true),
+            (
+                PartKind::Note {
+                    body: "secret".into(),
+                },
+                false,
+            ),
+            (
+                PartKind::CrossPost {
+                    from_ticket: t,
+                    body: "internal".into(),
+                },
+                false,
+            ),
+            (PartKind::ShareChanged { shared: true }, false),
+            (PartKind::Reopened, false),
+        ];
+        for (kind, visible) in kinds {
+            assert_eq!(kind.customer_visible(), visible, "{}", kind.as_str());
+        }
+    }
+
+    #[test]
+    fn parts_serialise_with_a_kind_tag() {
+        let json = serde_json::to_value(PartKind::Note { body: "x".into() }).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "note", "body": "x"}));
+        let author = serde_json::to_value(Author::System).unwrap();
+        assert_eq!(author, serde_json::json!({"kind": "system"}));
+    }
+}

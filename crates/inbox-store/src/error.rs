@@ -1,0 +1,38 @@
+use inbox_core::{CoreError, ErrorBody};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A domain rule refused the change.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error("The local database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A row that does not decode: the file was changed by something else, or is damaged.
+    #[error("The local database holds data this version cannot read ({0}).")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Core(e) => e.code(),
+            StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => "not_found",
+            StoreError::Sqlite(_) => "storage_error",
+            StoreError::Corrupt(_) => "storage_corrupt",
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+
+    pub(crate) fn not_found(kind: &'static str, id: impl ToString) -> StoreError {
+        StoreError::Core(CoreError::NotFound {
+            kind,
+            id: id.to_string(),
+        })
+    }
+}

@@ -1,0 +1,203 @@
+//! The inbox list: a view, a sort and a page, each view served by its own index.
+
+use std::collections::BTreeMap;
+
+use inbox_core::{Category, Millis, StateCategory, StateId, TeammateId, TicketId};
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+
+use crate::codec::{self, id};
+use crate::{Result, Store};
+
+/// Which tickets a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum View {
+    All,
+    /// Assigned to the signed-in teammate.
+    Mine,
+    /// Assigned to no teammate and no team.
+    Unassigned,
+    Category {
+        category: Category,
+    },
+    State {
+        state_id: StateId,
+    },
+}
+
+/// Newest first, in both cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    LastActivity,
+    Created,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxQuery {
+    pub view: View,
+    pub sort: Sort,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// The most rows one page may hold.
+pub const MAX_PAGE: u32 = 500;
+
+/// One line of the inbox list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InboxRow {
+    pub id: TicketId,
+    pub number: Option<i64>,
+    pub title: String,
+    pub category: Category,
+    pub type_name: String,
+    pub type_icon: String,
+    pub state_id: StateId,
+    pub state_label: String,
+    pub state_category: StateCategory,
+    pub open: bool,
+    pub shared: bool,
+    pub assignee_name: Option<String>,
+    pub team_name: Option<String>,
+    pub contact_name: Option<String>,
+    pub last_activity_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InboxPage {
+    /// How many tickets the whole view holds.
+    pub total: i64,
+    pub offset: u32,
+    pub rows: Vec<InboxRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViewCounts {
+    pub all: i64,
+    pub mine: i64,
+    pub unassigned: i64,
+    pub by_category: BTreeMap<Category, i64>,
+    /// Every state of the workspace, with 0 for states no ticket is in.
+    pub by_state: BTreeMap<StateId, i64>,
+}
+
+impl View {
+    /// The WHERE clause selecting this view, and its parameters.
+    fn filter(&self, me: TeammateId) -> (&'static str, Vec<Value>) {
+        match self {
+            View::All => ("1", vec![]),
+            View::Mine => (
+                "t.assignee_teammate_id = ?",
+                vec![Value::Text(me.to_string())],
+            ),
+            View::Unassigned => (
+                "t.assignee_teammate_id IS NULL AND t.assignee_team_id IS NULL",
+                vec![],
+            ),
+            View::Category { category } => (
+                "t.category = ?",
+                vec![Value::Text(category.as_str().to_owned())],
+            ),
+            View::State { state_id } => ("t.state_id = ?", vec![Value::Text(state_id.to_string())]),
+        }
+    }
+}
+
+impl Store {
+    /// One page of a view, newest first by the chosen sort, and the view's total.
+    pub fn list_tickets(&self, q: &InboxQuery) -> Result<InboxPage> {
+        let me = self.me()?.id;
+        let (filter, params) = q.view.filter(me);
+        let order = match q.sort {
+            Sort::LastActivity => "t.last_activity_at DESC, t.id DESC",
+            Sort::Created => "t.created_at DESC, t.id DESC",
+        };
+        // The page is picked on the covering index first, then joined for its few rows.
+        let sql = format!(
+            "WITH page AS (
+                SELECT t.id FROM tickets t WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?
+             )
+             SELECT t.id, t.number, t.title, t.category, t.open, t.shared, t.last_activity_at,
+                tt.name AS type_name, tt.icon AS type_icon,
+                s.id AS state_id, s.internal_label AS state_label, s.category AS state_category,
+                tm.name AS assignee_name, team.name AS team_name,
+                (SELECT c.name FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id
+                 WHERE tc.ticket_id = t.id ORDER BY tc.position LIMIT 1) AS contact_name
+             FROM page JOIN tickets t ON t.id = page.id
+             JOIN ticket_types tt ON tt.id = t.type_id
+             JOIN ticket_states s ON s.id = t.state_id
+             LEFT JOIN teammates tm ON tm.id = t.assignee_teammate_id
+             LEFT JOIN teams team ON team.id = t.assignee_team_id
+             ORDER BY {order}"
+        );
+        let mut page_params = params.clone();
+        page_params.push(Value::Integer(q.limit.min(MAX_PAGE).into()));
+        page_params.push(Value::Integer(q.offset.into()));
+        let rows = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(page_params), |r| {
+                Ok(InboxRow {
+                    id: id(r, "id")?,
+                    number: r.get("number")?,
+                    title: r.get("title")?,
+                    category: codec::category(r, "category")?,
+                    type_name: r.get("type_name")?,
+                    type_icon: r.get("type_icon")?,
+                    state_id: id(r, "state_id")?,
+                    state_label: r.get("state_label")?,
+                    state_category: codec::state_category(r, "state_category")?,
+                    open: r.get("open")?,
+                    shared: r.get("shared")?,
+                    assignee_name: r.get("assignee_name")?,
+                    team_name: r.get("team_name")?,
+                    contact_name: r.get("contact_name")?,
+                    last_activity_at: r.get("last_activity_at")?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let total = self
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t WHERE {filter}"))?
+            .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
+        Ok(InboxPage {
+            total,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// How many tickets each view of the sidebar holds.
+    pub fn view_counts(&self) -> Result<ViewCounts> {
+        let me = self.me()?.id;
+        let count = |view: View| -> Result<i64> {
+            let (filter, params) = view.filter(me);
+            Ok(self
+                .conn
+                .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t WHERE {filter}"))?
+                .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
+        };
+        let by_category = Category::ALL
+            .into_iter()
+            .map(|category| Ok((category, count(View::Category { category })?)))
+            .collect::<Result<_>>()?;
+        let mut by_state: BTreeMap<StateId, i64> =
+            self.states()?.into_iter().map(|s| (s.id, 0)).collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT state_id, COUNT(*) AS n FROM tickets GROUP BY state_id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            by_state.insert(id(r, "state_id")?, r.get("n")?);
+        }
+        Ok(ViewCounts {
+            all: count(View::All)?,
+            mine: count(View::Mine)?,
+            unassigned: count(View::Unassigned)?,
+            by_category,
+            by_state,
+        })
+    }
+}

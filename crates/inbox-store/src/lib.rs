@@ -1,0 +1,76 @@
+//! The local SQLite store of Teammate Inbox: schema and migrations, persistence of every domain
+//! type of `inbox-core`, and the read models the app shows (the inbox list, view counts, a
+//! ticket's detail).
+//!
+//! One [`Store`] wraps one connection to one database file (WAL, foreign keys on). Rules are not
+//! decided here: writes go through `inbox-core` first, and the store only persists the result.
+
+mod codec;
+mod error;
+mod inbox;
+mod read_model;
+mod schema;
+mod write;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+pub use error::StoreError;
+pub use inbox::{InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
+pub use read_model::{LinkedTicketSummary, TicketDetail, TimelineEntry};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The file name of the app's database inside its data directory.
+pub const DATABASE_FILE: &str = "inbox.sqlite3";
+
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it if needed, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut store = Store { conn };
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The schema version this database is at.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one write transaction: everything it wrote is committed together, or nothing
+    /// is if it fails. Not re-entrant.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(value) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the workspace has nothing in it yet (no teammates): a fresh database.
+    pub fn is_empty(&self) -> Result<bool> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM teammates", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+}

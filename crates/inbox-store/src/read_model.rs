@@ -1,0 +1,161 @@
+//! A ticket as the app shows it: the ticket with everything it refers to resolved.
+
+use inbox_core::{
+    Author, Brand, Category, Company, Contact, Millis, PartId, PartKind, StateCategory, Team,
+    Teammate, Ticket, TicketId, TicketState, TicketType,
+};
+use serde::Serialize;
+
+use crate::codec::{self, id};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkedTicketSummary {
+    pub id: TicketId,
+    pub number: Option<i64>,
+    pub title: String,
+    pub category: Category,
+    pub state_label: String,
+    pub state_category: StateCategory,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    pub id: PartId,
+    pub author: Author,
+    pub author_name: String,
+    pub kind: PartKind,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub ticket_type: TicketType,
+    pub state: TicketState,
+    pub brand: Brand,
+    pub contacts: Vec<Contact>,
+    pub company: Option<Company>,
+    pub assignee: Option<Teammate>,
+    pub team: Option<Team>,
+    pub tracker: Option<LinkedTicketSummary>,
+    /// For a tracker: the tickets linked to it, most recent activity first.
+    pub linked_tickets: Vec<LinkedTicketSummary>,
+    pub share_locked_reason: Option<String>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+const SUMMARY: &str = "SELECT t.id, t.number, t.title, t.category,
+        s.internal_label AS state_label, s.category AS state_category
+    FROM tickets t JOIN ticket_states s ON s.id = t.state_id";
+
+impl Store {
+    pub fn ticket_detail(&self, ticket_id: TicketId) -> Result<TicketDetail> {
+        let ticket = self.ticket(ticket_id)?;
+        let ticket_type = self.ticket_type(ticket.type_id)?;
+        let state = self
+            .states()?
+            .into_iter()
+            .find(|s| s.id == ticket.state_id)
+            .ok_or_else(|| StoreError::not_found("ticket state", ticket.state_id))?;
+        let brand = self.one(
+            "SELECT * FROM brands WHERE id = ?1",
+            ticket.brand,
+            "brand",
+            |r| {
+                Ok(Brand {
+                    id: id(r, "id")?,
+                    name: r.get("name")?,
+                    logo_url: r.get("logo_url")?,
+                    is_default: r.get("is_default")?,
+                })
+            },
+        )?;
+        let contacts = ticket
+            .contacts
+            .iter()
+            .map(|c| self.contact(*c))
+            .collect::<Result<_>>()?;
+        let company = match ticket.company {
+            Some(c) => self.companies()?.into_iter().find(|x| x.id == c),
+            None => None,
+        };
+        let assignee = ticket
+            .assignee_teammate
+            .map(|t| self.teammate(t))
+            .transpose()?;
+        let team = match ticket.assignee_team {
+            Some(t) => self.teams()?.into_iter().find(|x| x.id == t),
+            None => None,
+        };
+        let tracker = ticket
+            .tracker
+            .map(|t| {
+                self.one(
+                    &format!("{SUMMARY} WHERE t.id = ?1"),
+                    t,
+                    "ticket",
+                    summary_row,
+                )
+            })
+            .transpose()?;
+        let linked_tickets = if ticket.category == Category::Tracker {
+            self.conn
+                .prepare_cached(&format!(
+                    "{SUMMARY} WHERE t.tracker_id = ?1 ORDER BY t.last_activity_at DESC, t.id DESC"
+                ))?
+                .query_map([ticket_id.to_string()], summary_row)?
+                .collect::<rusqlite::Result<_>>()?
+        } else {
+            Vec::new()
+        };
+        let timeline = self.timeline_entries(ticket_id)?;
+        Ok(TicketDetail {
+            share_locked_reason: ticket.category.share_locked_reason(),
+            ticket,
+            ticket_type,
+            state,
+            brand,
+            contacts,
+            company,
+            assignee,
+            team,
+            tracker,
+            linked_tickets,
+            timeline,
+        })
+    }
+
+    fn timeline_entries(&self, ticket: TicketId) -> Result<Vec<TimelineEntry>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT p.*, COALESCE(tm.name, c.name, 'System') AS author_name
+                 FROM parts p
+                 LEFT JOIN teammates tm ON p.author_kind = 'teammate' AND tm.id = p.author_id
+                 LEFT JOIN contacts c ON p.author_kind = 'contact' AND c.id = p.author_id
+                 WHERE p.ticket_id = ?1 ORDER BY p.created_at, p.id",
+            )?
+            .query_map([ticket.to_string()], |r| {
+                Ok(TimelineEntry {
+                    id: id(r, "id")?,
+                    author: codec::author(r)?,
+                    author_name: r.get("author_name")?,
+                    kind: codec::part_kind(r)?,
+                    created_at: r.get("created_at")?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<LinkedTicketSummary> {
+    Ok(LinkedTicketSummary {
+        id: id(r, "id")?,
+        number: r.get("number")?,
+        title: r.get("title")?,
+        category: codec::category(r, "category")?,
+        state_label: r.get("state_label")?,
+        state_category: codec::state_category(r, "state_category")?,
+    })
+}

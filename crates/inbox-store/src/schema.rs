@@ -1,0 +1,179 @@
+//! Versioned migrations. Each entry moves the schema one version up, in its own transaction;
+//! `PRAGMA user_version` records how far a file has come. Never edit a released entry: add one.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the workspace, tickets and their timelines.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE brands (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        logo_url   TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE UNIQUE INDEX brands_one_default ON brands(is_default) WHERE is_default = 1;
+
+    CREATE TABLE teammates (
+        id    TEXT PRIMARY KEY,
+        name  TEXT NOT NULL,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role  TEXT NOT NULL CHECK (role IN ('admin', 'teammate'))
+    ) STRICT;
+
+    CREATE TABLE teams (
+        id   TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE team_members (
+        team_id     TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+        teammate_id TEXT NOT NULL REFERENCES teammates(id) ON DELETE CASCADE,
+        PRIMARY KEY (team_id, teammate_id)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE companies (
+        id   TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE contacts (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        email      TEXT NOT NULL,
+        company_id TEXT REFERENCES companies(id)
+    ) STRICT;
+    CREATE INDEX contacts_company ON contacts(company_id);
+
+    CREATE TABLE ticket_states (
+        id             TEXT PRIMARY KEY,
+        position       INTEGER NOT NULL,
+        internal_label TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        customer_label TEXT NOT NULL,
+        category       TEXT NOT NULL
+            CHECK (category IN ('submitted', 'in_progress', 'waiting_on_customer', 'resolved')),
+        archived       INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+
+    CREATE TABLE ticket_types (
+        id          TEXT PRIMARY KEY,
+        position    INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        icon        TEXT NOT NULL,
+        description TEXT NOT NULL,
+        category    TEXT NOT NULL CHECK (category IN ('customer', 'back_office', 'tracker')),
+        attributes  TEXT NOT NULL, -- JSON array of AttributeDef, in display order
+        archived    INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+
+    CREATE TABLE ticket_type_states (
+        type_id  TEXT NOT NULL REFERENCES ticket_types(id) ON DELETE CASCADE,
+        state_id TEXT NOT NULL REFERENCES ticket_states(id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (type_id, state_id)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE tickets (
+        id                   TEXT PRIMARY KEY,
+        number               INTEGER UNIQUE,
+        type_id              TEXT NOT NULL REFERENCES ticket_types(id),
+        category             TEXT NOT NULL CHECK (category IN ('customer', 'back_office', 'tracker')),
+        title                TEXT NOT NULL,
+        description          TEXT NOT NULL,
+        attributes           TEXT NOT NULL, -- JSON object, key -> value
+        state_id             TEXT NOT NULL REFERENCES ticket_states(id),
+        open                 INTEGER NOT NULL,
+        assignee_teammate_id TEXT REFERENCES teammates(id),
+        assignee_team_id     TEXT REFERENCES teams(id),
+        company_id           TEXT REFERENCES companies(id),
+        brand_id             TEXT NOT NULL REFERENCES brands(id),
+        shared               INTEGER NOT NULL,
+        tracker_id           TEXT REFERENCES tickets(id),
+        conversation_id      TEXT REFERENCES conversations(id),
+        origin_ticket_id     TEXT REFERENCES tickets(id),
+        created_at           INTEGER NOT NULL,
+        updated_at           INTEGER NOT NULL,
+        last_activity_at     INTEGER NOT NULL,
+        -- R3 holds in the file too, whatever wrote it.
+        CHECK (NOT (category = 'tracker' AND shared)),
+        CHECK (NOT (category = 'customer' AND NOT shared))
+    ) STRICT;
+    -- One index per view and sort, so a page of any view is an index range scan.
+    CREATE INDEX tickets_by_activity ON tickets(last_activity_at DESC, id DESC);
+    CREATE INDEX tickets_by_created ON tickets(created_at DESC, id DESC);
+    CREATE INDEX tickets_category_activity ON tickets(category, last_activity_at DESC, id DESC);
+    CREATE INDEX tickets_category_created ON tickets(category, created_at DESC, id DESC);
+    CREATE INDEX tickets_state_activity ON tickets(state_id, last_activity_at DESC, id DESC);
+    CREATE INDEX tickets_state_created ON tickets(state_id, created_at DESC, id DESC);
+    CREATE INDEX tickets_assignee_activity
+        ON tickets(assignee_teammate_id, assignee_team_id, last_activity_at DESC, id DESC);
+    CREATE INDEX tickets_assignee_created
+        ON tickets(assignee_teammate_id, assignee_team_id, created_at DESC, id DESC);
+    CREATE INDEX tickets_tracker ON tickets(tracker_id) WHERE tracker_id IS NOT NULL;
+    CREATE INDEX tickets_company ON tickets(company_id) WHERE company_id IS NOT NULL;
+
+    CREATE TABLE ticket_contacts (
+        ticket_id  TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        contact_id TEXT NOT NULL REFERENCES contacts(id),
+        position   INTEGER NOT NULL,
+        PRIMARY KEY (ticket_id, contact_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX ticket_contacts_contact ON ticket_contacts(contact_id);
+
+    CREATE TABLE conversations (
+        id               TEXT PRIMARY KEY,
+        contact_id       TEXT NOT NULL REFERENCES contacts(id),
+        subject          TEXT NOT NULL,
+        linked_ticket_id TEXT REFERENCES tickets(id),
+        open             INTEGER NOT NULL,
+        created_at       INTEGER NOT NULL,
+        last_activity_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX conversations_by_activity ON conversations(last_activity_at DESC, id DESC);
+
+    CREATE TABLE parts (
+        id          TEXT PRIMARY KEY,
+        ticket_id   TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        author_kind TEXT NOT NULL CHECK (author_kind IN ('teammate', 'contact', 'system')),
+        author_id   TEXT,
+        kind        TEXT NOT NULL,
+        body        TEXT,          -- the free text, for display and search
+        data        TEXT NOT NULL, -- JSON of the PartKind
+        created_at  INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX parts_by_ticket ON parts(ticket_id, created_at, id);
+
+    CREATE TABLE ticket_reads (
+        ticket_id   TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        teammate_id TEXT NOT NULL REFERENCES teammates(id) ON DELETE CASCADE,
+        read_at     INTEGER NOT NULL,
+        PRIMARY KEY (ticket_id, teammate_id)
+    ) STRICT, WITHOUT ROWID;
+    "#,
+];
+
+/// The schema version a fully migrated database is at.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > LATEST {
+        return Err(StoreError::Corrupt(format!(
+            "schema version {current} was written by a newer Teammate Inbox; this one knows up to {LATEST}"
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! The IPC commands: decode, call the store (which applies `inbox-core`), map errors. Nothing is
+//! decided here. The TypeScript side of this contract is `ui/src/lib/api.ts`.
+
+use std::sync::Mutex;
+
+use inbox_core::{Brand, Team, Teammate, TicketId, TicketState, TicketType};
+use inbox_store::{InboxPage, InboxQuery, Store, TicketDetail, ViewCounts};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::CommandResult;
+
+pub struct AppState {
+    pub store: Mutex<Store>,
+}
+
+impl AppState {
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave SQLite half-written: transactions roll back.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[derive(Serialize)]
+pub struct Workspace {
+    me: Teammate,
+    teammates: Vec<Teammate>,
+    teams: Vec<Team>,
+    brands: Vec<Brand>,
+    states: Vec<TicketState>,
+    ticket_types: Vec<TicketType>,
+}
+
+#[tauri::command]
+pub fn get_workspace(state: State<'_, AppState>) -> CommandResult<Workspace> {
+    let store = state.store();
+    Ok(Workspace {
+        me: store.me()?,
+        teammates: store.teammates()?,
+        teams: store.teams()?,
+        brands: store.brands()?,
+        states: store.states()?,
+        ticket_types: store.ticket_types()?,
+    })
+}
+
+#[tauri::command]
+pub fn get_view_counts(state: State<'_, AppState>) -> CommandResult<ViewCounts> {
+    Ok(state.store().view_counts()?)
+}
+
+#[tauri::command]
+pub fn list_tickets(state: State<'_, AppState>, query: InboxQuery) -> CommandResult<InboxPage> {
+    Ok(state.store().list_tickets(&query)?)
+}
+
+#[tauri::command]
+pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<TicketDetail> {
+    let id: TicketId = id.parse()?;
+    Ok(state.store().ticket_detail(id)?)
+}

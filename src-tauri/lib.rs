@@ -1,0 +1,39 @@
+//! The Teammate Inbox desktop app: a thin Tauri shell over `inbox-store` and `inbox-core`.
+
+mod commands;
+mod error;
+mod options;
+mod startup;
+
+pub use options::LaunchOptions;
+pub use startup::open_store;
+
+/// Starts the app; exits with a message if it cannot open its database.
+pub fn run() {
+    let options = match LaunchOptions::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("teammate-inbox: {e}");
+            std::process::exit(2);
+        }
+    };
+    tauri::Builder::default()
+        .setup(move |app| {
+            let store = startup::open_store(app.handle(), &options)?;
+            tauri::Manager::manage(
+                app,
+                commands::AppState {
+                    store: std::sync::Mutex::new(store),
+                },
+            );
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::get_workspace,
+            commands::get_view_counts,
+            commands::list_tickets,
+            commands::get_ticket,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Teammate Inbox");
+}

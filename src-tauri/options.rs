@@ -1,0 +1,142 @@
+//! How the app was asked to start: command-line flags, with environment variables as fallback.
+
+use std::path::PathBuf;
+
+use inbox_demo::DemoOptions;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchOptions {
+    /// Where the database lives; the platform's app data directory when absent.
+    pub data_dir: Option<PathBuf>,
+    /// Seed the demo workspace into an empty database, with this many tickets.
+    pub demo_tickets: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionsError {
+    #[error("{0} needs a value")]
+    MissingValue(&'static str),
+    #[error("--demo-tickets expects a number of tickets, got \"{0}\"")]
+    BadTicketCount(String),
+}
+
+impl LaunchOptions {
+    /// `--data-dir DIR` (or `INBOX_DATA_DIR`), `--demo` (or `INBOX_DEMO=1`), and
+    /// `--demo-tickets N` (or `INBOX_DEMO_TICKETS`), which implies `--demo`. Unknown arguments
+    /// are left alone: the platform may pass its own.
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<LaunchOptions, OptionsError> {
+        let mut data_dir = env("INBOX_DATA_DIR")
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from);
+        let mut demo = env("INBOX_DEMO").is_some_and(|v| v == "1" || v == "true");
+        let mut tickets = env("INBOX_DEMO_TICKETS");
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
+                None => (arg, None),
+            };
+            let mut value = |name| {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or(OptionsError::MissingValue(name))
+            };
+            match flag.as_str() {
+                "--data-dir" => data_dir = Some(PathBuf::from(value("--data-dir")?)),
+                "--demo" => demo = true,
+                "--demo-tickets" => tickets = Some(value("--demo-tickets")?),
+                _ => {}
+            }
+        }
+        let demo_tickets = match tickets {
+            Some(n) => Some(
+                n.trim()
+                    .parse()
+                    .map_err(|_| OptionsError::BadTicketCount(n))?,
+            ),
+            None => demo.then_some(DemoOptions::DEFAULT_TICKETS),
+        };
+        Ok(LaunchOptions {
+            data_dir,
+            demo_tickets,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<LaunchOptions, OptionsError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        LaunchOptions::parse(args.iter().map(|s| s.to_string()), |k| {
+            env.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn flags_and_environment() {
+        let none = LaunchOptions {
+            data_dir: None,
+            demo_tickets: None,
+        };
+        assert_eq!(parse(&[], &[]), Ok(none.clone()));
+        assert_eq!(parse(&["--ignored"], &[]), Ok(none));
+        assert_eq!(
+            parse(&["--data-dir", "/tmp/x", "--demo"], &[]),
+            Ok(LaunchOptions {
+                data_dir: Some("/tmp/x".into()),
+                demo_tickets: Some(300)
+            })
+        );
+        assert_eq!(
+            parse(
+                &["--data-dir=/tmp/y"],
+                &[("INBOX_DEMO", "1"), ("INBOX_DATA_DIR", "/tmp/env")]
+            ),
+            Ok(LaunchOptions {
+                data_dir: Some("/tmp/y".into()),
+                demo_tickets: Some(300)
+            })
+        );
+        assert_eq!(
+            parse(
+                &[],
+                &[("INBOX_DATA_DIR", "/tmp/env"), ("INBOX_DEMO_TICKETS", "40")]
+            ),
+            Ok(LaunchOptions {
+                data_dir: Some("/tmp/env".into()),
+                demo_tickets: Some(40)
+            })
+        );
+        assert_eq!(
+            parse(&["--demo-tickets", "12"], &[]).unwrap().demo_tickets,
+            Some(12)
+        );
+        assert_eq!(
+            parse(&[], &[("INBOX_DEMO", "0")]).unwrap().demo_tickets,
+            None
+        );
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        assert_eq!(
+            parse(&["--data-dir"], &[]),
+            Err(OptionsError::MissingValue("--data-dir"))
+        );
+        assert_eq!(
+            parse(&["--demo-tickets", "lots"], &[])
+                .unwrap_err()
+                .to_string(),
+            "--demo-tickets expects a number of tickets, got \"lots\""
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Finding and opening the local database, and seeding the demo workspace into it.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use inbox_demo::DemoOptions;
+use inbox_store::{Store, DATABASE_FILE};
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::LaunchOptions;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot find a data directory for the app ({0}); pass --data-dir DIR")]
+    NoDataDir(tauri::Error),
+    #[error("cannot create the data directory {dir}: {source}")]
+    CreateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {file}: {source}")]
+    Open {
+        file: PathBuf,
+        source: inbox_store::StoreError,
+    },
+    #[error("cannot seed the demo workspace: {0}")]
+    Demo(inbox_store::StoreError),
+}
+
+/// Opens (creating it if needed) the database in the data directory, and seeds the demo
+/// workspace into it when asked and the database is empty.
+pub fn open_store<R: Runtime>(
+    app: &AppHandle<R>,
+    options: &LaunchOptions,
+) -> Result<Store, StartupError> {
+    let dir = match &options.data_dir {
+        Some(dir) => dir.clone(),
+        None => app.path().app_data_dir().map_err(StartupError::NoDataDir)?,
+    };
+    std::fs::create_dir_all(&dir).map_err(|source| StartupError::CreateDir {
+        dir: dir.clone(),
+        source,
+    })?;
+    let file = dir.join(DATABASE_FILE);
+    let mut store = Store::open(&file).map_err(|source| StartupError::Open {
+        file: file.clone(),
+        source,
+    })?;
+    if let Some(tickets) = options.demo_tickets {
+        if store.is_empty().map_err(StartupError::Demo)? {
+            inbox_demo::seed(&mut store, DemoOptions::new(tickets, now_millis()))
+                .map_err(StartupError::Demo)?;
+        }
+    }
+    Ok(store)
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
