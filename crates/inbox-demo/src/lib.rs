@@ -100,9 +100,7 @@ impl<'a> Generator<'a> {
         let mut trackers: Vec<TicketId> = Vec::new();
         let mut customer_tickets: Vec<(TicketId, ContactId, Millis)> = Vec::new();
         // Oldest first, so numbers grow with creation time like a real workspace.
-        let span = (90 * DAY)
-            .min(self.opts.tickets as Millis * 20 * MINUTE)
-            .max(DAY);
+        let span = (self.opts.tickets as Millis * 2 * HOUR).clamp(DAY, 180 * DAY);
         let mut created: Vec<Millis> = (0..self.opts.tickets)
             .map(|_| self.opts.now - HOUR - self.rng.range(0, span))
             .collect();
@@ -557,7 +555,10 @@ impl<'a> Generator<'a> {
             .collect();
         let path_len = self.rng.below(4);
         for step in 0..path_len {
-            at = (at + self.rng.range(10 * MINUTE, 2 * DAY)).min(latest);
+            at += self.rng.range(10 * MINUTE, 20 * HOUR);
+            if at > latest {
+                break; // The rest of this ticket's story has not happened yet.
+            }
             if ticket.shared && self.rng.chance(70) {
                 let kind = PartKind::Reply {
                     body: self.rng.pick(TEAMMATE_REPLIES).to_string(),

@@ -134,7 +134,7 @@ impl Store {
                  FROM parts p
                  LEFT JOIN teammates tm ON p.author_kind = 'teammate' AND tm.id = p.author_id
                  LEFT JOIN contacts c ON p.author_kind = 'contact' AND c.id = p.author_id
-                 WHERE p.ticket_id = ?1 ORDER BY p.created_at, p.id",
+                 WHERE p.ticket_id = ?1 ORDER BY p.created_at, p.rowid",
             )?
             .query_map([ticket.to_string()], |r| {
                 Ok(TimelineEntry {

@@ -148,7 +148,7 @@ const MIGRATIONS: &[&str] = &[
         data        TEXT NOT NULL, -- JSON of the PartKind
         created_at  INTEGER NOT NULL
     ) STRICT;
-    CREATE INDEX parts_by_ticket ON parts(ticket_id, created_at, id);
+    CREATE INDEX parts_by_ticket ON parts(ticket_id, created_at);
 
     CREATE TABLE ticket_reads (
         ticket_id   TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,

@@ -395,7 +395,7 @@ impl Store {
     pub fn timeline(&self, ticket: TicketId) -> Result<Vec<Part>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT * FROM parts WHERE ticket_id = ?1 ORDER BY created_at, id")?
+            .prepare_cached("SELECT * FROM parts WHERE ticket_id = ?1 ORDER BY created_at, rowid")?
             .query_map([ticket.to_string()], |r| {
                 Ok(Part {
                     id: id(r, "id")?,

@@ -1,0 +1,73 @@
+# Teammate Inbox: `make run` opens the app with a demo workspace, `make test` runs every test.
+# Both install what they need on Debian 12 first (apt packages, npm packages, tauri-driver),
+# and do nothing more when it is already there.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev \
+	libayatana-appindicator3-dev librsvg2-dev libssl-dev xvfb xauth dbus webkit2gtk-driver \
+	imagemagick fonts-noto-color-emoji
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO ?= cargo
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+APP_FEATURES := --features teammate-inbox/custom-protocol
+APP_BIN := target/debug/teammate-inbox
+
+.PHONY: run test bench deps system-deps tauri-driver ui-deps ui lint app
+
+## Install everything the app and its tests need (idempotent).
+deps: system-deps tauri-driver ui-deps
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@# Node may come from Debian or elsewhere (it ships its own npm then): only install it if absent.
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' || \
+		{ echo "Node $$(node --version) is too old: the UI's tools (Vite 8, Vitest 4) need Node 20.19 or newer."; exit 1; }
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked
+
+ui-deps: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	npm --prefix ui ci --no-audit --no-fund
+	@touch $@
+
+## The frontend, built into ui/dist (embedded by the app's custom-protocol build).
+ui: ui-deps
+	npm --prefix ui run build
+
+## The app binary with the UI embedded.
+app: ui
+	$(CARGO) build $(APP_FEATURES) --bin teammate-inbox
+
+## Opens the app with the demo workspace (in its own data directory, so your own is untouched).
+run: deps app
+	@dir=$${INBOX_DATA_DIR:-$$HOME/.local/share/teammate-inbox-demo}; \
+	echo "Data directory: $$dir"; \
+	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(APP_BIN) --demo --data-dir "$$dir"; \
+	else echo "No display found: running under Xvfb (headless)."; \
+		xvfb-run -a dbus-run-session -- ./$(APP_BIN) --demo --data-dir "$$dir"; fi
+
+lint: ui-deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+	npm --prefix ui run check
+
+## Every test: UI checks and unit tests, Rust unit and integration tests, and the end-to-end
+## tests through the real app window.
+test: deps ui lint
+	npm --prefix ui test
+	$(CARGO) test --workspace $(APP_FEATURES)
+
+bench: deps
+	$(CARGO) bench --workspace

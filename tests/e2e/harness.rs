@@ -1,0 +1,260 @@
+//! Starts Xvfb, a session D-Bus and tauri-driver, and opens a WebDriver session on the real app.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// The programs the harness runs, and the Debian package or command that provides each.
+const REQUIRED: &[(&str, &str)] = &[
+    ("Xvfb", "apt-get install xvfb"),
+    ("dbus-run-session", "apt-get install dbus"),
+    ("WebKitWebDriver", "apt-get install webkit2gtk-driver"),
+    ("tauri-driver", "cargo install tauri-driver --locked"),
+    ("import", "apt-get install imagemagick"),
+];
+
+/// A running app under test. Dropping it ends the WebDriver session's processes.
+pub struct App {
+    pub client: Client,
+    pub data_dir: tempfile::TempDir,
+    display: String,
+    xvfb: Child,
+    driver: Child,
+}
+
+impl App {
+    /// Launches the app binary with `args` (plus `--data-dir` of a fresh temp dir) and waits for
+    /// its inbox to be on screen.
+    pub async fn launch(args: &[&str]) -> App {
+        assert!(
+            cfg!(feature = "custom-protocol"),
+            "the end-to-end tests need the UI embedded in the binary: run them with \
+             `cargo test --features custom-protocol` (make test does)"
+        );
+        for (program, install) in REQUIRED {
+            assert!(
+                find_program(program).is_some(),
+                "{program} is missing: `{install}` (make test installs it)"
+            );
+        }
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let (xvfb, display) = start_xvfb();
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("dbus-run-session")
+            .args([
+                "--",
+                "tauri-driver",
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env("NO_AT_BRIDGE", "1")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tauri-driver");
+
+        let mut app_args: Vec<String> =
+            vec!["--data-dir".into(), data_dir.path().display().to_string()];
+        app_args.extend(args.iter().map(|s| s.to_string()));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_teammate-inbox"), "args": app_args }),
+        );
+        let client = connect(port, caps).await;
+        let app = App {
+            client,
+            data_dir,
+            display,
+            xvfb,
+            driver,
+        };
+        app.client
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css("[data-testid=inbox]"))
+            .await
+            .expect("the inbox appears");
+        app
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Runs `script` in the window and returns what it returned.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Polls `script` until it returns something other than null or false.
+    pub async fn until(&self, what: &str, script: &str, args: Vec<Value>) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let value = self.js(script, args.clone()).await;
+            if !value.is_null() && value != Value::Bool(false) {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The text of the first element matching `css`, once there is one.
+    pub async fn text(&self, css: &str) -> String {
+        let script =
+            "const e = document.querySelector(arguments[0]); return e && e.textContent.trim();";
+        let value = self
+            .until(&format!("{css} to appear"), script, vec![json!(css)])
+            .await;
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Saves a screenshot of the window under `target/e2e/NAME.png`, for a person to look at.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("e2e");
+        std::fs::create_dir_all(&dir).expect("create target/e2e");
+        let path = dir.join(format!("{name}.png"));
+        // WebKitWebDriver's own screenshot command hangs under Xvfb; the X server's picture of
+        // the window is what a person would see anyway.
+        let status = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&path)
+            .status()
+            .expect("run import (imagemagick)");
+        assert!(status.success(), "import failed to take a screenshot");
+        eprintln!("screenshot: {}", path.display());
+        path
+    }
+
+    pub async fn close(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        // tauri-driver, WebKitWebDriver and the app run in the driver's process group.
+        let group = -(self.driver.id() as i32);
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
+        unsafe { libc::kill(group, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.driver.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // SAFETY: as above.
+        unsafe { libc::kill(group, libc::SIGKILL) };
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if matches!(self.driver.try_wait(), Ok(None)) {
+            self.stop();
+        }
+    }
+}
+
+use std::os::unix::process::CommandExt;
+
+/// Bounds a WebDriver call, so a wedged driver fails the test instead of hanging it.
+pub async fn within<T>(what: &str, call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), call)
+        .await
+        .unwrap_or_else(|_| panic!("WebDriver did not answer {what} within 30 s"))
+}
+
+fn find_program(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .chain(dirs_home_cargo_bin())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+fn dirs_home_cargo_bin() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo").join("bin"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind a free port")
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts Xvfb on the first free display number from a random start, and waits for its socket.
+fn start_xvfb() -> (Child, String) {
+    let start = 100 + (std::process::id() % 400);
+    for n in start..start + 200 {
+        if Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        {
+            continue;
+        }
+        let mut child = Command::new("Xvfb")
+            .args([
+                &format!(":{n}"),
+                "-screen",
+                "0",
+                "1440x900x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                return (child, format!(":{n}"));
+            }
+            if let Ok(Some(_)) = child.try_wait() {
+                break; // Lost a race for this display; try the next.
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("could not start Xvfb on any display");
+}
+
+async fn connect(port: u16, caps: serde_json::Map<String, Value>) -> Client {
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("could not open a WebDriver session on tauri-driver at {url}: {e}"),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: the real app binary, in a real window under Xvfb, driven over WebDriver
+//! (tauri-driver + WebKitWebDriver). `make test` installs what they need and builds the app with
+//! the UI embedded (`--features custom-protocol`).
+
+mod harness;
+mod inbox;

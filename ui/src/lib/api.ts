@@ -1,0 +1,230 @@
+// The typed IPC contract with the Rust side (src-tauri/commands.rs). Every command either
+// resolves with its result or rejects with an `ApiError` ({code, message}).
+import { invoke } from '@tauri-apps/api/core';
+
+export type Millis = number;
+export type Category = 'customer' | 'back_office' | 'tracker';
+export type StateCategory = 'submitted' | 'in_progress' | 'waiting_on_customer' | 'resolved';
+export type Role = 'admin' | 'teammate';
+
+export interface ApiError {
+  code: string;
+  message: string;
+}
+
+export interface Teammate {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  members: string[];
+}
+
+export interface Brand {
+  id: string;
+  name: string;
+  logo_url: string;
+  is_default: boolean;
+}
+
+export interface Company {
+  id: string;
+  name: string;
+}
+
+export interface Contact {
+  id: string;
+  name: string;
+  email: string;
+  company: string | null;
+}
+
+export interface TicketState {
+  id: string;
+  internal_label: string;
+  customer_label: string;
+  category: StateCategory;
+  archived: boolean;
+}
+
+export type DataType =
+  | { kind: 'text' }
+  | { kind: 'long_text' }
+  | { kind: 'integer' }
+  | { kind: 'decimal' }
+  | { kind: 'boolean' }
+  | { kind: 'list'; options: string[] }
+  | { kind: 'date' };
+
+export interface AttributeDef {
+  key: string;
+  name: string;
+  data_type: DataType;
+  required_to_create: boolean;
+  visible_to_customer: boolean;
+  built_in: boolean;
+}
+
+export interface TicketType {
+  id: string;
+  name: string;
+  icon: string;
+  description: string;
+  category: Category;
+  attributes: AttributeDef[];
+  states: string[];
+  archived: boolean;
+}
+
+export type AttributeValue = boolean | number | string;
+
+export interface Ticket {
+  id: string;
+  number: number | null;
+  type_id: string;
+  category: Category;
+  title: string;
+  description: string;
+  attributes: Record<string, AttributeValue>;
+  state_id: string;
+  open: boolean;
+  assignee_teammate: string | null;
+  assignee_team: string | null;
+  contacts: string[];
+  company: string | null;
+  brand: string;
+  shared: boolean;
+  tracker: string | null;
+  conversation: string | null;
+  origin_ticket: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  last_activity_at: Millis;
+}
+
+export type Author =
+  | { kind: 'teammate'; id: string }
+  | { kind: 'contact'; id: string }
+  | { kind: 'system' };
+
+export type PartKind =
+  | { kind: 'reply'; body: string }
+  | { kind: 'note'; body: string }
+  | { kind: 'state_changed'; from: string; to: string }
+  | { kind: 'closed'; resolved: boolean }
+  | { kind: 'reopened' }
+  | { kind: 'assignment_changed'; teammate: string | null; team: string | null }
+  | { kind: 'share_changed'; shared: boolean }
+  | { kind: 'attribute_changed'; key: string; from: AttributeValue | null; to: AttributeValue | null }
+  | { kind: 'link_changed'; link: string; target: string; linked: boolean }
+  | { kind: 'cross_post'; from_ticket: string; body: string };
+
+export interface TimelineEntry {
+  id: string;
+  author: Author;
+  /** The author's display name, resolved by the backend ("System" for rules). */
+  author_name: string;
+  kind: PartKind;
+  created_at: Millis;
+}
+
+/** The workspace as the signed-in teammate sees it. */
+export interface Workspace {
+  me: Teammate;
+  teammates: Teammate[];
+  teams: Team[];
+  brands: Brand[];
+  states: TicketState[];
+  ticket_types: TicketType[];
+}
+
+export type View =
+  | { kind: 'all' }
+  | { kind: 'mine' }
+  | { kind: 'unassigned' }
+  | { kind: 'category'; category: Category }
+  | { kind: 'state'; state_id: string };
+
+export type Sort = 'last_activity' | 'created';
+
+export interface ViewCounts {
+  all: number;
+  mine: number;
+  unassigned: number;
+  by_category: Record<Category, number>;
+  /** Keyed by state id; states with no tickets are present with 0. */
+  by_state: Record<string, number>;
+}
+
+export interface InboxRow {
+  id: string;
+  number: number | null;
+  title: string;
+  category: Category;
+  type_name: string;
+  type_icon: string;
+  state_id: string;
+  state_label: string;
+  state_category: StateCategory;
+  open: boolean;
+  shared: boolean;
+  assignee_name: string | null;
+  team_name: string | null;
+  contact_name: string | null;
+  last_activity_at: Millis;
+}
+
+export interface InboxPage {
+  /** How many tickets the view holds in all, whatever the page. */
+  total: number;
+  offset: number;
+  rows: InboxRow[];
+}
+
+export interface LinkedTicketSummary {
+  id: string;
+  number: number | null;
+  title: string;
+  category: Category;
+  state_label: string;
+  state_category: StateCategory;
+}
+
+export interface TicketDetail {
+  ticket: Ticket;
+  ticket_type: TicketType;
+  state: TicketState;
+  brand: Brand;
+  contacts: Contact[];
+  company: Company | null;
+  assignee: Teammate | null;
+  team: Team | null;
+  /** The tracker this ticket is linked to. */
+  tracker: LinkedTicketSummary | null;
+  /** For a tracker: the customer tickets linked to it. */
+  linked_tickets: LinkedTicketSummary[];
+  /** Why the share toggle is locked (Customer and Tracker tickets), or null. */
+  share_locked_reason: string | null;
+  timeline: TimelineEntry[];
+}
+
+export const api = {
+  workspace: () => invoke<Workspace>('get_workspace'),
+  viewCounts: () => invoke<ViewCounts>('get_view_counts'),
+  listTickets: (view: View, sort: Sort, offset: number, limit: number) =>
+    invoke<InboxPage>('list_tickets', { query: { view, sort, offset, limit } }),
+  ticket: (id: string) => invoke<TicketDetail>('get_ticket', { id }),
+};
+
+/** Turns whatever a command rejected with into an ApiError the UI can show. */
+export function asApiError(e: unknown): ApiError {
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    return e as ApiError;
+  }
+  return { code: 'unexpected', message: String(e) };
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { TicketState, TicketType, ViewCounts } from './api';
+import {
+  attributeName,
+  describeEvent,
+  emptyViewMessage,
+  sidebarStates,
+  stateLabel,
+  viewCount,
+  viewKey,
+  viewName,
+  type EventContext,
+} from './labels';
+
+const states: TicketState[] = [
+  { id: 's1', internal_label: 'Submitted', customer_label: 'Submitted', category: 'submitted', archived: false },
+  { id: 's4', internal_label: 'Resolved', customer_label: 'Resolved', category: 'resolved', archived: false },
+  { id: 's2', internal_label: 'In progress', customer_label: 'In progress', category: 'in_progress', archived: false },
+  { id: 's3', internal_label: 'Waiting on customer', customer_label: 'Waiting on you', category: 'waiting_on_customer', archived: false },
+  { id: 's5', internal_label: 'With engineering', customer_label: 'In progress', category: 'in_progress', archived: false },
+  { id: 's6', internal_label: 'Old triage', customer_label: 'Submitted', category: 'submitted', archived: true },
+];
+
+const workspace = {
+  states,
+  teammates: [
+    { id: 't1', name: 'Alex Morgan', email: 'alex@example.test', role: 'admin' as const },
+    { id: 't2', name: 'Sam Lee', email: 'sam@example.test', role: 'teammate' as const },
+  ],
+  teams: [{ id: 'g1', name: 'Billing', members: ['t2'] }],
+};
+
+const ticketType: Pick<TicketType, 'attributes'> = {
+  attributes: [
+    { key: 'title', name: 'Title', data_type: { kind: 'text' }, required_to_create: true, visible_to_customer: true, built_in: true },
+    { key: 'plan', name: 'Plan', data_type: { kind: 'list', options: ['Free', 'Pro'] }, required_to_create: false, visible_to_customer: true, built_in: false },
+    { key: 'refund', name: 'Refund approved', data_type: { kind: 'boolean' }, required_to_create: false, visible_to_customer: false, built_in: false },
+  ],
+};
+
+const ctx: EventContext = {
+  workspace,
+  ticketType,
+  describeTicket: (id) => (id === 'tr1' ? '#88 Checkout fails on Safari' : null),
+};
+
+const counts: ViewCounts = {
+  all: 120,
+  mine: 7,
+  unassigned: 30,
+  by_category: { customer: 100, back_office: 15, tracker: 5 },
+  by_state: { s1: 10, s2: 50, s3: 20, s4: 40, s5: 0, s6: 0 },
+};
+
+describe('views', () => {
+  it('have stable keys used by test ids', () => {
+    expect(viewKey({ kind: 'all' })).toBe('all');
+    expect(viewKey({ kind: 'mine' })).toBe('mine');
+    expect(viewKey({ kind: 'unassigned' })).toBe('unassigned');
+    expect(viewKey({ kind: 'category', category: 'back_office' })).toBe('category-back_office');
+    expect(viewKey({ kind: 'state', state_id: 's2' })).toBe('state-s2');
+  });
+
+  it('have names', () => {
+    expect(viewName({ kind: 'all' }, workspace)).toBe('All');
+    expect(viewName({ kind: 'category', category: 'back_office' }, workspace)).toBe('Back-office');
+    expect(viewName({ kind: 'category', category: 'tracker' }, workspace)).toBe('Tracker');
+    expect(viewName({ kind: 'state', state_id: 's3' }, workspace)).toBe('Waiting on customer');
+  });
+
+  it('read their counts', () => {
+    expect(viewCount({ kind: 'all' }, counts)).toBe(120);
+    expect(viewCount({ kind: 'mine' }, counts)).toBe(7);
+    expect(viewCount({ kind: 'category', category: 'tracker' }, counts)).toBe(5);
+    expect(viewCount({ kind: 'state', state_id: 's2' }, counts)).toBe(50);
+    expect(viewCount({ kind: 'state', state_id: 'missing' }, counts)).toBe(0);
+    expect(viewCount({ kind: 'all' }, null)).toBeNull();
+  });
+
+  it('say what would appear when empty', () => {
+    expect(emptyViewMessage({ kind: 'mine' }, workspace)).toBe('tickets assigned to you will appear here.');
+    expect(emptyViewMessage({ kind: 'state', state_id: 's2' }, workspace)).toBe('tickets in “In progress” will appear here.');
+    expect(emptyViewMessage({ kind: 'category', category: 'tracker' }, workspace)).toBe('Tracker tickets will appear here.');
+  });
+});
+
+describe('states', () => {
+  it('resolve ids to internal labels', () => {
+    expect(stateLabel(workspace, 's3')).toBe('Waiting on customer');
+    expect(stateLabel(workspace, 'nope')).toBe('Unknown state');
+    expect(stateLabel(null, 's1')).toBe('Unknown state');
+  });
+
+  it('are listed by category, in workspace order, archived ones only while used', () => {
+    expect(sidebarStates(workspace, counts).map((s) => s.id)).toEqual(['s1', 's2', 's5', 's3', 's4']);
+    const used = { ...counts, by_state: { ...counts.by_state, s6: 3 } };
+    expect(sidebarStates(workspace, used).map((s) => s.id)).toEqual(['s1', 's6', 's2', 's5', 's3', 's4']);
+  });
+});
+
+describe('attributeName', () => {
+  it('uses the type definition, or makes the key readable', () => {
+    expect(attributeName(ticketType, 'refund')).toBe('Refund approved');
+    expect(attributeName(ticketType, 'order_id')).toBe('Order id');
+    expect(attributeName(null, 'plan')).toBe('Plan');
+  });
+});
+
+describe('describeEvent', () => {
+  const ev = (kind: Parameters<typeof describeEvent>[0]['kind'], author_name = 'Alex Morgan') =>
+    describeEvent({ author_name, kind }, ctx);
+
+  it('resolves state ids to labels', () => {
+    expect(ev({ kind: 'state_changed', from: 's1', to: 's2' })).toBe(
+      'Alex Morgan changed the state from Submitted to In progress',
+    );
+  });
+
+  it('describes closing and reopening', () => {
+    expect(ev({ kind: 'closed', resolved: true })).toBe('Alex Morgan closed the ticket as resolved');
+    expect(ev({ kind: 'closed', resolved: false })).toBe('Alex Morgan closed the ticket');
+    expect(ev({ kind: 'reopened' }, 'System')).toBe('System reopened the ticket');
+  });
+
+  it('resolves teammate and team names in assignments', () => {
+    expect(ev({ kind: 'assignment_changed', teammate: 't2', team: 'g1' })).toBe(
+      'Alex Morgan assigned the ticket to Sam Lee (Billing)',
+    );
+    expect(ev({ kind: 'assignment_changed', teammate: 't2', team: null })).toBe('Alex Morgan assigned the ticket to Sam Lee');
+    expect(ev({ kind: 'assignment_changed', teammate: null, team: 'g1' })).toBe(
+      'Alex Morgan assigned the ticket to the Billing team',
+    );
+    expect(ev({ kind: 'assignment_changed', teammate: null, team: null })).toBe('Alex Morgan unassigned the ticket');
+    expect(ev({ kind: 'assignment_changed', teammate: 'gone', team: null })).toBe(
+      'Alex Morgan assigned the ticket to a former teammate',
+    );
+  });
+
+  it('describes sharing', () => {
+    expect(ev({ kind: 'share_changed', shared: true })).toBe('Alex Morgan shared the ticket with the customer');
+    expect(ev({ kind: 'share_changed', shared: false })).toBe('Alex Morgan made the ticket internal');
+  });
+
+  it('describes attribute changes with names and formatted values', () => {
+    expect(ev({ kind: 'attribute_changed', key: 'plan', from: 'Free', to: 'Pro' })).toBe(
+      'Alex Morgan changed Plan from “Free” to “Pro”',
+    );
+    expect(ev({ kind: 'attribute_changed', key: 'refund', from: null, to: true })).toBe(
+      'Alex Morgan set Refund approved to “Yes”',
+    );
+    expect(ev({ kind: 'attribute_changed', key: 'plan', from: 'Pro', to: null })).toBe('Alex Morgan cleared Plan');
+  });
+
+  it('describes links, naming the target when known', () => {
+    expect(ev({ kind: 'link_changed', link: 'tracker', target: 'tr1', linked: true })).toBe(
+      'Alex Morgan linked tracker #88 Checkout fails on Safari',
+    );
+    expect(ev({ kind: 'link_changed', link: 'tracker', target: 'x', linked: false })).toBe('Alex Morgan unlinked a tracker');
+    expect(ev({ kind: 'link_changed', link: 'origin_conversation', target: 'x', linked: true })).toBe(
+      'Alex Morgan linked an origin conversation',
+    );
+  });
+
+  it('leaves messages to the message renderer', () => {
+    expect(ev({ kind: 'reply', body: 'Hi' })).toBeNull();
+    expect(ev({ kind: 'note', body: 'Hi' })).toBeNull();
+    expect(ev({ kind: 'cross_post', from_ticket: 'b1', body: 'Hi' })).toBeNull();
+  });
+});
