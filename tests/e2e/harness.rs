@@ -30,11 +30,12 @@ impl App {
     /// Launches the app binary with `args` (plus `--data-dir` of a fresh temp dir) and waits for
     /// its inbox to be on screen.
     pub async fn launch(args: &[&str]) -> App {
-        assert!(
-            cfg!(feature = "custom-protocol"),
-            "the end-to-end tests need the UI embedded in the binary: run them with \
-             `cargo test --features custom-protocol` (make test does)"
-        );
+        if !cfg!(feature = "custom-protocol") {
+            panic!(
+                "the end-to-end tests need the UI embedded in the binary: run them with \
+                 `cargo test --features custom-protocol` (make test does)"
+            );
+        }
         for (program, install) in REQUIRED {
             assert!(
                 find_program(program).is_some(),
@@ -94,8 +95,7 @@ impl App {
 
     /// Runs `script` in the window and returns what it returned.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        self.client
-            .execute(script, args)
+        within("a script", self.client.execute(script, args))
             .await
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }

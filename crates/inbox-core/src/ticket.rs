@@ -383,12 +383,8 @@ mod create_tests {
                 .err()
                 .map(|e| e.code())
         };
-        let table: Vec<(
-            &str,
-            Category,
-            fn(&mut CreateTicket, &mut TicketType),
-            Option<&str>,
-        )> = vec![
+        type Edit = fn(&mut CreateTicket, &mut TicketType);
+        let table: Vec<(&str, Category, Edit, Option<&str>)> = vec![
             (
                 "tracker shared",
                 Category::Tracker,
