@@ -20,6 +20,8 @@ const REQUIRED: &[(&str, &str)] = &[
 /// A running app under test. Dropping it ends the WebDriver session's processes.
 pub struct App {
     pub client: Client,
+    /// One app at a time: two WebKit windows on a 2-core machine make each other flaky.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
     pub data_dir: tempfile::TempDir,
     display: String,
     xvfb: Child,
@@ -30,6 +32,11 @@ impl App {
     /// Launches the app binary with `args` (plus `--data-dir` of a fresh temp dir) and waits for
     /// its inbox to be on screen.
     pub async fn launch(args: &[&str]) -> App {
+        App::launch_until(args, "[data-testid=inbox]").await
+    }
+
+    /// Launches the app and waits for an element matching `ready` to be on screen.
+    pub async fn launch_until(args: &[&str], ready: &str) -> App {
         if !cfg!(feature = "custom-protocol") {
             panic!(
                 "the end-to-end tests need the UI embedded in the binary: run them with \
@@ -42,7 +49,15 @@ impl App {
                 "{program} is missing: `{install}` (make test installs it)"
             );
         }
+        static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let turn = TURN.lock().await;
         let data_dir = tempfile::tempdir().expect("temp dir");
+        // WebKit keeps caches and storage under the XDG folders: keep them out of $HOME.
+        let xdg = |name: &str| {
+            let dir = data_dir.path().join("xdg").join(name);
+            std::fs::create_dir_all(&dir).expect("create an XDG folder");
+            dir
+        };
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native_port = free_port();
@@ -57,6 +72,9 @@ impl App {
             ])
             .env("DISPLAY", &display)
             .env("NO_AT_BRIDGE", "1")
+            .env("XDG_DATA_HOME", xdg("data"))
+            .env("XDG_CONFIG_HOME", xdg("config"))
+            .env("XDG_CACHE_HOME", xdg("cache"))
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .process_group(0)
             .stdout(Stdio::null())
@@ -75,6 +93,7 @@ impl App {
         let client = connect(port, caps).await;
         let app = App {
             client,
+            _turn: turn,
             data_dir,
             display,
             xvfb,
@@ -83,9 +102,9 @@ impl App {
         app.client
             .wait()
             .at_most(Duration::from_secs(60))
-            .for_element(Locator::Css("[data-testid=inbox]"))
+            .for_element(Locator::Css(ready))
             .await
-            .expect("the inbox appears");
+            .unwrap_or_else(|e| panic!("{ready} appears: {e}"));
         app
     }
 

@@ -7,6 +7,9 @@ pub enum StoreError {
     Core(#[from] CoreError),
     #[error("The local database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The database has no workspace: nobody has set one up or seeded the demo into it.
+    #[error("This data folder has no workspace yet. Start Teammate Inbox with --demo to explore a demo workspace.")]
+    NoWorkspace,
     /// A row that does not decode: the file was changed by something else, or is damaged.
     #[error("The local database holds data this version cannot read ({0}).")]
     Corrupt(String),
@@ -18,6 +21,7 @@ impl StoreError {
             StoreError::Core(e) => e.code(),
             StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => "not_found",
             StoreError::Sqlite(_) => "storage_error",
+            StoreError::NoWorkspace => "workspace_not_set_up",
             StoreError::Corrupt(_) => "storage_corrupt",
         }
     }

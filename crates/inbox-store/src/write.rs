@@ -38,9 +38,7 @@ impl Store {
 
     /// The teammate who uses this app.
     pub fn me(&self) -> Result<Teammate> {
-        let id = self
-            .setting(ME)?
-            .ok_or_else(|| StoreError::not_found("signed-in teammate", "(none)"))?;
+        let id = self.setting(ME)?.ok_or(StoreError::NoWorkspace)?;
         self.teammate(id.parse()?)
     }
 

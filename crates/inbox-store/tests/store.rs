@@ -206,7 +206,7 @@ fn an_empty_file_is_a_fresh_workspace() {
     let store = Store::open(&path).unwrap();
     assert!(store.is_empty().unwrap());
     assert_eq!(store.ticket_count().unwrap(), 0);
-    assert_eq!(store.me().unwrap_err().code(), "not_found");
+    assert_eq!(store.me().unwrap_err().code(), "workspace_not_set_up");
 }
 
 #[test]
