@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use inbox_core::{Category, Millis, StateCategory, StateId, TeammateId, TicketId};
+use inbox_core::{Category, Millis, StateCategory, StateId, TicketId};
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
@@ -84,32 +84,30 @@ pub struct ViewCounts {
 }
 
 impl View {
-    /// The WHERE clause selecting this view, and its parameters.
-    fn filter(&self, me: TeammateId) -> (&'static str, Vec<Value>) {
-        match self {
-            View::All => ("1", vec![]),
+    /// The WHERE clause selecting this view (none for all tickets: SQLite counts a whole table
+    /// much faster without one), and its parameters.
+    fn filter(&self, store: &Store) -> Result<(&'static str, Vec<Value>)> {
+        let text = |s: String| vec![Value::Text(s)];
+        Ok(match self {
+            View::All => ("", vec![]),
             View::Mine => (
-                "t.assignee_teammate_id = ?",
-                vec![Value::Text(me.to_string())],
+                "WHERE t.assignee_teammate_id = ?",
+                text(store.me()?.id.to_string()),
             ),
             View::Unassigned => (
-                "t.assignee_teammate_id IS NULL AND t.assignee_team_id IS NULL",
+                "WHERE t.assignee_teammate_id IS NULL AND t.assignee_team_id IS NULL",
                 vec![],
             ),
-            View::Category { category } => (
-                "t.category = ?",
-                vec![Value::Text(category.as_str().to_owned())],
-            ),
-            View::State { state_id } => ("t.state_id = ?", vec![Value::Text(state_id.to_string())]),
-        }
+            View::Category { category } => ("WHERE t.category = ?", text(category.as_str().into())),
+            View::State { state_id } => ("WHERE t.state_id = ?", text(state_id.to_string())),
+        })
     }
 }
 
 impl Store {
     /// One page of a view, newest first by the chosen sort, and the view's total.
     pub fn list_tickets(&self, q: &InboxQuery) -> Result<InboxPage> {
-        let me = self.me()?.id;
-        let (filter, params) = q.view.filter(me);
+        let (filter, params) = q.view.filter(self)?;
         let order = match q.sort {
             Sort::LastActivity => "t.last_activity_at DESC, t.id DESC",
             Sort::Created => "t.created_at DESC, t.id DESC",
@@ -117,7 +115,7 @@ impl Store {
         // The page is picked on the covering index first, then joined for its few rows.
         let sql = format!(
             "WITH page AS (
-                SELECT t.id FROM tickets t WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?
+                SELECT t.id FROM tickets t {filter} ORDER BY {order} LIMIT ? OFFSET ?
              )
              SELECT t.id, t.number, t.title, t.category, t.open, t.shared, t.last_activity_at,
                 tt.name AS type_name, tt.icon AS type_icon,
@@ -160,7 +158,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let total = self
             .conn
-            .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t WHERE {filter}"))?
+            .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
             .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
         Ok(InboxPage {
             total,
@@ -171,12 +169,11 @@ impl Store {
 
     /// How many tickets each view of the sidebar holds.
     pub fn view_counts(&self) -> Result<ViewCounts> {
-        let me = self.me()?.id;
         let count = |view: View| -> Result<i64> {
-            let (filter, params) = view.filter(me);
+            let (filter, params) = view.filter(self)?;
             Ok(self
                 .conn
-                .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t WHERE {filter}"))?
+                .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
                 .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
         };
         let by_category = Category::ALL
