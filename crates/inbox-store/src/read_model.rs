@@ -58,28 +58,13 @@ impl Store {
             .into_iter()
             .find(|s| s.id == ticket.state_id)
             .ok_or_else(|| StoreError::not_found("ticket state", ticket.state_id))?;
-        let brand = self.one(
-            "SELECT * FROM brands WHERE id = ?1",
-            ticket.brand,
-            "brand",
-            |r| {
-                Ok(Brand {
-                    id: id(r, "id")?,
-                    name: r.get("name")?,
-                    logo_url: r.get("logo_url")?,
-                    is_default: r.get("is_default")?,
-                })
-            },
-        )?;
+        let brand = self.brand(ticket.brand)?;
         let contacts = ticket
             .contacts
             .iter()
             .map(|c| self.contact(*c))
             .collect::<Result<_>>()?;
-        let company = match ticket.company {
-            Some(c) => self.companies()?.into_iter().find(|x| x.id == c),
-            None => None,
-        };
+        let company = ticket.company.map(|c| self.company(c)).transpose()?;
         let assignee = ticket
             .assignee_teammate
             .map(|t| self.teammate(t))

@@ -1,8 +1,8 @@
 //! Persistence of the domain types: inserts and plain reads by id.
 
 use inbox_core::{
-    Brand, BrandId, Company, Contact, ContactId, Conversation, CreateTicket, Millis, Part, Team,
-    Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
+    Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, CreateTicket, Millis,
+    Part, Team, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -140,6 +140,20 @@ impl Store {
                 name: r.get("name")?,
             })
         })
+    }
+
+    pub fn company(&self, company: CompanyId) -> Result<Company> {
+        self.one(
+            "SELECT * FROM companies WHERE id = ?1",
+            company,
+            "company",
+            |r| {
+                Ok(Company {
+                    id: id(r, "id")?,
+                    name: r.get("name")?,
+                })
+            },
+        )
     }
 
     pub fn insert_contact(&self, c: &Contact) -> Result<()> {
@@ -282,7 +296,7 @@ impl Store {
         )?)
     }
 
-    fn brand(&self, brand: BrandId) -> Result<Brand> {
+    pub fn brand(&self, brand: BrandId) -> Result<Brand> {
         self.one(
             "SELECT * FROM brands WHERE id = ?1",
             brand,
