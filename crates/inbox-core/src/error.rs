@@ -50,6 +50,23 @@ pub enum CoreError {
     InvalidId { kind: &'static str, value: String },
     #[error("No {kind} with id {id} exists.")]
     NotFound { kind: &'static str, id: String },
+    #[error("A {what} cannot be empty.")]
+    EmptyBody { what: &'static str },
+    #[error("This ticket is internal, so a reply would reach no customer. Add an internal note instead, or share the ticket first.")]
+    ReplyOnInternalTicket,
+    #[error("Only customer tickets can be linked to a tracker; this one is a {category} ticket.")]
+    OnlyCustomerTicketsLinkToTrackers { category: crate::Category },
+    #[error("Ticket {number} is not a tracker ticket, so nothing can be linked to it.")]
+    NotATracker { number: String },
+    #[error("This ticket is already linked to tracker {number}. Unlink it first: a ticket links to at most one tracker.")]
+    AlreadyLinkedToTracker { number: String },
+    #[error("This ticket is not linked to a tracker.")]
+    NotLinkedToTracker,
+    #[error("The ticket type \"{type_name}\" offers no state that is {category}.")]
+    NoStateOfCategory {
+        type_name: String,
+        category: &'static str,
+    },
 }
 
 impl CoreError {
@@ -72,6 +89,15 @@ impl CoreError {
             Self::TypeNameEmpty => "ticket_type_name_empty",
             Self::InvalidId { .. } => "invalid_id",
             Self::NotFound { .. } => "not_found",
+            Self::EmptyBody { .. } => "empty_body",
+            Self::ReplyOnInternalTicket => "reply_on_internal_ticket",
+            Self::OnlyCustomerTicketsLinkToTrackers { .. } => {
+                "only_customer_tickets_link_to_trackers"
+            }
+            Self::NotATracker { .. } => "not_a_tracker",
+            Self::AlreadyLinkedToTracker { .. } => "already_linked_to_tracker",
+            Self::NotLinkedToTracker => "not_linked_to_tracker",
+            Self::NoStateOfCategory { .. } => "no_state_of_category",
         }
     }
 

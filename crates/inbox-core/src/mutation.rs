@@ -1,0 +1,531 @@
+//! Mutations: what a teammate (or the API, or an automation) asks to happen to tickets, as
+//! intents. [`apply`] turns an intent plus the current state into the writes to make and the
+//! effects they cause. The same function serves the app's optimistic apply, the preview of what
+//! would happen, and the server's authoritative apply.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Author, BrandId, Category, CoreError, Millis, Part, PartId, PartKind, StateCategory, StateId,
+    TeamId, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Mutation {
+    /// Moves a ticket to a state its type offers. Resolved states close the ticket; leaving one
+    /// reopens it. A tracker carries its linked tickets along (R13).
+    SetState {
+        ticket: TicketId,
+        state: StateId,
+    },
+    /// Closes a ticket, resolving it (to its type's first resolved state) or not.
+    Close {
+        ticket: TicketId,
+        resolved: bool,
+    },
+    /// Reopens a closed ticket; a resolved one goes back to its type's first in-progress state.
+    Reopen {
+        ticket: TicketId,
+    },
+    Assign {
+        ticket: TicketId,
+        teammate: Option<TeammateId>,
+        team: Option<TeamId>,
+    },
+    SetBrand {
+        ticket: TicketId,
+        brand: BrandId,
+    },
+    /// Shares a ticket with its customer, or makes it internal again (R1–R3).
+    SetShared {
+        ticket: TicketId,
+        shared: bool,
+    },
+    /// A customer-visible message, from a teammate or (through the Messenger) the customer.
+    Reply {
+        ticket: TicketId,
+        body: String,
+    },
+    /// An internal note. On a back-office ticket it is cross-posted where the ticket came from,
+    /// unless `keep_private` (R12).
+    Note {
+        ticket: TicketId,
+        body: String,
+        #[serde(default)]
+        keep_private: bool,
+    },
+    LinkTracker {
+        ticket: TicketId,
+        tracker: TicketId,
+    },
+    UnlinkTracker {
+        ticket: TicketId,
+    },
+}
+
+impl Mutation {
+    /// The ticket the mutation is about.
+    pub fn ticket(&self) -> TicketId {
+        match self {
+            Mutation::SetState { ticket, .. }
+            | Mutation::Close { ticket, .. }
+            | Mutation::Reopen { ticket }
+            | Mutation::Assign { ticket, .. }
+            | Mutation::SetBrand { ticket, .. }
+            | Mutation::SetShared { ticket, .. }
+            | Mutation::Reply { ticket, .. }
+            | Mutation::Note { ticket, .. }
+            | Mutation::LinkTracker { ticket, .. }
+            | Mutation::UnlinkTracker { ticket } => *ticket,
+        }
+    }
+}
+
+/// What a mutation reads. The store implements it over its database; tests over plain values.
+pub trait Workspace {
+    type Error: From<CoreError>;
+    fn ticket(&self, id: TicketId) -> Result<Ticket, Self::Error>;
+    fn ticket_type(&self, id: TicketTypeId) -> Result<TicketType, Self::Error>;
+    fn states(&self) -> Result<Vec<TicketState>, Self::Error>;
+    /// The tickets linked to `tracker`.
+    fn linked_to_tracker(&self, tracker: TicketId) -> Result<Vec<Ticket>, Self::Error>;
+    fn brand_exists(&self, brand: BrandId) -> Result<bool, Self::Error>;
+}
+
+/// Who acts, when, and where new ids come from (the caller owns clock and randomness).
+pub struct Context<'a> {
+    pub actor: Author,
+    pub now: Millis,
+    pub random: &'a mut dyn FnMut() -> u128,
+}
+
+impl Context<'_> {
+    fn part(&mut self, ticket: TicketId, kind: PartKind) -> Part {
+        Part {
+            id: PartId::from_parts(self.now.max(0) as u64, (self.random)()),
+            ticket,
+            author: self.actor,
+            kind,
+            created_at: self.now,
+        }
+    }
+}
+
+/// A write to make, in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// The ticket's new full row.
+    UpdateTicket(Ticket),
+    AppendPart(Part),
+}
+
+/// Something that happened because of a mutation, beyond the ticket it named.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Effect {
+    /// A linked ticket followed its tracker's state (R13).
+    StatePropagated {
+        tracker: TicketId,
+        ticket: TicketId,
+        from: StateId,
+        to: StateId,
+    },
+    /// A back-office ticket's note or state change copied where it came from (R12).
+    CrossPosted { from: TicketId, to: TicketId },
+    /// Something the customer may hear about; the notification planner decides what they get.
+    Customer(CustomerEvent),
+}
+
+/// The seam where customer notifications attach: each event names the ticket it is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum CustomerEvent {
+    /// A ticket became visible to its customer (created shared, or shared later: R2).
+    Submitted {
+        ticket: TicketId,
+    },
+    TeammateReplied {
+        ticket: TicketId,
+        part: PartId,
+    },
+    StateChanged {
+        ticket: TicketId,
+        from: StateId,
+        to: StateId,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Outcome {
+    pub changes: Vec<Change>,
+    pub effects: Vec<Effect>,
+}
+
+impl Outcome {
+    /// Tickets this outcome rewrites, in order.
+    pub fn updated_tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.changes.iter().filter_map(|c| match c {
+            Change::UpdateTicket(t) => Some(t),
+            Change::AppendPart(_) => None,
+        })
+    }
+
+    pub fn parts(&self) -> impl Iterator<Item = &Part> {
+        self.changes.iter().filter_map(|c| match c {
+            Change::AppendPart(p) => Some(p),
+            Change::UpdateTicket(_) => None,
+        })
+    }
+
+    fn part(&mut self, part: Part) {
+        self.changes.push(Change::AppendPart(part));
+    }
+}
+
+/// Validates `mutation` against the current state and returns what it changes and causes.
+/// Asking for what already is (the same state, the same assignee…) changes nothing.
+pub fn apply<W: Workspace>(
+    ws: &W,
+    mutation: &Mutation,
+    ctx: &mut Context,
+) -> Result<Outcome, W::Error> {
+    let mut ticket = ws.ticket(mutation.ticket())?;
+    let mut out = Outcome::default();
+    match mutation {
+        Mutation::SetState { state, .. } => {
+            let states = ws.states()?;
+            let ticket_type = ws.ticket_type(ticket.type_id)?;
+            let target = find_state(&states, *state)?;
+            ticket_type.check_state(target)?;
+            change_state(ws, &mut out, ctx, &states, ticket, target)?;
+        }
+        Mutation::Close { resolved, .. } => {
+            if *resolved {
+                let states = ws.states()?;
+                let ticket_type = ws.ticket_type(ticket.type_id)?;
+                let target = first_of(&ticket_type, &states, StateCategory::Resolved)?;
+                if ticket.state_id != target.id {
+                    change_state(ws, &mut out, ctx, &states, ticket, target)?;
+                    return Ok(out);
+                }
+            }
+            if ticket.open {
+                ticket.open = false;
+                out.part(ctx.part(
+                    ticket.id,
+                    PartKind::Closed {
+                        resolved: *resolved,
+                    },
+                ));
+                out.changes
+                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+            }
+        }
+        Mutation::Reopen { .. } => {
+            let states = ws.states()?;
+            let state = find_state(&states, ticket.state_id)?;
+            if state.category == StateCategory::Resolved {
+                let ticket_type = ws.ticket_type(ticket.type_id)?;
+                let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
+                change_state(ws, &mut out, ctx, &states, ticket, target)?;
+            } else if !ticket.open {
+                ticket.open = true;
+                out.part(ctx.part(ticket.id, PartKind::Reopened));
+                out.changes
+                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+            }
+        }
+        Mutation::Assign { teammate, team, .. } => {
+            if (ticket.assignee_teammate, ticket.assignee_team) != (*teammate, *team) {
+                ticket.assignee_teammate = *teammate;
+                ticket.assignee_team = *team;
+                let kind = PartKind::AssignmentChanged {
+                    teammate: *teammate,
+                    team: *team,
+                };
+                out.part(ctx.part(ticket.id, kind));
+                out.changes
+                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+            }
+        }
+        Mutation::SetBrand { brand, .. } => {
+            if !ws.brand_exists(*brand)? {
+                return Err(CoreError::NotFound {
+                    kind: "brand",
+                    id: brand.to_string(),
+                }
+                .into());
+            }
+            if ticket.brand != *brand {
+                ticket.brand = *brand;
+                out.changes
+                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+            }
+        }
+        Mutation::SetShared { shared, .. } => {
+            ticket.category.check_shared(*shared)?;
+            if ticket.shared != *shared {
+                ticket.shared = *shared;
+                out.part(ctx.part(ticket.id, PartKind::ShareChanged { shared: *shared }));
+                if *shared {
+                    out.effects.push(Effect::Customer(CustomerEvent::Submitted {
+                        ticket: ticket.id,
+                    }));
+                }
+                out.changes
+                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+            }
+        }
+        Mutation::Reply { body, .. } => {
+            let body = non_empty(body, "reply")?;
+            if !ticket.shared {
+                return Err(CoreError::ReplyOnInternalTicket.into());
+            }
+            let part = ctx.part(ticket.id, PartKind::Reply { body });
+            if let Author::Teammate(_) = ctx.actor {
+                out.effects
+                    .push(Effect::Customer(CustomerEvent::TeammateReplied {
+                        ticket: ticket.id,
+                        part: part.id,
+                    }));
+            }
+            out.part(part);
+            let states = ws.states()?;
+            let waiting =
+                find_state(&states, ticket.state_id)?.category == StateCategory::WaitingOnCustomer;
+            if matches!(ctx.actor, Author::Contact(_)) && waiting {
+                // R6b: the customer answered, so the ball is back with the team.
+                let ticket_type = ws.ticket_type(ticket.type_id)?;
+                let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
+                change_state(ws, &mut out, ctx, &states, ticket, target)?;
+            } else {
+                out.changes
+                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+            }
+        }
+        Mutation::Note {
+            body, keep_private, ..
+        } => {
+            let body = non_empty(body, "note")?;
+            out.part(ctx.part(ticket.id, PartKind::Note { body: body.clone() }));
+            if !keep_private {
+                cross_post(&mut out, ctx, &ticket, body);
+            }
+            out.changes
+                .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+        }
+        Mutation::LinkTracker { tracker, .. } => {
+            let tracker = ws.ticket(*tracker)?;
+            if tracker.category != Category::Tracker {
+                return Err(CoreError::NotATracker {
+                    number: number(&tracker),
+                }
+                .into());
+            }
+            if ticket.category != Category::Customer {
+                return Err(CoreError::OnlyCustomerTicketsLinkToTrackers {
+                    category: ticket.category,
+                }
+                .into());
+            }
+            match ticket.tracker {
+                Some(current) if current == tracker.id => {}
+                Some(current) => {
+                    let current = ws.ticket(current)?;
+                    return Err(CoreError::AlreadyLinkedToTracker {
+                        number: number(&current),
+                    }
+                    .into());
+                }
+                None => {
+                    ticket.tracker = Some(tracker.id);
+                    link_parts(&mut out, ctx, &ticket, &tracker, true);
+                    out.changes
+                        .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                }
+            }
+        }
+        Mutation::UnlinkTracker { .. } => {
+            let tracker = ws.ticket(ticket.tracker.ok_or(CoreError::NotLinkedToTracker)?)?;
+            ticket.tracker = None;
+            link_parts(&mut out, ctx, &ticket, &tracker, false);
+            out.changes
+                .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+        }
+    }
+    Ok(out)
+}
+
+/// Moves `ticket` to `target`, recording it, cross-posting it (R12) and, for a tracker,
+/// carrying every linked ticket along (R13).
+fn change_state<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    states: &[TicketState],
+    ticket: Ticket,
+    target: &TicketState,
+) -> Result<(), W::Error> {
+    if ticket.state_id == target.id {
+        return Ok(());
+    }
+    let tracker = (ticket.category == Category::Tracker).then_some(ticket.id);
+    let updated = move_to(out, ctx, ticket, target);
+    cross_post(
+        out,
+        ctx,
+        &updated,
+        format!("State changed to {}", target.internal_label),
+    );
+    if let Some(tracker) = tracker {
+        for linked in ws.linked_to_tracker(tracker)? {
+            let linked_type = ws.ticket_type(linked.type_id)?;
+            // A linked ticket's type may not offer the tracker's own state: take its first state
+            // of the same category instead.
+            let their_target = if linked_type.offers(target.id) {
+                target
+            } else {
+                first_of(&linked_type, states, target.category)?
+            };
+            if linked.state_id == their_target.id {
+                continue;
+            }
+            let (id, linked_from) = (linked.id, linked.state_id);
+            move_to(out, ctx, linked, their_target);
+            out.effects.push(Effect::StatePropagated {
+                tracker,
+                ticket: id,
+                from: linked_from,
+                to: their_target.id,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Sets the state, opens or closes by it, records the change, and tells the customer seam.
+fn move_to(
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+    target: &TicketState,
+) -> Ticket {
+    let from = ticket.state_id;
+    ticket.state_id = target.id;
+    out.part(ctx.part(
+        ticket.id,
+        PartKind::StateChanged {
+            from,
+            to: target.id,
+        },
+    ));
+    let resolved = target.category == StateCategory::Resolved;
+    if resolved == ticket.open {
+        ticket.open = !resolved;
+        let kind = if resolved {
+            PartKind::Closed { resolved: true }
+        } else {
+            PartKind::Reopened
+        };
+        out.part(ctx.part(ticket.id, kind));
+    }
+    if ticket.shared {
+        out.effects
+            .push(Effect::Customer(CustomerEvent::StateChanged {
+                ticket: ticket.id,
+                from,
+                to: target.id,
+            }));
+    }
+    let ticket = touched(ticket, ctx.now);
+    out.changes.push(Change::UpdateTicket(ticket.clone()));
+    ticket
+}
+
+/// R12: a back-office ticket's entries are copied, internally, to the ticket it came from.
+fn cross_post(out: &mut Outcome, ctx: &mut Context, ticket: &Ticket, body: String) {
+    if ticket.category != Category::BackOffice {
+        return;
+    }
+    if let Some(origin) = ticket.origin_ticket {
+        let kind = PartKind::CrossPost {
+            from_ticket: ticket.id,
+            body,
+        };
+        out.part(ctx.part(origin, kind));
+        out.effects.push(Effect::CrossPosted {
+            from: ticket.id,
+            to: origin,
+        });
+    }
+}
+
+fn link_parts(
+    out: &mut Outcome,
+    ctx: &mut Context,
+    ticket: &Ticket,
+    tracker: &Ticket,
+    linked: bool,
+) {
+    let on_ticket = PartKind::LinkChanged {
+        link: "tracker".into(),
+        target: tracker.id,
+        linked,
+    };
+    let on_tracker = PartKind::LinkChanged {
+        link: "customer_ticket".into(),
+        target: ticket.id,
+        linked,
+    };
+    out.part(ctx.part(ticket.id, on_ticket));
+    out.part(ctx.part(tracker.id, on_tracker));
+}
+
+fn touched(mut ticket: Ticket, now: Millis) -> Ticket {
+    ticket.updated_at = ticket.updated_at.max(now);
+    ticket.last_activity_at = ticket.last_activity_at.max(now);
+    ticket
+}
+
+fn find_state(states: &[TicketState], id: StateId) -> Result<&TicketState, CoreError> {
+    states
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or(CoreError::NotFound {
+            kind: "ticket state",
+            id: id.to_string(),
+        })
+}
+
+fn first_of<'a>(
+    ticket_type: &TicketType,
+    states: &'a [TicketState],
+    category: StateCategory,
+) -> Result<&'a TicketState, CoreError> {
+    ticket_type
+        .states
+        .iter()
+        .filter_map(|id| states.iter().find(|s| s.id == *id))
+        .find(|s| s.category == category)
+        .ok_or(CoreError::NoStateOfCategory {
+            type_name: ticket_type.name.clone(),
+            category: category.as_str(),
+        })
+}
+
+fn non_empty(body: &str, what: &'static str) -> Result<String, CoreError> {
+    if body.trim().is_empty() {
+        Err(CoreError::EmptyBody { what })
+    } else {
+        Ok(body.to_owned())
+    }
+}
+
+fn number(ticket: &Ticket) -> String {
+    ticket
+        .number
+        .map(|n| format!("#{n}"))
+        .unwrap_or_else(|| ticket.title.clone())
+}

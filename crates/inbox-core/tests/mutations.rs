@@ -1,0 +1,620 @@
+//! The ticket rules through `apply`, over a workspace held in plain values.
+
+use std::collections::BTreeMap;
+
+use inbox_core::*;
+use serde_json::json;
+
+struct Memory {
+    tickets: BTreeMap<TicketId, Ticket>,
+    types: Vec<TicketType>,
+    states: Vec<TicketState>,
+    brands: Vec<BrandId>,
+}
+
+impl Workspace for Memory {
+    type Error = CoreError;
+    fn ticket(&self, id: TicketId) -> Result<Ticket, CoreError> {
+        self.tickets.get(&id).cloned().ok_or(CoreError::NotFound {
+            kind: "ticket",
+            id: id.to_string(),
+        })
+    }
+    fn ticket_type(&self, id: TicketTypeId) -> Result<TicketType, CoreError> {
+        self.types
+            .iter()
+            .find(|t| t.id == id)
+            .cloned()
+            .ok_or(CoreError::NotFound {
+                kind: "ticket type",
+                id: id.to_string(),
+            })
+    }
+    fn states(&self) -> Result<Vec<TicketState>, CoreError> {
+        Ok(self.states.clone())
+    }
+    fn linked_to_tracker(&self, tracker: TicketId) -> Result<Vec<Ticket>, CoreError> {
+        Ok(self
+            .tickets
+            .values()
+            .filter(|t| t.tracker == Some(tracker))
+            .cloned()
+            .collect())
+    }
+    fn brand_exists(&self, brand: BrandId) -> Result<bool, CoreError> {
+        Ok(self.brands.contains(&brand))
+    }
+}
+
+const ME: u128 = 1;
+const CUSTOMER: u128 = 100;
+const BACK_OFFICE: u128 = 200;
+const TRACKER: u128 = 300;
+
+fn state(n: usize) -> StateId {
+    StateId::from_parts(1, n as u128)
+}
+
+impl Memory {
+    /// Default states 0..4 plus "Triage" (in progress, 4); a customer, a back-office and a
+    /// tracker type; one ticket of each, and `linked` more customer tickets on the tracker.
+    fn new(linked: usize) -> Memory {
+        let mut states: Vec<TicketState> = StateCategory::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, c)| TicketState::default_for(state(i), *c))
+            .collect();
+        states.push(TicketState {
+            id: state(4),
+            internal_label: "Triage".into(),
+            customer_label: "In progress".into(),
+            category: StateCategory::InProgress,
+            archived: false,
+        });
+        let all: Vec<StateId> = states.iter().map(|s| s.id).collect();
+        let types: Vec<TicketType> = Category::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                // Only the tracker offers "Triage": propagation must map it for the others.
+                let offered = if *c == Category::Tracker {
+                    all.clone()
+                } else {
+                    all[..4].to_vec()
+                };
+                TicketType::new(
+                    TicketTypeId::from_parts(1, i as u128),
+                    &format!("{c}"),
+                    "",
+                    *c,
+                    vec![],
+                    offered,
+                )
+            })
+            .collect();
+        let brand = BrandId::from_parts(1, 1);
+        let mut ws = Memory {
+            tickets: BTreeMap::new(),
+            types,
+            states,
+            brands: vec![brand, BrandId::from_parts(1, 2)],
+        };
+        ws.add(CUSTOMER, 0, None);
+        ws.add(BACK_OFFICE, 1, Some(TicketId::from_parts(1, CUSTOMER)));
+        ws.add(TRACKER, 2, None);
+        for i in 0..linked {
+            let id = ws.add(1_000 + i as u128, 0, None);
+            ws.tickets.get_mut(&id).unwrap().tracker = Some(TicketId::from_parts(1, TRACKER));
+        }
+        ws
+    }
+
+    fn add(&mut self, n: u128, type_index: usize, origin: Option<TicketId>) -> TicketId {
+        let ticket_type = &self.types[type_index];
+        let mut fields = NewTicket::default();
+        fields
+            .attributes
+            .insert("title".into(), json!(format!("Ticket {n}")));
+        let req = CreateTicket {
+            id: TicketId::from_parts(1, n),
+            type_id: ticket_type.id,
+            fields,
+            state_id: None,
+            contacts: vec![],
+            company: None,
+            brand: None,
+            assignee_teammate: None,
+            assignee_team: None,
+            shared: None,
+            conversation: None,
+            origin_ticket: origin,
+        };
+        let t = Ticket::create(
+            req,
+            ticket_type,
+            &self.states,
+            self.brands[0],
+            Some(n as i64),
+            0,
+        )
+        .unwrap();
+        self.tickets.insert(t.id, t);
+        TicketId::from_parts(1, n)
+    }
+
+    fn run_as(&mut self, actor: Author, m: Mutation) -> Result<Outcome, CoreError> {
+        let mut next = 0u128;
+        let mut random = || {
+            next += 1;
+            next
+        };
+        let mut ctx = Context {
+            actor,
+            now: 1_000,
+            random: &mut random,
+        };
+        let out = apply(self, &m, &mut ctx)?;
+        for t in out.updated_tickets() {
+            self.tickets.insert(t.id, t.clone());
+        }
+        Ok(out)
+    }
+
+    fn run(&mut self, m: Mutation) -> Result<Outcome, CoreError> {
+        self.run_as(Author::Teammate(TeammateId::from_parts(1, ME)), m)
+    }
+
+    fn get(&self, n: u128) -> &Ticket {
+        &self.tickets[&TicketId::from_parts(1, n)]
+    }
+}
+
+fn id(n: u128) -> TicketId {
+    TicketId::from_parts(1, n)
+}
+
+fn code(r: Result<Outcome, CoreError>) -> Option<&'static str> {
+    r.err().map(|e| e.code())
+}
+
+#[test]
+fn r1_r2_r3_sharing() {
+    let table = [
+        (CUSTOMER, false, Some("customer_ticket_always_shared")),
+        (CUSTOMER, true, None),
+        (BACK_OFFICE, true, None),
+        (BACK_OFFICE, false, None),
+        (TRACKER, true, Some("tracker_cannot_be_shared")),
+        (TRACKER, false, None),
+    ];
+    for (n, shared, expected) in table {
+        let mut ws = Memory::new(0);
+        assert_eq!(
+            code(ws.run(Mutation::SetShared {
+                ticket: id(n),
+                shared
+            })),
+            expected,
+            "#{n} shared={shared}"
+        );
+    }
+}
+
+#[test]
+fn r2_sharing_a_back_office_ticket_is_its_submission_and_can_be_undone() {
+    let mut ws = Memory::new(0);
+    let out = ws
+        .run(Mutation::SetShared {
+            ticket: id(BACK_OFFICE),
+            shared: true,
+        })
+        .unwrap();
+    assert!(out
+        .effects
+        .contains(&Effect::Customer(CustomerEvent::Submitted {
+            ticket: id(BACK_OFFICE)
+        })));
+    assert!(ws.get(BACK_OFFICE).shared);
+    let again = ws
+        .run(Mutation::SetShared {
+            ticket: id(BACK_OFFICE),
+            shared: true,
+        })
+        .unwrap();
+    assert_eq!(again, Outcome::default(), "sharing twice changes nothing");
+    let out = ws
+        .run(Mutation::SetShared {
+            ticket: id(BACK_OFFICE),
+            shared: false,
+        })
+        .unwrap();
+    assert!(out.effects.is_empty());
+    assert!(!ws.get(BACK_OFFICE).shared);
+}
+
+#[test]
+fn replies_need_a_shared_ticket_and_notes_never_reach_the_customer() {
+    let table = [
+        (CUSTOMER, None),
+        (BACK_OFFICE, Some("reply_on_internal_ticket")),
+        (TRACKER, Some("reply_on_internal_ticket")),
+    ];
+    for (n, expected) in table {
+        let mut ws = Memory::new(0);
+        assert_eq!(
+            code(ws.run(Mutation::Reply {
+                ticket: id(n),
+                body: "Hello".into()
+            })),
+            expected,
+            "#{n}"
+        );
+        let note = ws
+            .run(Mutation::Note {
+                ticket: id(n),
+                body: "internal".into(),
+                keep_private: false,
+            })
+            .unwrap();
+        assert!(
+            !note
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::Customer(_))),
+            "#{n}: notes notify nobody"
+        );
+    }
+    let mut ws = Memory::new(0);
+    assert_eq!(
+        code(ws.run(Mutation::Reply {
+            ticket: id(CUSTOMER),
+            body: "  ".into()
+        })),
+        Some("empty_body")
+    );
+    let out = ws
+        .run(Mutation::Reply {
+            ticket: id(CUSTOMER),
+            body: "Hi".into(),
+        })
+        .unwrap();
+    assert!(matches!(
+        out.effects[..],
+        [Effect::Customer(CustomerEvent::TeammateReplied { .. })]
+    ));
+}
+
+#[test]
+fn r6b_a_customer_reply_moves_a_waiting_ticket_to_in_progress() {
+    let mut ws = Memory::new(0);
+    ws.run(Mutation::SetState {
+        ticket: id(CUSTOMER),
+        state: state(2),
+    })
+    .unwrap();
+    let customer = Author::Contact(ContactId::from_parts(1, 9));
+    let out = ws
+        .run_as(
+            customer,
+            Mutation::Reply {
+                ticket: id(CUSTOMER),
+                body: "Here you go".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(ws.get(CUSTOMER).state_id, state(1));
+    assert!(!out
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Customer(CustomerEvent::TeammateReplied { .. }))));
+}
+
+#[test]
+fn states_close_and_reopen() {
+    let mut ws = Memory::new(0);
+    assert_eq!(
+        code(ws.run(Mutation::SetState {
+            ticket: id(CUSTOMER),
+            state: state(4)
+        })),
+        Some("state_not_offered")
+    );
+    assert_eq!(
+        code(ws.run(Mutation::SetState {
+            ticket: id(CUSTOMER),
+            state: StateId::from_parts(9, 9)
+        })),
+        Some("not_found")
+    );
+
+    ws.run(Mutation::SetState {
+        ticket: id(CUSTOMER),
+        state: state(3),
+    })
+    .unwrap();
+    assert!(!ws.get(CUSTOMER).open, "resolving closes");
+    ws.run(Mutation::Reopen {
+        ticket: id(CUSTOMER),
+    })
+    .unwrap();
+    assert_eq!(
+        (ws.get(CUSTOMER).state_id, ws.get(CUSTOMER).open),
+        (state(1), true),
+        "reopened in progress"
+    );
+
+    let out = ws
+        .run(Mutation::Close {
+            ticket: id(CUSTOMER),
+            resolved: false,
+        })
+        .unwrap();
+    assert_eq!(
+        ws.get(CUSTOMER).state_id,
+        state(1),
+        "closing without resolving keeps the state"
+    );
+    assert!(!ws.get(CUSTOMER).open);
+    assert!(
+        out.effects.is_empty(),
+        "R6: closed without resolving notifies nobody"
+    );
+    ws.run(Mutation::Reopen {
+        ticket: id(CUSTOMER),
+    })
+    .unwrap();
+    assert!(ws.get(CUSTOMER).open);
+
+    ws.run(Mutation::Close {
+        ticket: id(CUSTOMER),
+        resolved: true,
+    })
+    .unwrap();
+    assert_eq!(
+        (ws.get(CUSTOMER).state_id, ws.get(CUSTOMER).open),
+        (state(3), false)
+    );
+    assert_eq!(
+        ws.run(Mutation::SetState {
+            ticket: id(CUSTOMER),
+            state: state(3)
+        })
+        .unwrap(),
+        Outcome::default()
+    );
+}
+
+#[test]
+fn r13_a_tracker_carries_its_linked_tickets() {
+    let mut ws = Memory::new(5);
+    // One linked ticket is already where the tracker goes: it is left alone.
+    ws.tickets.get_mut(&id(1_000)).unwrap().state_id = state(1);
+    let out = ws
+        .run(Mutation::SetState {
+            ticket: id(TRACKER),
+            state: state(4),
+        })
+        .unwrap();
+    let propagated: Vec<_> = out
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::StatePropagated { .. }))
+        .collect();
+    assert_eq!(propagated.len(), 4);
+    for i in 0..5 {
+        // "Triage" is not offered by the customer type: its first in-progress state is used.
+        assert_eq!(ws.get(1_000 + i).state_id, state(1), "linked #{i}");
+    }
+    assert_eq!(ws.get(TRACKER).state_id, state(4));
+    assert_eq!(ws.get(CUSTOMER).state_id, state(0), "unlinked tickets stay");
+    let customer_events = out
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Customer(CustomerEvent::StateChanged { .. })))
+        .count();
+    assert_eq!(
+        customer_events, 4,
+        "each linked customer ticket tells its customer; the tracker does not"
+    );
+
+    ws.run(Mutation::UnlinkTracker { ticket: id(1_001) })
+        .unwrap();
+    ws.run(Mutation::SetState {
+        ticket: id(TRACKER),
+        state: state(3),
+    })
+    .unwrap();
+    assert_eq!(
+        ws.get(1_001).state_id,
+        state(1),
+        "unlinking stops propagation"
+    );
+    assert_eq!(ws.get(1_002).state_id, state(3));
+    assert!(!ws.get(1_002).open);
+}
+
+#[test]
+fn r13_link_rules() {
+    let table = [
+        (CUSTOMER, TRACKER, None),
+        (CUSTOMER, CUSTOMER, Some("not_a_tracker")),
+        (
+            BACK_OFFICE,
+            TRACKER,
+            Some("only_customer_tickets_link_to_trackers"),
+        ),
+        (
+            TRACKER,
+            TRACKER,
+            Some("only_customer_tickets_link_to_trackers"),
+        ),
+    ];
+    for (ticket, tracker, expected) in table {
+        let mut ws = Memory::new(0);
+        assert_eq!(
+            code(ws.run(Mutation::LinkTracker {
+                ticket: id(ticket),
+                tracker: id(tracker)
+            })),
+            expected,
+            "{ticket}->{tracker}"
+        );
+    }
+    let mut ws = Memory::new(0);
+    ws.add(301, 2, None);
+    ws.run(Mutation::LinkTracker {
+        ticket: id(CUSTOMER),
+        tracker: id(TRACKER),
+    })
+    .unwrap();
+    assert_eq!(
+        ws.run(Mutation::LinkTracker {
+            ticket: id(CUSTOMER),
+            tracker: id(TRACKER)
+        })
+        .unwrap(),
+        Outcome::default()
+    );
+    assert_eq!(
+        code(ws.run(Mutation::LinkTracker {
+            ticket: id(CUSTOMER),
+            tracker: id(301)
+        })),
+        Some("already_linked_to_tracker")
+    );
+    assert_eq!(
+        code(ws.run(Mutation::UnlinkTracker {
+            ticket: id(BACK_OFFICE)
+        })),
+        Some("not_linked_to_tracker")
+    );
+    let out = ws
+        .run(Mutation::UnlinkTracker {
+            ticket: id(CUSTOMER),
+        })
+        .unwrap();
+    let on: Vec<TicketId> = out.parts().map(|p| p.ticket).collect();
+    assert_eq!(
+        on,
+        [id(CUSTOMER), id(TRACKER)],
+        "both timelines record the unlink"
+    );
+}
+
+#[test]
+fn r12_back_office_notes_and_states_are_cross_posted_unless_kept_private() {
+    let mut ws = Memory::new(0);
+    let out = ws
+        .run(Mutation::Note {
+            ticket: id(BACK_OFFICE),
+            body: "Refund approved".into(),
+            keep_private: false,
+        })
+        .unwrap();
+    let cross: Vec<_> = out.parts().filter(|p| p.ticket == id(CUSTOMER)).collect();
+    assert_eq!(cross.len(), 1);
+    assert_eq!(
+        cross[0].kind,
+        PartKind::CrossPost {
+            from_ticket: id(BACK_OFFICE),
+            body: "Refund approved".into()
+        }
+    );
+    assert!(!cross[0].kind.customer_visible());
+
+    let private = ws
+        .run(Mutation::Note {
+            ticket: id(BACK_OFFICE),
+            body: "Only us".into(),
+            keep_private: true,
+        })
+        .unwrap();
+    assert!(private.parts().all(|p| p.ticket == id(BACK_OFFICE)));
+
+    let out = ws
+        .run(Mutation::SetState {
+            ticket: id(BACK_OFFICE),
+            state: state(1),
+        })
+        .unwrap();
+    assert!(out.effects.contains(&Effect::CrossPosted {
+        from: id(BACK_OFFICE),
+        to: id(CUSTOMER)
+    }));
+    assert!(
+        !out.effects.iter().any(|e| matches!(e, Effect::Customer(_))),
+        "an unshared back-office ticket tells no customer"
+    );
+
+    let note_on_customer = ws
+        .run(Mutation::Note {
+            ticket: id(CUSTOMER),
+            body: "x".into(),
+            keep_private: false,
+        })
+        .unwrap();
+    assert!(
+        note_on_customer.parts().all(|p| p.ticket == id(CUSTOMER)),
+        "only back-office tickets cross-post"
+    );
+}
+
+#[test]
+fn r14_brand_and_assignment() {
+    let mut ws = Memory::new(0);
+    let other = BrandId::from_parts(1, 2);
+    for n in [CUSTOMER, BACK_OFFICE, TRACKER] {
+        ws.run(Mutation::SetBrand {
+            ticket: id(n),
+            brand: other,
+        })
+        .unwrap();
+        assert_eq!(ws.get(n).brand, other);
+    }
+    assert_eq!(
+        code(ws.run(Mutation::SetBrand {
+            ticket: id(CUSTOMER),
+            brand: BrandId::from_parts(7, 7)
+        })),
+        Some("not_found")
+    );
+
+    let teammate = Some(TeammateId::from_parts(1, ME));
+    let team = Some(TeamId::from_parts(1, 5));
+    let out = ws
+        .run(Mutation::Assign {
+            ticket: id(CUSTOMER),
+            teammate,
+            team,
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            ws.get(CUSTOMER).assignee_teammate,
+            ws.get(CUSTOMER).assignee_team
+        ),
+        (teammate, team)
+    );
+    assert_eq!(out.parts().count(), 1);
+    assert_eq!(
+        ws.run(Mutation::Assign {
+            ticket: id(CUSTOMER),
+            teammate,
+            team
+        })
+        .unwrap(),
+        Outcome::default()
+    );
+}
+
+#[test]
+fn mutations_travel_as_tagged_json() {
+    let m = Mutation::Note {
+        ticket: id(1),
+        body: "x".into(),
+        keep_private: false,
+    };
+    let json = serde_json::to_value(&m).unwrap();
+    assert_eq!(json["type"], "note");
+    assert_eq!(serde_json::from_value::<Mutation>(json).unwrap(), m);
+}
