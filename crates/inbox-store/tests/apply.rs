@@ -1,0 +1,290 @@
+//! Mutations applied to a real database file: one transaction each, however many tickets a
+//! tracker carries along.
+
+use inbox_core::*;
+use inbox_demo::{seed, DemoOptions};
+use inbox_store::{Store, DATABASE_FILE};
+
+const NOW: i64 = 1_790_000_000_000;
+const LINKED: usize = 10_000;
+
+struct Setup {
+    dir: tempfile::TempDir,
+    store: Store,
+    tracker: Ticket,
+    target: StateId,
+    me: Author,
+}
+
+/// A demo workspace plus a tracker with `LINKED` customer tickets linked to it.
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    seed(&mut store, DemoOptions::new(40, NOW)).unwrap();
+    let types = store.ticket_types().unwrap();
+    let states = store.states().unwrap();
+    let tracker_type = types
+        .iter()
+        .find(|t| t.category == Category::Tracker)
+        .unwrap()
+        .clone();
+    let customer_type = types
+        .iter()
+        .find(|t| t.category == Category::Customer && t.name == "Bug report")
+        .unwrap()
+        .clone();
+    let brand = store.default_brand().unwrap().id;
+    let contact = store.contacts().unwrap()[0].id;
+    let me = Author::Teammate(store.me().unwrap().id);
+    let mut n = 1u128;
+    let mut next = move || {
+        n += 1;
+        n
+    };
+    let create = |ticket_type: &TicketType, title: &str, id: u128| {
+        let mut fields = NewTicket::default();
+        fields
+            .attributes
+            .insert("title".into(), serde_json::json!(title));
+        for a in ticket_type
+            .attributes
+            .iter()
+            .filter(|a| a.required_to_create && !a.built_in)
+        {
+            let value = match &a.data_type {
+                DataType::List { options } => serde_json::json!(options[0]),
+                _ => serde_json::json!("x"),
+            };
+            fields.attributes.insert(a.key.clone(), value);
+        }
+        let req = CreateTicket {
+            id: TicketId::from_parts(NOW as u64, id),
+            type_id: ticket_type.id,
+            fields,
+            state_id: None,
+            contacts: if ticket_type.category == Category::Customer {
+                vec![contact]
+            } else {
+                vec![]
+            },
+            company: None,
+            brand: None,
+            assignee_teammate: None,
+            assignee_team: None,
+            shared: None,
+            conversation: None,
+            origin_ticket: None,
+        };
+        Ticket::create(
+            req,
+            ticket_type,
+            &states,
+            brand,
+            Some(100_000 + id as i64),
+            NOW,
+        )
+        .unwrap()
+    };
+    let tracker = create(&tracker_type, "Export times out", next());
+    store
+        .write(|s| {
+            s.insert_ticket(&tracker)?;
+            for i in 0..LINKED {
+                let mut t = create(
+                    &customer_type,
+                    &format!("Export fails for me ({i})"),
+                    next(),
+                );
+                t.tracker = Some(tracker.id);
+                s.insert_ticket(&t)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let target = states
+        .iter()
+        .find(|s| s.category == StateCategory::InProgress)
+        .unwrap()
+        .id;
+    Setup {
+        dir,
+        store,
+        tracker,
+        target,
+        me,
+    }
+}
+
+fn linked_states(store: &Store, tracker: TicketId) -> Vec<StateId> {
+    let detail = store.ticket_detail(tracker).unwrap();
+    let states = store.states().unwrap();
+    detail
+        .linked_tickets
+        .iter()
+        .map(|l| {
+            states
+                .iter()
+                .find(|s| s.internal_label == l.state_label)
+                .unwrap()
+                .id
+        })
+        .collect()
+}
+
+fn random() -> impl FnMut() -> u128 {
+    let mut n = 1u128 << 100;
+    move || {
+        n += 1;
+        n
+    }
+}
+
+#[test]
+fn a_tracker_state_change_moves_ten_thousand_linked_tickets_and_survives_a_reopen() {
+    let Setup {
+        dir,
+        mut store,
+        tracker,
+        target,
+        me,
+    } = setup();
+    let out = store
+        .apply(
+            &Mutation::SetState {
+                ticket: tracker.id,
+                state: target,
+            },
+            me,
+            NOW + 1,
+            &mut random(),
+        )
+        .unwrap();
+    let propagated = out
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::StatePropagated { .. }))
+        .count();
+    assert_eq!(propagated, LINKED);
+    let notified = out
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Customer(CustomerEvent::StateChanged { .. })))
+        .count();
+    assert_eq!(
+        notified, LINKED,
+        "every linked customer ticket's customer is told; the tracker's is not"
+    );
+    drop(store);
+
+    let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    let states = linked_states(&store, tracker.id);
+    assert_eq!(states.len(), LINKED);
+    assert!(states.iter().all(|s| *s == target));
+    assert_eq!(store.ticket(tracker.id).unwrap().state_id, target);
+    let some_linked = store.ticket_detail(tracker.id).unwrap().linked_tickets[0].id;
+    let timeline = store.timeline(some_linked).unwrap();
+    assert!(
+        matches!(timeline.last().unwrap().kind, PartKind::StateChanged { to, .. } if to == target)
+    );
+}
+
+#[test]
+fn a_propagation_that_fails_midway_changes_nothing() {
+    let Setup {
+        dir,
+        mut store,
+        tracker,
+        target,
+        me,
+    } = setup();
+    let before = linked_states(&store, tracker.id);
+    let parts_before: i64 = count_parts(&dir);
+    // A real failure inside SQLite, half way through the linked tickets.
+    let victim = store.ticket_detail(tracker.id).unwrap().linked_tickets[LINKED / 2].id;
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER fail_midway BEFORE UPDATE OF state_id ON tickets WHEN NEW.id = '{victim}'
+         BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;"
+    ))
+    .unwrap();
+
+    let err = store
+        .apply(
+            &Mutation::SetState {
+                ticket: tracker.id,
+                state: target,
+            },
+            me,
+            NOW + 1,
+            &mut random(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "storage_error");
+    assert_eq!(
+        linked_states(&store, tracker.id),
+        before,
+        "no linked ticket moved"
+    );
+    assert_eq!(
+        store.ticket(tracker.id).unwrap().state_id,
+        tracker.state_id,
+        "nor the tracker"
+    );
+    assert_eq!(
+        count_parts(&dir),
+        parts_before,
+        "no timeline entry was kept"
+    );
+
+    conn.execute_batch("DROP TRIGGER fail_midway").unwrap();
+    store
+        .apply(
+            &Mutation::SetState {
+                ticket: tracker.id,
+                state: target,
+            },
+            me,
+            NOW + 2,
+            &mut random(),
+        )
+        .unwrap();
+    assert!(linked_states(&store, tracker.id)
+        .iter()
+        .all(|s| *s == target));
+}
+
+#[test]
+fn refused_mutations_write_nothing() {
+    let Setup {
+        dir,
+        mut store,
+        tracker,
+        me,
+        ..
+    } = setup();
+    let parts_before = count_parts(&dir);
+    let err = store
+        .apply(
+            &Mutation::SetShared {
+                ticket: tracker.id,
+                shared: true,
+            },
+            me,
+            NOW,
+            &mut random(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "tracker_cannot_be_shared");
+    assert_eq!(
+        err.to_string(),
+        CoreError::TrackerCannotBeShared.to_string()
+    );
+    assert!(!store.ticket(tracker.id).unwrap().shared);
+    assert_eq!(count_parts(&dir), parts_before);
+}
+
+fn count_parts(dir: &tempfile::TempDir) -> i64 {
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM parts", [], |r| r.get(0))
+        .unwrap()
+}
