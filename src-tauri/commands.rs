@@ -3,8 +3,10 @@
 
 use std::sync::Mutex;
 
-use inbox_core::{Brand, Team, Teammate, TicketId, TicketState, TicketType};
-use inbox_store::{InboxPage, InboxQuery, Store, TicketDetail, ViewCounts};
+use inbox_core::{
+    Author, Brand, Category, Mutation, Outcome, Team, Teammate, TicketId, TicketState, TicketType,
+};
+use inbox_store::{InboxPage, InboxQuery, LinkedTicketSummary, Store, TicketDetail, ViewCounts};
 use serde::Serialize;
 use tauri::State;
 
@@ -60,4 +62,35 @@ pub fn list_tickets(state: State<'_, AppState>, query: InboxQuery) -> CommandRes
 pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<TicketDetail> {
     let id: TicketId = id.parse()?;
     Ok(state.store().ticket_detail(id)?)
+}
+
+#[derive(Serialize)]
+pub struct Applied {
+    /// The ticket the mutation named, as it is now.
+    detail: TicketDetail,
+    /// What changed and what it caused (propagations, cross-posts, customer events).
+    outcome: Outcome,
+}
+
+/// Applies a mutation as the signed-in teammate, now.
+#[tauri::command]
+pub fn apply_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Applied> {
+    let mut store = state.store();
+    let actor = Author::Teammate(store.me()?.id);
+    let mut random = || ulid::Ulid::from_datetime(std::time::SystemTime::now()).random();
+    let outcome = store.apply(&mutation, actor, crate::startup::now_millis(), &mut random)?;
+    Ok(Applied {
+        detail: store.ticket_detail(mutation.ticket())?,
+        outcome,
+    })
+}
+
+/// Tickets by title or number, for pickers such as "link to a tracker".
+#[tauri::command]
+pub fn find_tickets(
+    state: State<'_, AppState>,
+    text: String,
+    category: Option<Category>,
+) -> CommandResult<Vec<LinkedTicketSummary>> {
+    Ok(state.store().find_tickets(&text, category, 20)?)
 }

@@ -33,6 +33,8 @@ pub fn run() {
             commands::get_view_counts,
             commands::list_tickets,
             commands::get_ticket,
+            commands::apply_mutation,
+            commands::find_tickets,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");

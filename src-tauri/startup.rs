@@ -55,7 +55,7 @@ pub fn open_store<R: Runtime>(
     Ok(store)
 }
 
-fn now_millis() -> i64 {
+pub(crate) fn now_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

@@ -20,7 +20,9 @@ pub use attribute::{AttributeDef, AttributeValue, DataType};
 pub use category::{Category, Sharing};
 pub use error::{CoreError, ErrorBody};
 pub use ids::*;
-pub use mutation::{apply, Change, Context, CustomerEvent, Effect, Mutation, Outcome, Workspace};
+pub use mutation::{
+    apply, Change, Context, CustomerEvent, Effect, Mutation, Outcome, TicketField, Workspace,
+};
 pub use people::{Brand, Company, Contact, Conversation, Role, Team, Teammate};
 pub use state::{StateCategory, TicketState};
 pub use ticket::{CreateTicket, NewTicket, Ticket, ValidTicketFields};

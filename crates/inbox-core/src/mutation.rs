@@ -3,6 +3,8 @@
 //! effects they cause. The same function serves the app's optimistic apply, the preview of what
 //! would happen, and the server's authoritative apply.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -116,9 +118,24 @@ impl Context<'_> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
-    /// The ticket's new full row.
-    UpdateTicket(Ticket),
+    /// The ticket as it is now; `fields` says what changed besides its update and activity
+    /// times, so a writer can leave the rest (and its indexes) alone.
+    UpdateTicket {
+        ticket: Ticket,
+        fields: Vec<TicketField>,
+    },
     AppendPart(Part),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketField {
+    State,
+    Open,
+    Assignee,
+    Brand,
+    Shared,
+    Tracker,
 }
 
 /// Something that happened because of a mutation, beyond the ticket it named.
@@ -167,7 +184,7 @@ impl Outcome {
     /// Tickets this outcome rewrites, in order.
     pub fn updated_tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.changes.iter().filter_map(|c| match c {
-            Change::UpdateTicket(t) => Some(t),
+            Change::UpdateTicket { ticket, .. } => Some(ticket),
             Change::AppendPart(_) => None,
         })
     }
@@ -175,7 +192,7 @@ impl Outcome {
     pub fn parts(&self) -> impl Iterator<Item = &Part> {
         self.changes.iter().filter_map(|c| match c {
             Change::AppendPart(p) => Some(p),
-            Change::UpdateTicket(_) => None,
+            Change::UpdateTicket { .. } => None,
         })
     }
 
@@ -220,7 +237,7 @@ pub fn apply<W: Workspace>(
                     },
                 ));
                 out.changes
-                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                    .push(update(ticket, &[TicketField::Open], ctx.now));
             }
         }
         Mutation::Reopen { .. } => {
@@ -234,7 +251,7 @@ pub fn apply<W: Workspace>(
                 ticket.open = true;
                 out.part(ctx.part(ticket.id, PartKind::Reopened));
                 out.changes
-                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                    .push(update(ticket, &[TicketField::Open], ctx.now));
             }
         }
         Mutation::Assign { teammate, team, .. } => {
@@ -247,7 +264,7 @@ pub fn apply<W: Workspace>(
                 };
                 out.part(ctx.part(ticket.id, kind));
                 out.changes
-                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                    .push(update(ticket, &[TicketField::Assignee], ctx.now));
             }
         }
         Mutation::SetBrand { brand, .. } => {
@@ -261,7 +278,7 @@ pub fn apply<W: Workspace>(
             if ticket.brand != *brand {
                 ticket.brand = *brand;
                 out.changes
-                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                    .push(update(ticket, &[TicketField::Brand], ctx.now));
             }
         }
         Mutation::SetShared { shared, .. } => {
@@ -275,7 +292,7 @@ pub fn apply<W: Workspace>(
                     }));
                 }
                 out.changes
-                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                    .push(update(ticket, &[TicketField::Shared], ctx.now));
             }
         }
         Mutation::Reply { body, .. } => {
@@ -301,8 +318,7 @@ pub fn apply<W: Workspace>(
                 let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
                 change_state(ws, &mut out, ctx, &states, ticket, target)?;
             } else {
-                out.changes
-                    .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                out.changes.push(update(ticket, &[], ctx.now));
             }
         }
         Mutation::Note {
@@ -313,8 +329,7 @@ pub fn apply<W: Workspace>(
             if !keep_private {
                 cross_post(&mut out, ctx, &ticket, body);
             }
-            out.changes
-                .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+            out.changes.push(update(ticket, &[], ctx.now));
         }
         Mutation::LinkTracker { tracker, .. } => {
             let tracker = ws.ticket(*tracker)?;
@@ -343,7 +358,7 @@ pub fn apply<W: Workspace>(
                     ticket.tracker = Some(tracker.id);
                     link_parts(&mut out, ctx, &ticket, &tracker, true);
                     out.changes
-                        .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                        .push(update(ticket, &[TicketField::Tracker], ctx.now));
                 }
             }
         }
@@ -352,7 +367,7 @@ pub fn apply<W: Workspace>(
             ticket.tracker = None;
             link_parts(&mut out, ctx, &ticket, &tracker, false);
             out.changes
-                .push(Change::UpdateTicket(touched(ticket, ctx.now)));
+                .push(update(ticket, &[TicketField::Tracker], ctx.now));
         }
     }
     Ok(out)
@@ -380,14 +395,19 @@ fn change_state<W: Workspace>(
         format!("State changed to {}", target.internal_label),
     );
     if let Some(tracker) = tracker {
+        // Thousands of linked tickets share a handful of types: read each type once.
+        let mut types: HashMap<TicketTypeId, TicketType> = HashMap::new();
         for linked in ws.linked_to_tracker(tracker)? {
-            let linked_type = ws.ticket_type(linked.type_id)?;
+            let linked_type = match types.entry(linked.type_id) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(ws.ticket_type(linked.type_id)?),
+            };
             // A linked ticket's type may not offer the tracker's own state: take its first state
             // of the same category instead.
             let their_target = if linked_type.offers(target.id) {
                 target
             } else {
-                first_of(&linked_type, states, target.category)?
+                first_of(linked_type, states, target.category)?
             };
             if linked.state_id == their_target.id {
                 continue;
@@ -440,7 +460,11 @@ fn move_to(
             }));
     }
     let ticket = touched(ticket, ctx.now);
-    out.changes.push(Change::UpdateTicket(ticket.clone()));
+    let fields = vec![TicketField::State, TicketField::Open];
+    out.changes.push(Change::UpdateTicket {
+        ticket: ticket.clone(),
+        fields,
+    });
     ticket
 }
 
@@ -481,6 +505,13 @@ fn link_parts(
     };
     out.part(ctx.part(ticket.id, on_ticket));
     out.part(ctx.part(tracker.id, on_tracker));
+}
+
+fn update(ticket: Ticket, fields: &[TicketField], now: Millis) -> Change {
+    Change::UpdateTicket {
+        ticket: touched(ticket, now),
+        fields: fields.to_vec(),
+    }
 }
 
 fn touched(mut ticket: Ticket, now: Millis) -> Ticket {

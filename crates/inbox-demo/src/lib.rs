@@ -6,7 +6,10 @@
 //! and the benchmarks share one fixture. 100,000 tickets load in seconds: everything goes in
 //! one transaction through cached statements.
 
+mod big_tracker;
 mod rng;
+
+pub use big_tracker::add_big_tracker;
 mod words;
 
 use inbox_core::{

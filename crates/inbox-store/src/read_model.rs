@@ -111,6 +111,41 @@ impl Store {
         })
     }
 
+    /// Tickets whose title contains `text` (or whose number is `text`, with or without "#"),
+    /// most recent activity first; optionally of one category only.
+    pub fn find_tickets(
+        &self,
+        text: &str,
+        category: Option<Category>,
+        limit: u32,
+    ) -> Result<Vec<LinkedTicketSummary>> {
+        let text = text.trim();
+        let number: Option<i64> = text.trim_start_matches('#').parse().ok();
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{SUMMARY} WHERE (t.title LIKE ?1 ESCAPE '\\' OR t.number = ?2)
+                   AND (?3 IS NULL OR t.category = ?3)
+                 ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?4"
+            ))?
+            .query_map(
+                rusqlite::params![
+                    pattern,
+                    number,
+                    category.map(|c| c.as_str()),
+                    limit.min(100)
+                ],
+                summary_row,
+            )?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     fn timeline_entries(&self, ticket: TicketId) -> Result<Vec<TimelineEntry>> {
         Ok(self
             .conn

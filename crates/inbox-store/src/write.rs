@@ -373,6 +373,23 @@ impl Store {
 
     /// Adds a part to a ticket's timeline; the ticket's last activity moves with it.
     pub fn append_part(&self, part: &Part) -> Result<()> {
+        self.insert_part(part)?;
+        let touched = self
+            .conn
+            .prepare_cached(
+                "UPDATE tickets SET last_activity_at = MAX(last_activity_at, ?2),
+                    updated_at = MAX(updated_at, ?2)
+                 WHERE id = ?1",
+            )?
+            .execute(params![part.ticket.to_string(), part.created_at])?;
+        if touched == 0 {
+            return Err(StoreError::not_found("ticket", part.ticket));
+        }
+        Ok(())
+    }
+
+    /// Adds a part without touching its ticket, for writers that rewrite the ticket anyway.
+    pub(crate) fn insert_part(&self, part: &Part) -> Result<()> {
         let (author_kind, author_id) = author_columns(&part.author);
         self.conn
             .prepare_cached(
@@ -389,17 +406,6 @@ impl Store {
                 to_json(&part.kind),
                 part.created_at,
             ])?;
-        let touched = self
-            .conn
-            .prepare_cached(
-                "UPDATE tickets SET last_activity_at = MAX(last_activity_at, ?2),
-                    updated_at = MAX(updated_at, ?2)
-                 WHERE id = ?1",
-            )?
-            .execute(params![part.ticket.to_string(), part.created_at])?;
-        if touched == 0 {
-            return Err(StoreError::not_found("ticket", part.ticket));
-        }
         Ok(())
     }
 

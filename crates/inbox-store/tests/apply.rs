@@ -2,7 +2,7 @@
 //! tracker carries along.
 
 use inbox_core::*;
-use inbox_demo::{seed, DemoOptions};
+use inbox_demo::{add_big_tracker, seed, DemoOptions};
 use inbox_store::{Store, DATABASE_FILE};
 
 const NOW: i64 = 1_790_000_000_000;
@@ -21,91 +21,16 @@ fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
     seed(&mut store, DemoOptions::new(40, NOW)).unwrap();
-    let types = store.ticket_types().unwrap();
-    let states = store.states().unwrap();
-    let tracker_type = types
-        .iter()
-        .find(|t| t.category == Category::Tracker)
+    let tracker = add_big_tracker(&mut store, LINKED, NOW).unwrap();
+    let tracker = store.ticket(tracker).unwrap();
+    let target = store
+        .states()
         .unwrap()
-        .clone();
-    let customer_type = types
-        .iter()
-        .find(|t| t.category == Category::Customer && t.name == "Bug report")
-        .unwrap()
-        .clone();
-    let brand = store.default_brand().unwrap().id;
-    let contact = store.contacts().unwrap()[0].id;
-    let me = Author::Teammate(store.me().unwrap().id);
-    let mut n = 1u128;
-    let mut next = move || {
-        n += 1;
-        n
-    };
-    let create = |ticket_type: &TicketType, title: &str, id: u128| {
-        let mut fields = NewTicket::default();
-        fields
-            .attributes
-            .insert("title".into(), serde_json::json!(title));
-        for a in ticket_type
-            .attributes
-            .iter()
-            .filter(|a| a.required_to_create && !a.built_in)
-        {
-            let value = match &a.data_type {
-                DataType::List { options } => serde_json::json!(options[0]),
-                _ => serde_json::json!("x"),
-            };
-            fields.attributes.insert(a.key.clone(), value);
-        }
-        let req = CreateTicket {
-            id: TicketId::from_parts(NOW as u64, id),
-            type_id: ticket_type.id,
-            fields,
-            state_id: None,
-            contacts: if ticket_type.category == Category::Customer {
-                vec![contact]
-            } else {
-                vec![]
-            },
-            company: None,
-            brand: None,
-            assignee_teammate: None,
-            assignee_team: None,
-            shared: None,
-            conversation: None,
-            origin_ticket: None,
-        };
-        Ticket::create(
-            req,
-            ticket_type,
-            &states,
-            brand,
-            Some(100_000 + id as i64),
-            NOW,
-        )
-        .unwrap()
-    };
-    let tracker = create(&tracker_type, "Export times out", next());
-    store
-        .write(|s| {
-            s.insert_ticket(&tracker)?;
-            for i in 0..LINKED {
-                let mut t = create(
-                    &customer_type,
-                    &format!("Export fails for me ({i})"),
-                    next(),
-                );
-                t.tracker = Some(tracker.id);
-                s.insert_ticket(&t)?;
-            }
-            Ok(())
-        })
-        .unwrap();
-    let target = states
         .iter()
         .find(|s| s.category == StateCategory::InProgress)
         .unwrap()
         .id;
+    let me = Author::Teammate(store.me().unwrap().id);
     Setup {
         dir,
         store,
