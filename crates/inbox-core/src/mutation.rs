@@ -121,7 +121,7 @@ pub enum Change {
     /// The ticket as it is now; `fields` says what changed besides its update and activity
     /// times, so a writer can leave the rest (and its indexes) alone.
     UpdateTicket {
-        ticket: Ticket,
+        ticket: Box<Ticket>,
         fields: Vec<TicketField>,
     },
     AppendPart(Part),
@@ -184,7 +184,7 @@ impl Outcome {
     /// Tickets this outcome rewrites, in order.
     pub fn updated_tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.changes.iter().filter_map(|c| match c {
-            Change::UpdateTicket { ticket, .. } => Some(ticket),
+            Change::UpdateTicket { ticket, .. } => Some(ticket.as_ref()),
             Change::AppendPart(_) => None,
         })
     }
@@ -509,7 +509,7 @@ fn link_parts(
 
 fn update(ticket: Ticket, fields: &[TicketField], now: Millis) -> Change {
     Change::UpdateTicket {
-        ticket: touched(ticket, now),
+        ticket: Box::new(touched(ticket, now)),
         fields: fields.to_vec(),
     }
 }
