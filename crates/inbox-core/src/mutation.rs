@@ -462,7 +462,7 @@ fn move_to(
     let ticket = touched(ticket, ctx.now);
     let fields = vec![TicketField::State, TicketField::Open];
     out.changes.push(Change::UpdateTicket {
-        ticket: ticket.clone(),
+        ticket: Box::new(ticket.clone()),
         fields,
     });
     ticket
