@@ -4,3 +4,4 @@
 
 mod harness;
 mod inbox;
+mod ticket_rules;

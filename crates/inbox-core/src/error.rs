@@ -60,6 +60,12 @@ pub enum CoreError {
     NotATracker { number: String },
     #[error("This ticket is already linked to tracker {number}. Unlink it first: a ticket links to at most one tracker.")]
     AlreadyLinkedToTracker { number: String },
+    #[error("This conversation already has a ticket shared with the customer ({number}); a conversation links to one shared ticket at most.")]
+    ConversationAlreadyLinked { number: String },
+    #[error("Only a ticket shared with the customer can be linked to a conversation; for internal work, create a back-office ticket from it.")]
+    ConversationNeedsSharedTicket,
+    #[error("Only back-office tickets are raised from a customer ticket, and only from a customer ticket.")]
+    OriginOnlyForBackOffice,
     #[error("This ticket is not linked to a tracker.")]
     NotLinkedToTracker,
     #[error("The ticket type \"{type_name}\" offers no state that is {category}.")]
@@ -97,6 +103,9 @@ impl CoreError {
             Self::NotATracker { .. } => "not_a_tracker",
             Self::AlreadyLinkedToTracker { .. } => "already_linked_to_tracker",
             Self::NotLinkedToTracker => "not_linked_to_tracker",
+            Self::ConversationAlreadyLinked { .. } => "conversation_already_linked",
+            Self::ConversationNeedsSharedTicket => "conversation_needs_shared_ticket",
+            Self::OriginOnlyForBackOffice => "origin_only_for_back_office",
             Self::NoStateOfCategory { .. } => "no_state_of_category",
         }
     }

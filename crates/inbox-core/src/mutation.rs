@@ -8,13 +8,28 @@ use std::collections::hash_map::{Entry, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Author, BrandId, Category, CoreError, Millis, Part, PartId, PartKind, StateCategory, StateId,
-    TeamId, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
+    Author, BrandId, Category, Conversation, ConversationId, CoreError, CreateTicket, Millis, Part,
+    PartId, PartKind, StateCategory, StateId, TeamId, TeammateId, Ticket, TicketId, TicketState,
+    TicketType, TicketTypeId,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Mutation {
+    /// Creates a ticket. A back-office ticket may name the customer ticket (`origin_ticket`) or
+    /// the conversation (`conversation`) it came from (R12); a shared ticket naming a
+    /// conversation becomes that conversation's one shared ticket (R11).
+    CreateTicket(CreateTicket),
+    /// Turns a conversation into a ticket shared with its customer, linked to it (R11).
+    ConvertConversation {
+        conversation: ConversationId,
+        ticket: CreateTicket,
+    },
+    /// Links a conversation to a ticket shared with the customer (R11).
+    LinkConversation {
+        conversation: ConversationId,
+        ticket: TicketId,
+    },
     /// Moves a ticket to a state its type offers. Resolved states close the ticket; leaving one
     /// reopens it. A tracker carries its linked tickets along (R13).
     SetState {
@@ -70,6 +85,10 @@ impl Mutation {
     /// The ticket the mutation is about.
     pub fn ticket(&self) -> TicketId {
         match self {
+            Mutation::CreateTicket(req) | Mutation::ConvertConversation { ticket: req, .. } => {
+                req.id
+            }
+            Mutation::LinkConversation { ticket, .. } => *ticket,
             Mutation::SetState { ticket, .. }
             | Mutation::Close { ticket, .. }
             | Mutation::Reopen { ticket }
@@ -93,6 +112,10 @@ pub trait Workspace {
     /// The tickets linked to `tracker`.
     fn linked_to_tracker(&self, tracker: TicketId) -> Result<Vec<Ticket>, Self::Error>;
     fn brand_exists(&self, brand: BrandId) -> Result<bool, Self::Error>;
+    fn default_brand(&self) -> Result<BrandId, Self::Error>;
+    /// The number the next new ticket gets.
+    fn next_ticket_number(&self) -> Result<i64, Self::Error>;
+    fn conversation(&self, id: ConversationId) -> Result<Conversation, Self::Error>;
 }
 
 /// Who acts, when, and where new ids come from (the caller owns clock and randomness).
@@ -125,6 +148,12 @@ pub enum Change {
         fields: Vec<TicketField>,
     },
     AppendPart(Part),
+    InsertTicket(Box<Ticket>),
+    /// The conversation's new linked ticket.
+    LinkConversation {
+        conversation: ConversationId,
+        ticket: TicketId,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -136,6 +165,7 @@ pub enum TicketField {
     Brand,
     Shared,
     Tracker,
+    Conversation,
 }
 
 /// Something that happened because of a mutation, beyond the ticket it named.
@@ -184,15 +214,17 @@ impl Outcome {
     /// Tickets this outcome rewrites, in order.
     pub fn updated_tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.changes.iter().filter_map(|c| match c {
-            Change::UpdateTicket { ticket, .. } => Some(ticket.as_ref()),
-            Change::AppendPart(_) => None,
+            Change::UpdateTicket { ticket, .. } | Change::InsertTicket(ticket) => {
+                Some(ticket.as_ref())
+            }
+            _ => None,
         })
     }
 
     pub fn parts(&self) -> impl Iterator<Item = &Part> {
         self.changes.iter().filter_map(|c| match c {
             Change::AppendPart(p) => Some(p),
-            Change::UpdateTicket { .. } => None,
+            _ => None,
         })
     }
 
@@ -208,9 +240,53 @@ pub fn apply<W: Workspace>(
     mutation: &Mutation,
     ctx: &mut Context,
 ) -> Result<Outcome, W::Error> {
-    let mut ticket = ws.ticket(mutation.ticket())?;
     let mut out = Outcome::default();
+    // Creation and conversation links first: they do not start from an existing ticket row.
     match mutation {
+        Mutation::CreateTicket(req) => {
+            create(ws, &mut out, ctx, req.clone())?;
+            return Ok(out);
+        }
+        Mutation::ConvertConversation {
+            conversation,
+            ticket,
+        } => {
+            let conversation = ws.conversation(*conversation)?;
+            let req = CreateTicket {
+                conversation: Some(conversation.id),
+                origin_ticket: None,
+                ..ticket.clone()
+            };
+            if !create(ws, &mut out, ctx, req)?.shared {
+                return Err(CoreError::ConversationNeedsSharedTicket.into());
+            }
+            return Ok(out);
+        }
+        Mutation::LinkConversation {
+            conversation,
+            ticket,
+        } => {
+            let mut ticket = ws.ticket(*ticket)?;
+            let conversation = ws.conversation(*conversation)?;
+            if !ticket.shared {
+                return Err(CoreError::ConversationNeedsSharedTicket.into());
+            }
+            if conversation.linked_ticket != Some(ticket.id) {
+                check_conversation_free(ws, &conversation)?;
+                ticket.conversation = Some(conversation.id);
+                link_conversation(&mut out, ctx, &ticket, &conversation);
+                out.changes
+                    .push(update(ticket, &[TicketField::Conversation], ctx.now));
+            }
+            return Ok(out);
+        }
+        _ => {}
+    }
+    let mut ticket = ws.ticket(mutation.ticket())?;
+    match mutation {
+        Mutation::CreateTicket(_)
+        | Mutation::ConvertConversation { .. }
+        | Mutation::LinkConversation { .. } => unreachable!("handled above"),
         Mutation::SetState { state, .. } => {
             let states = ws.states()?;
             let ticket_type = ws.ticket_type(ticket.type_id)?;
@@ -371,6 +447,106 @@ pub fn apply<W: Workspace>(
         }
     }
     Ok(out)
+}
+
+/// Creates a ticket by the rules of [`Ticket::create`], plus its links: the origin of a
+/// back-office ticket learns of it (R12), and a shared ticket takes its conversation (R11).
+fn create<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    req: CreateTicket,
+) -> Result<Ticket, W::Error> {
+    let ticket_type = ws.ticket_type(req.type_id)?;
+    let states = ws.states()?;
+    let brand = match req.brand {
+        Some(b) if !ws.brand_exists(b)? => {
+            return Err(CoreError::NotFound {
+                kind: "brand",
+                id: b.to_string(),
+            }
+            .into());
+        }
+        Some(b) => b,
+        None => ws.default_brand()?,
+    };
+    let ticket = Ticket::create(
+        req,
+        &ticket_type,
+        &states,
+        brand,
+        Some(ws.next_ticket_number()?),
+        ctx.now,
+    )?;
+    let is_back_office = ticket.category == Category::BackOffice;
+    if ticket.origin_ticket.is_some() && !is_back_office {
+        return Err(CoreError::OriginOnlyForBackOffice.into());
+    }
+    if let Some(origin) = ticket.origin_ticket {
+        let origin = ws.ticket(origin)?;
+        if origin.category != Category::Customer {
+            return Err(CoreError::OriginOnlyForBackOffice.into());
+        }
+        let kind = PartKind::LinkChanged {
+            link: "back_office".into(),
+            target: ticket.id,
+            linked: true,
+        };
+        out.part(ctx.part(origin.id, kind));
+    }
+    out.changes
+        .push(Change::InsertTicket(Box::new(ticket.clone())));
+    if let Some(conversation) = ticket.conversation {
+        let conversation = ws.conversation(conversation)?;
+        if ticket.shared {
+            check_conversation_free(ws, &conversation)?;
+            link_conversation(out, ctx, &ticket, &conversation);
+        } else if !is_back_office {
+            // Only back-office tickets keep an internal link to where they came from.
+            return Err(CoreError::ConversationNeedsSharedTicket.into());
+        }
+    }
+    if ticket.shared {
+        out.effects.push(Effect::Customer(CustomerEvent::Submitted {
+            ticket: ticket.id,
+        }));
+    }
+    Ok(ticket)
+}
+
+/// R11: a conversation has at most one linked ticket shared with the customer.
+fn check_conversation_free<W: Workspace>(
+    ws: &W,
+    conversation: &Conversation,
+) -> Result<(), W::Error> {
+    match conversation.linked_ticket {
+        Some(other) => {
+            let other = ws.ticket(other)?;
+            Err(CoreError::ConversationAlreadyLinked {
+                number: number(&other),
+            }
+            .into())
+        }
+        None => Ok(()),
+    }
+}
+
+fn link_conversation(
+    out: &mut Outcome,
+    ctx: &mut Context,
+    ticket: &Ticket,
+    conversation: &Conversation,
+) {
+    out.changes.push(Change::LinkConversation {
+        conversation: conversation.id,
+        ticket: ticket.id,
+    });
+    let kind = PartKind::LinkChanged {
+        link: "conversation".into(),
+        target: ticket.id,
+        linked: true,
+    };
+    out.part(ctx.part(ticket.id, kind));
 }
 
 /// Moves `ticket` to `target`, recording it, cross-posting it (R12) and, for a tracker,

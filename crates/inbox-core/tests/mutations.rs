@@ -10,6 +10,7 @@ struct Memory {
     types: Vec<TicketType>,
     states: Vec<TicketState>,
     brands: Vec<BrandId>,
+    conversations: BTreeMap<ConversationId, Conversation>,
 }
 
 impl Workspace for Memory {
@@ -43,6 +44,27 @@ impl Workspace for Memory {
     }
     fn brand_exists(&self, brand: BrandId) -> Result<bool, CoreError> {
         Ok(self.brands.contains(&brand))
+    }
+    fn default_brand(&self) -> Result<BrandId, CoreError> {
+        Ok(self.brands[0])
+    }
+    fn next_ticket_number(&self) -> Result<i64, CoreError> {
+        Ok(self
+            .tickets
+            .values()
+            .filter_map(|t| t.number)
+            .max()
+            .unwrap_or(0)
+            + 1)
+    }
+    fn conversation(&self, id: ConversationId) -> Result<Conversation, CoreError> {
+        self.conversations
+            .get(&id)
+            .cloned()
+            .ok_or(CoreError::NotFound {
+                kind: "conversation",
+                id: id.to_string(),
+            })
     }
 }
 
@@ -98,6 +120,7 @@ impl Memory {
             types,
             states,
             brands: vec![brand, BrandId::from_parts(1, 2)],
+            conversations: BTreeMap::new(),
         };
         ws.add(CUSTOMER, 0, None);
         ws.add(BACK_OFFICE, 1, Some(TicketId::from_parts(1, CUSTOMER)));
@@ -107,6 +130,43 @@ impl Memory {
             ws.tickets.get_mut(&id).unwrap().tracker = Some(TicketId::from_parts(1, TRACKER));
         }
         ws
+    }
+
+    fn new_conversation(&mut self, n: u128) -> ConversationId {
+        let id = ConversationId::from_parts(1, n);
+        let c = Conversation {
+            id,
+            contact: ContactId::from_parts(1, 9),
+            subject: "Help".into(),
+            linked_ticket: None,
+            open: true,
+            created_at: 0,
+            last_activity_at: 0,
+        };
+        self.conversations.insert(id, c);
+        id
+    }
+
+    fn request(&self, n: u128, type_index: usize) -> CreateTicket {
+        let ticket_type = &self.types[type_index];
+        let mut fields = NewTicket::default();
+        fields
+            .attributes
+            .insert("title".into(), json!(format!("Ticket {n}")));
+        CreateTicket {
+            id: TicketId::from_parts(1, n),
+            type_id: ticket_type.id,
+            fields,
+            state_id: None,
+            contacts: vec![],
+            company: None,
+            brand: None,
+            assignee_teammate: None,
+            assignee_team: None,
+            shared: None,
+            conversation: None,
+            origin_ticket: None,
+        }
     }
 
     fn add(&mut self, n: u128, type_index: usize, origin: Option<TicketId>) -> TicketId {
@@ -156,6 +216,18 @@ impl Memory {
         let out = apply(self, &m, &mut ctx)?;
         for t in out.updated_tickets() {
             self.tickets.insert(t.id, t.clone());
+        }
+        for change in &out.changes {
+            if let Change::LinkConversation {
+                conversation,
+                ticket,
+            } = change
+            {
+                self.conversations
+                    .get_mut(conversation)
+                    .unwrap()
+                    .linked_ticket = Some(*ticket);
+            }
         }
         Ok(out)
     }
@@ -617,4 +689,150 @@ fn mutations_travel_as_tagged_json() {
     let json = serde_json::to_value(&m).unwrap();
     assert_eq!(json["type"], "note");
     assert_eq!(serde_json::from_value::<Mutation>(json).unwrap(), m);
+}
+
+#[test]
+fn r11_a_conversation_has_at_most_one_shared_ticket() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(50);
+    let convert = |ws: &Memory, n| Mutation::ConvertConversation {
+        conversation,
+        ticket: ws.request(n, 0),
+    };
+    let out = ws.run(convert(&ws, 500)).unwrap();
+    assert!(out
+        .effects
+        .contains(&Effect::Customer(CustomerEvent::Submitted {
+            ticket: id(500)
+        })));
+    assert_eq!(ws.get(500).conversation, Some(conversation));
+    assert_eq!(ws.conversations[&conversation].linked_ticket, Some(id(500)));
+    assert_eq!(
+        code(ws.run(convert(&ws, 501))),
+        Some("conversation_already_linked")
+    );
+    assert_eq!(
+        code(ws.run(Mutation::LinkConversation {
+            conversation,
+            ticket: id(CUSTOMER)
+        })),
+        Some("conversation_already_linked")
+    );
+    assert_eq!(
+        ws.run(Mutation::LinkConversation {
+            conversation,
+            ticket: id(500)
+        })
+        .unwrap(),
+        Outcome::default()
+    );
+
+    let other = ws.new_conversation(51);
+    assert_eq!(
+        code(ws.run(Mutation::LinkConversation {
+            conversation: other,
+            ticket: id(TRACKER)
+        })),
+        Some("conversation_needs_shared_ticket")
+    );
+    assert_eq!(
+        code(ws.run(Mutation::ConvertConversation {
+            conversation: other,
+            ticket: ws.request(502, 2)
+        })),
+        Some("conversation_needs_shared_ticket"),
+        "a conversation is not converted into a tracker"
+    );
+    ws.run(Mutation::LinkConversation {
+        conversation: other,
+        ticket: id(CUSTOMER),
+    })
+    .unwrap();
+    assert_eq!(ws.get(CUSTOMER).conversation, Some(other));
+}
+
+#[test]
+fn r12_back_office_tickets_come_from_a_conversation_or_a_customer_ticket() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(60);
+    // Any number of back-office tickets from one conversation, none of them its shared ticket.
+    for n in [600, 601] {
+        let req = CreateTicket {
+            conversation: Some(conversation),
+            ..ws.request(n, 1)
+        };
+        let out = ws.run(Mutation::CreateTicket(req)).unwrap();
+        assert!(out.effects.is_empty(), "an internal ticket notifies nobody");
+    }
+    assert_eq!(ws.conversations[&conversation].linked_ticket, None);
+
+    // From a customer ticket: the customer ticket's timeline shows the new link.
+    let req = CreateTicket {
+        origin_ticket: Some(id(CUSTOMER)),
+        ..ws.request(602, 1)
+    };
+    let out = ws.run(Mutation::CreateTicket(req)).unwrap();
+    let on_origin: Vec<_> = out.parts().filter(|p| p.ticket == id(CUSTOMER)).collect();
+    assert_eq!(on_origin.len(), 1);
+    assert_eq!(
+        ws.get(602).number,
+        Some(303),
+        "numbered after the highest (#300, #301, #302)"
+    );
+    ws.run(Mutation::Note {
+        ticket: id(602),
+        body: "Refunded".into(),
+        keep_private: false,
+    })
+    .unwrap();
+
+    let table = [
+        (
+            "customer ticket with an origin",
+            CreateTicket {
+                origin_ticket: Some(id(CUSTOMER)),
+                ..ws.request(603, 0)
+            },
+            "origin_only_for_back_office",
+        ),
+        (
+            "origin that is not a customer ticket",
+            CreateTicket {
+                origin_ticket: Some(id(TRACKER)),
+                ..ws.request(604, 1)
+            },
+            "origin_only_for_back_office",
+        ),
+        (
+            "tracker from a conversation",
+            CreateTicket {
+                conversation: Some(conversation),
+                ..ws.request(605, 2)
+            },
+            "conversation_needs_shared_ticket",
+        ),
+        (
+            "unknown brand",
+            CreateTicket {
+                brand: Some(BrandId::from_parts(8, 8)),
+                ..ws.request(606, 0)
+            },
+            "not_found",
+        ),
+        (
+            "shared tracker",
+            CreateTicket {
+                shared: Some(true),
+                ..ws.request(607, 2)
+            },
+            "tracker_cannot_be_shared",
+        ),
+    ];
+    for (name, req, expected) in table {
+        assert_eq!(
+            code(ws.run(Mutation::CreateTicket(req))),
+            Some(expected),
+            "{name}"
+        );
+    }
 }

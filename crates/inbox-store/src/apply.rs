@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use inbox_core::{
-    apply, Author, BrandId, Change, Context, Millis, Mutation, Outcome, Ticket, TicketField,
-    TicketId, TicketState, TicketType, TicketTypeId, Workspace,
+    apply, Author, BrandId, Change, Context, Conversation, ConversationId, Millis, Mutation,
+    Outcome, Ticket, TicketField, TicketId, TicketState, TicketType, TicketTypeId, Workspace,
 };
 use rusqlite::types::Value;
 
@@ -53,6 +53,18 @@ impl Workspace for Store {
         Ok(tickets)
     }
 
+    fn default_brand(&self) -> Result<BrandId> {
+        Ok(Store::default_brand(self)?.id)
+    }
+
+    fn next_ticket_number(&self) -> Result<i64> {
+        Store::next_ticket_number(self)
+    }
+
+    fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        Store::conversation(self, id)
+    }
+
     fn brand_exists(&self, brand: BrandId) -> Result<bool> {
         match self.brand(brand) {
             Ok(_) => Ok(true),
@@ -89,6 +101,11 @@ impl Store {
                 Change::UpdateTicket { ticket, fields } => self.update_ticket(ticket, fields)?,
                 Change::AppendPart(p) if rewritten.contains(&p.ticket) => self.insert_part(p)?,
                 Change::AppendPart(p) => self.append_part(p)?,
+                Change::InsertTicket(ticket) => self.insert_ticket(ticket)?,
+                Change::LinkConversation {
+                    conversation,
+                    ticket,
+                } => self.link_conversation(*conversation, *ticket)?,
             }
         }
         Ok(())
@@ -122,6 +139,10 @@ impl Store {
                 TicketField::Shared => {
                     sets.push("shared = ?");
                     values.push(Value::Integer(t.shared.into()));
+                }
+                TicketField::Conversation => {
+                    sets.push("conversation_id = ?");
+                    values.push(text(t.conversation.map(|x| x.to_string())));
                 }
                 TicketField::Tracker => {
                     sets.push("tracker_id = ?");

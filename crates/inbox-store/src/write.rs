@@ -1,8 +1,9 @@
 //! Persistence of the domain types: inserts and plain reads by id.
 
 use inbox_core::{
-    Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, CreateTicket, Millis,
-    Part, Team, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
+    Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
+    CreateTicket, Millis, Part, Team, Teammate, TeammateId, Ticket, TicketId, TicketState,
+    TicketType, TicketTypeId,
 };
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -444,21 +445,26 @@ impl Store {
         Ok(())
     }
 
+    pub fn conversation(&self, conversation: ConversationId) -> Result<Conversation> {
+        let sql = "SELECT * FROM conversations WHERE id = ?1";
+        self.one(sql, conversation, "conversation", conversation_row)
+    }
+
+    /// Records `ticket` as the conversation's one shared ticket (R11).
+    pub(crate) fn link_conversation(
+        &self,
+        conversation: ConversationId,
+        ticket: TicketId,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE conversations SET linked_ticket_id = ?2 WHERE id = ?1")?
+            .execute(params![conversation.to_string(), ticket.to_string()])?;
+        Ok(())
+    }
+
     pub fn conversations(&self) -> Result<Vec<Conversation>> {
-        self.all(
-            "SELECT * FROM conversations ORDER BY last_activity_at DESC, id DESC",
-            |r| {
-                Ok(Conversation {
-                    id: id(r, "id")?,
-                    contact: id(r, "contact_id")?,
-                    subject: r.get("subject")?,
-                    linked_ticket: opt_id(r, "linked_ticket_id")?,
-                    open: r.get("open")?,
-                    created_at: r.get("created_at")?,
-                    last_activity_at: r.get("last_activity_at")?,
-                })
-            },
-        )
+        let sql = "SELECT * FROM conversations ORDER BY last_activity_at DESC, id DESC";
+        self.all(sql, conversation_row)
     }
 
     pub(crate) fn all<T>(
@@ -487,6 +493,18 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::not_found(kind, key))
     }
+}
+
+fn conversation_row(r: &Row) -> rusqlite::Result<Conversation> {
+    Ok(Conversation {
+        id: id(r, "id")?,
+        contact: id(r, "contact_id")?,
+        subject: r.get("subject")?,
+        linked_ticket: opt_id(r, "linked_ticket_id")?,
+        open: r.get("open")?,
+        created_at: r.get("created_at")?,
+        last_activity_at: r.get("last_activity_at")?,
+    })
 }
 
 fn brand_row(r: &Row) -> rusqlite::Result<Brand> {

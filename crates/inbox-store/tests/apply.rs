@@ -213,3 +213,71 @@ fn count_parts(dir: &tempfile::TempDir) -> i64 {
     conn.query_row("SELECT COUNT(*) FROM parts", [], |r| r.get(0))
         .unwrap()
 }
+
+#[test]
+fn converting_a_conversation_links_both_and_a_second_shared_ticket_is_refused() {
+    let Setup {
+        dir, mut store, me, ..
+    } = setup();
+    let conversation = store
+        .conversations()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.linked_ticket.is_none())
+        .unwrap();
+    let bug_report = store
+        .ticket_types()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Bug report")
+        .unwrap();
+    let request = |n: u128| {
+        let mut fields = NewTicket::default();
+        fields
+            .attributes
+            .insert("title".into(), serde_json::json!(format!("From chat {n}")));
+        fields
+            .attributes
+            .insert("severity".into(), serde_json::json!("Low"));
+        CreateTicket {
+            id: TicketId::from_parts(NOW as u64, n),
+            type_id: bug_report.id,
+            fields,
+            state_id: None,
+            contacts: vec![conversation.contact],
+            company: None,
+            brand: None,
+            assignee_teammate: None,
+            assignee_team: None,
+            shared: None,
+            conversation: None,
+            origin_ticket: None,
+        }
+    };
+    let convert = |n| Mutation::ConvertConversation {
+        conversation: conversation.id,
+        ticket: request(n),
+    };
+    store.apply(&convert(1), me, NOW, &mut random()).unwrap();
+    let err = store
+        .apply(&convert(2), me, NOW, &mut random())
+        .unwrap_err();
+    assert_eq!(err.code(), "conversation_already_linked");
+    drop(store);
+
+    let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    let ticket_id = TicketId::from_parts(NOW as u64, 1);
+    assert_eq!(
+        store.conversation(conversation.id).unwrap().linked_ticket,
+        Some(ticket_id)
+    );
+    let ticket = store.ticket(ticket_id).unwrap();
+    assert_eq!(
+        (ticket.conversation, ticket.shared),
+        (Some(conversation.id), true)
+    );
+    assert!(
+        store.ticket(TicketId::from_parts(NOW as u64, 2)).is_err(),
+        "the refused ticket was not kept"
+    );
+}
