@@ -111,7 +111,8 @@ pub trait Workspace {
     fn states(&self) -> Result<Vec<TicketState>, Self::Error>;
     /// The tickets linked to `tracker`.
     fn linked_to_tracker(&self, tracker: TicketId) -> Result<Vec<Ticket>, Self::Error>;
-    fn brand_exists(&self, brand: BrandId) -> Result<bool, Self::Error>;
+    /// The brand's name, or None when there is no such brand.
+    fn brand_name(&self, brand: BrandId) -> Result<Option<String>, Self::Error>;
     fn default_brand(&self) -> Result<BrandId, Self::Error>;
     /// The number the next new ticket gets.
     fn next_ticket_number(&self) -> Result<i64, Self::Error>;
@@ -344,15 +345,17 @@ pub fn apply<W: Workspace>(
             }
         }
         Mutation::SetBrand { brand, .. } => {
-            if !ws.brand_exists(*brand)? {
-                return Err(CoreError::NotFound {
-                    kind: "brand",
-                    id: brand.to_string(),
-                }
-                .into());
-            }
+            let name = ws.brand_name(*brand)?.ok_or_else(|| CoreError::NotFound {
+                kind: "brand",
+                id: brand.to_string(),
+            })?;
             if ticket.brand != *brand {
                 ticket.brand = *brand;
+                let kind = PartKind::BrandChanged {
+                    brand: *brand,
+                    name,
+                };
+                out.part(ctx.part(ticket.id, kind));
                 out.changes
                     .push(update(ticket, &[TicketField::Brand], ctx.now));
             }
@@ -460,7 +463,7 @@ fn create<W: Workspace>(
     let ticket_type = ws.ticket_type(req.type_id)?;
     let states = ws.states()?;
     let brand = match req.brand {
-        Some(b) if !ws.brand_exists(b)? => {
+        Some(b) if ws.brand_name(b)?.is_none() => {
             return Err(CoreError::NotFound {
                 kind: "brand",
                 id: b.to_string(),
@@ -489,7 +492,8 @@ fn create<W: Workspace>(
         }
         let kind = PartKind::LinkChanged {
             link: "back_office".into(),
-            target: ticket.id,
+            target: ticket.id.to_string(),
+            label: label(&ticket),
             linked: true,
         };
         out.part(ctx.part(origin.id, kind));
@@ -543,7 +547,8 @@ fn link_conversation(
     });
     let kind = PartKind::LinkChanged {
         link: "conversation".into(),
-        target: ticket.id,
+        target: conversation.id.to_string(),
+        label: conversation.subject.clone(),
         linked: true,
     };
     out.part(ctx.part(ticket.id, kind));
@@ -671,12 +676,14 @@ fn link_parts(
 ) {
     let on_ticket = PartKind::LinkChanged {
         link: "tracker".into(),
-        target: tracker.id,
+        target: tracker.id.to_string(),
+        label: label(tracker),
         linked,
     };
     let on_tracker = PartKind::LinkChanged {
         link: "customer_ticket".into(),
-        target: ticket.id,
+        target: ticket.id.to_string(),
+        label: label(ticket),
         linked,
     };
     out.part(ctx.part(ticket.id, on_ticket));
@@ -727,6 +734,14 @@ fn non_empty(body: &str, what: &'static str) -> Result<String, CoreError> {
         Err(CoreError::EmptyBody { what })
     } else {
         Ok(body.to_owned())
+    }
+}
+
+/// "#12 Title": how a linked ticket is named on a timeline, as it was when linked.
+fn label(ticket: &Ticket) -> String {
+    match ticket.number {
+        Some(n) => format!("#{n} {}", ticket.title),
+        None => ticket.title.clone(),
     }
 }
 

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AttributeValue, ContactId, Millis, PartId, StateId, TeamId, TeammateId, TicketId};
+use crate::{
+    AttributeValue, BrandId, ContactId, Millis, PartId, StateId, TeamId, TeammateId, TicketId,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -45,10 +47,19 @@ pub enum PartKind {
         to: Option<AttributeValue>,
     },
     LinkChanged {
-        /// What was linked or unlinked: "tracker", "conversation", "back_office"…
+        /// What was linked or unlinked: "tracker", "customer_ticket", "conversation",
+        /// "back_office".
         link: String,
-        target: TicketId,
+        /// The id of the linked ticket or conversation.
+        target: String,
+        /// How the target was named when linked ("#12 Title", a conversation's subject).
+        #[serde(default)]
+        label: String,
         linked: bool,
+    },
+    BrandChanged {
+        brand: BrandId,
+        name: String,
     },
     /// An internal copy of an entry made on a linked back-office ticket (R12).
     CrossPost {
@@ -69,6 +80,7 @@ impl PartKind {
             PartKind::ShareChanged { .. } => "share_changed",
             PartKind::AttributeChanged { .. } => "attribute_changed",
             PartKind::LinkChanged { .. } => "link_changed",
+            PartKind::BrandChanged { .. } => "brand_changed",
             PartKind::CrossPost { .. } => "cross_post",
         }
     }

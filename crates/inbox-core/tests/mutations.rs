@@ -42,8 +42,8 @@ impl Workspace for Memory {
             .cloned()
             .collect())
     }
-    fn brand_exists(&self, brand: BrandId) -> Result<bool, CoreError> {
-        Ok(self.brands.contains(&brand))
+    fn brand_name(&self, brand: BrandId) -> Result<Option<String>, CoreError> {
+        Ok(self.brands.contains(&brand).then(|| "Brand".to_owned()))
     }
     fn default_brand(&self) -> Result<BrandId, CoreError> {
         Ok(self.brands[0])
@@ -636,12 +636,19 @@ fn r14_brand_and_assignment() {
     let mut ws = Memory::new(0);
     let other = BrandId::from_parts(1, 2);
     for n in [CUSTOMER, BACK_OFFICE, TRACKER] {
-        ws.run(Mutation::SetBrand {
-            ticket: id(n),
-            brand: other,
-        })
-        .unwrap();
+        let out = ws
+            .run(Mutation::SetBrand {
+                ticket: id(n),
+                brand: other,
+            })
+            .unwrap();
         assert_eq!(ws.get(n).brand, other);
+        let kinds: Vec<_> = out.parts().map(|p| p.kind.clone()).collect();
+        let expected = PartKind::BrandChanged {
+            brand: other,
+            name: "Brand".into(),
+        };
+        assert_eq!(kinds, [expected], "recorded on the timeline");
     }
     assert_eq!(
         code(ws.run(Mutation::SetBrand {

@@ -65,10 +65,10 @@ impl Workspace for Store {
         Store::conversation(self, id)
     }
 
-    fn brand_exists(&self, brand: BrandId) -> Result<bool> {
+    fn brand_name(&self, brand: BrandId) -> Result<Option<String>> {
         match self.brand(brand) {
-            Ok(_) => Ok(true),
-            Err(StoreError::Core(inbox_core::CoreError::NotFound { .. })) => Ok(false),
+            Ok(brand) => Ok(Some(brand.name)),
+            Err(StoreError::Core(inbox_core::CoreError::NotFound { .. })) => Ok(None),
             Err(e) => Err(e),
         }
     }

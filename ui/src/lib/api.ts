@@ -121,7 +121,8 @@ export type PartKind =
   | { kind: 'assignment_changed'; teammate: string | null; team: string | null }
   | { kind: 'share_changed'; shared: boolean }
   | { kind: 'attribute_changed'; key: string; from: AttributeValue | null; to: AttributeValue | null }
-  | { kind: 'link_changed'; link: string; target: string; linked: boolean }
+  | { kind: 'link_changed'; link: string; target: string; label: string; linked: boolean }
+  | { kind: 'brand_changed'; brand: string; name: string }
   | { kind: 'cross_post'; from_ticket: string; body: string };
 
 export interface TimelineEntry {
@@ -213,12 +214,51 @@ export interface TicketDetail {
   timeline: TimelineEntry[];
 }
 
+/** An intent; the backend validates and applies it (crates/inbox-core/src/mutation.rs). */
+export type Mutation =
+  | { type: 'set_state'; ticket: string; state: string }
+  | { type: 'close'; ticket: string; resolved: boolean }
+  | { type: 'reopen'; ticket: string }
+  | { type: 'assign'; ticket: string; teammate: string | null; team: string | null }
+  | { type: 'set_brand'; ticket: string; brand: string }
+  | { type: 'set_shared'; ticket: string; shared: boolean }
+  | { type: 'reply'; ticket: string; body: string }
+  | { type: 'note'; ticket: string; body: string; keep_private: boolean }
+  | { type: 'link_tracker'; ticket: string; tracker: string }
+  | { type: 'unlink_tracker'; ticket: string };
+
+export type CustomerEvent =
+  | { event: 'submitted'; ticket: string }
+  | { event: 'teammate_replied'; ticket: string; part: string }
+  | { event: 'state_changed'; ticket: string; from: string; to: string };
+
+export type Effect =
+  | { type: 'state_propagated'; tracker: string; ticket: string; from: string; to: string }
+  | { type: 'cross_posted'; from: string; to: string }
+  | ({ type: 'customer' } & CustomerEvent);
+
+export interface Outcome {
+  /** The writes made; opaque to the UI beyond their count. */
+  changes: unknown[];
+  effects: Effect[];
+}
+
+export interface Applied {
+  /** The ticket the mutation named, as it is now. */
+  detail: TicketDetail;
+  outcome: Outcome;
+}
+
 export const api = {
   workspace: () => invoke<Workspace>('get_workspace'),
   viewCounts: () => invoke<ViewCounts>('get_view_counts'),
   listTickets: (view: View, sort: Sort, offset: number, limit: number) =>
     invoke<InboxPage>('list_tickets', { query: { view, sort, offset, limit } }),
   ticket: (id: string) => invoke<TicketDetail>('get_ticket', { id }),
+  apply: (mutation: Mutation) => invoke<Applied>('apply_mutation', { mutation }),
+  /** Tickets by title or number ("#123"), at most 20, optionally of one category. */
+  findTickets: (text: string, category: Category | null = null) =>
+    invoke<LinkedTicketSummary[]>('find_tickets', { text, category }),
 };
 
 /** Turns whatever a command rejected with into an ApiError the UI can show. */

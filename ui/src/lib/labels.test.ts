@@ -152,11 +152,15 @@ describe('describeEvent', () => {
   });
 
   it('describes links, naming the target when known', () => {
-    expect(ev({ kind: 'link_changed', link: 'tracker', target: 'tr1', linked: true })).toBe(
+    expect(ev({ kind: 'link_changed', link: 'tracker', target: 'tr1', label: '', linked: true })).toBe(
       'Alex Morgan linked tracker #88 Checkout fails on Safari',
     );
-    expect(ev({ kind: 'link_changed', link: 'tracker', target: 'x', linked: false })).toBe('Alex Morgan unlinked a tracker');
-    expect(ev({ kind: 'link_changed', link: 'origin_conversation', target: 'x', linked: true })).toBe(
+    expect(ev({ kind: 'link_changed', link: 'tracker', target: 'x', label: '', linked: false })).toBe('Alex Morgan unlinked a tracker');
+    expect(ev({ kind: 'link_changed', link: 'tracker', target: 'x', label: '#9 Outage', linked: false })).toBe(
+      'Alex Morgan unlinked tracker #9 Outage',
+    );
+    expect(ev({ kind: 'brand_changed', brand: 'b', name: 'Northwind Pay' })).toBe('Alex Morgan changed the brand to Northwind Pay');
+    expect(ev({ kind: 'link_changed', link: 'origin_conversation', target: 'x', label: '', linked: true })).toBe(
       'Alex Morgan linked an origin conversation',
     );
   });

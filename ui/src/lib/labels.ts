@@ -27,7 +27,7 @@ export const STATE_CATEGORY_LABEL: Record<StateCategory, string> = {
   resolved: 'Resolved',
 };
 
-const STATE_CATEGORY_ORDER: Record<StateCategory, number> = {
+export const STATE_CATEGORY_ORDER: Record<StateCategory, number> = {
   submitted: 0,
   in_progress: 1,
   waiting_on_customer: 2,
@@ -204,9 +204,11 @@ export function describeEvent(entry: Pick<TimelineEntry, 'author_name' | 'kind'>
       }
       return `${who} changed ${name} from ${quoteValue(part.from, ctx, part.key)} to ${quoteValue(part.to, ctx, part.key)}`;
     }
+    case 'brand_changed':
+      return `${who} changed the brand to ${part.name}`;
     case 'link_changed': {
       const link = humanizeLink(part.link);
-      const target = ctx.describeTicket?.(part.target) ?? null;
+      const target = part.label || ctx.describeTicket?.(part.target) || null;
       const what = target ? `${link} ${target}` : `${/^[aeiou]/.test(link) ? 'an' : 'a'} ${link}`;
       return part.linked ? `${who} linked ${what}` : `${who} unlinked ${what}`;
     }

@@ -140,3 +140,99 @@ describe('PageCache', () => {
     expect(cache.findIndex((r) => r.i === 150)).toBe(-1);
   });
 });
+
+describe('PageCache.invalidate', () => {
+  /** A backend whose rows carry the data version they were read at. */
+  function versioned(total: { n: number }) {
+    let version = 0;
+    const calls: { offset: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+    const fetch = (offset: number, limit: number) =>
+      new Promise<Page<{ i: number; v: number }>>((resolve, reject) => {
+        const v = version;
+        calls.push({
+          offset,
+          resolve: () => {
+            const rows = [];
+            for (let i = offset; i < Math.min(total.n, offset + limit); i++) rows.push({ i, v });
+            resolve({ total: total.n, offset, rows });
+          },
+          reject,
+        });
+      });
+    return { calls, fetch, bump: () => version++ };
+  }
+
+  it('refetches the wanted pages, keeping their old rows until the new ones arrive', async () => {
+    const total = { n: 250 };
+    const b = versioned(total);
+    const cache = new PageCache(b.fetch, { pageSize: 100 });
+    cache.want([0, 100]);
+    b.calls[0].resolve();
+    b.calls[1].resolve();
+    await flush();
+    cache.want([200]);
+    b.calls[2].resolve();
+    await flush();
+    cache.want([0, 100]);
+    expect(b.calls).toHaveLength(3);
+
+    b.bump();
+    total.n = 240;
+    cache.invalidate();
+    // The two wanted pages are fetched again; the one scrolled away is forgotten.
+    expect(b.calls.slice(3).map((c) => c.offset)).toEqual([0, 100]);
+    expect(cache.row(5)).toEqual({ i: 5, v: 0 });
+    expect(cache.isStale(0)).toBe(true);
+    expect(cache.row(205)).toBeUndefined();
+    expect(cache.total).toBe(250);
+
+    b.calls[3].resolve();
+    b.calls[4].resolve();
+    await flush();
+    expect(cache.row(5)).toEqual({ i: 5, v: 1 });
+    expect(cache.row(105)).toEqual({ i: 105, v: 1 });
+    expect(cache.isStale(0)).toBe(false);
+    expect(cache.total).toBe(240);
+  });
+
+  it('ignores a response that was on its way when the data changed, and fetches again', async () => {
+    const b = versioned({ n: 50 });
+    const cache = new PageCache(b.fetch, { pageSize: 100 });
+    cache.want([0]);
+    expect(b.calls).toHaveLength(1);
+    b.bump();
+    cache.invalidate();
+    // Still one request for offset 0 in flight: no duplicate yet.
+    expect(b.calls).toHaveLength(1);
+    b.calls[0].resolve();
+    await flush();
+    expect(cache.row(0)).toBeUndefined();
+    expect(b.calls).toHaveLength(2);
+    b.calls[1].resolve();
+    await flush();
+    expect(cache.row(0)).toEqual({ i: 0, v: 1 });
+  });
+
+  it('forgets failures so a page that failed before is tried again', async () => {
+    const b = versioned({ n: 50 });
+    const cache = new PageCache(b.fetch, { pageSize: 100 });
+    cache.want([0]);
+    b.calls[0].reject({ code: 'storage', message: 'Busy' });
+    await flush();
+    expect(cache.error?.code).toBe('storage');
+    cache.invalidate();
+    expect(cache.error).toBeNull();
+    expect(b.calls).toHaveLength(2);
+  });
+
+  it('reports the change so the list re-renders', () => {
+    const b = versioned({ n: 50 });
+    let changes = 0;
+    const cache = new PageCache(b.fetch, { pageSize: 100 }, () => changes++);
+    cache.invalidate();
+    expect(changes).toBe(1);
+    cache.dispose();
+    cache.invalidate();
+    expect(changes).toBe(1);
+  });
+});

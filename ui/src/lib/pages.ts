@@ -26,6 +26,10 @@ export class PageCache<Row> {
   private readonly pages = new Map<number, Row[]>();
   private readonly inFlight = new Set<number>();
   private readonly failed = new Map<number, ApiError>();
+  /** Pages still shown but known to be out of date: refetched when wanted, dropped otherwise. */
+  private readonly stale = new Set<number>();
+  /** Bumped by `invalidate`; a response started under an older generation is ignored. */
+  private generation = 0;
   private wanted: number[] = [0];
   private disposed = false;
   /** The view's total row count, known once any page has loaded. */
@@ -95,6 +99,29 @@ export class PageCache<Row> {
     this.onChange();
   }
 
+  /**
+   * The data changed (a mutation moved rows): refetches the pages wanted now, keeping their old
+   * rows on screen until the new ones arrive so the list neither flickers nor loses its scroll
+   * position, and forgets every other page. Responses already on their way are ignored.
+   */
+  invalidate(): void {
+    if (this.disposed) return;
+    this.generation++;
+    const keep = new Set(this.wanted);
+    for (const offset of [...this.pages.keys()]) {
+      if (keep.has(offset)) this.stale.add(offset);
+      else this.pages.delete(offset);
+    }
+    this.failed.clear();
+    this.pump();
+    this.onChange();
+  }
+
+  /** Whether the page at `offset` is shown from before the last `invalidate`. */
+  isStale(offset: number): boolean {
+    return this.stale.has(offset);
+  }
+
   /** Stops reporting; responses still on their way are ignored. */
   dispose(): void {
     this.disposed = true;
@@ -104,19 +131,27 @@ export class PageCache<Row> {
     if (this.disposed) return;
     for (const offset of this.wanted) {
       if (this.inFlight.size >= this.maxInFlight) break;
-      if (this.pages.has(offset) || this.inFlight.has(offset) || this.failed.has(offset)) continue;
+      const fresh = this.pages.has(offset) && !this.stale.has(offset);
+      if (fresh || this.inFlight.has(offset) || this.failed.has(offset)) continue;
       if (this.total !== null && offset >= this.total && offset !== 0) continue;
       this.start(offset);
     }
   }
 
   private start(offset: number): void {
+    const generation = this.generation;
     this.inFlight.add(offset);
     this.fetchPage(offset, this.pageSize).then(
       (page) => {
         if (this.disposed) return;
         this.inFlight.delete(offset);
+        if (generation !== this.generation) {
+          // Fetched before the data changed: fetch it again if it is still wanted.
+          this.pump();
+          return;
+        }
         this.pages.set(offset, page.rows);
+        this.stale.delete(offset);
         this.total = page.total;
         this.evict();
         this.onChange();
@@ -125,6 +160,10 @@ export class PageCache<Row> {
       (e: unknown) => {
         if (this.disposed) return;
         this.inFlight.delete(offset);
+        if (generation !== this.generation) {
+          this.pump();
+          return;
+        }
         this.failed.set(offset, asApiError(e));
         this.onChange();
         this.pump();
@@ -142,6 +181,7 @@ export class PageCache<Row> {
     for (const offset of candidates) {
       if (this.pages.size <= this.maxPages) break;
       this.pages.delete(offset);
+      this.stale.delete(offset);
     }
   }
 }

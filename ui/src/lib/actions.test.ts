@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import {
+  REPLY_BLOCKED_REASON,
+  assigneeLabel,
+  composerRules,
+  followText,
+  initialMode,
+  matchesFilter,
+  menuStep,
+  reportedText,
+  stateGroups,
+  teamOptions,
+  teammateOptions,
+} from './actions';
+import type { StateCategory, TicketState } from './api';
+
+function st(id: string, category: StateCategory, archived = false): TicketState {
+  return { id, internal_label: id.toUpperCase(), customer_label: id, category, archived };
+}
+
+const states = [
+  st('resolved', 'resolved'),
+  st('submitted', 'submitted'),
+  st('progress', 'in_progress'),
+  st('waiting', 'waiting_on_customer'),
+  st('triage', 'in_progress'),
+  st('old', 'in_progress', true),
+];
+
+describe('stateGroups', () => {
+  it('groups the type’s states by state category, in category order, keeping the type’s order', () => {
+    const groups = stateGroups({ states }, { states: ['resolved', 'triage', 'waiting', 'submitted', 'progress'] });
+    expect(groups.map((g) => g.category)).toEqual(['submitted', 'in_progress', 'waiting_on_customer', 'resolved']);
+    expect(groups.map((g) => g.label)).toEqual(['Submitted', 'In progress', 'Waiting on customer', 'Resolved']);
+    expect(groups[1].states.map((s) => s.id)).toEqual(['triage', 'progress']);
+  });
+
+  it('offers only what the type offers', () => {
+    const groups = stateGroups({ states }, { states: ['submitted', 'resolved'] });
+    expect(groups.flatMap((g) => g.states.map((s) => s.id))).toEqual(['submitted', 'resolved']);
+  });
+
+  it('leaves archived states out unless the ticket is in one', () => {
+    const type = { states: ['submitted', 'old', 'resolved'] };
+    expect(stateGroups({ states }, type, 'submitted').flatMap((g) => g.states.map((s) => s.id))).toEqual([
+      'submitted',
+      'resolved',
+    ]);
+    expect(stateGroups({ states }, type, 'old').flatMap((g) => g.states.map((s) => s.id))).toEqual([
+      'submitted',
+      'old',
+      'resolved',
+    ]);
+  });
+
+  it('skips unknown and repeated ids', () => {
+    const groups = stateGroups({ states }, { states: ['ghost', 'submitted', 'submitted'] });
+    expect(groups).toHaveLength(1);
+    expect(groups[0].states).toHaveLength(1);
+  });
+});
+
+describe('texts', () => {
+  it('says how many linked tickets follow a tracker', () => {
+    expect(followText(0)).toBeNull();
+    expect(followText(1)).toBe('Moves 1 linked ticket too');
+    expect(followText(12)).toBe('Moves 12 linked tickets too');
+    expect(followText(10000)).toBe('Moves 10,000 linked tickets too');
+  });
+
+  it('says how many customers reported a tracker', () => {
+    expect(reportedText(0)).toBe('No customer has reported this yet');
+    expect(reportedText(1)).toBe('1 customer reported this');
+    expect(reportedText(2500)).toBe('2,500 customers reported this');
+  });
+
+  it('labels the assignee', () => {
+    expect(assigneeLabel({ name: 'Ana' }, { name: 'Billing' })).toBe('Ana · Billing');
+    expect(assigneeLabel({ name: 'Ana' }, null)).toBe('Ana');
+    expect(assigneeLabel(null, { name: 'Billing' })).toBe('Billing');
+    expect(assigneeLabel(null, null)).toBe('Unassigned');
+  });
+});
+
+describe('composer rules', () => {
+  it('replies on shared tickets, notes only on internal ones', () => {
+    expect(composerRules({ shared: true, category: 'customer' })).toEqual({
+      replyAllowed: true,
+      replyBlockedReason: null,
+      defaultMode: 'reply',
+      offersKeepPrivate: false,
+    });
+    const tracker = composerRules({ shared: false, category: 'tracker' });
+    expect(tracker.replyAllowed).toBe(false);
+    expect(tracker.replyBlockedReason).toBe(REPLY_BLOCKED_REASON);
+    expect(tracker.defaultMode).toBe('note');
+    expect(tracker.offersKeepPrivate).toBe(false);
+    const backOffice = composerRules({ shared: false, category: 'back_office' });
+    expect(backOffice.defaultMode).toBe('note');
+    expect(backOffice.offersKeepPrivate).toBe(true);
+    expect(composerRules({ shared: true, category: 'back_office' }).defaultMode).toBe('reply');
+  });
+
+  it('reopens a draft in its own mode, never as a reply that cannot be sent', () => {
+    const shared = composerRules({ shared: true, category: 'customer' });
+    const internal = composerRules({ shared: false, category: 'back_office' });
+    expect(initialMode(shared, null)).toBe('reply');
+    expect(initialMode(shared, 'note')).toBe('note');
+    expect(initialMode(internal, 'reply')).toBe('note');
+    expect(initialMode(internal, null)).toBe('note');
+  });
+});
+
+describe('pickers', () => {
+  const workspace = {
+    me: { id: 'm', name: 'Zoé Martin', email: 'zoe@x.io', role: 'teammate' as const },
+    teammates: [
+      { id: 'b', name: 'Bruno Díaz', email: 'bruno@x.io', role: 'teammate' as const },
+      { id: 'm', name: 'Zoé Martin', email: 'zoe@x.io', role: 'teammate' as const },
+      { id: 'a', name: 'Ana Silva', email: 'ana@x.io', role: 'admin' as const },
+    ],
+    teams: [
+      { id: 't2', name: 'Support', members: [] },
+      { id: 't1', name: 'Billing', members: [] },
+    ],
+  };
+
+  it('lists me first, then by name, and filters ignoring case and accents', () => {
+    expect(teammateOptions(workspace).map((t) => t.id)).toEqual(['m', 'a', 'b']);
+    expect(teammateOptions(workspace, 'diaz').map((t) => t.id)).toEqual(['b']);
+    expect(teammateOptions(workspace, 'ZOE').map((t) => t.id)).toEqual(['m']);
+    expect(teamOptions(workspace).map((t) => t.name)).toEqual(['Billing', 'Support']);
+    expect(teamOptions(workspace, 'sup').map((t) => t.name)).toEqual(['Support']);
+    expect(matchesFilter('anything', '  ')).toBe(true);
+  });
+});
+
+describe('menuStep', () => {
+  it('moves with wrapping arrows and jumps with Home and End', () => {
+    expect(menuStep(-1, 'ArrowDown', 3)).toBe(0);
+    expect(menuStep(-1, 'ArrowUp', 3)).toBe(2);
+    expect(menuStep(0, 'ArrowDown', 3)).toBe(1);
+    expect(menuStep(2, 'ArrowDown', 3)).toBe(0);
+    expect(menuStep(0, 'ArrowUp', 3)).toBe(2);
+    expect(menuStep(1, 'Home', 3)).toBe(0);
+    expect(menuStep(1, 'End', 3)).toBe(2);
+    expect(menuStep(1, 'Enter', 3)).toBeNull();
+    expect(menuStep(0, 'ArrowDown', 0)).toBeNull();
+  });
+});

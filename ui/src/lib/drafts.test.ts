@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { DRAFT_KEY_PREFIX, DraftStore, type DraftStorage } from './drafts';
+
+function memoryStorage(): DraftStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  };
+}
+
+describe('DraftStore', () => {
+  it('keeps one draft per ticket', () => {
+    const store = new DraftStore(memoryStorage());
+    store.set('a', { text: 'Hello', mode: 'reply', keepPrivate: false });
+    store.set('b', { text: 'Internal', mode: 'note', keepPrivate: true });
+    expect(store.get('a')).toEqual({ text: 'Hello', mode: 'reply', keepPrivate: false });
+    expect(store.get('b')).toEqual({ text: 'Internal', mode: 'note', keepPrivate: true });
+    expect(store.get('c')).toBeNull();
+  });
+
+  it('survives a reload through storage', () => {
+    const storage = memoryStorage();
+    new DraftStore(storage).set('t1', { text: 'Half a reply', mode: 'reply', keepPrivate: false });
+    expect(storage.data.has(DRAFT_KEY_PREFIX + 't1')).toBe(true);
+    const reloaded = new DraftStore(storage);
+    expect(reloaded.get('t1')).toEqual({ text: 'Half a reply', mode: 'reply', keepPrivate: false });
+  });
+
+  it('keeps a note a note: the mode is stored with the text', () => {
+    const storage = memoryStorage();
+    new DraftStore(storage).set('t1', { text: 'Not for the customer', mode: 'note', keepPrivate: false });
+    expect(new DraftStore(storage).get('t1')?.mode).toBe('note');
+  });
+
+  it('clears a draft everywhere', () => {
+    const storage = memoryStorage();
+    const store = new DraftStore(storage);
+    store.set('t1', { text: 'Sent', mode: 'reply', keepPrivate: false });
+    store.clear('t1');
+    expect(store.get('t1')).toBeNull();
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('does not store an empty draft but remembers its mode for the session', () => {
+    const storage = memoryStorage();
+    const store = new DraftStore(storage);
+    store.set('t1', { text: 'x', mode: 'note', keepPrivate: false });
+    store.set('t1', { text: '', mode: 'note', keepPrivate: false });
+    expect(storage.data.size).toBe(0);
+    expect(store.get('t1')).toEqual({ text: '', mode: 'note', keepPrivate: false });
+  });
+
+  it('returns copies, so editing a result does not edit the store', () => {
+    const store = new DraftStore(memoryStorage());
+    store.set('t1', { text: 'a', mode: 'reply', keepPrivate: false });
+    const d = store.get('t1')!;
+    d.text = 'changed';
+    expect(store.get('t1')?.text).toBe('a');
+  });
+
+  it('ignores corrupt stored values and failing storage', () => {
+    const storage = memoryStorage();
+    storage.data.set(DRAFT_KEY_PREFIX + 'bad', '{not json');
+    storage.data.set(DRAFT_KEY_PREFIX + 'odd', '{"text": 3}');
+    const store = new DraftStore(storage);
+    expect(store.get('bad')).toBeNull();
+    expect(store.get('odd')).toBeNull();
+
+    const failing: DraftStorage = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('quota');
+      },
+      removeItem: () => {
+        throw new Error('denied');
+      },
+    };
+    const kept = new DraftStore(failing);
+    kept.set('t1', { text: 'still here', mode: 'reply', keepPrivate: false });
+    expect(kept.get('t1')?.text).toBe('still here');
+    kept.clear('t1');
+    expect(kept.get('t1')).toBeNull();
+  });
+
+  it('works without any storage', () => {
+    const store = new DraftStore(null);
+    store.set('t1', { text: 'memory only', mode: 'note', keepPrivate: false });
+    expect(store.get('t1')?.text).toBe('memory only');
+  });
+});

@@ -1,0 +1,72 @@
+// Runs the ticket actions: every one is a `Mutation` sent through `api.apply`; the backend
+// validates it and answers with the ticket as it is now, or with an `{code, message}` error.
+// This class only tracks which control is waiting and which error to show where.
+import { asApiError, type ApiError, type Applied, type Mutation } from './api';
+
+/** Where an action was started from: its control is disabled while it runs, its error shown there. */
+export type ActionArea = 'state' | 'close' | 'assign' | 'brand' | 'share' | 'compose' | 'tracker';
+
+export interface ActionFailure {
+  ticket: string;
+  area: ActionArea;
+  error: ApiError;
+}
+
+interface Running {
+  ticket: string;
+  area: ActionArea;
+  seq: number;
+}
+
+export class TicketActions {
+  /** The actions on their way to the backend. */
+  running = $state.raw<Running[]>([]);
+  /** The last action that failed, until dismissed or another action starts. */
+  failure = $state.raw<ActionFailure | null>(null);
+
+  private seq = 0;
+  private lastApplied = 0;
+
+  constructor(
+    private readonly apply: (mutation: Mutation) => Promise<Applied>,
+    /** Called with each accepted result; `latest` is false for one overtaken by a later action. */
+    private readonly onapplied: (applied: Applied, mutation: Mutation, latest: boolean) => void,
+  ) {}
+
+  isBusy(ticket: string, area: ActionArea): boolean {
+    return this.running.some((r) => r.ticket === ticket && r.area === area);
+  }
+
+  errorFor(ticket: string, area: ActionArea): ApiError | null {
+    const f = this.failure;
+    return f && f.ticket === ticket && f.area === area ? f.error : null;
+  }
+
+  dismiss(): void {
+    this.failure = null;
+  }
+
+  /**
+   * Applies `mutation`, started from `area`. Resolves with the result, or null when the backend
+   * refused it (the error is then in `failure`) or the same control is still waiting.
+   */
+  async run(area: ActionArea, mutation: Mutation): Promise<Applied | null> {
+    const ticket = mutation.ticket;
+    if (this.isBusy(ticket, area)) return null;
+    const seq = ++this.seq;
+    this.running = [...this.running, { ticket, area, seq }];
+    if (this.failure?.ticket === ticket) this.failure = null;
+    try {
+      const applied = await this.apply(mutation);
+      const latest = seq > this.lastApplied;
+      if (latest) this.lastApplied = seq;
+      this.onapplied(applied, mutation, latest);
+      return applied;
+    } catch (e) {
+      this.failure = { ticket, area, error: asApiError(e) };
+      return null;
+    } finally {
+      this.running = this.running.filter((r) => r.seq !== seq);
+    }
+  }
+}
