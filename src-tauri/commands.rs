@@ -6,7 +6,9 @@ use std::sync::Mutex;
 use inbox_core::{
     Author, Brand, Category, Mutation, Outcome, Team, Teammate, TicketId, TicketState, TicketType,
 };
-use inbox_store::{InboxPage, InboxQuery, LinkedTicketSummary, Store, TicketDetail, ViewCounts};
+use inbox_store::{
+    ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Store, TicketDetail, ViewCounts,
+};
 use serde::Serialize;
 use tauri::State;
 
@@ -77,7 +79,7 @@ pub struct Applied {
 pub fn apply_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Applied> {
     let mut store = state.store();
     let actor = Author::Teammate(store.me()?.id);
-    let mut random = || ulid::Ulid::from_datetime(std::time::SystemTime::now()).random();
+    let mut random = || new_ulid().random();
     let outcome = store.apply(&mutation, actor, crate::startup::now_millis(), &mut random)?;
     Ok(Applied {
         detail: store.ticket_detail(mutation.ticket())?,
@@ -93,4 +95,21 @@ pub fn find_tickets(
     category: Option<Category>,
 ) -> CommandResult<Vec<LinkedTicketSummary>> {
     Ok(state.store().find_tickets(&text, category, 20)?)
+}
+
+/// Conversations, most recent activity first, with their linked and back-office tickets.
+#[tauri::command]
+pub fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<ConversationRow>> {
+    Ok(state.store().conversation_rows(200)?)
+}
+
+/// A fresh ticket id, for a ticket the UI is about to create (ids are minted where tickets are
+/// created, so a ticket made offline keeps its id when it syncs).
+#[tauri::command]
+pub fn new_ticket_id() -> String {
+    TicketId(new_ulid()).to_string()
+}
+
+fn new_ulid() -> ulid::Ulid {
+    ulid::Ulid::from_datetime(std::time::SystemTime::now())
 }

@@ -35,6 +35,8 @@ pub fn run() {
             commands::get_ticket,
             commands::apply_mutation,
             commands::find_tickets,
+            commands::list_conversations,
+            commands::new_ticket_id,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");

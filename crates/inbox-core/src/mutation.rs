@@ -4,8 +4,12 @@
 //! would happen, and the server's authoritative apply.
 
 use std::collections::hash_map::{Entry, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::attribute::TITLE;
 
 use crate::{
     Author, BrandId, Category, Conversation, ConversationId, CoreError, CreateTicket, Millis, Part,
@@ -79,6 +83,15 @@ pub enum Mutation {
     UnlinkTracker {
         ticket: TicketId,
     },
+    /// Changes attribute values (title and description included), validated against the type.
+    UpdateAttributes {
+        ticket: TicketId,
+        attributes: BTreeMap<String, Value>,
+    },
+    /// The acting teammate has read the ticket.
+    MarkRead {
+        ticket: TicketId,
+    },
 }
 
 impl Mutation {
@@ -98,7 +111,9 @@ impl Mutation {
             | Mutation::Reply { ticket, .. }
             | Mutation::Note { ticket, .. }
             | Mutation::LinkTracker { ticket, .. }
-            | Mutation::UnlinkTracker { ticket } => *ticket,
+            | Mutation::UnlinkTracker { ticket }
+            | Mutation::UpdateAttributes { ticket, .. }
+            | Mutation::MarkRead { ticket } => *ticket,
         }
     }
 }
@@ -150,6 +165,11 @@ pub enum Change {
     },
     AppendPart(Part),
     InsertTicket(Box<Ticket>),
+    MarkRead {
+        ticket: TicketId,
+        teammate: TeammateId,
+        at: Millis,
+    },
     /// The conversation's new linked ticket.
     LinkConversation {
         conversation: ConversationId,
@@ -167,6 +187,8 @@ pub enum TicketField {
     Shared,
     Tracker,
     Conversation,
+    /// Title, description and the other attribute values.
+    Attributes,
 }
 
 /// Something that happened because of a mutation, beyond the ticket it named.
@@ -447,6 +469,48 @@ pub fn apply<W: Workspace>(
             link_parts(&mut out, ctx, &ticket, &tracker, false);
             out.changes
                 .push(update(ticket, &[TicketField::Tracker], ctx.now));
+        }
+        Mutation::UpdateAttributes { attributes, .. } => {
+            let ticket_type = ws.ticket_type(ticket.type_id)?;
+            let mut changed = false;
+            for (key, raw) in attributes {
+                let def = ticket_type
+                    .attribute(key)
+                    .ok_or_else(|| CoreError::AttributeUnknown { key: key.clone() })?;
+                let value = def.parse(raw)?;
+                if value.is_none() && key == TITLE {
+                    return Err(CoreError::AttributeRequired {
+                        key: key.clone(),
+                        name: def.name.clone(),
+                    }
+                    .into());
+                }
+                let from = ticket.attribute(key);
+                if from == value {
+                    continue;
+                }
+                ticket.set_attribute(key, value.clone());
+                let kind = PartKind::AttributeChanged {
+                    key: key.clone(),
+                    from,
+                    to: value,
+                };
+                out.part(ctx.part(ticket.id, kind));
+                changed = true;
+            }
+            if changed {
+                out.changes
+                    .push(update(ticket, &[TicketField::Attributes], ctx.now));
+            }
+        }
+        Mutation::MarkRead { .. } => {
+            if let Author::Teammate(teammate) = ctx.actor {
+                out.changes.push(Change::MarkRead {
+                    ticket: ticket.id,
+                    teammate,
+                    at: ctx.now,
+                });
+            }
         }
     }
     Ok(out)

@@ -126,6 +126,36 @@ pub struct CreateTicket {
 }
 
 impl Ticket {
+    /// An attribute's value by key; title and description included.
+    pub fn attribute(&self, key: &str) -> Option<AttributeValue> {
+        let text = |s: &str| (!s.is_empty()).then(|| AttributeValue::Text(s.to_owned()));
+        match key {
+            TITLE => text(&self.title),
+            DESCRIPTION => text(&self.description),
+            _ => self.attributes.get(key).cloned(),
+        }
+    }
+
+    /// Sets (or clears, with None) an attribute's value by key; title and description included.
+    pub fn set_attribute(&mut self, key: &str, value: Option<AttributeValue>) {
+        let text = value
+            .as_ref()
+            .map(AttributeValue::display)
+            .unwrap_or_default();
+        match key {
+            TITLE => self.title = text,
+            DESCRIPTION => self.description = text,
+            _ => match value {
+                Some(v) => {
+                    self.attributes.insert(key.to_owned(), v);
+                }
+                None => {
+                    self.attributes.remove(key);
+                }
+            },
+        }
+    }
+
     /// Builds a new ticket, applying every rule a new ticket obeys: valid attributes for a
     /// non-archived type, a state the type offers, the category's sharing rule, a brand.
     pub fn create(

@@ -843,3 +843,98 @@ fn r12_back_office_tickets_come_from_a_conversation_or_a_customer_ticket() {
         );
     }
 }
+
+#[test]
+fn attributes_are_updated_by_the_type_rules_and_recorded() {
+    let mut ws = Memory::new(0);
+    let update = |pairs: &[(&str, serde_json::Value)]| Mutation::UpdateAttributes {
+        ticket: id(CUSTOMER),
+        attributes: pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    };
+    let out = ws
+        .run(update(&[
+            ("title", json!("Renamed")),
+            ("description", json!("Details")),
+        ]))
+        .unwrap();
+    assert_eq!(
+        (
+            ws.get(CUSTOMER).title.as_str(),
+            ws.get(CUSTOMER).description.as_str()
+        ),
+        ("Renamed", "Details")
+    );
+    let changed: Vec<_> = out
+        .parts()
+        .map(|p| match &p.kind {
+            PartKind::AttributeChanged { key, from, to } => (key.clone(), from.clone(), to.clone()),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            (
+                "description".to_owned(),
+                None,
+                Some(AttributeValue::Text("Details".into()))
+            ),
+            (
+                "title".to_owned(),
+                Some(AttributeValue::Text("Ticket 100".into())),
+                Some(AttributeValue::Text("Renamed".into()))
+            ),
+        ]
+    );
+    assert_eq!(
+        ws.run(update(&[("title", json!("Renamed"))])).unwrap(),
+        Outcome::default(),
+        "unchanged values record nothing"
+    );
+    let table = [
+        (update(&[("title", json!(" "))]), "attribute_required"),
+        (update(&[("colour", json!("red"))]), "attribute_unknown"),
+        (update(&[("title", json!(5))]), "attribute_wrong_type"),
+    ];
+    for (m, expected) in table {
+        assert_eq!(code(ws.run(m)), Some(expected));
+    }
+    ws.run(update(&[("description", json!(null))])).unwrap();
+    assert_eq!(
+        ws.get(CUSTOMER).description,
+        "",
+        "an optional attribute can be cleared"
+    );
+}
+
+#[test]
+fn marking_read_records_the_teammate_only() {
+    let mut ws = Memory::new(0);
+    let out = ws
+        .run(Mutation::MarkRead {
+            ticket: id(CUSTOMER),
+        })
+        .unwrap();
+    assert_eq!(
+        out.changes,
+        [Change::MarkRead {
+            ticket: id(CUSTOMER),
+            teammate: TeammateId::from_parts(1, ME),
+            at: 1_000
+        }]
+    );
+    let customer = Author::Contact(ContactId::from_parts(1, 9));
+    assert_eq!(
+        ws.run_as(
+            customer,
+            Mutation::MarkRead {
+                ticket: id(CUSTOMER)
+            }
+        )
+        .unwrap(),
+        Outcome::default()
+    );
+}

@@ -4,7 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use inbox_core::{
     apply, Author, BrandId, Change, Context, Conversation, ConversationId, Millis, Mutation,
-    Outcome, Ticket, TicketField, TicketId, TicketState, TicketType, TicketTypeId, Workspace,
+    Outcome, TeammateId, Ticket, TicketField, TicketId, TicketState, TicketType, TicketTypeId,
+    Workspace,
 };
 use rusqlite::types::Value;
 
@@ -102,6 +103,11 @@ impl Store {
                 Change::AppendPart(p) if rewritten.contains(&p.ticket) => self.insert_part(p)?,
                 Change::AppendPart(p) => self.append_part(p)?,
                 Change::InsertTicket(ticket) => self.insert_ticket(ticket)?,
+                Change::MarkRead {
+                    ticket,
+                    teammate,
+                    at,
+                } => self.mark_read(*ticket, *teammate, *at)?,
                 Change::LinkConversation {
                     conversation,
                     ticket,
@@ -109,6 +115,31 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    fn mark_read(&self, ticket: TicketId, teammate: TeammateId, at: Millis) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO ticket_reads (ticket_id, teammate_id, read_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (ticket_id, teammate_id) DO UPDATE SET read_at = MAX(read_at, excluded.read_at)",
+            )?
+            .execute(rusqlite::params![ticket.to_string(), teammate.to_string(), at])?;
+        Ok(())
+    }
+
+    /// When `teammate` last read `ticket`, if ever.
+    pub fn read_at(&self, ticket: TicketId, teammate: TeammateId) -> Result<Option<Millis>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT read_at FROM ticket_reads WHERE ticket_id = ?1 AND teammate_id = ?2",
+            )?
+            .query_row(
+                rusqlite::params![ticket.to_string(), teammate.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Writes the changed `fields` of a ticket, and its update and activity times. Only the
@@ -139,6 +170,12 @@ impl Store {
                 TicketField::Shared => {
                     sets.push("shared = ?");
                     values.push(Value::Integer(t.shared.into()));
+                }
+                TicketField::Attributes => {
+                    sets.extend(["title = ?", "description = ?", "attributes = ?"]);
+                    values.push(Value::Text(t.title.clone()));
+                    values.push(Value::Text(t.description.clone()));
+                    values.push(Value::Text(crate::codec::to_json(&t.attributes)));
                 }
                 TicketField::Conversation => {
                     sets.push("conversation_id = ?");

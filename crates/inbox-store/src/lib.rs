@@ -19,7 +19,7 @@ use rusqlite::Connection;
 
 pub use error::StoreError;
 pub use inbox::{InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
-pub use read_model::{LinkedTicketSummary, TicketDetail, TimelineEntry};
+pub use read_model::{ConversationRow, LinkedTicketSummary, TicketDetail, TimelineEntry};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

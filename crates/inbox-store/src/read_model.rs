@@ -1,12 +1,14 @@
 //! A ticket as the app shows it: the ticket with everything it refers to resolved.
 
 use inbox_core::{
-    Author, Brand, Category, Company, Contact, Millis, PartId, PartKind, StateCategory, Team,
-    Teammate, Ticket, TicketId, TicketState, TicketType,
+    Author, Brand, Category, Company, Contact, Conversation, Millis, PartId, PartKind,
+    StateCategory, Team, Teammate, Ticket, TicketId, TicketState, TicketType,
 };
 use serde::Serialize;
 
 use crate::codec::{self, id};
+use crate::inbox::MAX_PAGE;
+use crate::write::conversation_row;
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,6 +45,17 @@ pub struct TicketDetail {
     pub linked_tickets: Vec<LinkedTicketSummary>,
     pub share_locked_reason: Option<String>,
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// A conversation as the inbox lists it, with the tickets that came from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConversationRow {
+    pub conversation: Conversation,
+    pub contact_name: String,
+    /// Its one ticket shared with the customer (R11).
+    pub linked_ticket: Option<LinkedTicketSummary>,
+    /// The back-office tickets raised from it (R12).
+    pub back_office_tickets: Vec<LinkedTicketSummary>,
 }
 
 const SUMMARY: &str = "SELECT t.id, t.number, t.title, t.category,
@@ -144,6 +157,49 @@ impl Store {
                 summary_row,
             )?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Conversations, most recent activity first.
+    pub fn conversation_rows(&self, limit: u32) -> Result<Vec<ConversationRow>> {
+        let conversations: Vec<(Conversation, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT v.*, c.name AS contact_name FROM conversations v
+                 JOIN contacts c ON c.id = v.contact_id
+                 ORDER BY v.last_activity_at DESC, v.id DESC LIMIT ?1",
+            )?
+            .query_map([limit.min(MAX_PAGE)], |r| {
+                Ok((conversation_row(r)?, r.get("contact_name")?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut back_office = self.conn.prepare_cached(&format!(
+            "{SUMMARY} WHERE t.conversation_id = ?1 AND t.category = 'back_office'
+             ORDER BY t.created_at, t.id"
+        ))?;
+        let mut rows = Vec::with_capacity(conversations.len());
+        for (conversation, contact_name) in conversations {
+            let linked_ticket = conversation
+                .linked_ticket
+                .map(|t| {
+                    self.one(
+                        &format!("{SUMMARY} WHERE t.id = ?1"),
+                        t,
+                        "ticket",
+                        summary_row,
+                    )
+                })
+                .transpose()?;
+            let back_office_tickets = back_office
+                .query_map([conversation.id.to_string()], summary_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            rows.push(ConversationRow {
+                conversation,
+                contact_name,
+                linked_ticket,
+                back_office_tickets,
+            });
+        }
+        Ok(rows)
     }
 
     fn timeline_entries(&self, ticket: TicketId) -> Result<Vec<TimelineEntry>> {

@@ -118,6 +118,8 @@ const MIGRATIONS: &[&str] = &[
         ON tickets(assignee_teammate_id, assignee_team_id, created_at DESC, id DESC);
     CREATE INDEX tickets_tracker ON tickets(tracker_id) WHERE tracker_id IS NOT NULL;
     CREATE INDEX tickets_company ON tickets(company_id) WHERE company_id IS NOT NULL;
+    CREATE INDEX tickets_conversation ON tickets(conversation_id) WHERE conversation_id IS NOT NULL;
+    CREATE INDEX tickets_origin ON tickets(origin_ticket_id) WHERE origin_ticket_id IS NOT NULL;
 
     CREATE TABLE ticket_contacts (
         ticket_id  TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,

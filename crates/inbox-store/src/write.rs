@@ -495,7 +495,7 @@ impl Store {
     }
 }
 
-fn conversation_row(r: &Row) -> rusqlite::Result<Conversation> {
+pub(crate) fn conversation_row(r: &Row) -> rusqlite::Result<Conversation> {
     Ok(Conversation {
         id: id(r, "id")?,
         contact: id(r, "contact_id")?,

@@ -281,3 +281,89 @@ fn converting_a_conversation_links_both_and_a_second_shared_ticket_is_refused() 
         "the refused ticket was not kept"
     );
 }
+
+#[test]
+fn attribute_updates_and_reads_are_persisted() {
+    let Setup {
+        dir,
+        mut store,
+        tracker,
+        me,
+        ..
+    } = setup();
+    let attributes = [(
+        "title".to_owned(),
+        serde_json::json!("Exports time out above 1 GB"),
+    )]
+    .into_iter()
+    .collect();
+    store
+        .apply(
+            &Mutation::UpdateAttributes {
+                ticket: tracker.id,
+                attributes,
+            },
+            me,
+            NOW + 5,
+            &mut random(),
+        )
+        .unwrap();
+    store
+        .apply(
+            &Mutation::MarkRead { ticket: tracker.id },
+            me,
+            NOW + 6,
+            &mut random(),
+        )
+        .unwrap();
+    drop(store);
+
+    let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    let ticket = store.ticket(tracker.id).unwrap();
+    assert_eq!(ticket.title, "Exports time out above 1 GB");
+    assert_eq!(ticket.last_activity_at, NOW + 5);
+    let Author::Teammate(teammate) = me else {
+        unreachable!()
+    };
+    assert_eq!(store.read_at(tracker.id, teammate).unwrap(), Some(NOW + 6));
+    assert!(matches!(
+        store.timeline(tracker.id).unwrap().last().unwrap().kind,
+        PartKind::AttributeChanged { .. }
+    ));
+    let rows = store
+        .list_tickets(&inbox_store::InboxQuery {
+            view: inbox_store::View::All,
+            sort: inbox_store::Sort::LastActivity,
+            offset: 0,
+            limit: 1,
+        })
+        .unwrap();
+    assert_eq!(
+        rows.rows[0].title, "Exports time out above 1 GB",
+        "the list shows the new title"
+    );
+}
+
+#[test]
+fn conversations_list_their_shared_and_back_office_tickets() {
+    let Setup { store, .. } = setup();
+    let rows = store.conversation_rows(500).unwrap();
+    assert_eq!(rows.len(), store.conversations().unwrap().len());
+    assert!(rows
+        .windows(2)
+        .all(|w| w[0].conversation.last_activity_at >= w[1].conversation.last_activity_at));
+    for row in &rows {
+        assert_eq!(
+            row.linked_ticket.as_ref().map(|t| t.id),
+            row.conversation.linked_ticket
+        );
+        assert_eq!(
+            row.contact_name,
+            store.contact(row.conversation.contact).unwrap().name
+        );
+    }
+    assert!(
+        rows.iter().any(|r| r.linked_ticket.is_some()),
+        "the demo links some conversations"
+    );
+}

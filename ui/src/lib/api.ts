@@ -215,7 +215,26 @@ export interface TicketDetail {
 }
 
 /** An intent; the backend validates and applies it (crates/inbox-core/src/mutation.rs). */
+/** What creating a ticket takes; `attributes` holds raw form values by key, title included. */
+export interface CreateTicket {
+  id: string;
+  type_id: string;
+  fields: { attributes: Record<string, AttributeValue | null> };
+  state_id: string | null;
+  contacts: string[];
+  company: string | null;
+  brand: string | null;
+  assignee_teammate: string | null;
+  assignee_team: string | null;
+  shared: boolean | null;
+  conversation: string | null;
+  origin_ticket: string | null;
+}
+
 export type Mutation =
+  | ({ type: 'create_ticket' } & CreateTicket)
+  | { type: 'convert_conversation'; conversation: string; ticket: CreateTicket }
+  | { type: 'link_conversation'; conversation: string; ticket: string }
   | { type: 'set_state'; ticket: string; state: string }
   | { type: 'close'; ticket: string; resolved: boolean }
   | { type: 'reopen'; ticket: string }
@@ -225,7 +244,9 @@ export type Mutation =
   | { type: 'reply'; ticket: string; body: string }
   | { type: 'note'; ticket: string; body: string; keep_private: boolean }
   | { type: 'link_tracker'; ticket: string; tracker: string }
-  | { type: 'unlink_tracker'; ticket: string };
+  | { type: 'unlink_tracker'; ticket: string }
+  | { type: 'update_attributes'; ticket: string; attributes: Record<string, AttributeValue | null> }
+  | { type: 'mark_read'; ticket: string };
 
 export type CustomerEvent =
   | { event: 'submitted'; ticket: string }
@@ -249,6 +270,25 @@ export interface Applied {
   outcome: Outcome;
 }
 
+export interface Conversation {
+  id: string;
+  contact: string;
+  subject: string;
+  linked_ticket: string | null;
+  open: boolean;
+  created_at: Millis;
+  last_activity_at: Millis;
+}
+
+export interface ConversationRow {
+  conversation: Conversation;
+  contact_name: string;
+  /** Its one ticket shared with the customer (R11). */
+  linked_ticket: LinkedTicketSummary | null;
+  /** Back-office tickets raised from it (R12). */
+  back_office_tickets: LinkedTicketSummary[];
+}
+
 export const api = {
   workspace: () => invoke<Workspace>('get_workspace'),
   viewCounts: () => invoke<ViewCounts>('get_view_counts'),
@@ -259,6 +299,9 @@ export const api = {
   /** Tickets by title or number ("#123"), at most 20, optionally of one category. */
   findTickets: (text: string, category: Category | null = null) =>
     invoke<LinkedTicketSummary[]>('find_tickets', { text, category }),
+  conversations: () => invoke<ConversationRow[]>('list_conversations'),
+  /** A fresh id for a ticket about to be created. */
+  newTicketId: () => invoke<string>('new_ticket_id'),
 };
 
 /** Turns whatever a command rejected with into an ApiError the UI can show. */
