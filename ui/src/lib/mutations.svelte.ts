@@ -6,6 +6,9 @@ import { asApiError, type ApiError, type Applied, type Mutation } from './api';
 /** Where an action was started from: its control is disabled while it runs, its error shown there. */
 export type ActionArea = 'state' | 'close' | 'assign' | 'brand' | 'share' | 'compose' | 'tracker';
 
+/** The mutations that act on one existing ticket (named by `ticket`). */
+export type TicketMutation = Extract<Mutation, { ticket: string }>;
+
 export interface ActionFailure {
   ticket: string;
   area: ActionArea;
@@ -50,7 +53,7 @@ export class TicketActions {
    * Applies `mutation`, started from `area`. Resolves with the result, or null when the backend
    * refused it (the error is then in `failure`) or the same control is still waiting.
    */
-  async run(area: ActionArea, mutation: Mutation): Promise<Applied | null> {
+  async run(area: ActionArea, mutation: TicketMutation): Promise<Applied | null> {
     const ticket = mutation.ticket;
     if (this.isBusy(ticket, area)) return null;
     const seq = ++this.seq;
