@@ -125,6 +125,26 @@ pub struct CreateTicket {
     pub origin_ticket: Option<TicketId>,
 }
 
+impl CreateTicket {
+    /// A request for a ticket of `type_id` with `fields`, leaving every choice to its default.
+    pub fn new(id: TicketId, type_id: TicketTypeId, fields: NewTicket) -> CreateTicket {
+        CreateTicket {
+            id,
+            type_id,
+            fields,
+            state_id: None,
+            contacts: Vec::new(),
+            company: None,
+            brand: None,
+            assignee_teammate: None,
+            assignee_team: None,
+            shared: None,
+            conversation: None,
+            origin_ticket: None,
+        }
+    }
+}
+
 impl Ticket {
     /// An attribute's value by key; title and description included.
     pub fn attribute(&self, key: &str) -> Option<AttributeValue> {
@@ -369,18 +389,8 @@ mod create_tests {
         fields.attributes.insert("order_id".into(), json!("A-1"));
         fields.attributes.insert("priority".into(), json!("Low"));
         CreateTicket {
-            id: TicketId::from_parts(5, 5),
-            type_id: ticket_type.id,
-            fields,
-            state_id: None,
             contacts: vec![ContactId::from_parts(1, 1)],
-            company: None,
-            brand: None,
-            assignee_teammate: None,
-            assignee_team: None,
-            shared: None,
-            conversation: None,
-            origin_ticket: None,
+            ..CreateTicket::new(TicketId::from_parts(5, 5), ticket_type.id, fields)
         }
     }
 

@@ -153,20 +153,7 @@ impl Memory {
         fields
             .attributes
             .insert("title".into(), json!(format!("Ticket {n}")));
-        CreateTicket {
-            id: TicketId::from_parts(1, n),
-            type_id: ticket_type.id,
-            fields,
-            state_id: None,
-            contacts: vec![],
-            company: None,
-            brand: None,
-            assignee_teammate: None,
-            assignee_team: None,
-            shared: None,
-            conversation: None,
-            origin_ticket: None,
-        }
+        CreateTicket::new(TicketId::from_parts(1, n), ticket_type.id, fields)
     }
 
     fn add(&mut self, n: u128, type_index: usize, origin: Option<TicketId>) -> TicketId {
@@ -176,18 +163,8 @@ impl Memory {
             .attributes
             .insert("title".into(), json!(format!("Ticket {n}")));
         let req = CreateTicket {
-            id: TicketId::from_parts(1, n),
-            type_id: ticket_type.id,
-            fields,
-            state_id: None,
-            contacts: vec![],
-            company: None,
-            brand: None,
-            assignee_teammate: None,
-            assignee_team: None,
-            shared: None,
-            conversation: None,
             origin_ticket: origin,
+            ..CreateTicket::new(TicketId::from_parts(1, n), ticket_type.id, fields)
         };
         let t = Ticket::create(
             req,

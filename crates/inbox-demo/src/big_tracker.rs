@@ -34,18 +34,12 @@ pub fn add_big_tracker(
         let mut number = store.next_ticket_number()?;
         let mut create = |ticket_type: &TicketType, title: String, contact: Option<_>| {
             let req = CreateTicket {
-                id: TicketId::from_parts(now as u64, rng.u128()),
-                type_id: ticket_type.id,
-                fields: required_fields(ticket_type, title),
-                state_id: None,
                 contacts: contact.into_iter().collect(),
-                company: None,
-                brand: None,
-                assignee_teammate: None,
-                assignee_team: None,
-                shared: None,
-                conversation: None,
-                origin_ticket: None,
+                ..CreateTicket::new(
+                    TicketId::from_parts(now as u64, rng.u128()),
+                    ticket_type.id,
+                    required_fields(ticket_type, title),
+                )
             };
             number += 1;
             Ticket::create(req, ticket_type, &states, brand, Some(number - 1), now)

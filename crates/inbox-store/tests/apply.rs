@@ -240,18 +240,8 @@ fn converting_a_conversation_links_both_and_a_second_shared_ticket_is_refused() 
             .attributes
             .insert("severity".into(), serde_json::json!("Low"));
         CreateTicket {
-            id: TicketId::from_parts(NOW as u64, n),
-            type_id: bug_report.id,
-            fields,
-            state_id: None,
             contacts: vec![conversation.contact],
-            company: None,
-            brand: None,
-            assignee_teammate: None,
-            assignee_team: None,
-            shared: None,
-            conversation: None,
-            origin_ticket: None,
+            ..CreateTicket::new(TicketId::from_parts(NOW as u64, n), bug_report.id, fields)
         }
     };
     let convert = |n| Mutation::ConvertConversation {
