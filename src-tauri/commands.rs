@@ -7,7 +7,8 @@ use inbox_core::{
     Author, Brand, Category, Mutation, Outcome, Team, Teammate, TicketId, TicketState, TicketType,
 };
 use inbox_store::{
-    ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Store, TicketDetail, ViewCounts,
+    ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Store, StoreError, TicketDetail,
+    ViewCounts,
 };
 use serde::Serialize;
 use tauri::State;
@@ -78,9 +79,7 @@ pub struct Applied {
 #[tauri::command]
 pub fn apply_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Applied> {
     let mut store = state.store();
-    let actor = Author::Teammate(store.me()?.id);
-    let mut random = || new_ulid().random();
-    let outcome = store.apply(&mutation, actor, crate::startup::now_millis(), &mut random)?;
+    let outcome = apply_as_me(&mut store, &mutation)?;
     Ok(Applied {
         detail: store.ticket_detail(mutation.ticket())?,
         outcome,
@@ -97,6 +96,17 @@ pub fn find_tickets(
     Ok(state.store().find_tickets(&text, category, 20)?)
 }
 
+/// The teammate opened a conversation: its linked shared ticket counts as read (R11).
+#[tauri::command]
+pub fn read_conversation(state: State<'_, AppState>, conversation: String) -> CommandResult<()> {
+    let mut store = state.store();
+    let conversation = store.conversation(conversation.parse()?)?;
+    if let Some(mutation) = inbox_core::read_conversation(&conversation) {
+        apply_as_me(&mut store, &mutation)?;
+    }
+    Ok(())
+}
+
 /// Conversations, most recent activity first, with their linked and back-office tickets.
 #[tauri::command]
 pub fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<ConversationRow>> {
@@ -108,6 +118,13 @@ pub fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<Conve
 #[tauri::command]
 pub fn new_ticket_id() -> String {
     TicketId(new_ulid()).to_string()
+}
+
+/// Applies `mutation` as the signed-in teammate, now.
+fn apply_as_me(store: &mut Store, mutation: &Mutation) -> Result<Outcome, StoreError> {
+    let actor = Author::Teammate(store.me()?.id);
+    let mut random = || new_ulid().random();
+    store.apply(mutation, actor, crate::startup::now_millis(), &mut random)
 }
 
 fn new_ulid() -> ulid::Ulid {

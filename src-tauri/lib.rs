@@ -36,6 +36,7 @@ pub fn run() {
             commands::apply_mutation,
             commands::find_tickets,
             commands::list_conversations,
+            commands::read_conversation,
             commands::new_ticket_id,
         ])
         .run(tauri::generate_context!())

@@ -21,7 +21,8 @@ pub use category::{Category, Sharing};
 pub use error::{CoreError, ErrorBody};
 pub use ids::*;
 pub use mutation::{
-    apply, Change, Context, CustomerEvent, Effect, Mutation, Outcome, TicketField, Workspace,
+    apply, read_conversation, Change, Context, CustomerEvent, Effect, Mutation, Outcome,
+    TicketField, Workspace,
 };
 pub use people::{Brand, Company, Contact, Conversation, Role, Team, Teammate};
 pub use state::{StateCategory, TicketState};

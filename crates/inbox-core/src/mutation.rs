@@ -118,6 +118,14 @@ impl Mutation {
     }
 }
 
+/// R11: reading a conversation reads its linked shared ticket too. Returns the mutation that
+/// records it, if the conversation has such a ticket.
+pub fn read_conversation(conversation: &Conversation) -> Option<Mutation> {
+    conversation
+        .linked_ticket
+        .map(|ticket| Mutation::MarkRead { ticket })
+}
+
 /// What a mutation reads. The store implements it over its database; tests over plain values.
 pub trait Workspace {
     type Error: From<CoreError>;
