@@ -2,6 +2,7 @@
 //! (tauri-driver + WebKitWebDriver). `make test` installs what they need and builds the app with
 //! the UI embedded (`--features custom-protocol`).
 
+mod back_office;
 mod harness;
 mod inbox;
 mod ticket_rules;

@@ -1,0 +1,132 @@
+//! R12 in the real window: a back-office ticket raised from a customer ticket, and its note
+//! cross-posted back to the customer ticket's timeline.
+
+use fantoccini::{Client, Locator};
+use inbox_core::{Category, PartKind};
+use inbox_store::{InboxQuery, Sort, Store, View, DATABASE_FILE};
+use serde_json::json;
+
+use crate::harness::App;
+
+async fn click(client: &Client, css: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.click().await.unwrap();
+    field
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    let customer = store
+        .list_tickets(&InboxQuery {
+            view: View::Category {
+                category: Category::Customer,
+            },
+            sort: Sort::LastActivity,
+            offset: 0,
+            limit: 1,
+        })
+        .unwrap()
+        .rows
+        .remove(0);
+
+    click(&app.client, "[data-testid=view-category-customer]").await;
+    click(
+        &app.client,
+        &format!("[data-testid=ticket-row][data-ticket-id='{}']", customer.id),
+    )
+    .await;
+    app.until(
+        "the customer ticket to open",
+        "const t = document.querySelector('[data-testid=detail-title]'); return t && t.textContent.trim() === arguments[0];",
+        vec![json!(customer.title)],
+    )
+    .await;
+
+    click(&app.client, "[data-testid=create-back-office]").await;
+    click(&app.client, "[data-testid=create-ticket-form]").await;
+    // The demo's first back-office type is "Billing investigation": title and invoice number.
+    type_into(
+        &app.client,
+        "label[data-field=title] input",
+        "Check the refund with finance",
+    )
+    .await;
+    type_into(&app.client, "label[data-field=invoice] input", "2291").await;
+    click(&app.client, "[data-testid=create-ticket-submit]").await;
+    app.until(
+        "the new back-office ticket to open",
+        "const t = document.querySelector('[data-testid=detail-title]'); return t && t.textContent.trim() === arguments[0];",
+        vec![json!("Check the refund with finance")],
+    )
+    .await;
+    assert_eq!(
+        app.text("[data-testid=detail-category]").await,
+        "Back-office"
+    );
+
+    // A note on it lands, internally, on the customer ticket too.
+    click(&app.client, "[data-testid=composer-note]").await;
+    type_into(
+        &app.client,
+        "[data-testid=composer-input]",
+        "Finance approved the refund",
+    )
+    .await;
+    click(&app.client, "[data-testid=composer-send]").await;
+    app.until(
+        "the note to be on the timeline",
+        "return [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=note]')]
+           .some(e => e.textContent.includes(arguments[0]));",
+        vec![json!("Finance approved the refund")],
+    )
+    .await;
+
+    let back_office = store
+        .list_tickets(&InboxQuery {
+            view: View::Category {
+                category: Category::BackOffice,
+            },
+            sort: Sort::Created,
+            offset: 0,
+            limit: 1,
+        })
+        .unwrap()
+        .rows
+        .remove(0);
+    let ticket = store.ticket(back_office.id).unwrap();
+    assert_eq!(ticket.title, "Check the refund with finance");
+    assert_eq!(
+        ticket.origin_ticket,
+        Some(customer.id),
+        "it remembers where it came from"
+    );
+    assert!(!ticket.shared, "back-office tickets start internal");
+    let on_customer = store.timeline(customer.id).unwrap();
+    assert!(on_customer.iter().any(|p| matches!(&p.kind,
+        PartKind::CrossPost { from_ticket, body } if *from_ticket == ticket.id && body == "Finance approved the refund")));
+    assert!(on_customer
+        .iter()
+        .any(|p| matches!(&p.kind, PartKind::LinkChanged { link, .. } if link == "back_office")));
+    app.screenshot("back-office-note");
+    app.close().await;
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { AttributeDef, TicketType } from './api';
+import {
+  attributeValues,
+  buildCreateTicket,
+  coerceValue,
+  creatableTypes,
+  formFields,
+  initialValues,
+  inputKind,
+} from './ticketForm';
+
+const attr = (key: string, data_type: AttributeDef['data_type'], extra: Partial<AttributeDef> = {}): AttributeDef => ({
+  key,
+  name: key.charAt(0).toUpperCase() + key.slice(1),
+  data_type,
+  required_to_create: false,
+  visible_to_customer: true,
+  built_in: false,
+  ...extra,
+});
+
+const type: TicketType = {
+  id: 'bug',
+  name: 'Bug',
+  icon: 'bug',
+  description: '',
+  category: 'back_office',
+  states: [],
+  archived: false,
+  attributes: [
+    attr('severity', { kind: 'list', options: ['Low', 'High'] }, { required_to_create: true, visible_to_customer: false }),
+    attr('title', { kind: 'text' }, { required_to_create: true, built_in: true }),
+    attr('count', { kind: 'integer' }),
+    attr('amount', { kind: 'decimal' }),
+    attr('urgent', { kind: 'boolean' }),
+    attr('due', { kind: 'date' }),
+    attr('description', { kind: 'long_text' }, { built_in: true }),
+  ],
+};
+
+describe('inputKind', () => {
+  it('maps each data type to its input', () => {
+    expect(inputKind({ kind: 'text' })).toBe('text');
+    expect(inputKind({ kind: 'long_text' })).toBe('textarea');
+    expect(inputKind({ kind: 'integer' })).toBe('number');
+    expect(inputKind({ kind: 'decimal' })).toBe('number');
+    expect(inputKind({ kind: 'boolean' })).toBe('checkbox');
+    expect(inputKind({ kind: 'list', options: ['a'] })).toBe('select');
+    expect(inputKind({ kind: 'date' })).toBe('date');
+  });
+});
+
+describe('formFields', () => {
+  it('puts title and description first, then the attributes in order', () => {
+    const fields = formFields(type);
+    expect(fields.map((f) => f.key)).toEqual(['title', 'description', 'severity', 'count', 'amount', 'urgent', 'due']);
+    const severity = fields.find((f) => f.key === 'severity')!;
+    expect(severity).toMatchObject({ kind: 'select', options: ['Low', 'High'], required: true, internal: true });
+    expect(fields.find((f) => f.key === 'count')!.step).toBe('1');
+    expect(fields.find((f) => f.key === 'amount')!.step).toBe('any');
+    expect(fields[0]).toMatchObject({ required: true, internal: false });
+  });
+});
+
+describe('creatableTypes', () => {
+  it('keeps the non-archived types of the category', () => {
+    const types = [
+      type,
+      { ...type, id: 'old', archived: true },
+      { ...type, id: 'q', category: 'customer' as const },
+    ];
+    expect(creatableTypes({ ticket_types: types }, 'back_office').map((t) => t.id)).toEqual(['bug']);
+    expect(creatableTypes({ ticket_types: types }, 'customer').map((t) => t.id)).toEqual(['q']);
+  });
+});
+
+describe('coerceValue', () => {
+  it('turns number inputs into numbers and leaves unparseable text for the backend', () => {
+    expect(coerceValue('number', '42')).toBe(42);
+    expect(coerceValue('number', ' 19.9 ')).toBe(19.9);
+    expect(coerceValue('number', '12abc')).toBe('12abc');
+  });
+  it('treats empty inputs as absent', () => {
+    expect(coerceValue('text', '')).toBeNull();
+    expect(coerceValue('textarea', '   ')).toBeNull();
+    expect(coerceValue('number', '')).toBeNull();
+    expect(coerceValue('select', '')).toBeNull();
+    expect(coerceValue('date', undefined)).toBeNull();
+  });
+  it('keeps checkboxes as booleans, unchecked included', () => {
+    expect(coerceValue('checkbox', true)).toBe(true);
+    expect(coerceValue('checkbox', false)).toBe(false);
+    expect(coerceValue('checkbox', 'true')).toBe(true);
+  });
+  it('keeps text as typed', () => {
+    expect(coerceValue('text', 'Card declined ')).toBe('Card declined ');
+    expect(coerceValue('date', '2026-11-23')).toBe('2026-11-23');
+  });
+});
+
+describe('building the request', () => {
+  it('keys values by attribute, leaves empty ones out and everything else null', () => {
+    const fields = formFields(type);
+    const values = { ...initialValues(fields, { title: 'Broken export' }), count: '3', severity: 'High' };
+    expect(attributeValues(fields, values)).toEqual({ title: 'Broken export', severity: 'High', count: 3, urgent: false });
+    const req = buildCreateTicket('t9', 'bug', fields, values, { contacts: ['c1'], conversation: null, origin_ticket: 't1' });
+    expect(req).toEqual({
+      id: 't9',
+      type_id: 'bug',
+      fields: { attributes: { title: 'Broken export', severity: 'High', count: 3, urgent: false } },
+      state_id: null,
+      contacts: ['c1'],
+      company: null,
+      brand: null,
+      assignee_teammate: null,
+      assignee_team: null,
+      shared: null,
+      conversation: null,
+      origin_ticket: 't1',
+    });
+  });
+  it('prefills and defaults the initial values', () => {
+    const fields = formFields(type);
+    const values = initialValues(fields, { title: 'Subject' });
+    expect(values.title).toBe('Subject');
+    expect(values.urgent).toBe(false);
+    expect(values.count).toBe('');
+  });
+});
