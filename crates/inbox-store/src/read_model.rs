@@ -43,6 +43,10 @@ pub struct TicketDetail {
     pub tracker: Option<LinkedTicketSummary>,
     /// For a tracker: the tickets linked to it, most recent activity first.
     pub linked_tickets: Vec<LinkedTicketSummary>,
+    /// For a back-office ticket: the customer ticket it was raised from (R12).
+    pub origin_ticket: Option<LinkedTicketSummary>,
+    /// The back-office tickets raised from this one (R12).
+    pub back_office_tickets: Vec<LinkedTicketSummary>,
     pub share_locked_reason: Option<String>,
     pub timeline: Vec<TimelineEntry>,
 }
@@ -107,6 +111,24 @@ impl Store {
         } else {
             Vec::new()
         };
+        let origin_ticket = ticket
+            .origin_ticket
+            .map(|t| {
+                self.one(
+                    &format!("{SUMMARY} WHERE t.id = ?1"),
+                    t,
+                    "ticket",
+                    summary_row,
+                )
+            })
+            .transpose()?;
+        let back_office_tickets = self
+            .conn
+            .prepare_cached(&format!(
+                "{SUMMARY} WHERE t.origin_ticket_id = ?1 ORDER BY t.created_at, t.id"
+            ))?
+            .query_map([ticket_id.to_string()], summary_row)?
+            .collect::<rusqlite::Result<_>>()?;
         let timeline = self.timeline_entries(ticket_id)?;
         Ok(TicketDetail {
             share_locked_reason: ticket.category.share_locked_reason(),
@@ -120,6 +142,8 @@ impl Store {
             team,
             tracker,
             linked_tickets,
+            origin_ticket,
+            back_office_tickets,
             timeline,
         })
     }

@@ -209,6 +209,10 @@ export interface TicketDetail {
   tracker: LinkedTicketSummary | null;
   /** For a tracker: the customer tickets linked to it. */
   linked_tickets: LinkedTicketSummary[];
+  /** For a back-office ticket: the customer ticket it was raised from (R12). */
+  origin_ticket: LinkedTicketSummary | null;
+  /** The back-office tickets raised from this ticket (R12). */
+  back_office_tickets: LinkedTicketSummary[];
   /** Why the share toggle is locked (Customer and Tracker tickets), or null. */
   share_locked_reason: string | null;
   timeline: TimelineEntry[];
