@@ -28,7 +28,7 @@ pub use people::{Brand, Company, Contact, Conversation, Role, Team, Teammate};
 pub use state::{StateCategory, TicketState};
 pub use ticket::{CreateTicket, NewTicket, Ticket, ValidTicketFields};
 pub use ticket_type::TicketType;
-pub use timeline::{Author, Part, PartKind};
+pub use timeline::{Author, ConversationPart, Part, PartKind};
 
 /// A point in time: milliseconds since the Unix epoch, UTC.
 pub type Millis = i64;

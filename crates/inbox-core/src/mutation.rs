@@ -12,9 +12,9 @@ use serde_json::Value;
 use crate::attribute::TITLE;
 
 use crate::{
-    Author, BrandId, Category, Conversation, ConversationId, CoreError, CreateTicket, Millis, Part,
-    PartId, PartKind, StateCategory, StateId, TeamId, TeammateId, Ticket, TicketId, TicketState,
-    TicketType, TicketTypeId,
+    Author, BrandId, Category, Conversation, ConversationId, ConversationPart, CoreError,
+    CreateTicket, Millis, Part, PartId, PartKind, StateCategory, StateId, TeamId, TeammateId,
+    Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,6 +150,20 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    fn conversation_part(
+        &mut self,
+        conversation: ConversationId,
+        kind: PartKind,
+    ) -> ConversationPart {
+        ConversationPart {
+            id: PartId::from_parts(self.now.max(0) as u64, (self.random)()),
+            conversation,
+            author: self.actor,
+            kind,
+            created_at: self.now,
+        }
+    }
+
     fn part(&mut self, ticket: TicketId, kind: PartKind) -> Part {
         Part {
             id: PartId::from_parts(self.now.max(0) as u64, (self.random)()),
@@ -173,6 +187,8 @@ pub enum Change {
     },
     AppendPart(Part),
     InsertTicket(Box<Ticket>),
+    /// An entry on a conversation's own timeline.
+    AppendConversationPart(ConversationPart),
     MarkRead {
         ticket: TicketId,
         teammate: TeammateId,
@@ -212,6 +228,11 @@ pub enum Effect {
     },
     /// A back-office ticket's note or state change copied where it came from (R12).
     CrossPosted { from: TicketId, to: TicketId },
+    /// The same, for a back-office ticket raised from a conversation.
+    CrossPostedToConversation {
+        from: TicketId,
+        conversation: ConversationId,
+    },
     /// Something the customer may hear about; the notification planner decides what they get.
     Customer(CustomerEvent),
 }
@@ -577,7 +598,16 @@ fn create<W: Workspace>(
         if ticket.shared {
             check_conversation_free(ws, &conversation)?;
             link_conversation(out, ctx, &ticket, &conversation);
-        } else if !is_back_office {
+        } else if is_back_office {
+            let kind = PartKind::LinkChanged {
+                link: "back_office".into(),
+                target: ticket.id.to_string(),
+                label: label(&ticket),
+                linked: true,
+            };
+            let part = ctx.conversation_part(conversation.id, kind);
+            out.changes.push(Change::AppendConversationPart(part));
+        } else {
             // Only back-office tickets keep an internal link to where they came from.
             return Err(CoreError::ConversationNeedsSharedTicket.into());
         }
@@ -726,15 +756,22 @@ fn cross_post(out: &mut Outcome, ctx: &mut Context, ticket: &Ticket, body: Strin
     if ticket.category != Category::BackOffice {
         return;
     }
+    let kind = PartKind::CrossPost {
+        from_ticket: ticket.id,
+        body,
+    };
     if let Some(origin) = ticket.origin_ticket {
-        let kind = PartKind::CrossPost {
-            from_ticket: ticket.id,
-            body,
-        };
         out.part(ctx.part(origin, kind));
         out.effects.push(Effect::CrossPosted {
             from: ticket.id,
             to: origin,
+        });
+    } else if let Some(conversation) = ticket.conversation {
+        let part = ctx.conversation_part(conversation, kind);
+        out.changes.push(Change::AppendConversationPart(part));
+        out.effects.push(Effect::CrossPostedToConversation {
+            from: ticket.id,
+            conversation,
         });
     }
 }

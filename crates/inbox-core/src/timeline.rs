@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AttributeValue, BrandId, ContactId, Millis, PartId, StateId, TeamId, TeammateId, TicketId,
+    AttributeValue, BrandId, ContactId, ConversationId, Millis, PartId, StateId, TeamId,
+    TeammateId, TicketId,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +107,17 @@ impl PartKind {
 pub struct Part {
     pub id: PartId,
     pub ticket: TicketId,
+    pub author: Author,
+    pub kind: PartKind,
+    pub created_at: Millis,
+}
+
+/// An entry on a conversation's timeline: a back-office ticket raised from it, and that
+/// ticket's cross-posted notes and state changes (R12).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPart {
+    pub id: PartId,
+    pub conversation: ConversationId,
     pub author: Author,
     pub kind: PartKind,
     pub created_at: Millis,

@@ -936,3 +936,66 @@ fn r11_reading_a_conversation_reads_its_linked_ticket() {
     let out = ws.run(read).unwrap();
     assert!(matches!(out.changes[..], [Change::MarkRead { ticket, .. }] if ticket == id(CUSTOMER)));
 }
+
+#[test]
+fn r12_a_back_office_ticket_from_a_conversation_keeps_it_in_the_loop() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(80);
+    let req = CreateTicket {
+        conversation: Some(conversation),
+        ..ws.request(800, 1)
+    };
+    let out = ws.run(Mutation::CreateTicket(req)).unwrap();
+    let on_conversation = |out: &Outcome| -> Vec<PartKind> {
+        out.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::AppendConversationPart(p) if p.conversation == conversation => {
+                    Some(p.kind.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(
+        matches!(&on_conversation(&out)[..], [PartKind::LinkChanged { link, .. }] if link == "back_office")
+    );
+
+    let out = ws
+        .run(Mutation::Note {
+            ticket: id(800),
+            body: "Checked the logs".into(),
+            keep_private: false,
+        })
+        .unwrap();
+    assert_eq!(
+        on_conversation(&out),
+        [PartKind::CrossPost {
+            from_ticket: id(800),
+            body: "Checked the logs".into()
+        }]
+    );
+    assert!(out.effects.contains(&Effect::CrossPostedToConversation {
+        from: id(800),
+        conversation
+    }));
+    let out = ws
+        .run(Mutation::SetState {
+            ticket: id(800),
+            state: state(1),
+        })
+        .unwrap();
+    assert_eq!(
+        on_conversation(&out).len(),
+        1,
+        "state changes are cross-posted too"
+    );
+    let private = ws
+        .run(Mutation::Note {
+            ticket: id(800),
+            body: "Only us".into(),
+            keep_private: true,
+        })
+        .unwrap();
+    assert!(on_conversation(&private).is_empty());
+}

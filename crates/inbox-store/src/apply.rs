@@ -104,6 +104,7 @@ impl Store {
                 Change::AppendPart(p) if rewritten.contains(&p.ticket) => self.insert_part(p)?,
                 Change::AppendPart(p) => self.append_part(p)?,
                 Change::InsertTicket(ticket) => self.insert_ticket(ticket)?,
+                Change::AppendConversationPart(part) => self.append_conversation_part(part)?,
                 Change::MarkRead {
                     ticket,
                     teammate,

@@ -1,8 +1,8 @@
 //! A ticket as the app shows it: the ticket with everything it refers to resolved.
 
 use inbox_core::{
-    Author, Brand, Category, Company, Contact, Conversation, Millis, PartId, PartKind,
-    StateCategory, Team, Teammate, Ticket, TicketId, TicketState, TicketType,
+    Author, Brand, Category, Company, Contact, Conversation, ConversationId, Millis, PartId,
+    PartKind, StateCategory, Team, Teammate, Ticket, TicketId, TicketState, TicketType,
 };
 use serde::Serialize;
 
@@ -227,16 +227,32 @@ impl Store {
     }
 
     fn timeline_entries(&self, ticket: TicketId) -> Result<Vec<TimelineEntry>> {
+        self.entries("parts", "ticket_id", &ticket.to_string())
+    }
+
+    /// A conversation's own timeline (R12 cross-posts), oldest first.
+    pub fn conversation_timeline(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<Vec<TimelineEntry>> {
+        self.entries(
+            "conversation_parts",
+            "conversation_id",
+            &conversation.to_string(),
+        )
+    }
+
+    fn entries(&self, table: &str, owner: &str, key: &str) -> Result<Vec<TimelineEntry>> {
         Ok(self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT p.*, COALESCE(tm.name, c.name, 'System') AS author_name
-                 FROM parts p
+                 FROM {table} p
                  LEFT JOIN teammates tm ON p.author_kind = 'teammate' AND tm.id = p.author_id
                  LEFT JOIN contacts c ON p.author_kind = 'contact' AND c.id = p.author_id
-                 WHERE p.ticket_id = ?1 ORDER BY p.created_at, p.rowid",
-            )?
-            .query_map([ticket.to_string()], |r| {
+                 WHERE p.{owner} = ?1 ORDER BY p.created_at, p.rowid"
+            ))?
+            .query_map([key], |r| {
                 Ok(TimelineEntry {
                     id: id(r, "id")?,
                     author: codec::author(r)?,

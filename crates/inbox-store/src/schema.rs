@@ -159,6 +159,20 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (ticket_id, teammate_id)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 2: conversations get a timeline of their own (R12 cross-posts).
+    r#"
+    CREATE TABLE conversation_parts (
+        id              TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        author_kind     TEXT NOT NULL CHECK (author_kind IN ('teammate', 'contact', 'system')),
+        author_id       TEXT,
+        kind            TEXT NOT NULL,
+        body            TEXT,
+        data            TEXT NOT NULL,
+        created_at      INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX conversation_parts_by_conversation ON conversation_parts(conversation_id, created_at);
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -2,8 +2,8 @@
 
 use inbox_core::{
     Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
-    CreateTicket, Millis, Part, Team, Teammate, TeammateId, Ticket, TicketId, TicketState,
-    TicketType, TicketTypeId,
+    ConversationPart, CreateTicket, Millis, Part, Team, Teammate, TeammateId, Ticket, TicketId,
+    TicketState, TicketType, TicketTypeId,
 };
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -448,6 +448,33 @@ impl Store {
     pub fn conversation(&self, conversation: ConversationId) -> Result<Conversation> {
         let sql = "SELECT * FROM conversations WHERE id = ?1";
         self.one(sql, conversation, "conversation", conversation_row)
+    }
+
+    /// Adds an entry to a conversation's timeline; the conversation's last activity moves too.
+    pub fn append_conversation_part(&self, part: &ConversationPart) -> Result<()> {
+        let (author_kind, author_id) = author_columns(&part.author);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO conversation_parts
+                    (id, conversation_id, author_kind, author_id, kind, body, data, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                part.id.to_string(),
+                part.conversation.to_string(),
+                author_kind,
+                author_id,
+                part.kind.as_str(),
+                part.kind.text(),
+                to_json(&part.kind),
+                part.created_at,
+            ])?;
+        self.conn
+            .prepare_cached(
+                "UPDATE conversations SET last_activity_at = MAX(last_activity_at, ?2) WHERE id = ?1",
+            )?
+            .execute(params![part.conversation.to_string(), part.created_at])?;
+        Ok(())
     }
 
     /// Records `ticket` as the conversation's one shared ticket (R11).

@@ -357,3 +357,54 @@ fn conversations_list_their_shared_and_back_office_tickets() {
         "the demo links some conversations"
     );
 }
+
+#[test]
+fn a_back_office_note_is_cross_posted_to_the_conversation_it_came_from() {
+    let Setup {
+        dir, mut store, me, ..
+    } = setup();
+    let conversation = store.conversations().unwrap()[0].clone();
+    let billing = store
+        .ticket_types()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Billing investigation")
+        .unwrap();
+    let mut fields = NewTicket::default();
+    fields
+        .attributes
+        .insert("title".into(), serde_json::json!("Check the invoice"));
+    fields
+        .attributes
+        .insert("invoice".into(), serde_json::json!(2291));
+    let id = TicketId::from_parts(NOW as u64, 77);
+    let req = CreateTicket {
+        conversation: Some(conversation.id),
+        ..CreateTicket::new(id, billing.id, fields)
+    };
+    store
+        .apply(&Mutation::CreateTicket(req), me, NOW + 1, &mut random())
+        .unwrap();
+    let note = Mutation::Note {
+        ticket: id,
+        body: "Invoice was paid twice".into(),
+        keep_private: false,
+    };
+    store.apply(&note, me, NOW + 2, &mut random()).unwrap();
+    drop(store);
+
+    let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    let timeline = store.conversation_timeline(conversation.id).unwrap();
+    let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["link_changed", "cross_post"]);
+    assert!(timeline
+        .iter()
+        .all(|e| e.author_name == store.me().unwrap().name));
+    assert_eq!(
+        store
+            .conversation(conversation.id)
+            .unwrap()
+            .last_activity_at,
+        NOW + 2
+    );
+}

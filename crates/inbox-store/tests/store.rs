@@ -173,7 +173,7 @@ fn a_new_file_is_created_migrated_and_reopened_with_its_data() {
     drop(f.store);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     assert!(!store.is_empty().unwrap());
     assert_eq!(store.ticket(ticket.id).unwrap(), ticket);
     assert_eq!(store.states().unwrap(), f.states);
@@ -545,4 +545,32 @@ fn a_tracker_detail_lists_its_linked_tickets() {
     );
     let child = f.store.ticket_detail(linked.id).unwrap();
     assert_eq!(child.tracker.unwrap().title, "Outage");
+}
+
+#[test]
+fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
+    let f = fixture();
+    let path = f.dir.path().join(DATABASE_FILE);
+    let ticket = f
+        .store
+        .create_ticket(request(f.contact, 1, &f.customer_type, "Kept"), 1)
+        .unwrap();
+    drop(f.store);
+    // Take the file back to version 1, as an older app left it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE conversation_parts; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(
+        store.ticket(ticket.id).unwrap(),
+        ticket,
+        "data survives the upgrade"
+    );
+    assert!(store
+        .conversation_timeline(ConversationId::from_parts(1, 1))
+        .unwrap()
+        .is_empty());
 }
