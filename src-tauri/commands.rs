@@ -8,7 +8,7 @@ use inbox_core::{
 };
 use inbox_store::{
     ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Store, StoreError, TicketDetail,
-    ViewCounts,
+    TimelineEntry, ViewCounts,
 };
 use serde::Serialize;
 use tauri::State;
@@ -94,6 +94,15 @@ pub fn find_tickets(
     category: Option<Category>,
 ) -> CommandResult<Vec<LinkedTicketSummary>> {
     Ok(state.store().find_tickets(&text, category, 20)?)
+}
+
+/// A conversation's own timeline: back-office tickets raised from it and their cross-posts.
+#[tauri::command]
+pub fn get_conversation_timeline(
+    state: State<'_, AppState>,
+    conversation: String,
+) -> CommandResult<Vec<TimelineEntry>> {
+    Ok(state.store().conversation_timeline(conversation.parse()?)?)
 }
 
 /// The teammate opened a conversation: its linked shared ticket counts as read (R11).

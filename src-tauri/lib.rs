@@ -37,6 +37,7 @@ pub fn run() {
             commands::find_tickets,
             commands::list_conversations,
             commands::read_conversation,
+            commands::get_conversation_timeline,
             commands::new_ticket_id,
         ])
         .run(tauri::generate_context!())

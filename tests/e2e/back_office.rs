@@ -130,3 +130,79 @@ async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
     app.screenshot("back-office-note");
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_back_office_ticket_from_a_conversation_posts_back_to_it() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    let conversation = store.conversation_rows(1).unwrap().remove(0).conversation;
+    let row = format!(
+        "[data-testid=conversation-row][data-conversation-id='{}']",
+        conversation.id
+    );
+
+    click(&app.client, "[data-testid=view-conversations]").await;
+    click(&app.client, &row).await;
+    click(
+        &app.client,
+        "[data-testid=conversation-detail] [data-testid=create-back-office]",
+    )
+    .await;
+    type_into(
+        &app.client,
+        "label[data-field=title] input",
+        "Look into the export logs",
+    )
+    .await;
+    type_into(&app.client, "label[data-field=invoice] input", "77").await;
+    click(&app.client, "[data-testid=create-ticket-submit]").await;
+    // The conversation lists its new back-office ticket and says so on its timeline.
+    app.until(
+        "the conversation to show its back-office ticket",
+        "return [...document.querySelectorAll('[data-testid=conversation-back-office]')]
+           .some(e => e.textContent.includes(arguments[0]));",
+        vec![json!("Look into the export logs")],
+    )
+    .await;
+    app.until(
+        "the link on the conversation's timeline",
+        "return !!document.querySelector('[data-testid=conversation-detail] [data-testid=timeline-entry][data-kind=link_changed]');",
+        vec![],
+    )
+    .await;
+
+    // A note on the back-office ticket shows up on the conversation.
+    click(&app.client, "[data-testid=conversation-back-office]").await;
+    app.until(
+        "the back-office ticket to open",
+        "const t = document.querySelector('[data-testid=detail-title]'); return t && t.textContent.trim() === arguments[0];",
+        vec![json!("Look into the export logs")],
+    )
+    .await;
+    click(&app.client, "[data-testid=composer-note]").await;
+    type_into(
+        &app.client,
+        "[data-testid=composer-input]",
+        "Exports fail above 1 GB",
+    )
+    .await;
+    click(&app.client, "[data-testid=composer-send]").await;
+    app.until(
+        "the note to be saved",
+        "return [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=note]')]
+           .some(e => e.textContent.includes(arguments[0]));",
+        vec![json!("Exports fail above 1 GB")],
+    )
+    .await;
+    click(&app.client, "[data-testid=view-conversations]").await;
+    click(&app.client, &row).await;
+    app.until(
+        "the cross-post on the conversation",
+        "return [...document.querySelectorAll('[data-testid=conversation-detail] [data-testid=timeline-entry][data-kind=cross_post]')]
+           .some(e => e.textContent.includes(arguments[0]));",
+        vec![json!("Exports fail above 1 GB")],
+    )
+    .await;
+    app.screenshot("conversation-cross-post");
+    app.close().await;
+}

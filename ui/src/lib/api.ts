@@ -304,6 +304,8 @@ export const api = {
   findTickets: (text: string, category: Category | null = null) =>
     invoke<LinkedTicketSummary[]>('find_tickets', { text, category }),
   conversations: () => invoke<ConversationRow[]>('list_conversations'),
+  conversationTimeline: (conversation: string) =>
+    invoke<TimelineEntry[]>('get_conversation_timeline', { conversation }),
   /** The teammate opened a conversation: its linked shared ticket counts as read (R11). */
   readConversation: (conversation: string) => invoke<void>('read_conversation', { conversation }),
   /** A fresh id for a ticket about to be created. */
