@@ -3,9 +3,9 @@
 use std::collections::{HashMap, HashSet};
 
 use inbox_core::{
-    apply, Author, BrandId, Change, Context, Conversation, ConversationId, Millis, Mutation,
-    Outcome, TeammateId, Ticket, TicketField, TicketId, TicketState, TicketType, TicketTypeId,
-    Workspace,
+    apply, Author, BrandId, Change, Context, Conversation, ConversationId, CreateTicket, Millis,
+    Mutation, Outcome, TeammateId, Ticket, TicketField, TicketId, TicketState, TicketType,
+    TicketTypeId, Workspace,
 };
 use rusqlite::types::Value;
 
@@ -85,12 +85,40 @@ impl Store {
         now: Millis,
         random: &mut dyn FnMut() -> u128,
     ) -> Result<Outcome> {
-        self.write(|store| {
-            let mut ctx = Context { actor, now, random };
-            let outcome = apply(store, mutation, &mut ctx)?;
-            store.write_changes(&outcome)?;
-            Ok(outcome)
-        })
+        self.write(|store| store.apply_within(mutation, actor, now, random))
+    }
+
+    /// Applies `mutation` inside a transaction the caller holds (see [`Store::write`]).
+    pub fn apply_within(
+        &self,
+        mutation: &Mutation,
+        actor: Author,
+        now: Millis,
+        random: &mut dyn FnMut() -> u128,
+    ) -> Result<Outcome> {
+        let mut ctx = Context { actor, now, random };
+        let outcome = apply(self, mutation, &mut ctx)?;
+        self.write_changes(&outcome)?;
+        Ok(outcome)
+    }
+
+    /// Creates a ticket on behalf of the system (imports, tests), by the same rules as
+    /// [`Mutation::CreateTicket`], inside the caller's transaction if any.
+    pub fn create_ticket(&self, req: CreateTicket, now: Millis) -> Result<Ticket> {
+        let id = req.id;
+        // New timeline entries get ids derived from the ticket's own random part.
+        let mut n = id.0.random();
+        let mut random = || {
+            n = n.wrapping_add(1);
+            n
+        };
+        self.apply_within(
+            &Mutation::CreateTicket(req),
+            Author::System,
+            now,
+            &mut random,
+        )?;
+        self.ticket(id)
     }
 
     fn write_changes(&self, outcome: &Outcome) -> Result<()> {

@@ -2,8 +2,8 @@
 
 use inbox_core::{
     Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
-    ConversationPart, CreateTicket, Millis, Part, Team, Teammate, TeammateId, Ticket, TicketId,
-    TicketState, TicketType, TicketTypeId,
+    ConversationPart, Part, Team, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType,
+    TicketTypeId,
 };
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -275,20 +275,6 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Creates a ticket by the rules of `inbox-core`, numbering it after the highest local number.
-    pub fn create_ticket(&self, req: CreateTicket, now: Millis) -> Result<Ticket> {
-        let ticket_type = self.ticket_type(req.type_id)?;
-        let states = self.states()?;
-        let brand = match req.brand {
-            Some(b) => self.brand(b)?.id,
-            None => self.default_brand()?.id,
-        };
-        let number = self.next_ticket_number()?;
-        let ticket = Ticket::create(req, &ticket_type, &states, brand, Some(number), now)?;
-        self.insert_ticket(&ticket)?;
-        Ok(ticket)
-    }
-
     pub fn next_ticket_number(&self) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM tickets",
@@ -306,7 +292,7 @@ impl Store {
         )
     }
 
-    /// Persists a ticket that `inbox-core` built. Use [`Store::create_ticket`] for new tickets;
+    /// Persists a ticket that `inbox-core` built. Use [`Store::apply`] for new tickets;
     /// this is for bulk loads that applied the same rules themselves.
     pub fn insert_ticket(&self, t: &Ticket) -> Result<()> {
         self.conn
