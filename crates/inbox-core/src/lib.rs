@@ -10,6 +10,7 @@ pub mod category;
 pub mod error;
 pub mod ids;
 pub mod mutation;
+pub mod notify;
 pub mod people;
 pub mod state;
 pub mod ticket;

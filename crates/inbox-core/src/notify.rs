@@ -1,0 +1,213 @@
+//! The customer-notification planner (R4–R9): from what a mutation caused, which contacts hear
+//! about it, through which channels, and when their email is due. Pure: the contacts' Messenger
+//! state, the workspace settings and the time are passed in. The app's preview and the server's
+//! delivery both call [`plan`], so they cannot disagree.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ContactId, CustomerEvent, Effect, Millis, Outcome, PartId, StateCategory, StateId, Ticket,
+    TicketId, TicketState,
+};
+
+/// The reply-email delay when the workspace has not set one (Intercom uses 3 minutes).
+pub const DEFAULT_REPLY_EMAIL_DELAY: Millis = 3 * 60 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationSettings {
+    /// How long a teammate's reply waits for the customer to see it in the Messenger before it
+    /// is emailed (R5).
+    pub reply_email_delay: Millis,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            reply_email_delay: DEFAULT_REPLY_EMAIL_DELAY,
+        }
+    }
+}
+
+/// What the planner needs to know of one contact's Messenger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MessengerState {
+    /// Collapsed (or closed): only then does the Messenger badge show (R4–R6).
+    pub collapsed: bool,
+}
+
+/// One way a notification reaches a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The badge on the collapsed Messenger launcher.
+    MessengerBadge,
+    /// The ticket shows in the Recent tickets card on the Messenger home (R9).
+    RecentTickets,
+    /// A badge on the Tickets space: a ticket was created or changed state (R8).
+    TicketsSpaceBadge,
+    /// A badge on the Messages space: a new message without a state change (R8).
+    MessagesSpaceBadge,
+    /// An event in the Messenger thread with the ticket pill at its top (R4).
+    ThreadEvent,
+    Email,
+}
+
+/// Why the customer hears about a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Reason {
+    Submitted,
+    TeammateReplied { parts: Vec<PartId> },
+    StateChanged { from: StateId, to: StateId },
+}
+
+/// When an email goes out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "when", rename_all = "snake_case")]
+pub enum EmailDue {
+    /// Submissions and state changes are not delayed.
+    Now { at: Millis },
+    /// A teammate's reply: at `at`, unless the customer has seen `parts` in the Messenger by then.
+    UnlessSeen { at: Millis, parts: Vec<PartId> },
+}
+
+/// What one contact gets about one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub contact: ContactId,
+    pub ticket: TicketId,
+    /// Everything this mutation tells them about the ticket, in order.
+    pub reasons: Vec<Reason>,
+    pub channels: Vec<Channel>,
+    pub email: Option<EmailDue>,
+}
+
+/// Plans every customer notification an outcome causes. `tickets` are the tickets as they are
+/// after the mutation (those the outcome rewrote are taken from it); `messenger` gives a contact's
+/// Messenger state. Internal notes, unshared tickets and trackers never appear in an outcome's
+/// customer events, so they notify nobody (R7).
+pub fn plan(
+    outcome: &Outcome,
+    states: &[TicketState],
+    messenger: &dyn Fn(ContactId) -> MessengerState,
+    settings: NotificationSettings,
+    now: Millis,
+) -> Vec<Notification> {
+    let tickets: BTreeMap<TicketId, &Ticket> =
+        outcome.updated_tickets().map(|t| (t.id, t)).collect();
+    let category = |state: StateId| states.iter().find(|s| s.id == state);
+    // One notification per (ticket, contact): a reply and a state change together badge both
+    // spaces and send one email (R8).
+    let mut planned: BTreeMap<(TicketId, ContactId), Notification> = BTreeMap::new();
+    for event in outcome.effects.iter().filter_map(|e| match e {
+        Effect::Customer(event) => Some(event),
+        _ => None,
+    }) {
+        let (ticket_id, reason) = match event {
+            CustomerEvent::Submitted { ticket } => (*ticket, Reason::Submitted),
+            CustomerEvent::TeammateReplied { ticket, part } => {
+                (*ticket, Reason::TeammateReplied { parts: vec![*part] })
+            }
+            CustomerEvent::StateChanged { ticket, from, to } => {
+                // R6a: two internal states customers see under one label are no news to them.
+                let label = |s: &StateId| category(*s).map(|s| s.customer_label.as_str());
+                if label(from) == label(to) {
+                    continue;
+                }
+                (
+                    *ticket,
+                    Reason::StateChanged {
+                        from: *from,
+                        to: *to,
+                    },
+                )
+            }
+        };
+        let Some(ticket) = tickets.get(&ticket_id) else {
+            continue;
+        };
+        if !ticket.shared {
+            continue; // R3a, R7: belt and braces; the core only emits events for shared tickets.
+        }
+        for contact in &ticket.contacts {
+            let entry = planned
+                .entry((ticket.id, *contact))
+                .or_insert_with(|| Notification {
+                    contact: *contact,
+                    ticket: ticket.id,
+                    reasons: Vec::new(),
+                    channels: Vec::new(),
+                    email: None,
+                });
+            match (&mut entry.reasons.last_mut(), &reason) {
+                // Consecutive replies in one outcome make one reason.
+                (
+                    Some(Reason::TeammateReplied { parts }),
+                    Reason::TeammateReplied { parts: new },
+                ) => parts.extend(new),
+                _ => entry.reasons.push(reason.clone()),
+            }
+        }
+    }
+    planned
+        .into_values()
+        .map(|mut n| {
+            let ticket = tickets[&n.ticket];
+            let resolved =
+                category(ticket.state_id).is_some_and(|s| s.category == StateCategory::Resolved);
+            n.channels = channels(&n.reasons, messenger(n.contact), resolved);
+            n.email = email_due(&n.reasons, settings, now);
+            n
+        })
+        .collect()
+}
+
+fn channels(reasons: &[Reason], messenger: MessengerState, resolved: bool) -> Vec<Channel> {
+    let mut channels = Vec::new();
+    if messenger.collapsed {
+        channels.push(Channel::MessengerBadge);
+    }
+    if !resolved {
+        channels.push(Channel::RecentTickets); // R9: resolved tickets never appear on the card.
+    }
+    let ticket_news = reasons
+        .iter()
+        .any(|r| matches!(r, Reason::Submitted | Reason::StateChanged { .. }));
+    let message = reasons
+        .iter()
+        .any(|r| matches!(r, Reason::TeammateReplied { .. }));
+    if ticket_news {
+        channels.push(Channel::TicketsSpaceBadge);
+    }
+    if message {
+        channels.push(Channel::MessagesSpaceBadge);
+    }
+    if reasons.iter().any(|r| matches!(r, Reason::Submitted)) {
+        channels.push(Channel::ThreadEvent);
+    }
+    channels.push(Channel::Email);
+    channels
+}
+
+/// Submissions and state changes email at once; a reply alone waits for the delay, unless seen.
+fn email_due(reasons: &[Reason], settings: NotificationSettings, now: Millis) -> Option<EmailDue> {
+    let immediate = reasons
+        .iter()
+        .any(|r| matches!(r, Reason::Submitted | Reason::StateChanged { .. }));
+    if immediate {
+        return Some(EmailDue::Now { at: now });
+    }
+    let parts: Vec<PartId> = reasons
+        .iter()
+        .flat_map(|r| match r {
+            Reason::TeammateReplied { parts } => parts.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| EmailDue::UnlessSeen {
+        at: now + settings.reply_email_delay,
+        parts,
+    })
+}

@@ -1,0 +1,318 @@
+//! R4–R9: what each customer gets, one row per statement of the help-center articles.
+
+mod common;
+
+use common::*;
+use inbox_core::notify::{
+    plan, Channel, EmailDue, MessengerState, Notification, NotificationSettings, Reason,
+};
+use inbox_core::*;
+
+const NOW: Millis = 1_000; // `Memory::run` applies mutations at this time.
+const MINUTE: Millis = 60_000;
+
+fn planned(ws: &mut Memory, actor: Author, m: Mutation, collapsed: bool) -> Vec<Notification> {
+    let out = ws.run_as(actor, m).unwrap();
+    let states = ws.states.clone();
+    plan(
+        &out,
+        &states,
+        &|_| MessengerState { collapsed },
+        NotificationSettings::default(),
+        NOW,
+    )
+}
+
+fn teammate() -> Author {
+    Author::Teammate(TeammateId::from_parts(1, ME))
+}
+
+use Channel::*;
+
+#[test]
+fn a_submission_is_the_same_whoever_creates_the_ticket() {
+    for actor in [teammate(), Author::Contact(contact()), Author::System] {
+        let mut ws = Memory::new(0);
+        let req = ws.request(500, 0);
+        let got = planned(&mut ws, actor, Mutation::CreateTicket(req), true);
+        assert_eq!(got.len(), 1, "{actor:?}");
+        let n = &got[0];
+        assert_eq!((n.contact, n.ticket), (contact(), id(500)));
+        assert_eq!(n.reasons, [Reason::Submitted]);
+        assert_eq!(
+            n.channels,
+            [
+                MessengerBadge,
+                RecentTickets,
+                TicketsSpaceBadge,
+                ThreadEvent,
+                Email
+            ],
+            "{actor:?}"
+        );
+        assert_eq!(
+            n.email,
+            Some(EmailDue::Now { at: NOW }),
+            "submission emails are not delayed"
+        );
+    }
+}
+
+#[test]
+fn the_badge_only_shows_on_a_collapsed_messenger() {
+    let mut ws = Memory::new(0);
+    let req = ws.request(500, 0);
+    let got = planned(&mut ws, teammate(), Mutation::CreateTicket(req), false);
+    assert!(!got[0].channels.contains(&MessengerBadge));
+}
+
+#[test]
+fn a_teammate_reply_is_emailed_after_the_delay_unless_seen() {
+    let mut ws = Memory::new(0);
+    let got = planned(
+        &mut ws,
+        teammate(),
+        Mutation::Reply {
+            ticket: id(CUSTOMER),
+            body: "Hi".into(),
+        },
+        true,
+    );
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].channels,
+        [MessengerBadge, RecentTickets, MessagesSpaceBadge, Email]
+    );
+    let Some(EmailDue::UnlessSeen { at, parts }) = &got[0].email else {
+        panic!("{:?}", got[0].email)
+    };
+    assert_eq!(
+        *at,
+        NOW + 3 * MINUTE,
+        "the default reply-email delay is 3 minutes"
+    );
+    assert_eq!(parts.len(), 1);
+
+    let out = ws
+        .run(Mutation::Reply {
+            ticket: id(CUSTOMER),
+            body: "Again".into(),
+        })
+        .unwrap();
+    let five = NotificationSettings {
+        reply_email_delay: 5 * MINUTE,
+    };
+    let got = plan(
+        &out,
+        &ws.states.clone(),
+        &|_| MessengerState::default(),
+        five,
+        NOW,
+    );
+    assert!(
+        matches!(got[0].email, Some(EmailDue::UnlessSeen { at, .. }) if at == NOW + 5 * MINUTE)
+    );
+}
+
+#[test]
+fn nobody_is_notified_of_what_stays_internal_or_of_their_own_message() {
+    type Case = (&'static str, Author, fn(&Memory) -> Mutation);
+    let cases: [Case; 7] = [
+        ("internal note", teammate(), |_| Mutation::Note {
+            ticket: id(CUSTOMER),
+            body: "x".into(),
+            keep_private: false,
+        }),
+        ("closed without resolving", teammate(), |_| {
+            Mutation::Close {
+                ticket: id(CUSTOMER),
+                resolved: false,
+            }
+        }),
+        ("unshared back-office state change", teammate(), |_| {
+            Mutation::SetState {
+                ticket: id(BACK_OFFICE),
+                state: state(1),
+            }
+        }),
+        ("back-office note", teammate(), |_| Mutation::Note {
+            ticket: id(BACK_OFFICE),
+            body: "x".into(),
+            keep_private: false,
+        }),
+        ("tracker with nothing linked", teammate(), |_| {
+            Mutation::SetState {
+                ticket: id(TRACKER),
+                state: state(1),
+            }
+        }),
+        (
+            "the customer's own reply",
+            Author::Contact(contact()),
+            |_| Mutation::Reply {
+                ticket: id(CUSTOMER),
+                body: "x".into(),
+            },
+        ),
+        ("assignment", teammate(), |_| Mutation::Assign {
+            ticket: id(CUSTOMER),
+            teammate: None,
+            team: Some(TeamId::from_parts(1, 1)),
+        }),
+    ];
+    for (name, actor, mutation) in cases {
+        let mut ws = Memory::new(0);
+        let m = mutation(&ws);
+        assert_eq!(planned(&mut ws, actor, m, true), [], "{name}");
+    }
+}
+
+#[test]
+fn a_state_change_is_emailed_at_once_and_resolved_tickets_leave_recent_tickets() {
+    let mut ws = Memory::new(0);
+    let got = planned(
+        &mut ws,
+        teammate(),
+        Mutation::SetState {
+            ticket: id(CUSTOMER),
+            state: state(1),
+        },
+        true,
+    );
+    assert_eq!(
+        got[0].reasons,
+        [Reason::StateChanged {
+            from: state(0),
+            to: state(1)
+        }]
+    );
+    assert_eq!(
+        got[0].channels,
+        [MessengerBadge, RecentTickets, TicketsSpaceBadge, Email]
+    );
+    assert_eq!(got[0].email, Some(EmailDue::Now { at: NOW }));
+
+    let got = planned(
+        &mut ws,
+        teammate(),
+        Mutation::Close {
+            ticket: id(CUSTOMER),
+            resolved: true,
+        },
+        true,
+    );
+    assert_eq!(
+        got[0].channels,
+        [MessengerBadge, TicketsSpaceBadge, Email],
+        "R9: never a resolved ticket on the card"
+    );
+}
+
+#[test]
+fn r6a_a_change_customers_cannot_see_is_no_news() {
+    let mut ws = Memory::new(0);
+    ws.types[0].states.push(state(4)); // The customer type offers "Triage" too.
+    ws.run(Mutation::SetState {
+        ticket: id(CUSTOMER),
+        state: state(1),
+    })
+    .unwrap();
+    let got = planned(
+        &mut ws,
+        teammate(),
+        Mutation::SetState {
+            ticket: id(CUSTOMER),
+            state: state(4),
+        },
+        true,
+    );
+    assert_eq!(
+        got,
+        [],
+        "In progress and Triage both read \"In progress\" to the customer"
+    );
+}
+
+#[test]
+fn sharing_a_back_office_ticket_is_its_submission() {
+    let mut ws = Memory::new(0);
+    let got = planned(
+        &mut ws,
+        teammate(),
+        Mutation::SetShared {
+            ticket: id(BACK_OFFICE),
+            shared: true,
+        },
+        true,
+    );
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].reasons, [Reason::Submitted]);
+    assert_eq!(got[0].email, Some(EmailDue::Now { at: NOW }));
+}
+
+#[test]
+fn a_tracker_change_notifies_each_linked_ticket_and_not_the_tracker() {
+    let mut ws = Memory::new(4);
+    let got = planned(
+        &mut ws,
+        teammate(),
+        Mutation::SetState {
+            ticket: id(TRACKER),
+            state: state(2),
+        },
+        true,
+    );
+    let tickets: Vec<TicketId> = got.iter().map(|n| n.ticket).collect();
+    assert_eq!(tickets, (0..4).map(|i| id(1_000 + i)).collect::<Vec<_>>());
+    assert!(got.iter().all(|n| n.reasons
+        == [Reason::StateChanged {
+            from: state(0),
+            to: state(2)
+        }]));
+    assert!(got
+        .iter()
+        .all(|n| n.email == Some(EmailDue::Now { at: NOW })));
+}
+
+#[test]
+fn a_reply_and_a_state_change_together_badge_both_spaces_and_send_one_email() {
+    let mut ws = Memory::new(0);
+    let mut out = ws
+        .run(Mutation::Reply {
+            ticket: id(CUSTOMER),
+            body: "Fixed!".into(),
+        })
+        .unwrap();
+    let state_change = ws
+        .run(Mutation::SetState {
+            ticket: id(CUSTOMER),
+            state: state(1),
+        })
+        .unwrap();
+    out.changes.extend(state_change.changes);
+    out.effects.extend(state_change.effects);
+    let got = plan(
+        &out,
+        &ws.states.clone(),
+        &|_| MessengerState { collapsed: true },
+        NotificationSettings::default(),
+        NOW,
+    );
+    assert_eq!(got.len(), 1);
+    let both = [
+        MessengerBadge,
+        RecentTickets,
+        TicketsSpaceBadge,
+        MessagesSpaceBadge,
+        Email,
+    ];
+    assert_eq!(
+        got[0].channels, both,
+        "R8: a message and a state change badge both spaces"
+    );
+    assert_eq!(
+        got[0].email,
+        Some(EmailDue::Now { at: NOW }),
+        "the state change takes the reply along at once"
+    );
+}
