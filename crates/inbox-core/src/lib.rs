@@ -7,8 +7,10 @@
 
 pub mod attribute;
 pub mod category;
+pub mod email;
 pub mod error;
 pub mod ids;
+pub mod messenger;
 pub mod mutation;
 pub mod notify;
 pub mod people;

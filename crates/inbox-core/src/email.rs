@@ -1,0 +1,167 @@
+//! The customer email (R10): one fixed template, in HTML and plain text, for a submission, a
+//! teammate's reply and a state change, under the ticket's brand (R14). The app's preview and
+//! the server's delivery render with this same code.
+
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::Sha256;
+
+use crate::messenger::MessengerTicket;
+use crate::notify::Reason;
+use crate::{Brand, Contact, TicketId};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Email {
+    pub to: String,
+    /// `reply+TOKEN@domain`: a reply to it lands on the ticket (R10).
+    pub reply_to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// What an email is rendered from: customer-visible data only (R3a).
+pub struct EmailInput<'a> {
+    pub reasons: &'a [Reason],
+    /// The ticket as the customer sees it (see `messenger::customer_view`).
+    pub ticket: &'a MessengerTicket,
+    pub brand: &'a Brand,
+    pub contact: &'a Contact,
+    /// The teammate replies this email carries, oldest first.
+    pub replies: &'a [String],
+    pub reply_to: String,
+}
+
+pub fn render(input: &EmailInput) -> Email {
+    let t = input.ticket;
+    let reference = match t.number {
+        Some(n) => format!("{} (#{n})", t.title),
+        None => t.title.clone(),
+    };
+    let submitted = input.reasons.iter().any(|r| matches!(r, Reason::Submitted));
+    let state_changed = input
+        .reasons
+        .iter()
+        .any(|r| matches!(r, Reason::StateChanged { .. }));
+    let subject = if submitted {
+        format!("We received your request: {reference}")
+    } else if state_changed {
+        format!("{reference} is now {}", t.state_label)
+    } else {
+        format!("New reply to your request: {reference}")
+    };
+    let subject = format!("[{}] {subject}", input.brand.name);
+
+    let mut paragraphs: Vec<String> = vec![format!("Hi {},", first_name(&input.contact.name))];
+    if submitted {
+        paragraphs.push(format!(
+            "Thanks for getting in touch. Your request \"{}\" is now {}.",
+            t.title, t.state_label
+        ));
+    } else if state_changed {
+        paragraphs.push(format!(
+            "Your request \"{}\" is now {}.",
+            t.title, t.state_label
+        ));
+    }
+    if !input.replies.is_empty() {
+        paragraphs.push(format!("The {} team replied:", input.brand.name));
+        paragraphs.extend(input.replies.iter().cloned());
+    }
+    let details: Vec<String> = t
+        .attributes
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    let footer = format!(
+        "Reply to this email to answer on your ticket. {}",
+        input.brand.name
+    );
+
+    let mut text = paragraphs.join("\n\n");
+    if submitted && !details.is_empty() {
+        text.push_str(&format!("\n\n{}", details.join("\n")));
+    }
+    text.push_str(&format!("\n\n-- \n{footer}\n"));
+
+    let mut html = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#111827;max-width:560px;margin:auto\">\
+         <p><img src=\"{}\" alt=\"{}\" width=\"40\" height=\"40\"> <strong>{}</strong></p>",
+        escape(&input.brand.logo_url),
+        escape(&input.brand.name),
+        escape(&input.brand.name)
+    );
+    html.push_str(&format!(
+        "<p style=\"color:#6b7280\">{} · <span>{}</span></p>",
+        escape(&reference),
+        escape(&t.state_label)
+    ));
+    for p in &paragraphs {
+        html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
+    }
+    if submitted && !details.is_empty() {
+        html.push_str("<ul>");
+        for d in &details {
+            html.push_str(&format!("<li>{}</li>", escape(d)));
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str(&format!(
+        "<p style=\"color:#6b7280;font-size:12px\">{}</p></body></html>",
+        escape(&footer)
+    ));
+
+    Email {
+        to: input.contact.email.clone(),
+        reply_to: input.reply_to.clone(),
+        subject,
+        text,
+        html,
+    }
+}
+
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or("there")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The unguessable token in a reply-to address: the ticket id and a signature that only the
+/// holder of `secret` can make.
+pub fn reply_token(ticket: TicketId, secret: &[u8]) -> String {
+    let id = ticket.to_string().to_lowercase();
+    format!("{id}.{}", signature(&id, secret))
+}
+
+/// The ticket a reply-to token names, if its signature is right.
+pub fn ticket_from_reply_token(token: &str, secret: &[u8]) -> Option<TicketId> {
+    let (id, sig) = token
+        .trim()
+        .to_lowercase()
+        .split_once('.')
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))?;
+    let expected = signature(&id, secret);
+    // Compare without an early exit, so timing tells nothing about the signature.
+    let same = expected.len() == sig.len()
+        && expected
+            .bytes()
+            .zip(sig.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    same.then(|| id.to_uppercase().parse().ok()).flatten()
+}
+
+fn signature(id: &str, secret: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    mac.update(id.as_bytes());
+    hex(&mac.finalize().into_bytes()[..16])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

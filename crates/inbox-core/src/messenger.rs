@@ -1,0 +1,133 @@
+//! What one customer sees of their tickets in the Messenger (R8, R9), derived from ticket data.
+//! Only customer-visible content gets in (R3a): shared tickets, customer-facing state labels,
+//! customer-visible attributes.
+
+use serde::Serialize;
+
+use crate::notify::{Channel, Notification};
+use crate::{ContactId, Millis, StateCategory, Ticket, TicketId, TicketState, TicketType};
+
+/// The Recent tickets card shows at most this many tickets (R9).
+pub const RECENT_TICKETS: usize = 3;
+
+/// What the customer can do from a ticket in the Tickets space (R8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketAction {
+    SendMessage,
+    ContinueConversation,
+    ViewClosedConversation,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessengerTicket {
+    pub id: TicketId,
+    pub number: Option<i64>,
+    pub title: String,
+    /// The customer-facing label ("Waiting on you"), never the internal one.
+    pub state_label: String,
+    pub state_category: StateCategory,
+    /// Customer-visible attributes only, as (name, value).
+    pub attributes: Vec<(String, String)>,
+    pub last_activity_at: Millis,
+    pub action: TicketAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Badges {
+    /// Tickets with something unseen: the count on the collapsed launcher.
+    pub messenger: usize,
+    pub tickets_space: usize,
+    pub messages_space: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessengerHome {
+    /// At most three, most recent activity first, never a resolved ticket (R9).
+    pub recent_tickets: Vec<MessengerTicket>,
+    /// The Tickets space, or None when the customer has no active or resolved ticket (R8).
+    pub tickets_space: Option<Vec<MessengerTicket>>,
+    pub badges: Badges,
+}
+
+/// The Messenger of `contact`, from all tickets (only theirs, shared, count) and the
+/// notifications they have not seen yet.
+pub fn messenger_home(
+    contact: ContactId,
+    tickets: &[Ticket],
+    types: &[TicketType],
+    states: &[TicketState],
+    unseen: &[Notification],
+) -> MessengerHome {
+    let mut theirs: Vec<MessengerTicket> = tickets
+        .iter()
+        .filter(|t| t.shared && t.contacts.contains(&contact))
+        .filter_map(|t| customer_view(t, types, states))
+        .collect();
+    theirs.sort_by(|a, b| {
+        b.last_activity_at
+            .cmp(&a.last_activity_at)
+            .then(b.id.cmp(&a.id))
+    });
+    let recent_tickets = theirs
+        .iter()
+        .filter(|t| t.state_category != StateCategory::Resolved)
+        .take(RECENT_TICKETS)
+        .cloned()
+        .collect();
+    let unseen: Vec<&Notification> = unseen.iter().filter(|n| n.contact == contact).collect();
+    let count = |channel: Channel| {
+        let mut tickets: Vec<TicketId> = unseen
+            .iter()
+            .filter(|n| n.channels.contains(&channel))
+            .map(|n| n.ticket)
+            .collect();
+        tickets.sort();
+        tickets.dedup();
+        tickets.len()
+    };
+    let badges = Badges {
+        messenger: count(Channel::MessengerBadge),
+        tickets_space: count(Channel::TicketsSpaceBadge),
+        messages_space: count(Channel::MessagesSpaceBadge),
+    };
+    MessengerHome {
+        recent_tickets,
+        tickets_space: (!theirs.is_empty()).then_some(theirs),
+        badges,
+    }
+}
+
+/// A shared ticket as its customer sees it; None for anything that must not reach them.
+pub fn customer_view(
+    ticket: &Ticket,
+    types: &[TicketType],
+    states: &[TicketState],
+) -> Option<MessengerTicket> {
+    if !ticket.shared || ticket.category.check_shared(true).is_err() {
+        return None;
+    }
+    let ticket_type = types.iter().find(|t| t.id == ticket.type_id)?;
+    let state = states.iter().find(|s| s.id == ticket.state_id)?;
+    let attributes = ticket_type
+        .attributes
+        .iter()
+        .filter(|a| a.visible_to_customer && !a.built_in)
+        .filter_map(|a| Some((a.name.clone(), ticket.attributes.get(&a.key)?.display())))
+        .collect();
+    let action = match (ticket.open, ticket.conversation.is_some()) {
+        (false, _) => TicketAction::ViewClosedConversation,
+        (true, true) => TicketAction::ContinueConversation,
+        (true, false) => TicketAction::SendMessage,
+    };
+    Some(MessengerTicket {
+        id: ticket.id,
+        number: ticket.number,
+        title: ticket.title.clone(),
+        state_label: state.customer_label.clone(),
+        state_category: state.category,
+        attributes,
+        last_activity_at: ticket.last_activity_at,
+        action,
+    })
+}

@@ -1,0 +1,321 @@
+//! What customers see: the Messenger model (R8, R9), the email (R10), and R3a: nothing
+//! internal ever reaches them.
+
+mod common;
+
+use common::*;
+use inbox_core::email::{render, reply_token, ticket_from_reply_token, EmailInput};
+use inbox_core::messenger::{customer_view, messenger_home, TicketAction, RECENT_TICKETS};
+use inbox_core::notify::{plan, MessengerState, NotificationSettings, Reason};
+use inbox_core::*;
+
+fn brand() -> Brand {
+    Brand {
+        id: BrandId::from_parts(1, 1),
+        name: "Northwind".into(),
+        logo_url: "data:logo".into(),
+        is_default: true,
+    }
+}
+
+fn customer() -> Contact {
+    Contact {
+        id: contact(),
+        name: "Ava Chen".into(),
+        email: "ava@acme.example".into(),
+        company: None,
+    }
+}
+
+fn tickets(ws: &Memory) -> Vec<Ticket> {
+    ws.tickets.values().cloned().collect()
+}
+
+#[test]
+fn recent_tickets_hold_three_unresolved_tickets_newest_first() {
+    let mut ws = Memory::new(0);
+    for n in 0..5u128 {
+        let req = ws.request(500 + n, 0);
+        ws.run(Mutation::CreateTicket(req)).unwrap();
+        ws.tickets.get_mut(&id(500 + n)).unwrap().last_activity_at = 10 + n as i64;
+    }
+    ws.run(Mutation::Close {
+        ticket: id(504),
+        resolved: true,
+    })
+    .unwrap();
+    ws.tickets.get_mut(&id(504)).unwrap().last_activity_at = 100;
+    let home = messenger_home(contact(), &tickets(&ws), &ws.types, &ws.states, &[]);
+    let recent: Vec<TicketId> = home.recent_tickets.iter().map(|t| t.id).collect();
+    assert_eq!(recent.len(), RECENT_TICKETS);
+    assert_eq!(
+        recent,
+        [id(503), id(502), id(501)],
+        "newest first, never the resolved #504"
+    );
+    let space = home.tickets_space.unwrap();
+    assert_eq!(
+        space[0].id,
+        id(504),
+        "the Tickets space lists resolved tickets too, by activity"
+    );
+    assert_eq!(space[0].action, TicketAction::ViewClosedConversation);
+    assert!(
+        space
+            .iter()
+            .all(|t| t.id != id(BACK_OFFICE) && t.id != id(TRACKER)),
+        "only shared tickets"
+    );
+}
+
+#[test]
+fn the_tickets_space_is_hidden_without_tickets() {
+    let ws = Memory::new(0);
+    let stranger = ContactId::from_parts(5, 5);
+    let home = messenger_home(stranger, &tickets(&ws), &ws.types, &ws.states, &[]);
+    assert_eq!(home.tickets_space, None);
+    assert!(home.recent_tickets.is_empty());
+}
+
+#[test]
+fn badges_count_unseen_tickets_per_space() {
+    let mut ws = Memory::new(0);
+    let out = ws
+        .run(Mutation::Reply {
+            ticket: id(CUSTOMER),
+            body: "Hi".into(),
+        })
+        .unwrap();
+    let mut unseen = plan(
+        &out,
+        &ws.states,
+        &|_| MessengerState { collapsed: true },
+        NotificationSettings::default(),
+        0,
+    );
+    let out = ws
+        .run(Mutation::SetShared {
+            ticket: id(BACK_OFFICE),
+            shared: true,
+        })
+        .unwrap();
+    unseen.extend(plan(
+        &out,
+        &ws.states,
+        &|_| MessengerState { collapsed: true },
+        NotificationSettings::default(),
+        0,
+    ));
+    let home = messenger_home(contact(), &tickets(&ws), &ws.types, &ws.states, &unseen);
+    assert_eq!(
+        (
+            home.badges.messenger,
+            home.badges.tickets_space,
+            home.badges.messages_space
+        ),
+        (2, 1, 1)
+    );
+}
+
+#[test]
+fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
+    let mut ws = Memory::new(0);
+    ws.run(Mutation::SetState {
+        ticket: id(CUSTOMER),
+        state: state(2),
+    })
+    .unwrap();
+    let view = customer_view(&ws.tickets[&id(CUSTOMER)], &ws.types, &ws.states).unwrap();
+    let reasons = [Reason::StateChanged {
+        from: state(1),
+        to: state(2),
+    }];
+    let email = render(&EmailInput {
+        reasons: &reasons,
+        ticket: &view,
+        brand: &brand(),
+        contact: &customer(),
+        replies: &[],
+        reply_to: "reply+token@inbound.example".into(),
+    });
+    assert_eq!(
+        email.subject,
+        "[Northwind] Ticket 100 (#100) is now Waiting on you"
+    );
+    assert_eq!(email.to, "ava@acme.example");
+    assert!(email.text.starts_with("Hi Ava,"));
+    assert!(email.html.contains("data:logo") && email.html.contains("Waiting on you"));
+    assert!(
+        !email.text.contains("Waiting on customer"),
+        "never the internal label"
+    );
+
+    let replies = ["First <b>answer</b>".to_owned()];
+    let reply = render(&EmailInput {
+        reasons: &[Reason::TeammateReplied { parts: vec![] }],
+        ticket: &view,
+        brand: &brand(),
+        contact: &customer(),
+        replies: &replies,
+        reply_to: String::new(),
+    });
+    assert_eq!(
+        reply.subject,
+        "[Northwind] New reply to your request: Ticket 100 (#100)"
+    );
+    assert!(
+        reply.html.contains("First &lt;b&gt;answer&lt;/b&gt;"),
+        "replies are escaped in HTML"
+    );
+}
+
+#[test]
+fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
+    let secret = b"workspace secret";
+    let token = reply_token(id(CUSTOMER), secret);
+    assert_eq!(ticket_from_reply_token(&token, secret), Some(id(CUSTOMER)));
+    assert_eq!(
+        ticket_from_reply_token(&token.to_uppercase(), secret),
+        Some(id(CUSTOMER)),
+        "mail systems may change case"
+    );
+    assert_eq!(ticket_from_reply_token(&token, b"another secret"), None);
+    let other = reply_token(id(TRACKER), secret);
+    let forged = format!(
+        "{}.{}",
+        id(TRACKER).to_string().to_lowercase(),
+        token.split_once('.').unwrap().1
+    );
+    assert_ne!(forged, other);
+    assert_eq!(ticket_from_reply_token(&forged, secret), None);
+    assert_eq!(ticket_from_reply_token("garbage", secret), None);
+}
+
+/// A tiny deterministic generator for the property test.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn r3a_no_internal_text_ever_reaches_a_customer() {
+    for seed in 0..200u64 {
+        let mut rng = Lcg(seed);
+        let mut ws = Memory::new(3);
+        // Internal texts carry a canary; customer-visible ones do not.
+        for n in [TRACKER, BACK_OFFICE] {
+            let t = ws.tickets.get_mut(&id(n)).unwrap();
+            t.title = format!("CANARY-title-{n}");
+            t.description = format!("CANARY-description-{n}");
+        }
+        ws.types[0]
+            .attributes
+            .push(AttributeDef::new("risk", "Risk", DataType::Text).internal());
+        ws.types[0]
+            .attributes
+            .push(AttributeDef::new("plan", "Plan", DataType::Text));
+        ws.tickets
+            .get_mut(&id(CUSTOMER))
+            .unwrap()
+            .attributes
+            .insert("risk".into(), AttributeValue::Text("CANARY-risk".into()));
+        ws.tickets
+            .get_mut(&id(CUSTOMER))
+            .unwrap()
+            .attributes
+            .insert("plan".into(), AttributeValue::Text("Pro".into()));
+
+        // A second back-office ticket, with nothing secret in it, that may get shared (R2).
+        ws.add(201, 1, None);
+        let mut outputs: Vec<String> = Vec::new();
+        for step in 0..12 {
+            let pool = [CUSTOMER, BACK_OFFICE, TRACKER, 1_000, 1_001, 201];
+            let ticket = id(pool[rng.next(pool.len() as u64) as usize]);
+            let m = match rng.next(7) {
+                0 => Mutation::Note {
+                    ticket,
+                    body: format!("CANARY-note-{seed}-{step}"),
+                    keep_private: rng.next(2) == 0,
+                },
+                1 => Mutation::Reply {
+                    ticket,
+                    body: format!("Visible reply {step}"),
+                },
+                2 => Mutation::SetState {
+                    ticket,
+                    state: state(rng.next(4) as usize),
+                },
+                // The canary-titled back-office ticket stays internal; #201 may be shared (R2).
+                3 => Mutation::SetShared {
+                    ticket,
+                    shared: ticket != id(BACK_OFFICE) && rng.next(3) > 0,
+                },
+                4 => Mutation::Close {
+                    ticket,
+                    resolved: rng.next(2) == 0,
+                },
+                5 => Mutation::Reopen { ticket },
+                _ => Mutation::SetState {
+                    ticket: id(TRACKER),
+                    state: state(rng.next(4) as usize),
+                },
+            };
+            let Ok(out) = ws.run(m) else { continue };
+            let notifications = plan(
+                &out,
+                &ws.states,
+                &|_| MessengerState { collapsed: true },
+                NotificationSettings::default(),
+                0,
+            );
+            for n in &notifications {
+                let ticket = &ws.tickets[&n.ticket];
+                let view = customer_view(ticket, &ws.types, &ws.states)
+                    .expect("only shared tickets are notified");
+                let replies: Vec<String> = out
+                    .parts()
+                    .filter(|p| p.ticket == n.ticket)
+                    .filter_map(|p| match &p.kind {
+                        PartKind::Reply { body } => Some(body.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let email = render(&EmailInput {
+                    reasons: &n.reasons,
+                    ticket: &view,
+                    brand: &brand(),
+                    contact: &customer(),
+                    replies: &replies,
+                    reply_to: String::new(),
+                });
+                outputs.push(format!("{}\n{}\n{}", email.subject, email.text, email.html));
+            }
+            let home = messenger_home(
+                contact(),
+                &tickets(&ws),
+                &ws.types,
+                &ws.states,
+                &notifications,
+            );
+            outputs.push(serde_json::to_string(&home).unwrap());
+        }
+        assert!(!outputs.is_empty());
+        for output in &outputs {
+            assert!(
+                !output.contains("CANARY"),
+                "seed {seed}: internal text reached a customer:\n{output}"
+            );
+        }
+        // The test can fail: the shared customer ticket's visible attribute does show up.
+        assert!(
+            outputs.iter().any(|o| o.contains("Pro")),
+            "seed {seed}: visible attributes are shown"
+        );
+    }
+}
