@@ -66,6 +66,8 @@ pub enum CoreError {
     ConversationNeedsSharedTicket,
     #[error("Only back-office tickets are raised from a customer ticket, and only from a customer ticket.")]
     OriginOnlyForBackOffice,
+    #[error("The reply-email delay must be between 0 and 24 hours; {minutes} minutes is not.")]
+    InvalidReplyEmailDelay { minutes: i64 },
     #[error("This ticket is not linked to a tracker.")]
     NotLinkedToTracker,
     #[error("The ticket type \"{type_name}\" offers no state that is {category}.")]
@@ -103,6 +105,7 @@ impl CoreError {
             Self::NotATracker { .. } => "not_a_tracker",
             Self::AlreadyLinkedToTracker { .. } => "already_linked_to_tracker",
             Self::NotLinkedToTracker => "not_linked_to_tracker",
+            Self::InvalidReplyEmailDelay { .. } => "invalid_reply_email_delay",
             Self::ConversationAlreadyLinked { .. } => "conversation_already_linked",
             Self::ConversationNeedsSharedTicket => "conversation_needs_shared_ticket",
             Self::OriginOnlyForBackOffice => "origin_only_for_back_office",

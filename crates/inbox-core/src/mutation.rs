@@ -12,9 +12,9 @@ use serde_json::Value;
 use crate::attribute::TITLE;
 
 use crate::{
-    Author, BrandId, Category, Conversation, ConversationId, ConversationPart, CoreError,
-    CreateTicket, Millis, Part, PartId, PartKind, StateCategory, StateId, TeamId, TeammateId,
-    Ticket, TicketId, TicketState, TicketType, TicketTypeId,
+    Author, Brand, BrandId, Category, Contact, ContactId, Conversation, ConversationId,
+    ConversationPart, CoreError, CreateTicket, Millis, Part, PartId, PartKind, StateCategory,
+    StateId, TeamId, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,8 +134,9 @@ pub trait Workspace {
     fn states(&self) -> Result<Vec<TicketState>, Self::Error>;
     /// The tickets linked to `tracker`.
     fn linked_to_tracker(&self, tracker: TicketId) -> Result<Vec<Ticket>, Self::Error>;
-    /// The brand's name, or None when there is no such brand.
-    fn brand_name(&self, brand: BrandId) -> Result<Option<String>, Self::Error>;
+    /// The brand, or None when there is no such brand.
+    fn brand(&self, brand: BrandId) -> Result<Option<Brand>, Self::Error>;
+    fn contact(&self, contact: ContactId) -> Result<Contact, Self::Error>;
     fn default_brand(&self) -> Result<BrandId, Self::Error>;
     /// The number the next new ticket gets.
     fn next_ticket_number(&self) -> Result<i64, Self::Error>;
@@ -396,10 +397,13 @@ pub fn apply<W: Workspace>(
             }
         }
         Mutation::SetBrand { brand, .. } => {
-            let name = ws.brand_name(*brand)?.ok_or_else(|| CoreError::NotFound {
-                kind: "brand",
-                id: brand.to_string(),
-            })?;
+            let name = ws
+                .brand(*brand)?
+                .map(|b| b.name)
+                .ok_or_else(|| CoreError::NotFound {
+                    kind: "brand",
+                    id: brand.to_string(),
+                })?;
             if ticket.brand != *brand {
                 ticket.brand = *brand;
                 let kind = PartKind::BrandChanged {
@@ -556,7 +560,7 @@ fn create<W: Workspace>(
     let ticket_type = ws.ticket_type(req.type_id)?;
     let states = ws.states()?;
     let brand = match req.brand {
-        Some(b) if ws.brand_name(b)?.is_none() => {
+        Some(b) if ws.brand(b)?.is_none() => {
             return Err(CoreError::NotFound {
                 kind: "brand",
                 id: b.to_string(),

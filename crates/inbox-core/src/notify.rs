@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::email::{render, Email, EmailInput};
+use crate::messenger::{customer_view, MessengerTicket};
 use crate::{
-    ContactId, CustomerEvent, Effect, Millis, Outcome, PartId, StateCategory, StateId, Ticket,
-    TicketId, TicketState,
+    Author, Contact, ContactId, CoreError, CustomerEvent, Effect, Millis, Outcome, PartId,
+    PartKind, StateCategory, StateId, Ticket, TicketId, TicketState, Workspace,
 };
 
 /// The reply-email delay when the workspace has not set one (Intercom uses 3 minutes).
@@ -20,6 +22,20 @@ pub struct NotificationSettings {
     /// How long a teammate's reply waits for the customer to see it in the Messenger before it
     /// is emailed (R5).
     pub reply_email_delay: Millis,
+}
+
+impl NotificationSettings {
+    /// Settings with a reply-email delay, which must be between 0 and 24 hours.
+    pub fn with_reply_email_delay(delay: Millis) -> Result<NotificationSettings, CoreError> {
+        if !(0..=24 * 60 * 60 * 1000).contains(&delay) {
+            return Err(CoreError::InvalidReplyEmailDelay {
+                minutes: delay / 60_000,
+            });
+        }
+        Ok(NotificationSettings {
+            reply_email_delay: delay,
+        })
+    }
 }
 
 impl Default for NotificationSettings {
@@ -210,4 +226,67 @@ fn email_due(reasons: &[Reason], settings: NotificationSettings, now: Millis) ->
         at: now + settings.reply_email_delay,
         parts,
     })
+}
+
+/// One notification with everything needed to show or send it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delivery {
+    pub notification: Notification,
+    pub contact: Contact,
+    /// The ticket as the customer sees it.
+    pub ticket: MessengerTicket,
+    pub email: Option<Email>,
+}
+
+/// Plans an outcome's notifications and renders each one's email: what the app previews before
+/// the teammate acts is what the server later delivers.
+pub fn deliveries<W: Workspace>(
+    ws: &W,
+    outcome: &Outcome,
+    messenger: &dyn Fn(ContactId) -> MessengerState,
+    settings: NotificationSettings,
+    now: Millis,
+    reply_to: &dyn Fn(TicketId) -> String,
+) -> Result<Vec<Delivery>, W::Error> {
+    let states = ws.states()?;
+    let tickets: BTreeMap<TicketId, &Ticket> =
+        outcome.updated_tickets().map(|t| (t.id, t)).collect();
+    let mut out = Vec::new();
+    for notification in plan(outcome, &states, messenger, settings, now) {
+        let ticket = tickets[&notification.ticket];
+        let ticket_type = ws.ticket_type(ticket.type_id)?;
+        let Some(view) = customer_view(ticket, std::slice::from_ref(&ticket_type), &states) else {
+            continue;
+        };
+        let contact = ws.contact(notification.contact)?;
+        let brand = ws.brand(ticket.brand)?.ok_or_else(|| CoreError::NotFound {
+            kind: "brand",
+            id: ticket.brand.to_string(),
+        })?;
+        let replies: Vec<String> = outcome
+            .parts()
+            .filter(|p| p.ticket == ticket.id && matches!(p.author, Author::Teammate(_)))
+            .filter_map(|p| match &p.kind {
+                PartKind::Reply { body } => Some(body.clone()),
+                _ => None,
+            })
+            .collect();
+        let email = notification.email.as_ref().map(|_| {
+            render(&EmailInput {
+                reasons: &notification.reasons,
+                ticket: &view,
+                brand: &brand,
+                contact: &contact,
+                replies: &replies,
+                reply_to: reply_to(ticket.id),
+            })
+        });
+        out.push(Delivery {
+            notification,
+            contact,
+            ticket: view,
+            email,
+        });
+    }
+    Ok(out)
 }

@@ -3,9 +3,9 @@
 use std::collections::{HashMap, HashSet};
 
 use inbox_core::{
-    apply, Author, BrandId, Change, Context, Conversation, ConversationId, CreateTicket, Millis,
-    Mutation, Outcome, TeammateId, Ticket, TicketField, TicketId, TicketState, TicketType,
-    TicketTypeId, Workspace,
+    apply, Author, Brand, BrandId, Change, Contact, ContactId, Context, Conversation,
+    ConversationId, CreateTicket, Millis, Mutation, Outcome, TeammateId, Ticket, TicketField,
+    TicketId, TicketState, TicketType, TicketTypeId, Workspace,
 };
 use rusqlite::types::Value;
 
@@ -66,9 +66,13 @@ impl Workspace for Store {
         Store::conversation(self, id)
     }
 
-    fn brand_name(&self, brand: BrandId) -> Result<Option<String>> {
-        match self.brand(brand) {
-            Ok(brand) => Ok(Some(brand.name)),
+    fn contact(&self, contact: ContactId) -> Result<Contact> {
+        Store::contact(self, contact)
+    }
+
+    fn brand(&self, brand: BrandId) -> Result<Option<Brand>> {
+        match Store::brand(self, brand) {
+            Ok(brand) => Ok(Some(brand)),
             Err(StoreError::Core(inbox_core::CoreError::NotFound { .. })) => Ok(None),
             Err(e) => Err(e),
         }

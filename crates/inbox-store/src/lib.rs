@@ -9,6 +9,7 @@ mod apply;
 mod codec;
 mod error;
 mod inbox;
+mod notifications;
 mod read_model;
 mod schema;
 mod write;
@@ -19,6 +20,7 @@ use rusqlite::Connection;
 
 pub use error::StoreError;
 pub use inbox::{InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
+pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
 pub use read_model::{ConversationRow, LinkedTicketSummary, TicketDetail, TimelineEntry};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

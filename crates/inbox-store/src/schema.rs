@@ -173,6 +173,11 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX conversation_parts_by_conversation ON conversation_parts(conversation_id, created_at);
     "#,
+    // 3: the secret that signs reply-to addresses, made once per database (R10).
+    r#"
+    INSERT INTO settings (key, value) VALUES ('email_secret', lower(hex(randomblob(32))))
+        ON CONFLICT (key) DO NOTHING;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -408,3 +408,96 @@ fn a_back_office_note_is_cross_posted_to_the_conversation_it_came_from() {
         NOW + 2
     );
 }
+
+#[test]
+fn the_preview_of_a_tracker_change_is_what_delivery_will_send_and_writes_nothing() {
+    let Setup {
+        dir,
+        store,
+        tracker,
+        target,
+        me,
+        ..
+    } = setup();
+    let parts_before = count_parts(&dir);
+    let preview = store
+        .preview(
+            &Mutation::SetState {
+                ticket: tracker.id,
+                state: target,
+            },
+            me,
+            NOW + 1,
+        )
+        .unwrap();
+    assert_eq!(
+        preview.deliveries.len(),
+        LINKED,
+        "one per linked ticket's customer; none for the tracker"
+    );
+    assert_eq!(preview.tickets_affected, LINKED);
+    let label = store
+        .states()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == target)
+        .unwrap()
+        .customer_label;
+    let first = &preview.deliveries[0];
+    let email = first.email.as_ref().unwrap();
+    assert!(
+        email.subject.ends_with(&format!("is now {label}")),
+        "{}",
+        email.subject
+    );
+    assert_eq!(email.to, first.contact.email);
+    assert!(
+        email.reply_to.starts_with("reply+")
+            && email.reply_to.ends_with(inbox_store::INBOUND_EMAIL_DOMAIN)
+    );
+    assert_eq!(count_parts(&dir), parts_before, "a preview writes nothing");
+    assert_eq!(store.ticket(tracker.id).unwrap().state_id, tracker.state_id);
+
+    let internal = store
+        .preview(
+            &Mutation::Note {
+                ticket: tracker.id,
+                body: "x".into(),
+                keep_private: false,
+            },
+            me,
+            NOW,
+        )
+        .unwrap();
+    assert!(
+        internal.deliveries.is_empty(),
+        "internal: no customer is notified"
+    );
+}
+
+#[test]
+fn the_reply_email_delay_is_a_validated_setting() {
+    let Setup { dir, store, .. } = setup();
+    assert_eq!(
+        store.notification_settings().unwrap().reply_email_delay,
+        3 * 60_000
+    );
+    store.set_reply_email_delay(5 * 60_000).unwrap();
+    assert_eq!(
+        store.set_reply_email_delay(-1).unwrap_err().code(),
+        "invalid_reply_email_delay"
+    );
+    assert_eq!(
+        store
+            .set_reply_email_delay(25 * 3_600_000)
+            .unwrap_err()
+            .code(),
+        "invalid_reply_email_delay"
+    );
+    drop(store);
+    let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    assert_eq!(
+        store.notification_settings().unwrap().reply_email_delay,
+        5 * 60_000
+    );
+}

@@ -173,7 +173,7 @@ fn a_new_file_is_created_migrated_and_reopened_with_its_data() {
     drop(f.store);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     assert!(!store.is_empty().unwrap());
     assert_eq!(store.ticket(ticket.id).unwrap(), ticket);
     assert_eq!(store.states().unwrap(), f.states);
@@ -563,7 +563,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
     drop(conn);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     assert_eq!(
         store.ticket(ticket.id).unwrap(),
         ticket,

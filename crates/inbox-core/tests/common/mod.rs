@@ -43,8 +43,21 @@ impl Workspace for Memory {
             .cloned()
             .collect())
     }
-    fn brand_name(&self, brand: BrandId) -> Result<Option<String>, CoreError> {
-        Ok(self.brands.contains(&brand).then(|| "Brand".to_owned()))
+    fn brand(&self, brand: BrandId) -> Result<Option<Brand>, CoreError> {
+        Ok(self.brands.contains(&brand).then(|| Brand {
+            id: brand,
+            name: "Brand".to_owned(),
+            logo_url: String::new(),
+            is_default: brand == self.brands[0],
+        }))
+    }
+    fn contact(&self, contact: ContactId) -> Result<Contact, CoreError> {
+        Ok(Contact {
+            id: contact,
+            name: "Ava Chen".into(),
+            email: "ava@acme.example".into(),
+            company: None,
+        })
     }
     fn default_brand(&self) -> Result<BrandId, CoreError> {
         Ok(self.brands[0])

@@ -1,0 +1,79 @@
+//! Customer notifications as the local store sees them: the workspace's settings and the
+//! preview of what a mutation would send, without writing anything.
+
+use inbox_core::email::reply_token;
+use inbox_core::notify::{deliveries, Delivery, MessengerState, NotificationSettings};
+use inbox_core::{apply, Author, Context, Millis, Mutation, TicketId};
+use serde::Serialize;
+
+use crate::{Result, Store};
+
+const REPLY_EMAIL_DELAY: &str = "reply_email_delay_ms";
+const EMAIL_SECRET: &str = "email_secret";
+/// Where customers' email replies are received, until the server issue sets a real domain.
+pub const INBOUND_EMAIL_DOMAIN: &str = "inbound.teammate-inbox.local";
+
+/// What a mutation would tell customers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preview {
+    /// One entry per contact and ticket; empty when no customer hears about it.
+    pub deliveries: Vec<Delivery>,
+    /// How many customer tickets the mutation changes (a tracker moves its linked tickets).
+    pub tickets_affected: usize,
+}
+
+impl Store {
+    pub fn notification_settings(&self) -> Result<NotificationSettings> {
+        match self.setting(REPLY_EMAIL_DELAY)? {
+            Some(ms) => Ok(NotificationSettings::with_reply_email_delay(
+                ms.parse()
+                    .unwrap_or(inbox_core::notify::DEFAULT_REPLY_EMAIL_DELAY),
+            )?),
+            None => Ok(NotificationSettings::default()),
+        }
+    }
+
+    pub fn set_reply_email_delay(&self, delay: Millis) -> Result<NotificationSettings> {
+        let settings = NotificationSettings::with_reply_email_delay(delay)?;
+        self.set_setting(REPLY_EMAIL_DELAY, &delay.to_string())?;
+        Ok(settings)
+    }
+
+    /// The address a customer's email reply about `ticket` goes to.
+    pub fn reply_to(&self, ticket: TicketId) -> Result<String> {
+        let secret = self.setting(EMAIL_SECRET)?.unwrap_or_default();
+        Ok(format!(
+            "reply+{}@{INBOUND_EMAIL_DOMAIN}",
+            reply_token(ticket, secret.as_bytes())
+        ))
+    }
+
+    /// What `mutation` by `actor` at `now` would send each customer, computed by the same code as
+    /// delivery, without writing anything. The Messenger is taken as collapsed: the preview shows
+    /// the badge a customer gets if they are not looking.
+    pub fn preview(&self, mutation: &Mutation, actor: Author, now: Millis) -> Result<Preview> {
+        let mut n = 0u128;
+        let mut random = || {
+            n += 1;
+            n
+        };
+        let mut ctx = Context {
+            actor,
+            now,
+            random: &mut random,
+        };
+        let outcome = apply(self, mutation, &mut ctx)?;
+        let settings = self.notification_settings()?;
+        let collapsed = |_| MessengerState { collapsed: true };
+        let reply_to = |ticket| self.reply_to(ticket).unwrap_or_default();
+        let deliveries = deliveries(self, &outcome, &collapsed, settings, now, &reply_to)?;
+        let tickets_affected = outcome
+            .updated_tickets()
+            .filter(|t| t.category == inbox_core::Category::Customer || t.shared)
+            .count();
+        Ok(Preview {
+            deliveries,
+            tickets_affected,
+        })
+    }
+}
