@@ -3,12 +3,13 @@
 
 use std::sync::Mutex;
 
+use inbox_core::notify::NotificationSettings;
 use inbox_core::{
     Author, Brand, Category, Mutation, Outcome, Team, Teammate, TicketId, TicketState, TicketType,
 };
 use inbox_store::{
-    ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Store, StoreError, TicketDetail,
-    TimelineEntry, ViewCounts,
+    ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Preview, Store, StoreError,
+    TicketDetail, TimelineEntry, ViewCounts,
 };
 use serde::Serialize;
 use tauri::State;
@@ -138,4 +139,28 @@ fn apply_as_me(store: &mut Store, mutation: &Mutation) -> Result<Outcome, StoreE
 
 fn new_ulid() -> ulid::Ulid {
     ulid::Ulid::from_datetime(std::time::SystemTime::now())
+}
+
+/// What `mutation` would send each customer, before the teammate commits to it.
+#[tauri::command]
+pub fn preview_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Preview> {
+    let store = state.store();
+    let actor = Author::Teammate(store.me()?.id);
+    Ok(store.preview(&mutation, actor, crate::startup::now_millis())?)
+}
+
+#[tauri::command]
+pub fn get_notification_settings(
+    state: State<'_, AppState>,
+) -> CommandResult<NotificationSettings> {
+    Ok(state.store().notification_settings()?)
+}
+
+/// Sets the reply-email delay, in milliseconds (0 to 24 hours).
+#[tauri::command]
+pub fn set_reply_email_delay(
+    state: State<'_, AppState>,
+    delay: i64,
+) -> CommandResult<NotificationSettings> {
+    Ok(state.store().set_reply_email_delay(delay)?)
 }

@@ -38,6 +38,9 @@ pub fn run() {
             commands::list_conversations,
             commands::read_conversation,
             commands::get_conversation_timeline,
+            commands::preview_mutation,
+            commands::get_notification_settings,
+            commands::set_reply_email_delay,
             commands::new_ticket_id,
         ])
         .run(tauri::generate_context!())

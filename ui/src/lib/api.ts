@@ -293,6 +293,70 @@ export interface ConversationRow {
   back_office_tickets: LinkedTicketSummary[];
 }
 
+export type Channel =
+  | 'messenger_badge'
+  | 'recent_tickets'
+  | 'tickets_space_badge'
+  | 'messages_space_badge'
+  | 'thread_event'
+  | 'email';
+
+export type Reason =
+  | { reason: 'submitted' }
+  | { reason: 'teammate_replied'; parts: string[] }
+  | { reason: 'state_changed'; from: string; to: string };
+
+export type EmailDue =
+  | { when: 'now'; at: Millis }
+  /** Sent at `at` unless the customer has seen the reply in the Messenger by then. */
+  | { when: 'unless_seen'; at: Millis; parts: string[] };
+
+export interface Notification {
+  contact: string;
+  ticket: string;
+  reasons: Reason[];
+  channels: Channel[];
+  email: EmailDue | null;
+}
+
+export interface Email {
+  to: string;
+  reply_to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** A ticket as its customer sees it in the Messenger (customer-facing labels only). */
+export interface MessengerTicket {
+  id: string;
+  number: number | null;
+  title: string;
+  state_label: string;
+  state_category: StateCategory;
+  attributes: [string, string][];
+  last_activity_at: Millis;
+  action: 'send_message' | 'continue_conversation' | 'view_closed_conversation';
+}
+
+export interface Delivery {
+  notification: Notification;
+  contact: Contact;
+  ticket: MessengerTicket;
+  email: Email | null;
+}
+
+/** What a mutation would send; `deliveries` is empty when no customer is notified. */
+export interface Preview {
+  deliveries: Delivery[];
+  tickets_affected: number;
+}
+
+export interface NotificationSettings {
+  /** Milliseconds a teammate's reply waits to be seen in the Messenger before it is emailed. */
+  reply_email_delay: number;
+}
+
 export const api = {
   workspace: () => invoke<Workspace>('get_workspace'),
   viewCounts: () => invoke<ViewCounts>('get_view_counts'),
@@ -300,6 +364,10 @@ export const api = {
     invoke<InboxPage>('list_tickets', { query: { view, sort, offset, limit } }),
   ticket: (id: string) => invoke<TicketDetail>('get_ticket', { id }),
   apply: (mutation: Mutation) => invoke<Applied>('apply_mutation', { mutation }),
+  /** What the mutation would send each customer; nothing is written. */
+  preview: (mutation: Mutation) => invoke<Preview>('preview_mutation', { mutation }),
+  notificationSettings: () => invoke<NotificationSettings>('get_notification_settings'),
+  setReplyEmailDelay: (delayMs: number) => invoke<NotificationSettings>('set_reply_email_delay', { delay: delayMs }),
   /** Tickets by title or number ("#123"), at most 20, optionally of one category. */
   findTickets: (text: string, category: Category | null = null) =>
     invoke<LinkedTicketSummary[]>('find_tickets', { text, category }),
