@@ -1,36 +1,11 @@
 //! R12 in the real window: a back-office ticket raised from a customer ticket, and its note
 //! cross-posted back to the customer ticket's timeline.
 
-use fantoccini::{Client, Locator};
 use inbox_core::{Category, PartKind};
 use inbox_store::{InboxQuery, Sort, Store, View, DATABASE_FILE};
 use serde_json::json;
 
 use crate::harness::App;
-
-async fn click(client: &Client, css: &str) {
-    client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} appears: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn type_into(client: &Client, css: &str, text: &str) {
-    let field = client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    field.click().await.unwrap();
-    field
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
@@ -49,11 +24,11 @@ async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
         .rows
         .remove(0);
 
-    click(&app.client, "[data-testid=view-category-customer]").await;
-    click(
-        &app.client,
-        &format!("[data-testid=ticket-row][data-ticket-id='{}']", customer.id),
-    )
+    app.click("[data-testid=view-category-customer]").await;
+    app.click(&format!(
+        "[data-testid=ticket-row][data-ticket-id='{}']",
+        customer.id
+    ))
     .await;
     app.until(
         "the customer ticket to open",
@@ -62,17 +37,17 @@ async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
     )
     .await;
 
-    click(&app.client, "[data-testid=create-back-office]").await;
-    click(&app.client, "[data-testid=create-ticket-form]").await;
+    app.click("[data-testid=create-back-office]").await;
+    app.click("[data-testid=create-ticket-form]").await;
     // The demo's first back-office type is "Billing investigation": title and invoice number.
-    type_into(
-        &app.client,
+    app.type_into(
         "label[data-field=title] input",
         "Check the refund with finance",
     )
     .await;
-    type_into(&app.client, "label[data-field=invoice] input", "2291").await;
-    click(&app.client, "[data-testid=create-ticket-submit]").await;
+    app.type_into("label[data-field=invoice] input", "2291")
+        .await;
+    app.click("[data-testid=create-ticket-submit]").await;
     app.until(
         "the new back-office ticket to open",
         "const t = document.querySelector('[data-testid=detail-title]'); return t && t.textContent.trim() === arguments[0];",
@@ -85,14 +60,13 @@ async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
     );
 
     // A note on it lands, internally, on the customer ticket too.
-    click(&app.client, "[data-testid=composer-note]").await;
-    type_into(
-        &app.client,
+    app.click("[data-testid=composer-note]").await;
+    app.type_into(
         "[data-testid=composer-input]",
         "Finance approved the refund",
     )
     .await;
-    click(&app.client, "[data-testid=composer-send]").await;
+    app.click("[data-testid=composer-send]").await;
     app.until(
         "the note to be on the timeline",
         "return [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=note]')]
@@ -141,21 +115,14 @@ async fn a_back_office_ticket_from_a_conversation_posts_back_to_it() {
         conversation.id
     );
 
-    click(&app.client, "[data-testid=view-conversations]").await;
-    click(&app.client, &row).await;
-    click(
-        &app.client,
-        "[data-testid=conversation-detail] [data-testid=create-back-office]",
-    )
-    .await;
-    type_into(
-        &app.client,
-        "label[data-field=title] input",
-        "Look into the export logs",
-    )
-    .await;
-    type_into(&app.client, "label[data-field=invoice] input", "77").await;
-    click(&app.client, "[data-testid=create-ticket-submit]").await;
+    app.click("[data-testid=view-conversations]").await;
+    app.click(&row).await;
+    app.click("[data-testid=conversation-detail] [data-testid=create-back-office]")
+        .await;
+    app.type_into("label[data-field=title] input", "Look into the export logs")
+        .await;
+    app.type_into("label[data-field=invoice] input", "77").await;
+    app.click("[data-testid=create-ticket-submit]").await;
     // The conversation lists its new back-office ticket and says so on its timeline.
     app.until(
         "the conversation to show its back-office ticket",
@@ -172,21 +139,17 @@ async fn a_back_office_ticket_from_a_conversation_posts_back_to_it() {
     .await;
 
     // A note on the back-office ticket shows up on the conversation.
-    click(&app.client, "[data-testid=conversation-back-office]").await;
+    app.click("[data-testid=conversation-back-office]").await;
     app.until(
         "the back-office ticket to open",
         "const t = document.querySelector('[data-testid=detail-title]'); return t && t.textContent.trim() === arguments[0];",
         vec![json!("Look into the export logs")],
     )
     .await;
-    click(&app.client, "[data-testid=composer-note]").await;
-    type_into(
-        &app.client,
-        "[data-testid=composer-input]",
-        "Exports fail above 1 GB",
-    )
-    .await;
-    click(&app.client, "[data-testid=composer-send]").await;
+    app.click("[data-testid=composer-note]").await;
+    app.type_into("[data-testid=composer-input]", "Exports fail above 1 GB")
+        .await;
+    app.click("[data-testid=composer-send]").await;
     app.until(
         "the note to be saved",
         "return [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=note]')]
@@ -194,8 +157,8 @@ async fn a_back_office_ticket_from_a_conversation_posts_back_to_it() {
         vec![json!("Exports fail above 1 GB")],
     )
     .await;
-    click(&app.client, "[data-testid=view-conversations]").await;
-    click(&app.client, &row).await;
+    app.click("[data-testid=view-conversations]").await;
+    app.click(&row).await;
     app.until(
         "the cross-post on the conversation",
         "return [...document.querySelectorAll('[data-testid=conversation-detail] [data-testid=timeline-entry][data-kind=cross_post]')]

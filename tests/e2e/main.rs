@@ -5,4 +5,5 @@
 mod back_office;
 mod harness;
 mod inbox;
+mod preview;
 mod ticket_rules;

@@ -91,6 +91,62 @@ async fn changing_a_trackers_state_changes_every_linked_ticket() {
         .await
         .unwrap();
 
+    // Before anything changes, the preview shows what every linked ticket's customer will get,
+    // as computed by the same code that will deliver it.
+    let me = inbox_core::Author::Teammate(store.me().unwrap().id);
+    let mutation = inbox_core::Mutation::SetState {
+        ticket: tracker.ticket.id,
+        state: target.id,
+    };
+    let expected = store.preview(&mutation, me, 0).unwrap();
+    assert!(!expected.deliveries.is_empty());
+    app.until(
+        "the preview to list every customer",
+        "return document.querySelectorAll('[data-testid=notification-preview] [data-testid=preview-delivery]').length
+           === arguments[0];",
+        vec![json!(expected.deliveries.len().min(20))],
+    )
+    .await;
+    let summary = app.text("[data-testid=preview-summary]").await;
+    assert!(
+        summary.contains(&tracker.linked_tickets.len().to_string()),
+        "{summary}"
+    );
+    let subject = app
+        .text("[data-testid=preview-delivery] [data-testid=preview-email-subject]")
+        .await;
+    assert!(
+        expected
+            .deliveries
+            .iter()
+            .any(|d| d.email.as_ref().unwrap().subject == subject),
+        "the previewed subject is the one delivery renders: {subject}"
+    );
+    let channels = app
+        .js(
+            "return [...document.querySelector('[data-testid=preview-delivery]')
+               .querySelectorAll('[data-testid=preview-channel]')].map(c => c.dataset.channel);",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        channels,
+        json!([
+            "messenger_badge",
+            "recent_tickets",
+            "tickets_space_badge",
+            "email"
+        ])
+    );
+    app.screenshot("tracker-preview");
+    app.client
+        .find(Locator::Css("[data-testid=preview-confirm]"))
+        .await
+        .expect("the preview's confirm button")
+        .click()
+        .await
+        .unwrap();
+
     // The tracker's own list of linked tickets shows them all in the new state.
     app.until(
         "every linked ticket to show the new state",

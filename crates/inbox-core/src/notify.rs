@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::email::{render, Email, EmailInput};
 use crate::messenger::{customer_view, MessengerTicket};
 use crate::{
-    Author, Contact, ContactId, CoreError, CustomerEvent, Effect, Millis, Outcome, PartId,
+    Author, Contact, ContactId, CoreError, CustomerEvent, Effect, Millis, Outcome, Part, PartId,
     PartKind, StateCategory, StateId, Ticket, TicketId, TicketState, Workspace,
 };
 
@@ -289,4 +289,36 @@ pub fn deliveries<W: Workspace>(
         });
     }
     Ok(out)
+}
+
+/// Timeline entries recording, on each ticket, what its customers were planned to get.
+pub fn planned_parts(
+    notifications: &[Notification],
+    now: Millis,
+    random: &mut dyn FnMut() -> u128,
+) -> Vec<Part> {
+    let mut by_ticket: BTreeMap<TicketId, Vec<&Notification>> = BTreeMap::new();
+    for n in notifications {
+        by_ticket.entry(n.ticket).or_default().push(n);
+    }
+    by_ticket
+        .into_iter()
+        .map(|(ticket, ns)| {
+            let mut channels: Vec<Channel> =
+                ns.iter().flat_map(|n| n.channels.iter().copied()).collect();
+            channels.sort();
+            channels.dedup();
+            Part {
+                id: PartId::from_parts(now.max(0) as u64, random()),
+                ticket,
+                author: Author::System,
+                kind: PartKind::CustomersNotified {
+                    contacts: ns.iter().map(|n| n.contact).collect(),
+                    channels,
+                    email: ns.iter().find_map(|n| n.email.clone()),
+                },
+                created_at: now,
+            }
+        })
+        .collect()
 }

@@ -62,6 +62,12 @@ pub enum PartKind {
         brand: BrandId,
         name: String,
     },
+    /// What the customers of this ticket were planned to get (R4–R6), recorded with the action.
+    CustomersNotified {
+        contacts: Vec<ContactId>,
+        channels: Vec<crate::notify::Channel>,
+        email: Option<crate::notify::EmailDue>,
+    },
     /// An internal copy of an entry made on a linked back-office ticket (R12).
     CrossPost {
         from_ticket: TicketId,
@@ -82,6 +88,7 @@ impl PartKind {
             PartKind::AttributeChanged { .. } => "attribute_changed",
             PartKind::LinkChanged { .. } => "link_changed",
             PartKind::BrandChanged { .. } => "brand_changed",
+            PartKind::CustomersNotified { .. } => "customers_notified",
             PartKind::CrossPost { .. } => "cross_post",
         }
     }

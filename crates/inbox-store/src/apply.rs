@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use inbox_core::notify::{plan, planned_parts, MessengerState};
 use inbox_core::{
     apply, Author, Brand, BrandId, Change, Contact, ContactId, Context, Conversation,
     ConversationId, CreateTicket, Millis, Mutation, Outcome, TeammateId, Ticket, TicketField,
@@ -103,6 +104,18 @@ impl Store {
         let mut ctx = Context { actor, now, random };
         let outcome = apply(self, mutation, &mut ctx)?;
         self.write_changes(&outcome)?;
+        // The timeline keeps what customers were planned to get, as the preview showed it.
+        let collapsed = |_| MessengerState { collapsed: true };
+        let planned = plan(
+            &outcome,
+            &self.states()?,
+            &collapsed,
+            self.notification_settings()?,
+            now,
+        );
+        for part in planned_parts(&planned, now, ctx.random) {
+            self.insert_part(&part)?;
+        }
         Ok(outcome)
     }
 

@@ -108,8 +108,18 @@ fn a_tracker_state_change_moves_ten_thousand_linked_tickets_and_survives_a_reope
     assert_eq!(store.ticket(tracker.id).unwrap().state_id, target);
     let some_linked = store.ticket_detail(tracker.id).unwrap().linked_tickets[0].id;
     let timeline = store.timeline(some_linked).unwrap();
+    let kinds: Vec<&PartKind> = timeline.iter().rev().take(2).map(|p| &p.kind).collect();
+    assert!(matches!(kinds[1], PartKind::StateChanged { to, .. } if *to == target));
     assert!(
-        matches!(timeline.last().unwrap().kind, PartKind::StateChanged { to, .. } if to == target)
+        matches!(kinds[0], PartKind::CustomersNotified { contacts, email: Some(_), .. } if contacts.len() == 1),
+        "the timeline records what the customer was planned to get"
+    );
+    let tracker_timeline = store.timeline(tracker.id).unwrap();
+    assert!(
+        !tracker_timeline
+            .iter()
+            .any(|p| matches!(p.kind, PartKind::CustomersNotified { .. })),
+        "the tracker itself notifies nobody"
     );
 }
 

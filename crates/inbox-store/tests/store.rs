@@ -358,7 +358,11 @@ fn timeline_is_ordered_and_moves_last_activity() {
     }
     let timeline = f.store.timeline(t.id).unwrap();
     let kinds: Vec<_> = timeline.iter().map(|p| p.kind.as_str()).collect();
-    assert_eq!(kinds, ["reply", "note", "state_changed"]);
+    assert_eq!(
+        kinds,
+        ["customers_notified", "reply", "note", "state_changed"],
+        "creation records the submission notice"
+    );
     assert_eq!(f.store.ticket(t.id).unwrap().last_activity_at, 4_000);
 
     let detail = f.store.ticket_detail(t.id).unwrap();
@@ -367,7 +371,7 @@ fn timeline_is_ordered_and_moves_last_activity() {
         .iter()
         .map(|e| e.author_name.as_str())
         .collect();
-    assert_eq!(names, ["Ava Chen", "Alex", "System"]);
+    assert_eq!(names, ["System", "Ava Chen", "Alex", "System"]);
     assert_eq!(detail.contacts[0].name, "Ava Chen");
     assert_eq!(detail.brand.name, "Northwind");
     assert_eq!(
