@@ -15,6 +15,13 @@ export interface ActionFailure {
   error: ApiError;
 }
 
+/** An action waiting for the teammate to confirm it after seeing what customers will get. */
+export interface PendingAction {
+  area: ActionArea;
+  mutation: TicketMutation;
+  settle: (applied: Applied | null) => void;
+}
+
 interface Running {
   ticket: string;
   area: ActionArea;
@@ -26,6 +33,9 @@ export class TicketActions {
   running = $state.raw<Running[]>([]);
   /** The last action that failed, until dismissed or another action starts. */
   failure = $state.raw<ActionFailure | null>(null);
+
+  /** The action shown in the notification preview, waiting for Confirm or Cancel. */
+  pending = $state.raw<PendingAction | null>(null);
 
   private seq = 0;
   private lastApplied = 0;
@@ -47,6 +57,35 @@ export class TicketActions {
 
   dismiss(): void {
     this.failure = null;
+  }
+
+  /**
+   * Asks before applying: the preview of `mutation` is shown (see `pending`); resolves with the
+   * result once confirmed and applied, or null when cancelled or refused.
+   */
+  ask(area: ActionArea, mutation: TicketMutation): Promise<Applied | null> {
+    this.pending?.settle(null);
+    if (this.failure?.ticket === mutation.ticket) this.failure = null;
+    return new Promise((resolve) => {
+      this.pending = { area, mutation, settle: resolve };
+    });
+  }
+
+  /** Applies the pending action. */
+  async confirm(): Promise<Applied | null> {
+    const p = this.pending;
+    if (!p) return null;
+    this.pending = null;
+    const applied = await this.run(p.area, p.mutation);
+    p.settle(applied);
+    return applied;
+  }
+
+  /** Drops the pending action without applying it. */
+  cancel(): void {
+    const p = this.pending;
+    this.pending = null;
+    p?.settle(null);
   }
 
   /**
