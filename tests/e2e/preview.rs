@@ -45,6 +45,9 @@ async fn a_reply_preview_shows_the_customer_channels_and_email() {
     .await;
     app.click("[data-testid=composer-reply]").await;
     app.type_into("[data-testid=composer-input]", body).await;
+    // The composer shows a one-line summary as you type; its details list each customer.
+    app.click("[data-testid=notification-preview] [data-testid=preview-expand]")
+        .await;
 
     let css = format!(
         "[data-testid=notification-preview] [data-testid=preview-delivery][data-contact-id='{}']",

@@ -123,6 +123,7 @@ export type PartKind =
   | { kind: 'attribute_changed'; key: string; from: AttributeValue | null; to: AttributeValue | null }
   | { kind: 'link_changed'; link: string; target: string; label: string; linked: boolean }
   | { kind: 'brand_changed'; brand: string; name: string }
+  | { kind: 'customers_notified'; contacts: string[]; channels: Channel[]; email: EmailDue | null }
   | { kind: 'cross_post'; from_ticket: string; body: string };
 
 export interface TimelineEntry {

@@ -160,6 +160,9 @@ describe('describeEvent', () => {
       'Alex Morgan unlinked tracker #9 Outage',
     );
     expect(ev({ kind: 'brand_changed', brand: 'b', name: 'Northwind Pay' })).toBe('Alex Morgan changed the brand to Northwind Pay');
+    expect(
+      ev({ kind: 'customers_notified', contacts: ['c'], channels: ['messenger_badge', 'recent_tickets', 'email'], email: { when: 'now', at: 0 } }),
+    ).toBe('Notified the customer: messenger badge, recent tickets, email sent at once');
     expect(ev({ kind: 'link_changed', link: 'origin_conversation', target: 'x', label: '', linked: true })).toBe(
       'Alex Morgan linked an origin conversation',
     );

@@ -10,6 +10,7 @@ import type {
   ViewCounts,
   Workspace,
 } from './api';
+import { channelLabel } from './preview';
 import { formatAttributeValue } from './format';
 
 export const CATEGORIES: readonly Category[] = ['customer', 'back_office', 'tracker'];
@@ -203,6 +204,11 @@ export function describeEvent(entry: Pick<TimelineEntry, 'author_name' | 'kind'>
         return `${who} set ${name} to ${quoteValue(part.to, ctx, part.key)}`;
       }
       return `${who} changed ${name} from ${quoteValue(part.from, ctx, part.key)} to ${quoteValue(part.to, ctx, part.key)}`;
+    }
+    case 'customers_notified': {
+      const who = part.contacts.length === 1 ? 'the customer' : `${part.contacts.length} customers`;
+      const email = part.email ? (part.email.when === 'now' ? ', email sent at once' : ', email unless they see it in the Messenger') : '';
+      return `Notified ${who}: ${part.channels.filter((c) => c !== 'email').map((c) => channelLabel(c).toLowerCase()).join(', ')}${email}`;
     }
     case 'brand_changed':
       return `${who} changed the brand to ${part.name}`;

@@ -1,0 +1,73 @@
+// Wording of the notification preview: channel names, when the email goes out, the summary line.
+// What is sent is the backend's call (`api.preview`); this only puts it into words.
+import type { Channel, Delivery, EmailDue, Millis, Preview } from './api';
+
+/** How many deliveries are shown in full; the rest are listed by name, collapsed. */
+export const PREVIEW_FULL_LIMIT = 20;
+
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  messenger_badge: 'Messenger badge',
+  recent_tickets: 'Recent tickets',
+  tickets_space_badge: 'Tickets space badge',
+  messages_space_badge: 'Messages space badge',
+  thread_event: 'Messenger thread event',
+  email: 'Email',
+};
+
+/** A hint shown on hover, for the channels whose delivery has a condition. */
+export const CHANNEL_HINTS: Partial<Record<Channel, string>> = {
+  messenger_badge: 'Shown if the Messenger is collapsed',
+};
+
+export function channelLabel(channel: Channel): string {
+  return CHANNEL_LABELS[channel] ?? channel;
+}
+
+/** "in 3 min", "in 1 h 5 min", "in less than a minute". */
+export function inDuration(ms: number): string {
+  if (ms < 60_000) return 'in less than a minute';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `in ${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `in ${h} h` : `in ${h} h ${m} min`;
+}
+
+/** When the email goes out: "at once" or "in 3 min unless they see it in the Messenger". */
+export function emailWhen(due: EmailDue, now: Millis): string {
+  if (due.when === 'now' || due.at <= now) return due.when === 'now' ? 'at once' : 'at once unless they have seen it';
+  return `${inDuration(due.at - now)} unless they see it in the Messenger`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** Distinct customers among the deliveries. */
+export function customerCount(deliveries: Delivery[]): number {
+  return new Set(deliveries.map((d) => d.contact.id)).size;
+}
+
+/**
+ * "2 customers will be notified"; for a tracker "Moves 12 linked tickets — 9 customers will be
+ * notified"; "Internal: no customer is notified." when nobody is.
+ */
+export function summaryText(preview: Preview, tracker: boolean): string {
+  const customers = customerCount(preview.deliveries);
+  const notified =
+    customers === 0
+      ? 'no customer is notified'
+      : `${plural(customers, 'customer', 'customers')} will be notified`;
+  if (tracker) return `Moves ${plural(preview.tickets_affected, 'linked ticket', 'linked tickets')} — ${notified}`;
+  return customers === 0 ? 'Internal: no customer is notified.' : notified;
+}
+
+/** "and 9,980 more customers". */
+export function moreText(count: number): string {
+  return `and ${plural(count, 'more customer', 'more customers')}`;
+}
+
+/** Minutes in the settings input ↔ milliseconds in the backend. */
+export function delayMinutes(ms: number): number {
+  return Math.round(ms / 60_000);
+}
