@@ -322,3 +322,55 @@ pub fn planned_parts(
         })
         .collect()
 }
+
+/// What to do with a planned email when its time may have come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailDecision {
+    Send,
+    /// Not yet: ask again at this time.
+    Wait {
+        until: Millis,
+    },
+    /// The customer saw the replies in the Messenger in time: no email (R5).
+    Drop,
+}
+
+impl EmailDue {
+    pub fn at(&self) -> Millis {
+        match self {
+            EmailDue::Now { at } | EmailDue::UnlessSeen { at, .. } => *at,
+        }
+    }
+
+    /// Folds a newly planned email for the same contact and ticket into one still pending:
+    /// replies that follow each other within the delay go out as one email, once the delay has
+    /// passed since the last of them (R5); anything immediate takes the pending replies along.
+    pub fn merge(self, newer: EmailDue) -> EmailDue {
+        match (self, newer) {
+            (EmailDue::UnlessSeen { parts: mut old, .. }, EmailDue::UnlessSeen { at, parts }) => {
+                old.extend(parts);
+                EmailDue::UnlessSeen { at, parts: old }
+            }
+            (EmailDue::Now { at }, other) | (other, EmailDue::Now { at }) => EmailDue::Now {
+                at: at.min(other.at()),
+            },
+        }
+    }
+
+    /// Whether to send now, given which of the customer's replies they have seen.
+    pub fn decide(&self, seen: &[PartId], now: Millis) -> EmailDecision {
+        match self {
+            EmailDue::Now { .. } => EmailDecision::Send,
+            EmailDue::UnlessSeen { at, parts } => {
+                if parts.iter().all(|p| seen.contains(p)) {
+                    EmailDecision::Drop
+                } else if now < *at {
+                    EmailDecision::Wait { until: *at }
+                } else {
+                    EmailDecision::Send
+                }
+            }
+        }
+    }
+}

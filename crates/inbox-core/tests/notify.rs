@@ -316,3 +316,59 @@ fn a_reply_and_a_state_change_together_badge_both_spaces_and_send_one_email() {
         "the state change takes the reply along at once"
     );
 }
+
+#[test]
+fn r5_a_reply_seen_within_the_delay_is_not_emailed_and_one_unseen_is_at_the_delay() {
+    use inbox_core::notify::EmailDecision;
+    let p1 = PartId::from_parts(1, 1);
+    let p2 = PartId::from_parts(1, 2);
+    let first = EmailDue::UnlessSeen {
+        at: 3 * MINUTE,
+        parts: vec![p1],
+    };
+    assert_eq!(
+        first.decide(&[], MINUTE),
+        EmailDecision::Wait { until: 3 * MINUTE }
+    );
+    assert_eq!(
+        first.decide(&[p1], 3 * MINUTE),
+        EmailDecision::Drop,
+        "seen within the delay: no email"
+    );
+    assert_eq!(
+        first.decide(&[], 3 * MINUTE),
+        EmailDecision::Send,
+        "not seen: email at the delay"
+    );
+
+    // A second reply two minutes later: one email, three minutes after the second.
+    let merged = first.clone().merge(EmailDue::UnlessSeen {
+        at: 5 * MINUTE,
+        parts: vec![p2],
+    });
+    assert_eq!(
+        merged,
+        EmailDue::UnlessSeen {
+            at: 5 * MINUTE,
+            parts: vec![p1, p2]
+        }
+    );
+    assert_eq!(
+        merged.decide(&[], 4 * MINUTE),
+        EmailDecision::Wait { until: 5 * MINUTE }
+    );
+    assert_eq!(
+        merged.decide(&[p1], 5 * MINUTE),
+        EmailDecision::Send,
+        "one reply still unseen"
+    );
+    assert_eq!(merged.decide(&[p1, p2], 5 * MINUTE), EmailDecision::Drop);
+
+    // A state change does not wait, and takes the pending replies along.
+    let with_state = merged.merge(EmailDue::Now { at: 4 * MINUTE });
+    assert_eq!(with_state, EmailDue::Now { at: 4 * MINUTE });
+    assert_eq!(
+        with_state.decide(&[p1, p2], 4 * MINUTE),
+        EmailDecision::Send
+    );
+}
