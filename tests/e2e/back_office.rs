@@ -5,24 +5,18 @@ use inbox_core::{Category, PartKind};
 use inbox_store::{InboxQuery, Sort, Store, View, DATABASE_FILE};
 use serde_json::json;
 
-use crate::harness::App;
+use crate::harness::{first_in_view, App};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
     let app = App::launch(&["--demo"]).await;
     let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
-    let customer = store
-        .list_tickets(&InboxQuery {
-            view: View::Category {
-                category: Category::Customer,
-            },
-            sort: Sort::LastActivity,
-            offset: 0,
-            limit: 1,
-        })
-        .unwrap()
-        .rows
-        .remove(0);
+    let customer = first_in_view(
+        &store,
+        View::Category {
+            category: Category::Customer,
+        },
+    );
 
     app.click("[data-testid=view-category-customer]").await;
     app.click(&format!(

@@ -223,6 +223,19 @@ impl Drop for App {
 
 use std::os::unix::process::CommandExt;
 
+/// The top row of a view in the app's database, by last activity: what the app lists first.
+pub fn first_in_view(store: &inbox_store::Store, view: inbox_store::View) -> inbox_store::InboxRow {
+    let query = inbox_store::InboxQuery {
+        view,
+        sort: inbox_store::Sort::LastActivity,
+        offset: 0,
+        limit: 1,
+    };
+    let mut page = store.list_tickets(&query).expect("list the view");
+    assert!(!page.rows.is_empty(), "the view has tickets");
+    page.rows.remove(0)
+}
+
 /// Bounds a WebDriver call, so a wedged driver fails the test instead of hanging it.
 pub async fn within<T>(what: &str, call: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(30), call)

@@ -2,27 +2,21 @@
 //! delivery code will use, before the teammate sends.
 
 use inbox_core::{Author, Category, Mutation};
-use inbox_store::{InboxQuery, Sort, Store, View, DATABASE_FILE};
+use inbox_store::{Store, View, DATABASE_FILE};
 use serde_json::json;
 
-use crate::harness::App;
+use crate::harness::{first_in_view, App};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reply_preview_shows_the_customer_channels_and_email() {
     let app = App::launch(&["--demo"]).await;
     let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
-    let ticket = store
-        .list_tickets(&InboxQuery {
-            view: View::Category {
-                category: Category::Customer,
-            },
-            sort: Sort::LastActivity,
-            offset: 0,
-            limit: 1,
-        })
-        .unwrap()
-        .rows
-        .remove(0);
+    let ticket = first_in_view(
+        &store,
+        View::Category {
+            category: Category::Customer,
+        },
+    );
     let body = "Thanks, we are on it";
     let me = Author::Teammate(store.me().unwrap().id);
     let expected = store
