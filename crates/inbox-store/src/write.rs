@@ -1,9 +1,9 @@
 //! Persistence of the domain types: inserts and plain reads by id.
 
 use inbox_core::{
-    Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
-    ConversationPart, Part, Team, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType,
-    TicketTypeId,
+    Author, Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
+    ConversationPart, Millis, Part, PartId, PartKind, Team, Teammate, TeammateId, Ticket, TicketId,
+    TicketState, TicketType, TicketTypeId,
 };
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -377,21 +377,45 @@ impl Store {
 
     /// Adds a part without touching its ticket, for writers that rewrite the ticket anyway.
     pub(crate) fn insert_part(&self, part: &Part) -> Result<()> {
-        let (author_kind, author_id) = author_columns(&part.author);
+        let owner = part.ticket.to_string();
+        self.insert_entry(
+            "parts",
+            "ticket_id",
+            &owner,
+            part.id,
+            &part.author,
+            &part.kind,
+            part.created_at,
+        )
+    }
+
+    /// One row of a timeline table (`parts` or `conversation_parts`), owned by `owner`.
+    #[allow(clippy::too_many_arguments)]
+    fn insert_entry(
+        &self,
+        table: &str,
+        owner_column: &str,
+        owner: &str,
+        id: PartId,
+        author: &Author,
+        kind: &PartKind,
+        created_at: Millis,
+    ) -> Result<()> {
+        let (author_kind, author_id) = author_columns(author);
         self.conn
-            .prepare_cached(
-                "INSERT INTO parts (id, ticket_id, author_kind, author_id, kind, body, data, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
+            .prepare_cached(&format!(
+                "INSERT INTO {table} (id, {owner_column}, author_kind, author_id, kind, body, data, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ))?
             .execute(params![
-                part.id.to_string(),
-                part.ticket.to_string(),
+                id.to_string(),
+                owner,
                 author_kind,
                 author_id,
-                part.kind.as_str(),
-                part.kind.text(),
-                to_json(&part.kind),
-                part.created_at,
+                kind.as_str(),
+                kind.text(),
+                to_json(kind),
+                created_at,
             ])?;
         Ok(())
     }
@@ -438,23 +462,16 @@ impl Store {
 
     /// Adds an entry to a conversation's timeline; the conversation's last activity moves too.
     pub fn append_conversation_part(&self, part: &ConversationPart) -> Result<()> {
-        let (author_kind, author_id) = author_columns(&part.author);
-        self.conn
-            .prepare_cached(
-                "INSERT INTO conversation_parts
-                    (id, conversation_id, author_kind, author_id, kind, body, data, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                part.id.to_string(),
-                part.conversation.to_string(),
-                author_kind,
-                author_id,
-                part.kind.as_str(),
-                part.kind.text(),
-                to_json(&part.kind),
-                part.created_at,
-            ])?;
+        let owner = part.conversation.to_string();
+        self.insert_entry(
+            "conversation_parts",
+            "conversation_id",
+            &owner,
+            part.id,
+            &part.author,
+            &part.kind,
+            part.created_at,
+        )?;
         self.conn
             .prepare_cached(
                 "UPDATE conversations SET last_activity_at = MAX(last_activity_at, ?2) WHERE id = ?1",
