@@ -1,0 +1,88 @@
+//! The server's one error type: every failure becomes `{code, message}` with an HTTP status.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use inbox_core::{CoreError, ErrorBody};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error("The request needs a valid token: send `Authorization: Bearer TOKEN`.")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("The storage failed: {0}")]
+    Storage(String),
+}
+
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;
+
+impl ServerError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ServerError {
+        ServerError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServerError::Core(e) => e.code(),
+            ServerError::Unauthorized => "unauthorized",
+            ServerError::Forbidden(_) => "forbidden",
+            ServerError::BadRequest { code, .. } | ServerError::Conflict { code, .. } => code,
+            ServerError::Storage(_) => "storage_failed",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ServerError::Core(CoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            ServerError::Core(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ServerError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ServerError::Conflict { .. } => StatusCode::CONFLICT,
+            ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+
+    /// A stored document that no longer parses: the database was changed behind our back.
+    pub fn corrupt(what: &str, e: serde_json::Error) -> ServerError {
+        ServerError::Storage(format!("a stored {what} could not be read: {e}"))
+    }
+}
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServerError::Storage(e.to_string())
+    }
+}
+
+impl From<postgres::Error> for ServerError {
+    fn from(e: postgres::Error) -> Self {
+        ServerError::Storage(e.to_string())
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        if let ServerError::Storage(message) = &self {
+            eprintln!("inbox-server: storage error: {message}");
+        }
+        (self.status(), Json(self.body())).into_response()
+    }
+}

@@ -1,0 +1,1 @@
+//! The PostgreSQL backend (see issue 6): written next.

@@ -1,0 +1,486 @@
+//! The embedded backend: one SQLite file (WAL), one writer at a time, readers in parallel.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::types::{ToSqlOutput, Value};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
+
+use super::{EmailRow, Filter, Kind, SearchPage, SqlValue, Storage, TicketRow, Tx};
+use crate::error::{Result, ServerError};
+
+/// The database file inside the data directory.
+pub const DATABASE_FILE: &str = "server.sqlite3";
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE entities (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL,
+    type_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    state_id TEXT NOT NULL,
+    open INTEGER NOT NULL,
+    assignee_teammate TEXT,
+    assignee_team TEXT,
+    company_id TEXT,
+    brand_id TEXT NOT NULL,
+    shared INTEGER NOT NULL,
+    tracker_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE UNIQUE INDEX tickets_number ON tickets (number);
+CREATE INDEX tickets_tracker ON tickets (tracker_id) WHERE tracker_id IS NOT NULL;
+CREATE INDEX tickets_updated ON tickets (updated_at DESC, id DESC);
+CREATE TABLE ticket_contacts (
+    contact_id TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    PRIMARY KEY (contact_id, ticket_id)
+) WITHOUT ROWID;
+CREATE INDEX ticket_contacts_ticket ON ticket_contacts (ticket_id);
+CREATE TABLE parts (
+    pos INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    owner_id TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX parts_owner ON parts (owner_id, pos);
+CREATE TABLE changes (
+    cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE TABLE emails (
+    id TEXT PRIMARY KEY,
+    contact_id TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX emails_due ON emails (status, due_at);
+CREATE INDEX emails_pending ON emails (contact_id, ticket_id, status);
+"#];
+
+pub struct SqliteStorage {
+    path: std::path::PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStorage {
+    /// Opens (creating if needed) the server database in `dir`.
+    pub fn open_dir(dir: &Path) -> Result<SqliteStorage> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            ServerError::Storage(format!(
+                "cannot create the data folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        SqliteStorage::open(&dir.join(DATABASE_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<SqliteStorage> {
+        let mut conn = connect(path)?;
+        migrate(&mut conn)?;
+        Ok(SqliteStorage {
+            path: path.to_owned(),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: an acknowledged push or a queued email must survive a power cut, not only a crash.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let version = version as usize;
+    if version > MIGRATIONS.len() {
+        return Err(ServerError::Storage(format!(
+            "the database is at schema version {version}, newer than this server ({}): upgrade the server",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl Storage for SqliteStorage {
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        let conn = self.readers.lock().expect("reader pool").pop();
+        let conn = match conn {
+            Some(conn) => conn,
+            None => connect(&self.path)?,
+        };
+        conn.execute_batch("BEGIN")?;
+        let result = f(&mut SqliteTx { conn: &conn });
+        // A read has nothing to keep; ending it releases the snapshot.
+        let _ = conn.execute_batch("COMMIT");
+        self.readers.lock().expect("reader pool").push(conn);
+        result
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(&mut SqliteTx { conn: &conn }) {
+            Ok(()) => {
+                conn.execute_batch("COMMIT")?;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn watch(&self, _on_change: Box<dyn Fn(i64) + Send + Sync>) -> Result<()> {
+        // One process owns the file: the server pokes its clients after its own commits.
+        Ok(())
+    }
+}
+
+struct SqliteTx<'a> {
+    conn: &'a Connection,
+}
+
+impl ToSql for SqlValue {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Owned(match self {
+            SqlValue::Text(t) => Value::Text(t.clone()),
+            SqlValue::Int(i) => Value::Integer(*i),
+            SqlValue::Bool(b) => Value::Integer(*b as i64),
+            SqlValue::Null => Value::Null,
+        }))
+    }
+}
+
+fn email_row(r: &rusqlite::Row) -> rusqlite::Result<EmailRow> {
+    Ok(EmailRow {
+        id: r.get(0)?,
+        contact_id: r.get(1)?,
+        ticket_id: r.get(2)?,
+        status: r.get(3)?,
+        due_at: r.get(4)?,
+        doc: r.get(5)?,
+    })
+}
+
+const EMAIL_COLUMNS: &str = "id, contact_id, ticket_id, status, due_at, doc";
+
+impl SqliteTx<'_> {
+    fn strings(&self, sql: &str, params: &[&dyn ToSql]) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn pairs<K: rusqlite::types::FromSql>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+    ) -> Result<Vec<(K, String)>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn one_string(&self, sql: &str, params: &[&dyn ToSql]) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(sql)?
+            .query_row(params, |r| r.get(0))
+            .optional()?)
+    }
+
+    fn emails(&self, sql: &str, params: &[&dyn ToSql]) -> Result<Vec<EmailRow>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, email_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn get(&mut self, kind: Kind, id: &str) -> Result<Option<String>> {
+        self.one_string(
+            "SELECT doc FROM entities WHERE kind = ?1 AND id = ?2",
+            &[&kind.as_str(), &id],
+        )
+    }
+
+    fn list(&mut self, kind: Kind, after: &str, limit: usize) -> Result<Vec<(String, String)>> {
+        self.pairs(
+            "SELECT id, doc FROM entities WHERE kind = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            &[&kind.as_str(), &after, &(limit as i64)],
+        )
+    }
+
+    fn list_prefix(&mut self, kind: Kind, prefix: &str) -> Result<Vec<(String, String)>> {
+        // '~' sorts after every character ids use, so [prefix, prefix~) is the prefix's range.
+        self.pairs(
+            "SELECT id, doc FROM entities WHERE kind = ?1 AND id >= ?2 AND id < ?3 ORDER BY id",
+            &[&kind.as_str(), &prefix, &format!("{prefix}~")],
+        )
+    }
+
+    fn put(&mut self, kind: Kind, id: &str, doc: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO entities (kind, id, doc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc",
+            )?
+            .execute(params![kind.as_str(), id, doc])?;
+        Ok(())
+    }
+
+    fn delete(&mut self, kind: Kind, id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM entities WHERE kind = ?1 AND id = ?2")?
+            .execute(params![kind.as_str(), id])?;
+        Ok(())
+    }
+
+    fn ticket(&mut self, id: &str) -> Result<Option<String>> {
+        self.one_string("SELECT doc FROM tickets WHERE id = ?1", &[&id])
+    }
+
+    fn ticket_by_number(&mut self, number: i64) -> Result<Option<String>> {
+        self.one_string("SELECT doc FROM tickets WHERE number = ?1", &[&number])
+    }
+
+    fn put_ticket(&mut self, t: &TicketRow) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO tickets (id, number, type_id, category, state_id, open,
+                    assignee_teammate, assignee_team, company_id, brand_id, shared, tracker_id,
+                    created_at, updated_at, title, doc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT (id) DO UPDATE SET number = excluded.number,
+                    type_id = excluded.type_id, category = excluded.category,
+                    state_id = excluded.state_id, open = excluded.open,
+                    assignee_teammate = excluded.assignee_teammate,
+                    assignee_team = excluded.assignee_team, company_id = excluded.company_id,
+                    brand_id = excluded.brand_id, shared = excluded.shared,
+                    tracker_id = excluded.tracker_id, created_at = excluded.created_at,
+                    updated_at = excluded.updated_at, title = excluded.title, doc = excluded.doc",
+            )?
+            .execute(params![
+                t.id,
+                t.number,
+                t.type_id,
+                t.category,
+                t.state_id,
+                t.open,
+                t.assignee_teammate,
+                t.assignee_team,
+                t.company_id,
+                t.brand_id,
+                t.shared,
+                t.tracker_id,
+                t.created_at,
+                t.updated_at,
+                t.title,
+                t.doc
+            ])?;
+        let current = self.strings(
+            "SELECT contact_id FROM ticket_contacts WHERE ticket_id = ?1 ORDER BY contact_id",
+            &[&t.id],
+        )?;
+        let mut wanted = t.contacts.clone();
+        wanted.sort();
+        wanted.dedup();
+        if current != wanted {
+            self.conn
+                .prepare_cached("DELETE FROM ticket_contacts WHERE ticket_id = ?1")?
+                .execute([&t.id])?;
+            let mut insert = self.conn.prepare_cached(
+                "INSERT INTO ticket_contacts (contact_id, ticket_id) VALUES (?1, ?2)",
+            )?;
+            for contact in &wanted {
+                insert.execute([contact, &t.id])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn max_ticket_number(&mut self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(number), 0) FROM tickets", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    fn ticket_count(&mut self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))?)
+    }
+
+    fn tickets_after(&mut self, after: &str, limit: usize) -> Result<Vec<(String, String)>> {
+        self.pairs(
+            "SELECT id, doc FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2",
+            &[&after, &(limit as i64)],
+        )
+    }
+
+    fn tickets_linked_to(&mut self, tracker: &str) -> Result<Vec<String>> {
+        self.strings(
+            "SELECT doc FROM tickets WHERE tracker_id = ?1 ORDER BY id",
+            &[&tracker],
+        )
+    }
+
+    fn tickets_of_contact(&mut self, contact: &str) -> Result<Vec<String>> {
+        self.strings(
+            "SELECT t.doc FROM ticket_contacts c JOIN tickets t ON t.id = c.ticket_id
+             WHERE c.contact_id = ?1 ORDER BY t.id",
+            &[&contact],
+        )
+    }
+
+    fn search_tickets(&mut self, filter: &Filter, offset: i64, limit: i64) -> Result<SearchPage> {
+        let (clause, mut values) = filter.to_sql(&|n| format!("?{n}"));
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM tickets WHERE {clause}"),
+            rusqlite::params_from_iter(values.iter()),
+            |r| r.get(0),
+        )?;
+        let n = values.len();
+        values.push(SqlValue::Int(limit));
+        values.push(SqlValue::Int(offset));
+        let sql = format!(
+            "SELECT doc FROM tickets WHERE {clause} ORDER BY updated_at DESC, id DESC LIMIT ?{} OFFSET ?{}",
+            n + 1,
+            n + 2
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let docs = stmt
+            .query_map(rusqlite::params_from_iter(values.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SearchPage { docs, total })
+    }
+
+    fn append_part(&mut self, owner: &str, id: &str, doc: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO parts (id, owner_id, doc) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, owner, doc])?;
+        Ok(())
+    }
+
+    fn parts(&mut self, owner: &str) -> Result<Vec<String>> {
+        self.strings(
+            "SELECT doc FROM parts WHERE owner_id = ?1 ORDER BY pos",
+            &[&owner],
+        )
+    }
+
+    fn parts_after(&mut self, after: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+        self.pairs(
+            "SELECT pos, doc FROM parts WHERE pos > ?1 ORDER BY pos LIMIT ?2",
+            &[&after, &(limit as i64)],
+        )
+    }
+
+    fn append_change(&mut self, at: i64, doc: &str) -> Result<i64> {
+        self.conn
+            .prepare_cached("INSERT INTO changes (at, doc) VALUES (?1, ?2)")?
+            .execute(params![at, doc])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn changes_after(&mut self, after: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+        self.pairs(
+            "SELECT cursor, doc FROM changes WHERE cursor > ?1 ORDER BY cursor LIMIT ?2",
+            &[&after, &(limit as i64)],
+        )
+    }
+
+    fn last_cursor(&mut self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(cursor), 0) FROM changes", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    fn email(&mut self, id: &str) -> Result<Option<EmailRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {EMAIL_COLUMNS} FROM emails WHERE id = ?1"))?
+            .query_row([id], email_row)
+            .optional()?)
+    }
+
+    fn pending_email(&mut self, contact: &str, ticket: &str) -> Result<Option<EmailRow>> {
+        Ok(self
+            .emails(
+                &format!(
+                    "SELECT {EMAIL_COLUMNS} FROM emails
+                     WHERE contact_id = ?1 AND ticket_id = ?2 AND status = 'pending'"
+                ),
+                &[&contact, &ticket],
+            )?
+            .pop())
+    }
+
+    fn put_email(&mut self, e: &EmailRow) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO emails (id, contact_id, ticket_id, status, due_at, doc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+                    due_at = excluded.due_at, doc = excluded.doc",
+            )?
+            .execute(params![
+                e.id,
+                e.contact_id,
+                e.ticket_id,
+                e.status,
+                e.due_at,
+                e.doc
+            ])?;
+        Ok(())
+    }
+
+    fn due_emails(&mut self, now: i64, limit: usize) -> Result<Vec<EmailRow>> {
+        self.emails(
+            &format!(
+                "SELECT {EMAIL_COLUMNS} FROM emails WHERE status = 'pending' AND due_at <= ?1
+                 ORDER BY due_at, id LIMIT ?2"
+            ),
+            &[&now, &(limit as i64)],
+        )
+    }
+
+    fn next_email_due(&mut self) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT MIN(due_at) FROM emails WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
