@@ -3,14 +3,14 @@
 //! the server's delivery render with this same code.
 
 use hmac::{Hmac, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::messenger::MessengerTicket;
 use crate::notify::Reason;
 use crate::{Brand, Contact, TicketId};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email {
     pub to: String,
     /// `reply+TOKEN@domain`: a reply to it lands on the ticket (R10).

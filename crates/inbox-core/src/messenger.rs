@@ -131,3 +131,65 @@ pub fn customer_view(
         action,
     })
 }
+
+/// One entry of a ticket's timeline as its customer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerEntry {
+    pub id: crate::PartId,
+    pub at: Millis,
+    #[serde(flatten)]
+    pub kind: CustomerEntryKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CustomerEntryKind {
+    /// A reply, from the customer or from the support team.
+    Message { body: String, from_customer: bool },
+    /// The ticket moved to a state with a new customer-facing label.
+    StateChanged { label: String },
+}
+
+/// The customer-visible timeline of a ticket: replies, and state changes under their customer
+/// labels (internal moves that keep the label are left out, R6a). Never a note, a cross-post or
+/// anything else internal (R3a). Empty for a ticket the customer may not see.
+pub fn customer_timeline(
+    ticket: &Ticket,
+    parts: &[crate::Part],
+    states: &[TicketState],
+) -> Vec<CustomerEntry> {
+    if !ticket.shared || ticket.category.check_shared(true).is_err() {
+        return Vec::new();
+    }
+    let label = |id: crate::StateId| {
+        states
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.customer_label.clone())
+    };
+    parts
+        .iter()
+        .filter(|p| p.ticket == ticket.id)
+        .filter_map(|p| {
+            let kind = match &p.kind {
+                crate::PartKind::Reply { body } => CustomerEntryKind::Message {
+                    body: body.clone(),
+                    from_customer: matches!(p.author, crate::Author::Contact(_)),
+                },
+                crate::PartKind::StateChanged { from, to } => {
+                    let to_label = label(*to)?;
+                    if label(*from).as_ref() == Some(&to_label) {
+                        return None;
+                    }
+                    CustomerEntryKind::StateChanged { label: to_label }
+                }
+                _ => return None,
+            };
+            Some(CustomerEntry {
+                id: p.id,
+                at: p.created_at,
+                kind,
+            })
+        })
+        .collect()
+}

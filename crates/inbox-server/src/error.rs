@@ -17,8 +17,15 @@ pub enum ServerError {
     BadRequest { code: &'static str, message: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    #[error("The request body is larger than the server accepts.")]
+    TooLarge,
+    #[error("There is no such endpoint; see /openapi.json.")]
+    NotFoundRoute,
     #[error("The storage failed: {0}")]
     Storage(String),
+    /// An email could not be handed on (the relay refused it or is unreachable).
+    #[error("{0}")]
+    Delivery(String),
 }
 
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
@@ -37,7 +44,10 @@ impl ServerError {
             ServerError::Unauthorized => "unauthorized",
             ServerError::Forbidden(_) => "forbidden",
             ServerError::BadRequest { code, .. } | ServerError::Conflict { code, .. } => code,
+            ServerError::TooLarge => "body_too_large",
+            ServerError::NotFoundRoute => "no_such_endpoint",
             ServerError::Storage(_) => "storage_failed",
+            ServerError::Delivery(_) => "delivery_failed",
         }
     }
 
@@ -49,7 +59,10 @@ impl ServerError {
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ServerError::Conflict { .. } => StatusCode::CONFLICT,
+            ServerError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ServerError::NotFoundRoute => StatusCode::NOT_FOUND,
             ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ServerError::Delivery(_) => StatusCode::BAD_GATEWAY,
         }
     }
 

@@ -352,6 +352,15 @@ impl Store {
         Ok(t)
     }
 
+    /// Every ticket's id, oldest first (for exports).
+    pub fn ticket_ids(&self) -> Result<Vec<TicketId>> {
+        Ok(self
+            .conn
+            .prepare("SELECT id FROM tickets ORDER BY id")?
+            .query_map([], |r| id(r, "id"))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn ticket_count(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -36,7 +36,7 @@ pub enum Record {
     Contact(Contact),
     TicketState(TicketState),
     TicketType(TicketType),
-    Ticket(Ticket),
+    Ticket(Box<Ticket>),
     TicketPart(Part),
     Conversation(Conversation),
     ConversationPart(ConversationPart),

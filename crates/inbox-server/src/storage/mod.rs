@@ -128,7 +128,8 @@ impl TicketRow {
     }
 }
 
-/// A queued customer email. `status` is `pending`, `sent` or `dropped`.
+/// A queued customer email. `status` is `pending`, `sending` (claimed until `due_at`), `sent`
+/// or `dropped`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailRow {
     pub id: String,
@@ -185,9 +186,10 @@ pub trait Tx {
     /// The email to `contact` about `ticket` still waiting to go out, if any.
     fn pending_email(&mut self, contact: &str, ticket: &str) -> Result<Option<EmailRow>>;
     fn put_email(&mut self, row: &EmailRow) -> Result<()>;
-    /// Pending emails due at or before `now`, earliest first.
+    /// Emails to look at by `now`, earliest first: pending ones that are due, and ones being
+    /// sent whose lease (their `due_at`) ran out.
     fn due_emails(&mut self, now: i64, limit: usize) -> Result<Vec<EmailRow>>;
-    /// When the earliest pending email is due.
+    /// When the earliest pending (or leased) email is due.
     fn next_email_due(&mut self) -> Result<Option<i64>>;
 }
 

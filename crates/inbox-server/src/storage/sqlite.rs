@@ -469,7 +469,7 @@ impl Tx for SqliteTx<'_> {
     fn due_emails(&mut self, now: i64, limit: usize) -> Result<Vec<EmailRow>> {
         self.emails(
             &format!(
-                "SELECT {EMAIL_COLUMNS} FROM emails WHERE status = 'pending' AND due_at <= ?1
+                "SELECT {EMAIL_COLUMNS} FROM emails WHERE status IN ('pending', 'sending') AND due_at <= ?1
                  ORDER BY due_at, id LIMIT ?2"
             ),
             &[&now, &(limit as i64)],
@@ -478,7 +478,7 @@ impl Tx for SqliteTx<'_> {
 
     fn next_email_due(&mut self) -> Result<Option<i64>> {
         Ok(self.conn.query_row(
-            "SELECT MIN(due_at) FROM emails WHERE status = 'pending'",
+            "SELECT MIN(due_at) FROM emails WHERE status IN ('pending', 'sending')",
             [],
             |r| r.get(0),
         )?)

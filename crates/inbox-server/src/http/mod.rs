@@ -1,0 +1,123 @@
+//! The HTTP API: sync (the app), REST (teammates and integrations), the Messenger (customers)
+//! and inbound email. Handlers are thin: they authenticate, decode, and run domain code in a
+//! storage transaction on a blocking thread.
+
+mod extract;
+mod inbound;
+mod messenger;
+mod sync;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+use axum::Router;
+use tokio::sync::{broadcast, Notify};
+
+use crate::delivery::EmailConfig;
+use crate::error::{Result, ServerError};
+use crate::storage::{SharedStorage, StorageExt};
+use crate::workspace::Db;
+
+pub use extract::{Customer, Teammate};
+
+/// Request bodies larger than this are refused with 413 (inbound emails included).
+pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: SharedStorage,
+    pub email: Arc<EmailConfig>,
+    /// The newest cursor, for the live stream.
+    pokes: broadcast::Sender<i64>,
+    last_cursor: Arc<AtomicI64>,
+    /// Wakes email delivery when a change may have queued mail.
+    pub wake_delivery: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(storage: SharedStorage, email: EmailConfig) -> Result<AppState> {
+        let last = storage.reading(|tx| tx.last_cursor())?;
+        let (pokes, _) = broadcast::channel(64);
+        let state = AppState {
+            storage,
+            email: Arc::new(email),
+            pokes,
+            last_cursor: Arc::new(AtomicI64::new(last)),
+            wake_delivery: Arc::new(Notify::new()),
+        };
+        let watcher = state.clone();
+        state
+            .storage
+            .watch(Box::new(move |cursor| watcher.poke(cursor)))?;
+        Ok(state)
+    }
+
+    /// Tells live-stream clients that the log reached `cursor`.
+    pub fn poke(&self, cursor: i64) {
+        let previous = self.last_cursor.fetch_max(cursor, Ordering::SeqCst);
+        if cursor > previous {
+            // No subscribers is fine: nobody is listening right now.
+            let _ = self.pokes.send(cursor);
+        }
+    }
+
+    pub fn subscribe(&self) -> (i64, broadcast::Receiver<i64>) {
+        let rx = self.pokes.subscribe();
+        (self.last_cursor.load(Ordering::SeqCst), rx)
+    }
+
+    /// Runs `f` in a read transaction on a blocking thread.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Db) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let storage = self.storage.clone();
+        tokio::task::spawn_blocking(move || storage.reading(|tx| f(&Db::new(tx))))
+            .await
+            .map_err(|e| ServerError::Storage(format!("a read panicked: {e}")))?
+    }
+
+    /// Runs `f` in a write transaction on a blocking thread; after the commit, pokes the live
+    /// stream and email delivery.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Db) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let storage = self.storage.clone();
+        let (value, cursor) = tokio::task::spawn_blocking(move || {
+            storage.writing(|tx| {
+                let db = Db::new(tx);
+                let value = f(&db)?;
+                let cursor = db.tx().last_cursor()?;
+                Ok((value, cursor))
+            })
+        })
+        .await
+        .map_err(|e| ServerError::Storage(format!("a write panicked: {e}")))??;
+        self.poke(cursor);
+        self.wake_delivery.notify_one();
+        Ok(value)
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
+        .route("/sync/bootstrap", get(sync::bootstrap))
+        .route("/sync/stream", get(sync::stream))
+        .route("/messenger/home", get(messenger::home))
+        .route("/messenger/state", put(messenger::set_state))
+        .route("/messenger/tickets/{id}", get(messenger::ticket))
+        .route("/messenger/tickets/{id}/seen", post(messenger::seen))
+        .route("/messenger/tickets/{id}/reply", post(messenger::reply))
+        .route("/inbound/email", post(inbound::email))
+        .fallback(|| async {
+            ServerError::NotFoundRoute
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}

@@ -1,0 +1,304 @@
+//! The sync API the app uses: push (exactly once), pull, bootstrap and the live stream.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::extract::State;
+use axum::Json;
+use futures_util::stream::{self, Stream};
+use inbox_core::{Author, Millis, TeammateId, TicketId};
+use inbox_sync::{
+    BootstrapPage, Cursor, Poke, PullResponse, PushRequest, PushResponse, Record,
+    PROTOCOL_HEADER, PROTOCOL_VERSION,
+};
+use serde::Deserialize;
+
+use super::extract::{Body, Query};
+use super::{AppState, Teammate};
+use crate::authority::{check_client_id, now, push_one};
+use crate::error::{Result, ServerError};
+use crate::storage::Kind;
+use crate::workspace::{parse, Db};
+
+/// Mutations in one push, at most.
+pub const MAX_PUSH: usize = 1_000;
+const MAX_PULL: usize = 1_000;
+/// Records per bootstrap page.
+pub const BOOTSTRAP_PAGE: usize = 5_000;
+
+/// A client speaking another protocol version is told so rather than misread.
+fn check_protocol(headers: &HeaderMap) -> Result<()> {
+    let Some(value) = headers.get(PROTOCOL_HEADER) else {
+        return Ok(());
+    };
+    if value.to_str().ok() == Some(PROTOCOL_VERSION.to_string().as_str()) {
+        return Ok(());
+    }
+    Err(ServerError::bad_request(
+        "protocol_mismatch",
+        format!(
+            "This server speaks sync protocol {PROTOCOL_VERSION}; update the app (it sent {}).",
+            value.to_str().unwrap_or("?")
+        ),
+    ))
+}
+
+pub async fn push(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Teammate(teammate): Teammate,
+    Body(req): Body<PushRequest>,
+) -> Result<Json<PushResponse>> {
+    check_protocol(&headers)?;
+    check_client_id(&req.client_id)?;
+    if req.mutations.len() > MAX_PUSH {
+        return Err(ServerError::bad_request(
+            "push_too_large",
+            format!("Push at most {MAX_PUSH} mutations at a time."),
+        ));
+    }
+    let actor = Author::Teammate(teammate.id);
+    let response = state
+        .write(move |db| {
+            let now = now();
+            let mut results = Vec::with_capacity(req.mutations.len());
+            for pending in &req.mutations {
+                results.push(push_one(db, &req.client_id, pending, actor, now)?);
+            }
+            Ok(results)
+        })
+        .await?;
+    let (cursor, _) = state.subscribe();
+    Ok(Json(PushResponse {
+        results: response,
+        cursor: Cursor(cursor),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct PullQuery {
+    #[serde(default)]
+    after: i64,
+    limit: Option<usize>,
+}
+
+pub async fn pull(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _: Teammate,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<PullResponse>> {
+    check_protocol(&headers)?;
+    let limit = q.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
+    let after = Cursor(q.after);
+    let response = state
+        .read(move |db| {
+            let mut changes = db.changes_after(after, limit + 1)?;
+            let more = changes.len() > limit;
+            changes.truncate(limit);
+            let cursor = changes.last().map(|c| c.cursor).unwrap_or(after);
+            Ok(PullResponse {
+                changes,
+                cursor,
+                more,
+            })
+        })
+        .await?;
+    Ok(Json(response))
+}
+
+/// Where a bootstrap is: the snapshot's cursor, the phase, and the last id sent in it.
+#[derive(Debug, PartialEq)]
+struct PageToken {
+    cursor: i64,
+    phase: usize,
+    after: String,
+}
+
+/// The bootstrap goes through the small collections, then tickets, then timeline parts.
+const ENTITY_PHASES: [Kind; 9] = [
+    Kind::Brand,
+    Kind::Teammate,
+    Kind::Team,
+    Kind::Company,
+    Kind::Contact,
+    Kind::TicketState,
+    Kind::TicketType,
+    Kind::Conversation,
+    Kind::Read,
+];
+const TICKETS: usize = ENTITY_PHASES.len();
+const PARTS: usize = TICKETS + 1;
+
+impl PageToken {
+    fn encode(&self) -> String {
+        format!("{}.{}.{}", self.cursor, self.phase, self.after)
+    }
+
+    fn decode(token: &str) -> Result<PageToken> {
+        let bad = || ServerError::bad_request("invalid_page", "This bootstrap page token is not one the server gave out.");
+        let mut it = token.splitn(3, '.');
+        let cursor = it.next().and_then(|c| c.parse().ok()).ok_or_else(bad)?;
+        let phase = it.next().and_then(|p| p.parse().ok()).filter(|p| *p <= PARTS).ok_or_else(bad)?;
+        let after = it.next().ok_or_else(bad)?.to_owned();
+        Ok(PageToken { cursor, phase, after })
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BootstrapQuery {
+    page: Option<String>,
+}
+
+pub async fn bootstrap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _: Teammate,
+    Query(q): Query<BootstrapQuery>,
+) -> Result<Json<BootstrapPage>> {
+    check_protocol(&headers)?;
+    let token = q.page.as_deref().map(PageToken::decode).transpose()?;
+    let page = state.read(move |db| bootstrap_page(db, token)).await?;
+    Ok(Json(page))
+}
+
+fn bootstrap_page(db: &Db, token: Option<PageToken>) -> Result<BootstrapPage> {
+    let mut token = match token {
+        Some(t) => t,
+        None => PageToken {
+            cursor: db.tx().last_cursor()?,
+            phase: 0,
+            after: String::new(),
+        },
+    };
+    let mut records = Vec::new();
+    if token.phase == 0 && token.after.is_empty() {
+        records.push(Record::Settings(db.settings()?));
+    }
+    while records.len() < BOOTSTRAP_PAGE && token.phase <= PARTS {
+        let room = BOOTSTRAP_PAGE - records.len();
+        let (got, last) = match token.phase {
+            TICKETS => {
+                let rows = db.tx().tickets_after(&token.after, room)?;
+                let last = rows.last().map(|(id, _)| id.clone());
+                for (_, doc) in &rows {
+                    records.push(Record::Ticket(Box::new(parse("ticket", doc)?)));
+                }
+                (rows.len(), last)
+            }
+            PARTS => {
+                let after = token.after.parse().unwrap_or(0);
+                let rows = db.tx().parts_after(after, room)?;
+                let last = rows.last().map(|(pos, _)| pos.to_string());
+                for (_, doc) in &rows {
+                    records.push(part_record(doc)?);
+                }
+                (rows.len(), last)
+            }
+            phase => {
+                let kind = ENTITY_PHASES[phase];
+                let rows = db.tx().list(kind, &token.after, room)?;
+                let last = rows.last().map(|(id, _)| id.clone());
+                for (id, doc) in &rows {
+                    records.push(entity_record(kind, id, doc)?);
+                }
+                (rows.len(), last)
+            }
+        };
+        if got < room {
+            token.phase += 1;
+            token.after = String::new();
+        } else if let Some(last) = last {
+            token.after = last;
+        }
+    }
+    Ok(BootstrapPage {
+        cursor: Cursor(token.cursor),
+        records,
+        next: (token.phase <= PARTS).then(|| token.encode()),
+        total_tickets: db.tx().ticket_count()? as u64,
+    })
+}
+
+fn entity_record(kind: Kind, id: &str, doc: &str) -> Result<Record> {
+    Ok(match kind {
+        Kind::Brand => Record::Brand(parse("brand", doc)?),
+        Kind::Teammate => Record::Teammate(parse("teammate", doc)?),
+        Kind::Team => Record::Team(parse("team", doc)?),
+        Kind::Company => Record::Company(parse("company", doc)?),
+        Kind::Contact => Record::Contact(parse("contact", doc)?),
+        Kind::TicketState => Record::TicketState(parse("ticket state", doc)?),
+        Kind::TicketType => Record::TicketType(parse("ticket type", doc)?),
+        Kind::Conversation => Record::Conversation(parse("conversation", doc)?),
+        Kind::Read => {
+            let (teammate, ticket) = id.split_once('/').unwrap_or((id, ""));
+            let corrupt = |_| ServerError::Storage(format!("a read mark has a bad id: {id}"));
+            Record::Read {
+                teammate: teammate.parse::<TeammateId>().map_err(corrupt)?,
+                ticket: ticket.parse::<TicketId>().map_err(corrupt)?,
+                at: parse::<Millis>("read mark", doc)?,
+            }
+        }
+        other => unreachable!("{} is never bootstrapped", other.as_str()),
+    })
+}
+
+/// Ticket and conversation parts share one table; the owner field tells them apart.
+fn part_record(doc: &str) -> Result<Record> {
+    let value: serde_json::Value = parse("part", doc)?;
+    if value.get("conversation").is_some() {
+        Ok(Record::ConversationPart(parse("conversation part", doc)?))
+    } else {
+        Ok(Record::TicketPart(parse("part", doc)?))
+    }
+}
+
+/// Server-sent events: one `poke` with the newest cursor on connect and after every change.
+pub async fn stream(
+    State(state): State<AppState>,
+    _: Teammate,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let (current, rx) = state.subscribe();
+    let events = stream::unfold((Some(current), rx), |(first, mut rx)| async move {
+        let cursor = match first {
+            Some(c) => c,
+            None => loop {
+                match rx.recv().await {
+                    Ok(c) => break c,
+                    // Missed pokes only matter for their newest cursor, which comes next.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            },
+        };
+        let poke = Poke {
+            cursor: Cursor(cursor),
+        };
+        let event = Event::default()
+            .event("poke")
+            .json_data(poke)
+            .expect("pokes serialise");
+        Some((Ok(event), (None, rx)))
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_tokens_round_trip_and_refuse_garbage() {
+        let token = PageToken {
+            cursor: 42,
+            phase: 8,
+            after: "01ARZ3NDEKTSV4RRFFQ69G5FAV/01ARZ3NDEKTSV4RRFFQ69G5FAW".into(),
+        };
+        assert_eq!(PageToken::decode(&token.encode()).unwrap(), token);
+        for bad in ["", "x.1.", "1.99.", "1"] {
+            assert!(PageToken::decode(bad).is_err(), "{bad}");
+        }
+    }
+}

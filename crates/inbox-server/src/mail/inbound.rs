@@ -1,0 +1,566 @@
+//! Email into the server: a customer answers a notification email, their mail lands at
+//! `reply+TOKEN@<inbound domain>` (the Reply-To the email carried), and what they wrote, without
+//! the quoted history their mail client appended, becomes a reply on the ticket.
+//!
+//! This module only reads the message. The token is not checked here: the caller does that
+//! with `inbox_core::email::ticket_from_reply_token`, which needs the server's secret.
+
+use mail_parser::decoders::html::html_to_text;
+use mail_parser::{HeaderName, HeaderValue, Message, MessageParser, PartType};
+
+use crate::error::ServerError;
+
+/// What a customer's reply says and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundReply {
+    /// The `TOKEN` of `reply+TOKEN@domain`, as received (its signature unchecked).
+    pub token: String,
+    /// The sender's address from the From header, as written.
+    pub from: String,
+    /// The new text of the reply: quotes, forwarded headers and signature removed, trimmed.
+    pub body: String,
+}
+
+/// Reads a raw RFC 5322 message (as an MTA pipes or posts it) sent to a reply address on
+/// `inbound_domain`.
+///
+/// Errors (400, with stable codes): `inbound_unparseable` when `raw` is not an email (no
+/// headers, no From), `inbound_no_reply_token` when no recipient is `reply+TOKEN@inbound_domain`,
+/// `inbound_empty_reply` when nothing is left once the quoted text is removed.
+pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, ServerError> {
+    let message = MessageParser::default()
+        .parse(raw)
+        .ok_or_else(unparseable)?;
+    let from = sender(&message).ok_or_else(unparseable)?;
+    let token = reply_token(&message, inbound_domain).ok_or_else(|| {
+        ServerError::bad_request(
+            "inbound_no_reply_token",
+            format!("The email is not addressed to a reply+TOKEN@{inbound_domain} address."),
+        )
+    })?;
+    let body = strip_quotes(&body_text(&message));
+    if body.is_empty() {
+        return Err(ServerError::bad_request(
+            "inbound_empty_reply",
+            "The email has no text of its own once the quoted message is removed.",
+        ));
+    }
+    Ok(InboundReply { token, from, body })
+}
+
+fn unparseable() -> ServerError {
+    ServerError::bad_request(
+        "inbound_unparseable",
+        "The request body is not an email (RFC 5322 message with a From header).",
+    )
+}
+
+/// Every email has a From (RFC 5322 §3.6), so its absence is the surest sign that what we got
+/// is not one: the parser itself accepts almost any bytes.
+fn sender(message: &Message) -> Option<String> {
+    let address = message.from()?.first()?.address()?.trim();
+    address.contains('@').then(|| address.to_owned())
+}
+
+/// The headers where a reply address shows up: To and Cc as the customer's client wrote them,
+/// Delivered-To and X-Original-To as the receiving MTA recorded the envelope (which also
+/// covers a Bcc, or a forward that rewrote To).
+const RECIPIENT_HEADERS: [&str; 4] = ["To", "Cc", "Delivered-To", "X-Original-To"];
+
+fn reply_token(message: &Message, domain: &str) -> Option<String> {
+    RECIPIENT_HEADERS.iter().find_map(|name| {
+        message
+            .header_values(HeaderName::parse(*name)?)
+            .flat_map(addresses)
+            .find_map(|address| token_of(address, domain))
+    })
+}
+
+/// The addresses in a header: parsed lists for To and Cc, raw text (split on commas and
+/// spaces, `<>` removed) for the headers the parser leaves as text.
+fn addresses<'a>(value: &'a HeaderValue) -> Vec<&'a str> {
+    let split = |text: &'a str| {
+        text.split([',', ' ', '\t'])
+            .map(|s| s.trim_matches(['<', '>']))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+    };
+    match value {
+        HeaderValue::Address(list) => list.iter().filter_map(|a| a.address()).collect(),
+        HeaderValue::Text(text) => split(text),
+        HeaderValue::TextList(list) => list.iter().flat_map(|t| split(t)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `TOKEN` if `address` is `reply+TOKEN@domain` (domain and `reply` in any case, as mail
+/// systems may change it).
+fn token_of(address: &str, domain: &str) -> Option<String> {
+    let (local, at) = address.trim().rsplit_once('@')?;
+    if !at.eq_ignore_ascii_case(domain.trim()) {
+        return None;
+    }
+    let (prefix, token) = local.split_once('+')?;
+    let valid = prefix.eq_ignore_ascii_case("reply")
+        && !token.is_empty()
+        && !token.contains(|c: char| c.is_whitespace() || c == '"');
+    valid.then(|| token.to_owned())
+}
+
+/// The text the customer sent: the first text/plain body, or else the HTML one as text.
+fn body_text(message: &Message) -> String {
+    match message.text_bodies().next().map(|part| &part.body) {
+        Some(PartType::Text(text)) => text.to_string(),
+        Some(PartType::Html(html)) => html_as_text(html),
+        _ => String::new(),
+    }
+}
+
+/// HTML as text with one line per block, so the line-based quote removal below also works on
+/// an HTML-only reply: the parser's own conversion breaks lines only at `<br>` and `</p>`,
+/// which would glue Gmail's "On … wrote:" to the end of the customer's last sentence.
+fn html_as_text(html: &str) -> String {
+    let text = html_to_text(&break_blocks(html));
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        // Block boundaries add blank lines of their own: keep at most one in a row.
+        if !(line.is_empty() && lines.last().map_or(true, |l| l.is_empty())) {
+            lines.push(line);
+        }
+    }
+    lines.join("\n")
+}
+
+const BLOCK_TAGS: [&str; 16] = [
+    "div",
+    "p",
+    "blockquote",
+    "hr",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+];
+
+/// Puts a `<br>` before each opening and after each closing block-level tag.
+fn break_blocks(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut pieces = html.split('<');
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        let closing = piece.starts_with('/');
+        let name = piece
+            .trim_start_matches('/')
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        let block = BLOCK_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name));
+        match (block, closing, piece.split_once('>')) {
+            (true, true, Some((tag, rest))) => {
+                out.push('<');
+                out.push_str(tag);
+                out.push_str("><br>");
+                out.push_str(rest);
+            }
+            (true, false, _) => {
+                out.push_str("<br><");
+                out.push_str(piece);
+            }
+            _ => {
+                out.push('<');
+                out.push_str(piece);
+            }
+        }
+    }
+    out
+}
+
+/// The reply without what the mail client added below or around it: everything from an
+/// attribution ("On … wrote:"), an Outlook "Original Message" line or header block, or a
+/// "-- " signature line on; then every line quoted with ">" (inline quotes between answers).
+fn strip_quotes(body: &str) -> String {
+    let lines: Vec<&str> = body.lines().map(str::trim_end).collect();
+    let end = (0..lines.len())
+        .find(|&i| starts_quote_or_signature(&lines[i..]))
+        .unwrap_or(lines.len());
+    let kept: Vec<&str> = lines[..end]
+        .iter()
+        .copied()
+        .filter(|line| !line.trim_start().starts_with('>'))
+        .collect();
+    trim_separators(&kept).join("\n").trim().to_owned()
+}
+
+/// Whether the first of `lines` begins the part to drop.
+fn starts_quote_or_signature(lines: &[&str]) -> bool {
+    let line = lines[0];
+    line == "--" // "-- " once trailing space is gone (many clients drop it anyway)
+        || is_attribution(line, lines.get(1).copied())
+        || is_original_message(line)
+        || is_header_block(lines)
+}
+
+/// How mail clients introduce a quote, by language: the line starts with the first and ends
+/// with the second.
+const ATTRIBUTIONS: [(&str, &str); 6] = [
+    ("On ", "wrote:"),
+    ("Am ", "schrieb:"),
+    ("Le ", "a écrit :"),
+    ("Le ", "a écrit:"),
+    ("El ", "escribió:"),
+    ("Op ", "geschreven:"),
+];
+
+/// "On <date>, <name> wrote:", on one line or (as Gmail wraps long ones) two. The two-line
+/// form must name an address, as clients' attributions do, so that a customer's "On Monday
+/// …" followed by "… the technician wrote:" stays.
+fn is_attribution(line: &str, next: Option<&str>) -> bool {
+    let line = line.trim();
+    let next = next.map(str::trim).unwrap_or_default();
+    ATTRIBUTIONS.iter().any(|(start, end)| {
+        line.starts_with(start)
+            && (line.ends_with(end)
+                || (next.ends_with(end)
+                    && !next.starts_with(start)
+                    && (line.contains('@') || next.contains('@'))))
+    })
+}
+
+/// Outlook's "-----Original Message-----" (and its "Forwarded" sibling).
+fn is_original_message(line: &str) -> bool {
+    let line = line.trim();
+    let inner = line.trim_matches(|c: char| c == '-' || c.is_whitespace());
+    line.starts_with("---")
+        && (inner.eq_ignore_ascii_case("Original Message")
+            || inner.eq_ignore_ascii_case("Forwarded Message"))
+}
+
+/// Outlook's quoted header block: "From: …" followed within a few lines by "Sent:", "Date:",
+/// "To:" or "Subject:". One "From:" line alone may be the customer's own words.
+fn is_header_block(lines: &[&str]) -> bool {
+    let field = |line: &str, name: &str| {
+        let line = line.trim().trim_start_matches('*');
+        line.get(..name.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(name))
+    };
+    field(lines[0], "From:")
+        && lines.iter().skip(1).take(4).any(|line| {
+            ["Sent:", "Date:", "To:", "Subject:"]
+                .iter()
+                .any(|name| field(line, name))
+        })
+}
+
+/// Drops what is left of a separator above a removed quote: blank lines and Outlook's line of
+/// underscores.
+fn trim_separators<'a>(lines: &'a [&'a str]) -> &'a [&'a str] {
+    let is_separator = |line: &&str| line.trim().chars().all(|c| c == '_');
+    let end = lines
+        .iter()
+        .rposition(|l| !is_separator(l))
+        .map_or(0, |i| i + 1);
+    &lines[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOMAIN: &str = "inbound.acme.test";
+    const TOKEN: &str = "01hz3k4m5n6p7q8r9s0t1v2w3x.0123456789abcdef0123456789abcdef";
+
+    fn parse(raw: &str) -> Result<InboundReply, ServerError> {
+        parse_reply(raw.replace('\n', "\r\n").as_bytes(), DOMAIN)
+    }
+
+    fn code(raw: &str) -> &'static str {
+        parse(raw).unwrap_err().code()
+    }
+
+    #[test]
+    fn gmail_reply_with_a_wrapped_attribution_and_quoted_lines() {
+        let raw = format!(
+            "Return-Path: <ada@gmail.test>
+Delivered-To: reply+{TOKEN}@inbound.acme.test
+From: Ada Lovelace <ada@gmail.test>
+Date: Mon, 3 Jun 2024 10:20:00 +0200
+Subject: Re: [Acme] New reply to your request: Printer on fire (#12)
+To: Acme Support <reply+{TOKEN}@Inbound.ACME.test>
+Message-ID: <CAB123@mail.gmail.test>
+In-Reply-To: <01J0000000000000000000000A@teammate-inbox>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=\"UTF-8\"
+Content-Transfer-Encoding: quoted-printable
+
+Thanks, it works now!
+The toner was empty =E2=80=94 replaced it.
+
+On Mon, Jun 3, 2024 at 10:15 AM Acme Support <
+reply+{TOKEN}@inbound.acme.test> wrote:
+
+> Hi Ada,
+>
+> We are on it.
+>
+> --
+> Reply to this email to answer on your ticket. Acme
+"
+        );
+        let reply = parse(&raw).unwrap();
+        assert_eq!(reply.token, TOKEN);
+        assert_eq!(reply.from, "ada@gmail.test");
+        assert_eq!(
+            reply.body,
+            "Thanks, it works now!\nThe toner was empty — replaced it."
+        );
+    }
+
+    #[test]
+    fn one_line_attribution_inline_quotes_and_a_signature() {
+        let raw = format!(
+            "From: ada@customer.test
+To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: your request
+
+> Which printer is it?
+The one on the second floor.
+> Since when?
+Since Monday.
+
+-- 
+Ada Lovelace
+Analytical Engines Ltd
+
+On 3 Jun 2024, at 10:15, Acme Support <reply+{TOKEN}@inbound.acme.test> wrote:
+> Which printer is it?
+"
+        );
+        let reply = parse(&raw).unwrap();
+        assert_eq!(reply.body, "The one on the second floor.\nSince Monday.");
+    }
+
+    #[test]
+    fn outlook_original_message_block() {
+        let raw = format!(
+            "From: \"Lovelace, Ada\" <Ada.Lovelace@corp.test>
+To: \"Acme Support\" <reply+{TOKEN}@inbound.acme.test>
+Subject: RE: [Acme] Printer on fire (#12) is now Waiting on you
+Content-Type: text/plain; charset=\"us-ascii\"
+
+Hello,
+
+Yes, please close it.
+
+Regards,
+Ada
+
+-----Original Message-----
+From: Acme Support <reply+{TOKEN}@inbound.acme.test>
+Sent: Monday, June 3, 2024 10:15 AM
+To: Lovelace, Ada <Ada.Lovelace@corp.test>
+Subject: [Acme] Printer on fire (#12) is now Waiting on you
+
+Hi Ada,
+"
+        );
+        let reply = parse(&raw).unwrap();
+        assert_eq!(reply.from, "Ada.Lovelace@corp.test");
+        assert_eq!(
+            reply.body,
+            "Hello,\n\nYes, please close it.\n\nRegards,\nAda"
+        );
+    }
+
+    #[test]
+    fn outlook_header_block_under_a_line_of_underscores() {
+        let raw = format!(
+            "From: ada@corp.test
+To: reply+{TOKEN}@inbound.acme.test
+Subject: RE: request
+
+Still broken, sorry.
+
+________________________________
+From: Acme Support <reply+{TOKEN}@inbound.acme.test>
+Sent: Monday, June 3, 2024 10:15
+To: ada@corp.test
+Subject: [Acme] request
+"
+        );
+        assert_eq!(parse(&raw).unwrap().body, "Still broken, sorry.");
+    }
+
+    #[test]
+    fn a_from_line_alone_is_the_customers_text() {
+        let raw = format!(
+            "From: ada@corp.test
+To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: request
+
+From: the printer came a loud noise.
+Then smoke.
+"
+        );
+        assert_eq!(
+            parse(&raw).unwrap().body,
+            "From: the printer came a loud noise.\nThen smoke."
+        );
+    }
+
+    #[test]
+    fn html_only_gmail_reply() {
+        let raw = format!(
+            "From: Ada <ada@gmail.test>
+To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: request
+MIME-Version: 1.0
+Content-Type: text/html; charset=\"UTF-8\"
+
+<div dir=\"ltr\">Thanks a lot &amp; have a nice day!<div>Ada</div></div><br><div class=\"gmail_quote\"><div dir=\"ltr\" class=\"gmail_attr\">On Mon, Jun 3, 2024 at 10:15 AM Acme Support &lt;<a href=\"mailto:reply+{TOKEN}@inbound.acme.test\">reply+{TOKEN}@inbound.acme.test</a>&gt; wrote:<br></div><blockquote class=\"gmail_quote\" style=\"margin:0px 0px 0px 0.8ex\"><p>Hi Ada,</p><p>We are on it.</p></blockquote></div>
+"
+        );
+        let reply = parse(&raw).unwrap();
+        assert_eq!(reply.body, "Thanks a lot & have a nice day!\nAda");
+    }
+
+    #[test]
+    fn multipart_alternative_uses_the_plain_part() {
+        let raw = format!(
+            "From: Ada <ada@customer.test>
+To: Someone Else <other@customer.test>
+Cc: Acme <reply+{TOKEN}@inbound.acme.test>
+Subject: Re: request
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary=\"b1\"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+Plain answer.
+
+On Mon, 3 Jun 2024 Acme wrote:
+> old
+--b1
+Content-Type: text/html; charset=utf-8
+
+<p>HTML answer.</p>
+--b1--
+"
+        );
+        let reply = parse(&raw).unwrap();
+        assert_eq!(reply.token, TOKEN);
+        assert_eq!(reply.body, "Plain answer.");
+    }
+
+    #[test]
+    fn multipart_mixed_with_an_html_only_alternative_and_an_attachment() {
+        let raw = format!(
+            "From: Ada <ada@customer.test>
+To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: request
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=\"outer\"
+
+--outer
+Content-Type: text/html; charset=utf-8
+
+<html><body><p>See the photo.</p><hr><p><b>From:</b> Acme<br><b>Sent:</b> Monday</p><p>Hi Ada</p></body></html>
+--outer
+Content-Type: image/png
+Content-Disposition: attachment; filename=\"printer.png\"
+Content-Transfer-Encoding: base64
+
+iVBORw0KGgo=
+--outer--
+"
+        );
+        assert_eq!(parse(&raw).unwrap().body, "See the photo.");
+    }
+
+    #[test]
+    fn the_token_is_found_in_x_original_to_and_only_on_the_inbound_domain() {
+        let envelope_only = format!(
+            "From: ada@customer.test
+To: undisclosed-recipients:;
+X-Original-To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: request
+
+Hello
+"
+        );
+        assert_eq!(parse(&envelope_only).unwrap().token, TOKEN);
+
+        let other_domain = format!(
+            "From: ada@customer.test
+To: reply+{TOKEN}@evil.test, support@inbound.acme.test
+Subject: Re: request
+
+Hello
+"
+        );
+        assert_eq!(code(&other_domain), "inbound_no_reply_token");
+    }
+
+    #[test]
+    fn no_reply_token() {
+        let raw = "From: ada@customer.test
+To: support@acme.test
+Subject: Hello
+
+Hi there
+";
+        let err = parse(raw).unwrap_err();
+        assert_eq!(err.code(), "inbound_no_reply_token");
+        assert_eq!(err.status(), axum::http::StatusCode::BAD_REQUEST);
+        let empty_token = "From: ada@customer.test
+To: reply+@inbound.acme.test
+
+Hi there
+";
+        assert_eq!(code(empty_token), "inbound_no_reply_token");
+    }
+
+    #[test]
+    fn nothing_but_quotes_is_an_empty_reply() {
+        let raw = format!(
+            "From: ada@customer.test
+To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: request
+
+
+On Mon, Jun 3, 2024 at 10:15 AM Acme wrote:
+> Hi Ada
+"
+        );
+        assert_eq!(code(&raw), "inbound_empty_reply");
+    }
+
+    #[test]
+    fn garbage_is_unparseable() {
+        let err = parse_reply(b"", DOMAIN).unwrap_err();
+        assert_eq!(err.code(), "inbound_unparseable");
+        for garbage in [
+            &b"\x00\x01\x02\xff\xfe binary junk"[..],
+            b"just some text\nwithout any headers\n",
+            b"{\"json\": true}",
+            b"Subject: no sender\r\nTo: reply+x@inbound.acme.test\r\n\r\nHi\r\n",
+        ] {
+            let err = parse_reply(garbage, DOMAIN).unwrap_err();
+            assert_eq!(err.code(), "inbound_unparseable", "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn quote_removal_keeps_the_customers_own_layout() {
+        let body = "First line\n\n  indented\nOn Monday at 9 I called you.\nThe technician wrote:\n  all fine\n";
+        assert_eq!(strip_quotes(body), body.trim_end());
+    }
+}

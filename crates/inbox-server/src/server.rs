@@ -1,0 +1,51 @@
+//! Running the server: storage, email delivery and the HTTP API together.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::delivery::{self, EmailConfig};
+use crate::error::{Result, ServerError};
+use crate::http::{router, AppState};
+use crate::mail::Mailer;
+use crate::setup::email_secret;
+use crate::storage::SharedStorage;
+
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub storage: SharedStorage,
+    pub mailer: Arc<dyn Mailer>,
+    /// The domain of reply-to addresses; its mail must reach `POST /inbound/email`.
+    pub inbound_domain: String,
+    /// How often email delivery looks for due mail when nothing wakes it.
+    pub delivery_interval: Duration,
+}
+
+pub async fn serve(opts: ServeOptions) -> Result<()> {
+    let secret = email_secret(opts.storage.as_ref())?;
+    let email = EmailConfig {
+        from_address: format!("notifications@{}", opts.inbound_domain),
+        inbound_domain: opts.inbound_domain,
+        secret,
+    };
+    let state = AppState::new(opts.storage.clone(), email.clone())?;
+    tokio::spawn(delivery::run(
+        opts.storage,
+        opts.mailer,
+        email,
+        state.wake_delivery.clone(),
+        opts.delivery_interval,
+    ));
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .map_err(|e| ServerError::Storage(format!("cannot listen on {}: {e}", opts.listen)))?;
+    let addr = listener.local_addr().expect("a bound listener has an address");
+    // Scripts and tests wait for this line.
+    println!("inbox-server listening on http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| ServerError::Storage(format!("the HTTP server stopped: {e}")))
+}

@@ -1,0 +1,159 @@
+//! Setting a workspace up: the per-workspace email secret, the first admin, the demo data.
+
+use inbox_core::{
+    Brand, BrandId, Millis, Role, StateCategory, StateId, Teammate, TeammateId, TicketState,
+};
+use inbox_demo::{seed, DemoOptions};
+use inbox_store::Store;
+
+use crate::auth::{self, Subject};
+use crate::authority::random;
+use crate::error::{Result, ServerError};
+use crate::storage::{Kind, Storage, StorageExt};
+use crate::workspace::Db;
+
+/// The secret that signs reply-to addresses, made once per workspace.
+pub fn email_secret(storage: &dyn Storage) -> Result<Vec<u8>> {
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        if let Some(secret) = db.get::<String>(Kind::Setting, "email_secret")? {
+            return hex::decode(secret)
+                .map_err(|e| ServerError::Storage(format!("the email secret is damaged: {e}")));
+        }
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).expect("the OS random source works");
+        db.put(Kind::Setting, "email_secret", &hex::encode(secret))?;
+        Ok(secret.to_vec())
+    })
+}
+
+fn is_empty(db: &Db) -> Result<bool> {
+    Ok(db.tx().list(Kind::Teammate, "", 1)?.is_empty())
+}
+
+/// A new API token for the teammate with `email`. On an empty workspace that teammate is
+/// created as its first admin, with a default brand and one state of each category, so the
+/// server is usable at once.
+pub fn teammate_token(storage: &dyn Storage, email: &str, now: Millis) -> Result<String> {
+    let email = email.trim().to_lowercase();
+    if !email.contains('@') {
+        return Err(ServerError::bad_request(
+            "invalid_email",
+            format!("\"{email}\" is not an email address."),
+        ));
+    }
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        if is_empty(&db)? {
+            create_workspace(&db, &email, now)?;
+        }
+        let teammates: Vec<Teammate> = db.all(Kind::Teammate)?;
+        let teammate = teammates
+            .iter()
+            .find(|t| t.email.to_lowercase() == email)
+            .ok_or_else(|| {
+                ServerError::bad_request(
+                    "unknown_teammate",
+                    format!("No teammate has the email {email}; an admin can invite them."),
+                )
+            })?;
+        auth::issue(&db, Subject::Teammate(teammate.id), now)
+    })
+}
+
+fn create_workspace(db: &Db, email: &str, now: Millis) -> Result<()> {
+    let id = |r: u128| ulid::Ulid::from_parts(now as u64, r);
+    let name = email.split('@').next().unwrap_or(email).to_owned();
+    let admin = Teammate {
+        id: TeammateId(id(random())),
+        name,
+        email: email.to_owned(),
+        role: Role::Admin,
+    };
+    db.put(Kind::Teammate, &admin.id.to_string(), &admin)?;
+    let domain = email.split('@').nth(1).unwrap_or("support");
+    let brand = Brand {
+        id: BrandId(id(random())),
+        name: domain.split('.').next().unwrap_or(domain).to_owned(),
+        logo_url: String::new(),
+        is_default: true,
+    };
+    db.put(Kind::Brand, &brand.id.to_string(), &brand)?;
+    for category in StateCategory::ALL {
+        let state = TicketState::default_for(StateId(id(random())), category);
+        db.put(Kind::TicketState, &state.id.to_string(), &state)?;
+    }
+    Ok(())
+}
+
+/// Fills an empty workspace with the demo data of the desktop app (`inbox-demo`).
+pub fn seed_demo(storage: &dyn Storage, tickets: usize, now: Millis) -> Result<usize> {
+    let demo_err = |e: inbox_store::StoreError| ServerError::Storage(e.to_string());
+    let mut store = Store::open(std::path::Path::new(":memory:")).map_err(demo_err)?;
+    seed(&mut store, DemoOptions::new(tickets, now)).map_err(demo_err)?;
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        if !is_empty(&db)? {
+            return Err(ServerError::Conflict {
+                code: "workspace_not_empty",
+                message: "The workspace already has data; seed an empty data folder.".into(),
+            });
+        }
+        copy_demo(&store, &db).map_err(|e| match e {
+            Copy::Store(e) => demo_err(e),
+            Copy::Server(e) => e,
+        })
+    })
+}
+
+enum Copy {
+    Store(inbox_store::StoreError),
+    Server(ServerError),
+}
+
+impl From<inbox_store::StoreError> for Copy {
+    fn from(e: inbox_store::StoreError) -> Self {
+        Copy::Store(e)
+    }
+}
+
+impl From<ServerError> for Copy {
+    fn from(e: ServerError) -> Self {
+        Copy::Server(e)
+    }
+}
+
+fn copy_demo(store: &Store, db: &Db) -> std::result::Result<usize, Copy> {
+    for b in store.brands()? {
+        db.put(Kind::Brand, &b.id.to_string(), &b)?;
+    }
+    for t in store.teammates()? {
+        db.put(Kind::Teammate, &t.id.to_string(), &t)?;
+    }
+    for t in store.teams()? {
+        db.put(Kind::Team, &t.id.to_string(), &t)?;
+    }
+    for c in store.companies()? {
+        db.put(Kind::Company, &c.id.to_string(), &c)?;
+    }
+    for c in store.contacts()? {
+        db.put(Kind::Contact, &c.id.to_string(), &c)?;
+    }
+    for s in store.states()? {
+        db.put(Kind::TicketState, &s.id.to_string(), &s)?;
+    }
+    for t in store.ticket_types()? {
+        db.put(Kind::TicketType, &t.id.to_string(), &t)?;
+    }
+    for c in store.conversations()? {
+        db.put(Kind::Conversation, &c.id.to_string(), &c)?;
+    }
+    let ids = store.ticket_ids()?;
+    for id in &ids {
+        db.put_ticket(&store.ticket(*id)?)?;
+        for part in store.timeline(*id)? {
+            db.append_part(&part)?;
+        }
+    }
+    Ok(ids.len())
+}

@@ -1,0 +1,262 @@
+//! The workspace as domain types over one storage transaction: what `inbox_core::apply` reads
+//! (the [`Workspace`] trait) and how its changes are written, each also becoming a sync
+//! [`Record`] for the change log.
+
+use std::cell::RefCell;
+
+use inbox_core::{
+    Brand, BrandId, Change, Contact, ContactId, Conversation, ConversationId, CoreError,
+    Millis, Part, Ticket, TicketId, TicketState, TicketType, TicketTypeId, Workspace,
+};
+use inbox_sync::{ChangeSet, Cursor, Origin, Record};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{Result, ServerError};
+use crate::storage::{Kind, TicketRow, Tx};
+
+/// Entities listed in one go are read in pages of this many.
+const PAGE: usize = 500;
+
+pub struct Db<'a> {
+    tx: RefCell<&'a mut dyn Tx>,
+}
+
+impl<'a> Db<'a> {
+    pub fn new(tx: &'a mut dyn Tx) -> Db<'a> {
+        Db {
+            tx: RefCell::new(tx),
+        }
+    }
+
+    /// The transaction itself, for primitive reads and writes.
+    pub fn tx(&self) -> std::cell::RefMut<'_, &'a mut dyn Tx> {
+        self.tx.borrow_mut()
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, kind: Kind, id: &str) -> Result<Option<T>> {
+        let doc = self.tx().get(kind, id)?;
+        doc.map(|d| parse(kind.as_str(), &d)).transpose()
+    }
+
+    /// The entity, or `not_found` naming `what`.
+    pub fn require<T: DeserializeOwned>(
+        &self,
+        kind: Kind,
+        what: &'static str,
+        id: &str,
+    ) -> Result<T> {
+        self.get(kind, id)?.ok_or_else(|| not_found(what, id))
+    }
+
+    pub fn put<T: Serialize>(&self, kind: Kind, id: &str, value: &T) -> Result<()> {
+        let doc = serde_json::to_string(value).expect("domain values always serialise");
+        self.tx().put(kind, id, &doc)
+    }
+
+    /// Every entity of `kind`, in id order.
+    pub fn all<T: DeserializeOwned>(&self, kind: Kind) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page = self.tx().list(kind, &after, PAGE)?;
+            let full = page.len() == PAGE;
+            for (id, doc) in page {
+                out.push(parse(kind.as_str(), &doc)?);
+                after = id;
+            }
+            if !full {
+                return Ok(out);
+            }
+        }
+    }
+
+    pub fn find_ticket(&self, id: TicketId) -> Result<Option<Ticket>> {
+        let doc = self.tx().ticket(&id.to_string())?;
+        doc.map(|d| parse("ticket", &d)).transpose()
+    }
+
+    /// A ticket by its id or its number (`123` or `#123`).
+    pub fn ticket_by_ref(&self, reference: &str) -> Result<Ticket> {
+        let number = reference.trim_start_matches('#').parse::<i64>().ok();
+        let doc = match number {
+            Some(n) => self.tx().ticket_by_number(n)?,
+            None => {
+                let id: TicketId = reference.parse()?;
+                self.tx().ticket(&id.to_string())?
+            }
+        };
+        let doc = doc.ok_or_else(|| not_found("ticket", reference))?;
+        parse("ticket", &doc)
+    }
+
+    pub fn put_ticket(&self, ticket: &Ticket) -> Result<()> {
+        self.tx().put_ticket(&TicketRow::of(ticket))
+    }
+
+    pub fn tickets_of_contact(&self, contact: ContactId) -> Result<Vec<Ticket>> {
+        let docs = self.tx().tickets_of_contact(&contact.to_string())?;
+        docs.iter().map(|d| parse("ticket", d)).collect()
+    }
+
+    pub fn timeline(&self, ticket: TicketId) -> Result<Vec<Part>> {
+        let docs = self.tx().parts(&ticket.to_string())?;
+        docs.iter().map(|d| parse("part", d)).collect()
+    }
+
+    pub fn ticket_types(&self) -> Result<Vec<TicketType>> {
+        self.all(Kind::TicketType)
+    }
+
+    pub fn settings(&self) -> Result<inbox_core::notify::NotificationSettings> {
+        Ok(self
+            .get(Kind::Setting, "notifications")?
+            .unwrap_or_default())
+    }
+
+    /// Writes what `inbox_core::apply` decided and returns it as sync records.
+    pub fn write_changes(&self, changes: &[Change]) -> Result<Vec<Record>> {
+        let mut records = Vec::with_capacity(changes.len());
+        for change in changes {
+            records.push(match change {
+                Change::UpdateTicket { ticket, .. } | Change::InsertTicket(ticket) => {
+                    self.put_ticket(ticket)?;
+                    Record::Ticket(ticket.clone())
+                }
+                Change::AppendPart(part) => {
+                    self.append_part(part)?;
+                    Record::TicketPart(part.clone())
+                }
+                Change::AppendConversationPart(part) => {
+                    let doc = serde_json::to_string(part).expect("parts serialise");
+                    self.tx().append_part(
+                        &part.conversation.to_string(),
+                        &part.id.to_string(),
+                        &doc,
+                    )?;
+                    Record::ConversationPart(part.clone())
+                }
+                Change::MarkRead {
+                    ticket,
+                    teammate,
+                    at,
+                } => {
+                    let record = Record::Read {
+                        ticket: *ticket,
+                        teammate: *teammate,
+                        at: *at,
+                    };
+                    self.put(Kind::Read, &format!("{teammate}/{ticket}"), at)?;
+                    record
+                }
+                Change::LinkConversation {
+                    conversation,
+                    ticket,
+                } => {
+                    let mut c = Workspace::conversation(self, *conversation)?;
+                    c.linked_ticket = Some(*ticket);
+                    self.put(Kind::Conversation, &c.id.to_string(), &c)?;
+                    Record::Conversation(c)
+                }
+            });
+        }
+        Ok(records)
+    }
+
+    pub fn append_part(&self, part: &Part) -> Result<()> {
+        let doc = serde_json::to_string(part).expect("parts serialise");
+        self.tx()
+            .append_part(&part.ticket.to_string(), &part.id.to_string(), &doc)
+    }
+
+    /// Appends one change set to the log; returns its cursor.
+    pub fn log(&self, at: Millis, origin: Option<Origin>, records: Vec<Record>) -> Result<Cursor> {
+        let mut set = ChangeSet {
+            cursor: Cursor(0),
+            at,
+            origin,
+            records,
+        };
+        // The cursor is the row's own position, filled in when read back (see `changes_after`).
+        let doc = serde_json::to_string(&set).expect("change sets serialise");
+        let cursor = Cursor(self.tx().append_change(at, &doc)?);
+        set.cursor = cursor;
+        Ok(cursor)
+    }
+
+    /// Change sets after `after`, at most `limit`.
+    pub fn changes_after(&self, after: Cursor, limit: usize) -> Result<Vec<ChangeSet>> {
+        let rows = self.tx().changes_after(after.0, limit)?;
+        rows.into_iter()
+            .map(|(cursor, doc)| {
+                let mut set: ChangeSet = parse("change", &doc)?;
+                set.cursor = Cursor(cursor);
+                Ok(set)
+            })
+            .collect()
+    }
+}
+
+pub fn parse<T: DeserializeOwned>(what: &str, doc: &str) -> Result<T> {
+    serde_json::from_str(doc).map_err(|e| ServerError::corrupt(what, e))
+}
+
+pub fn not_found(kind: &'static str, id: &str) -> ServerError {
+    ServerError::Core(CoreError::NotFound {
+        kind,
+        id: id.to_owned(),
+    })
+}
+
+impl Workspace for Db<'_> {
+    type Error = ServerError;
+
+    fn ticket(&self, id: TicketId) -> Result<Ticket> {
+        self.find_ticket(id)?
+            .ok_or_else(|| not_found("ticket", &id.to_string()))
+    }
+
+    fn ticket_type(&self, id: TicketTypeId) -> Result<TicketType> {
+        self.require(Kind::TicketType, "ticket type", &id.to_string())
+    }
+
+    fn states(&self) -> Result<Vec<TicketState>> {
+        self.all(Kind::TicketState)
+    }
+
+    fn linked_to_tracker(&self, tracker: TicketId) -> Result<Vec<Ticket>> {
+        let docs = self.tx().tickets_linked_to(&tracker.to_string())?;
+        docs.iter().map(|d| parse("ticket", d)).collect()
+    }
+
+    fn brand(&self, brand: BrandId) -> Result<Option<Brand>> {
+        self.get(Kind::Brand, &brand.to_string())
+    }
+
+    fn contact(&self, contact: ContactId) -> Result<Contact> {
+        self.require(Kind::Contact, "contact", &contact.to_string())
+    }
+
+    fn default_brand(&self) -> Result<BrandId> {
+        let brands: Vec<Brand> = self.all(Kind::Brand)?;
+        brands
+            .iter()
+            .find(|b| b.is_default)
+            .or(brands.first())
+            .map(|b| b.id)
+            .ok_or_else(|| {
+                ServerError::Conflict {
+                    code: "no_brand",
+                    message: "The workspace has no brand yet: create one first.".into(),
+                }
+            })
+    }
+
+    fn next_ticket_number(&self) -> Result<i64> {
+        Ok(self.tx().max_ticket_number()? + 1)
+    }
+
+    fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        self.require(Kind::Conversation, "conversation", &id.to_string())
+    }
+}
