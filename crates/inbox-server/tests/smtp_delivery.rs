@@ -3,7 +3,7 @@
 
 use std::io;
 use std::net::TcpListener;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use mail_parser::MessageParser;
 use mailin_embedded::{response, Handler, Response, Server, SslConfig};
 
 /// One message as the receiver got it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Received {
     from: String,
     to: Vec<String>,
@@ -26,9 +26,18 @@ struct Received {
 struct Recorder {
     delivered: Sender<Received>,
     current: Option<Received>,
+    /// A recipient to answer 550 (no such mailbox), as a relay does for a dead address.
+    refuse: Option<&'static str>,
 }
 
 impl Handler for Recorder {
+    fn rcpt(&mut self, to: &str) -> Response {
+        match self.refuse {
+            Some(refused) if refused.eq_ignore_ascii_case(to) => response::NO_MAILBOX,
+            _ => response::OK,
+        }
+    }
+
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
         self.current = Some(Received {
             from: from.to_owned(),
@@ -55,13 +64,14 @@ impl Handler for Recorder {
 
 /// Starts a receiver on a free loopback port (bound here, so there is no race for the port).
 /// Its thread serves until the test process ends.
-fn receiver() -> (u16, Receiver<Received>) {
+fn receiver(refuse: Option<&'static str>) -> (u16, Receiver<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::channel();
     let mut server = Server::new(Recorder {
         delivered: tx,
         current: None,
+        refuse,
     });
     server
         .with_name("relay.test")
@@ -69,7 +79,11 @@ fn receiver() -> (u16, Receiver<Received>) {
         .expect("no TLS")
         .with_num_threads(2)
         .with_tcp_listener(listener);
-    thread::spawn(move || server.serve());
+    thread::spawn(move || {
+        if let Err(e) = server.serve() {
+            eprintln!("the SMTP receiver stopped: {e}");
+        }
+    });
     (port, rx)
 }
 
@@ -91,7 +105,7 @@ fn outgoing() -> Outgoing {
 
 #[test]
 fn smtp_delivers_one_message_with_envelope_headers_and_both_bodies() {
-    let (port, delivered) = receiver();
+    let (port, delivered) = receiver(None);
     let smtp = Smtp::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
     let mail = outgoing();
 
@@ -110,7 +124,10 @@ fn smtp_delivers_one_message_with_envelope_headers_and_both_bodies() {
     let parsed = MessageParser::default()
         .parse(&got.data)
         .expect("an RFC 5322 message");
-    assert_eq!(parsed.subject(), Some("[Acme] Réponse à votre demande (#12)"));
+    assert_eq!(
+        parsed.subject(),
+        Some("[Acme] Réponse à votre demande (#12)")
+    );
     let expected_id = message_id(&mail.id);
     assert_eq!(
         parsed.message_id().map(|id| format!("<{id}>")),
@@ -129,30 +146,20 @@ fn smtp_delivers_one_message_with_envelope_headers_and_both_bodies() {
         parsed.body_text(0).unwrap().replace("\r\n", "\n"),
         mail.email.text
     );
-    assert_eq!(
-        parsed.body_html(0).unwrap().trim_end(),
-        mail.email.html
-    );
+    assert_eq!(parsed.body_html(0).unwrap().trim_end(), mail.email.html);
 }
 
 #[test]
-fn a_receiver_that_is_gone_is_a_delivery_error_not_a_hang() {
-    let (port, delivered) = receiver();
-    drop(delivered);
-    // The receiver still accepts; now point at a port where nothing listens.
-    let closed = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    assert_ne!(closed, port);
-    let err = Smtp::from_url(&format!("smtp://127.0.0.1:{closed}"))
-        .unwrap()
-        .send(&outgoing())
-        .unwrap_err();
+fn a_refused_recipient_is_a_delivery_error_and_nothing_is_delivered() {
+    let (port, delivered) = receiver(Some("ada@customer.test"));
+    let smtp = Smtp::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
+
+    let err = smtp.send(&outgoing()).unwrap_err();
+
     assert_eq!(err.code(), "delivery_failed");
+    assert!(err.to_string().contains("refused"), "{err}");
     assert!(matches!(
-        mpsc::channel::<()>().1.recv_timeout(Duration::ZERO),
-        Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected)
+        delivered.try_recv(),
+        Err(mpsc::TryRecvError::Empty)
     ));
 }

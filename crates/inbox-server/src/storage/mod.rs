@@ -6,7 +6,7 @@
 //! goes through one serialised transaction, so ticket numbers and change-log cursors grow in
 //! commit order on both backends.
 
-// pub mod postgres;
+pub mod postgres;
 mod query;
 pub mod sqlite;
 
