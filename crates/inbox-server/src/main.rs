@@ -98,7 +98,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             let mailer: Arc<dyn Mailer> = match (&args.smtp, &args.email_dir) {
                 (Some(url), _) => Arc::new(Smtp::from_url(url)?),
                 (None, Some(dir)) => Arc::new(EmlDir::new(dir)?),
-                (None, None) => Arc::new(EmlDir::new(&args.db.data_dir.join("outbox"))?),
+                (None, None) => Arc::new(EmlDir::new(args.db.data_dir.join("outbox"))?),
             };
             let opts = ServeOptions {
                 listen: args.listen,

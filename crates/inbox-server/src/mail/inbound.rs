@@ -124,7 +124,8 @@ fn html_as_text(html: &str) -> String {
     let mut lines: Vec<&str> = Vec::new();
     for line in text.lines().map(str::trim) {
         // Block boundaries add blank lines of their own: keep at most one in a row.
-        if !(line.is_empty() && lines.last().map_or(true, |l| l.is_empty())) {
+        let after_blank = matches!(lines.last(), None | Some(&""));
+        if !(line.is_empty() && after_blank) {
             lines.push(line);
         }
     }

@@ -1,0 +1,279 @@
+//! The sync API against the real server on loopback: exactly-once push, pull, bootstrap and the
+//! live stream.
+
+#[path = "support/server.rs"]
+mod server;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use server::{Client, TestServer, DEMO_ADMIN};
+
+/// All bootstrap records, following the pages to the end.
+async fn bootstrap(client: &Client) -> (Vec<Value>, i64, Vec<Value>) {
+    let mut records = Vec::new();
+    let mut pages = Vec::new();
+    let mut path = "/sync/bootstrap".to_owned();
+    loop {
+        let page = client.get(&path).await.ok();
+        records.extend(page["records"].as_array().unwrap().iter().cloned());
+        let cursor = page["cursor"].as_i64().unwrap();
+        let next = page["next"].clone();
+        pages.push(page);
+        match next.as_str() {
+            Some(token) => path = format!("/sync/bootstrap?page={token}"),
+            None => return (records, cursor, pages),
+        }
+    }
+}
+
+fn of_type<'a>(records: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    records
+        .iter()
+        .filter(|r| r["type"] == kind)
+        .map(|r| &r["data"])
+        .collect()
+}
+
+/// A shared, open customer ticket of the demo workspace.
+fn customer_ticket(records: &[Value]) -> String {
+    of_type(records, "ticket")
+        .into_iter()
+        .find(|t| t["category"] == "customer" && t["open"] == true)
+        .expect("the demo has open customer tickets")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn push_body(client_id: &str, mutations: &[(u64, Value)]) -> Value {
+    json!({
+        "client_id": client_id,
+        "mutations": mutations
+            .iter()
+            .map(|(seq, m)| json!({"seq": seq, "mutation": m}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+async fn all_changes(client: &Client) -> Vec<Value> {
+    let mut changes = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = client
+            .get(&format!("/sync/pull?after={after}&limit=7"))
+            .await
+            .ok();
+        changes.extend(page["changes"].as_array().unwrap().iter().cloned());
+        after = page["cursor"].as_i64().unwrap();
+        if page["more"] == false {
+            return changes;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_push_is_applied_exactly_once_however_often_it_is_retried() {
+    let server = TestServer::start(Some(40));
+    let client = server.client(&server.token(DEMO_ADMIN));
+    let (records, _, _) = bootstrap(&client).await;
+    let ticket = customer_ticket(&records);
+    let batch = push_body(
+        "client-a",
+        &[
+            (1, json!({"type": "note", "ticket": ticket, "body": "Checked the logs"})),
+            (2, json!({"type": "set_shared", "ticket": ticket, "shared": false})),
+            (3, json!({"type": "reply", "ticket": ticket, "body": "On it!"})),
+        ],
+    );
+    let first = client.post("/sync/push", batch.clone()).await.ok();
+    assert_eq!(first["results"][0]["status"], "applied");
+    assert_eq!(first["results"][1]["status"], "rejected");
+    assert_eq!(
+        first["results"][1]["error"]["code"],
+        "customer_ticket_always_shared"
+    );
+    assert_eq!(first["results"][2]["status"], "applied");
+
+    // The same batch again, and five copies at once (a client retrying after timeouts).
+    let again = client.post("/sync/push", batch.clone()).await.ok();
+    assert_eq!(again["results"], first["results"]);
+    let copies: Vec<_> = (0..5)
+        .map(|_| {
+            let (client, batch) = (client.clone(), batch.clone());
+            tokio::spawn(async move { client.post("/sync/push", batch).await.ok() })
+        })
+        .collect();
+    for copy in copies {
+        assert_eq!(copy.await.unwrap()["results"], first["results"]);
+    }
+    // A later push that repeats seq 3 and adds seq 4 applies only seq 4.
+    let overlapping = push_body(
+        "client-a",
+        &[
+            (3, json!({"type": "reply", "ticket": ticket, "body": "On it!"})),
+            (4, json!({"type": "note", "ticket": ticket, "body": "Escalating"})),
+        ],
+    );
+    let overlap = client.post("/sync/push", overlapping).await.ok();
+    assert_eq!(overlap["results"][0], first["results"][2]);
+    assert_eq!(overlap["results"][1]["status"], "applied");
+
+    let changes = all_changes(&client).await;
+    let from_a: Vec<u64> = changes
+        .iter()
+        .filter(|c| c["origin"]["client_id"] == "client-a")
+        .map(|c| c["origin"]["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(from_a, vec![1, 3, 4], "each applied once, rejected never");
+    let replies = changes
+        .iter()
+        .flat_map(|c| c["records"].as_array().unwrap())
+        .filter(|r| r["type"] == "ticket_part" && r["data"]["kind"]["kind"] == "reply")
+        .count();
+    assert_eq!(replies, 1);
+    // Another client may use the same sequence numbers.
+    let other = push_body(
+        "client-b",
+        &[(1, json!({"type": "note", "ticket": ticket, "body": "Me too"}))],
+    );
+    assert_eq!(
+        client.post("/sync/push", other).await.ok()["results"][0]["status"],
+        "applied"
+    );
+}
+
+#[tokio::test]
+async fn pull_pages_through_the_log_with_growing_cursors() {
+    let server = TestServer::start(Some(20));
+    let client = server.client(&server.token(DEMO_ADMIN));
+    let (records, start, _) = bootstrap(&client).await;
+    assert_eq!(start, 0, "a freshly seeded workspace has an empty log");
+    let ticket = customer_ticket(&records);
+    let notes: Vec<(u64, Value)> = (1..=20)
+        .map(|i| (i, json!({"type": "note", "ticket": ticket, "body": format!("note {i}")})))
+        .collect();
+    client
+        .post("/sync/push", push_body("puller", &notes))
+        .await
+        .ok();
+    let changes = all_changes(&client).await;
+    assert_eq!(changes.len(), 20);
+    let cursors: Vec<i64> = changes
+        .iter()
+        .map(|c| c["cursor"].as_i64().unwrap())
+        .collect();
+    assert!(cursors.windows(2).all(|w| w[0] < w[1]), "{cursors:?}");
+    let page = client.get("/sync/pull?after=0&limit=5").await.ok();
+    assert_eq!(page["more"], true);
+    assert_eq!(page["cursor"], json!(cursors[4]));
+    let end = client
+        .get(&format!("/sync/pull?after={}", cursors[19]))
+        .await
+        .ok();
+    assert_eq!(end, json!({"changes": [], "cursor": cursors[19], "more": false}));
+    client
+        .get("/sync/pull?after=abc")
+        .await
+        .error(400, "invalid_query");
+}
+
+#[tokio::test]
+async fn bootstrap_sends_the_whole_workspace_once_in_pages() {
+    let server = TestServer::start(Some(3_000));
+    let client = server.client(&server.token(DEMO_ADMIN));
+    let (records, _, pages) = bootstrap(&client).await;
+    assert!(pages.len() > 1, "3,000 tickets and their parts span pages");
+    assert!(pages.iter().all(|p| p["total_tickets"] == 3_000));
+    let tickets = of_type(&records, "ticket");
+    let ids: HashSet<&str> = tickets.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!((tickets.len(), ids.len()), (3_000, 3_000));
+    let parts = of_type(&records, "ticket_part");
+    let part_ids: HashSet<&str> = parts.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(part_ids.len(), parts.len(), "no part twice");
+    assert!(parts.len() > 3_000);
+    for kind in ["brand", "teammate", "team", "contact", "ticket_state", "ticket_type", "settings"] {
+        assert!(!of_type(&records, kind).is_empty(), "{kind} records");
+    }
+    client
+        .get("/sync/bootstrap?page=nonsense")
+        .await
+        .error(400, "invalid_page");
+}
+
+#[tokio::test]
+async fn the_live_stream_pokes_with_the_newest_cursor() {
+    let server = TestServer::start(Some(10));
+    let token = server.token(DEMO_ADMIN);
+    let client = server.client(&token);
+    let (records, _, _) = bootstrap(&client).await;
+    let ticket = customer_ticket(&records);
+    let mut stream = client
+        .http
+        .get(format!("{}/sync/stream", server.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut seen = String::new();
+    let mut next_poke = async || loop {
+        if let Some(i) = seen.find("\n\n") {
+            let event: String = seen.drain(..i + 2).collect();
+            if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                let poke: Value = serde_json::from_str(data).unwrap();
+                return poke["cursor"].as_i64().unwrap();
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("a poke within 10 s")
+            .unwrap()
+            .expect("the stream stays open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    };
+    assert_eq!(next_poke().await, 0, "the current cursor on connect");
+    let push = push_body(
+        "streamer",
+        &[(1, json!({"type": "note", "ticket": ticket, "body": "ping"}))],
+    );
+    let cursor = client.post("/sync/push", push).await.ok()["cursor"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(next_poke().await, cursor);
+}
+
+#[tokio::test]
+async fn sync_refuses_strangers_and_other_protocols() {
+    let server = TestServer::start(Some(5));
+    server
+        .anonymous()
+        .get("/sync/pull")
+        .await
+        .error(401, "unauthorized");
+    let mut bad = server.anonymous();
+    bad.token = Some("tit_not-a-token".into());
+    bad.get("/sync/pull").await.error(401, "unauthorized");
+    let token = server.token(DEMO_ADMIN);
+    let res = reqwest::Client::new()
+        .get(format!("{}/sync/pull", server.url))
+        .bearer_auth(&token)
+        .header("inbox-protocol", "999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "protocol_mismatch");
+    let client = server.client(&token);
+    client
+        .post("/sync/push", json!({"client_id": "has spaces", "mutations": []}))
+        .await
+        .error(400, "invalid_client_id");
+    client
+        .post("/sync/push", json!({"client_id": "x", "mutations": [{"seq": 1}]}))
+        .await
+        .error(400, "invalid_body");
+}
