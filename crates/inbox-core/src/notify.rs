@@ -111,6 +111,19 @@ pub fn plan(
     settings: NotificationSettings,
     now: Millis,
 ) -> Vec<Notification> {
+    plan_with_history(outcome, states, messenger, &|_, _| None, settings, now)
+}
+
+/// [`plan`], knowing the customer-facing state label each contact was last told about for a
+/// ticket (`told`): re-entering that label is no news to them either (R6a).
+pub fn plan_with_history(
+    outcome: &Outcome,
+    states: &[TicketState],
+    messenger: &dyn Fn(ContactId) -> MessengerState,
+    told: &dyn Fn(ContactId, TicketId) -> Option<String>,
+    settings: NotificationSettings,
+    now: Millis,
+) -> Vec<Notification> {
     let tickets: BTreeMap<TicketId, &Ticket> =
         outcome.updated_tickets().map(|t| (t.id, t)).collect();
     let category = |state: StateId| states.iter().find(|s| s.id == state);
@@ -148,6 +161,15 @@ pub fn plan(
             continue; // R3a, R7: belt and braces; the core only emits events for shared tickets.
         }
         for contact in &ticket.contacts {
+            if let Reason::StateChanged { to, .. } = &reason {
+                let to_label = category(*to).map(|s| s.customer_label.as_str());
+                if told(*contact, ticket.id)
+                    .as_deref()
+                    .is_some_and(|t| Some(t) == to_label)
+                {
+                    continue;
+                }
+            }
             let entry = planned
                 .entry((ticket.id, *contact))
                 .or_insert_with(|| Notification {

@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use inbox_core::notify::{
-    plan, Channel, EmailDue, MessengerState, Notification, NotificationSettings, Reason,
+    plan, plan_with_history, Channel, EmailDue, MessengerState, Notification, NotificationSettings,
+    Reason,
 };
 use inbox_core::*;
 
@@ -231,6 +232,47 @@ fn r6a_a_change_customers_cannot_see_is_no_news() {
         [],
         "In progress and Triage both read \"In progress\" to the customer"
     );
+}
+
+#[test]
+fn r6a_re_entering_the_state_the_customer_was_last_told_is_no_news() {
+    let mut ws = Memory::new(0);
+    let out = ws
+        .run(Mutation::SetState {
+            ticket: id(CUSTOMER),
+            state: state(1),
+        })
+        .unwrap();
+    let states = ws.states.clone();
+    let label = |n: usize| {
+        states
+            .iter()
+            .find(|s| s.id == state(n))
+            .unwrap()
+            .customer_label
+            .clone()
+    };
+    let with_told = |told: Option<String>| {
+        plan_with_history(
+            &out,
+            &states,
+            &|_| MessengerState { collapsed: true },
+            &|_, _| told.clone(),
+            NotificationSettings::default(),
+            NOW,
+        )
+    };
+    assert_eq!(
+        with_told(Some(label(1))),
+        [],
+        "told this label last: no news"
+    );
+    assert_eq!(
+        with_told(Some(label(2))).len(),
+        1,
+        "told another label last"
+    );
+    assert_eq!(with_told(None).len(), 1, "never told");
 }
 
 #[test]

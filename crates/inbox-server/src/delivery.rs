@@ -45,14 +45,16 @@ pub fn run_once(
             Ok(()) => {
                 let mut email = email;
                 email.sent_at = Some(now);
-                storage.writing(|tx| put_email(&Db::new(tx), &row.id, "sent", row.due_at, &email))?;
+                storage
+                    .writing(|tx| put_email(&Db::new(tx), &row.id, "sent", row.due_at, &email))?;
                 sent += 1;
             }
             Err(e) => {
                 // Kept pending with a growing pause: mail is never dropped for a relay's hiccup.
                 eprintln!("inbox-server: sending email {} failed: {e}", row.id);
                 let retry_at = now + backoff(email.attempts);
-                storage.writing(|tx| put_email(&Db::new(tx), &row.id, "pending", retry_at, &email))?;
+                storage
+                    .writing(|tx| put_email(&Db::new(tx), &row.id, "pending", retry_at, &email))?;
             }
         }
     }
@@ -151,7 +153,12 @@ pub async fn run(
     loop {
         let (storage2, mailer2, config2) = (storage.clone(), mailer.clone(), config.clone());
         let round = tokio::task::spawn_blocking(move || {
-            run_once(&storage2, mailer2.as_ref(), &config2, crate::authority::now())
+            run_once(
+                &storage2,
+                mailer2.as_ref(),
+                &config2,
+                crate::authority::now(),
+            )
         })
         .await;
         match round {

@@ -33,6 +33,9 @@ enum Command {
         db: DbArgs,
         #[arg(long, default_value_t = 300)]
         tickets: usize,
+        /// Also a tracker with this many linked customer tickets (for load tests).
+        #[arg(long, default_value_t = 0)]
+        big_tracker: usize,
     },
     /// Prints a new API token for a teammate (an empty workspace gets them as its first admin).
     Token {
@@ -111,8 +114,12 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 .map_err(|e| ServerError::Storage(format!("cannot start the runtime: {e}")))?
                 .block_on(serve(opts))
         }
-        Command::Seed { db, tickets } => {
-            let n = seed_demo(db.open()?.as_ref(), tickets, now())?;
+        Command::Seed {
+            db,
+            tickets,
+            big_tracker,
+        } => {
+            let n = seed_demo(db.open()?.as_ref(), tickets, big_tracker, now())?;
             println!("Seeded the demo workspace with {n} tickets.");
             Ok(())
         }

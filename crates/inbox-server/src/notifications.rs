@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use inbox_core::notify::{plan, planned_parts, EmailDue, MessengerState, Notification, Reason};
+use inbox_core::notify::{
+    plan_with_history, planned_parts, EmailDue, MessengerState, Notification, Reason,
+};
 use inbox_core::{ContactId, Millis, Outcome, Part, PartId, TicketId, Workspace};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +24,9 @@ pub struct Messenger {
     /// When the customer last looked at each ticket in the Messenger.
     #[serde(default)]
     pub seen: BTreeMap<TicketId, Millis>,
+    /// The customer-facing state label each ticket was last announced with (R6a).
+    #[serde(default)]
+    pub told: BTreeMap<TicketId, String>,
 }
 
 pub fn messenger(db: &Db, contact: ContactId) -> Result<Messenger> {
@@ -67,19 +72,41 @@ pub fn queue(
         .updated_tickets()
         .flat_map(|t| t.contacts.iter().copied())
         .collect();
-    let mut states = BTreeMap::new();
+    let mut messengers = BTreeMap::new();
     for contact in contacts {
-        let open = messenger(db, contact)?.open;
-        states.insert(contact, MessengerState { collapsed: !open });
+        messengers.insert(contact, messenger(db, contact)?);
     }
-    let messenger_state = |c: ContactId| states.get(&c).copied().unwrap_or(MessengerState {
-        collapsed: true,
-    });
-    let notifications = plan(outcome, &db.states()?, &messenger_state, db.settings()?, now);
+    let messenger_state = |c: ContactId| MessengerState {
+        collapsed: !messengers.get(&c).is_some_and(|m| m.open),
+    };
+    let told = |c: ContactId, t: TicketId| messengers.get(&c)?.told.get(&t).cloned();
+    let states = db.states()?;
+    let notifications = plan_with_history(
+        outcome,
+        &states,
+        &messenger_state,
+        &told,
+        db.settings()?,
+        now,
+    );
+    let tickets: BTreeMap<TicketId, &inbox_core::Ticket> =
+        outcome.updated_tickets().map(|t| (t.id, t)).collect();
     for n in &notifications {
         mark_unseen(db, n)?;
         if let Some(due) = &n.email {
             queue_email(db, n, due.clone(), now, random)?;
+        }
+        let announces_state = n
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::Submitted | Reason::StateChanged { .. }));
+        let label = tickets
+            .get(&n.ticket)
+            .and_then(|t| states.iter().find(|s| s.id == t.state_id));
+        if let (true, Some(state)) = (announces_state, label) {
+            let m = messengers.entry(n.contact).or_default();
+            m.told.insert(n.ticket, state.customer_label.clone());
+            put_messenger(db, n.contact, m)?;
         }
     }
     let parts = planned_parts(&notifications, now, random);
@@ -111,10 +138,10 @@ fn mark_unseen(db: &Db, n: &Notification) -> Result<()> {
 
 /// The notifications `contact` has not seen yet.
 pub fn unseen(db: &Db, contact: ContactId) -> Result<Vec<Notification>> {
-    let rows = db
-        .tx()
-        .list_prefix(Kind::Unseen, &format!("{contact}/"))?;
-    rows.iter().map(|(_, doc)| parse("notification", doc)).collect()
+    let rows = db.tx().list_prefix(Kind::Unseen, &format!("{contact}/"))?;
+    rows.iter()
+        .map(|(_, doc)| parse("notification", doc))
+        .collect()
 }
 
 /// The customer looked at the ticket in the Messenger: its badges go, and replies sent so far

@@ -39,7 +39,9 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
         .map_err(|e| ServerError::Storage(format!("cannot listen on {}: {e}", opts.listen)))?;
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     // Scripts and tests wait for this line.
     println!("inbox-server listening on http://{addr}");
     axum::serve(listener, router(state))

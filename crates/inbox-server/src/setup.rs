@@ -3,7 +3,7 @@
 use inbox_core::{
     Brand, BrandId, Millis, Role, StateCategory, StateId, Teammate, TeammateId, TicketState,
 };
-use inbox_demo::{seed, DemoOptions};
+use inbox_demo::{add_big_tracker, seed, DemoOptions};
 use inbox_store::Store;
 
 use crate::auth::{self, Subject};
@@ -86,11 +86,20 @@ fn create_workspace(db: &Db, email: &str, now: Millis) -> Result<()> {
     Ok(())
 }
 
-/// Fills an empty workspace with the demo data of the desktop app (`inbox-demo`).
-pub fn seed_demo(storage: &dyn Storage, tickets: usize, now: Millis) -> Result<usize> {
+/// Fills an empty workspace with the demo data of the desktop app (`inbox-demo`), plus, when
+/// `tracker_links` > 0, a tracker with that many linked customer tickets (R13's worst case).
+pub fn seed_demo(
+    storage: &dyn Storage,
+    tickets: usize,
+    tracker_links: usize,
+    now: Millis,
+) -> Result<usize> {
     let demo_err = |e: inbox_store::StoreError| ServerError::Storage(e.to_string());
     let mut store = Store::open(std::path::Path::new(":memory:")).map_err(demo_err)?;
     seed(&mut store, DemoOptions::new(tickets, now)).map_err(demo_err)?;
+    if tracker_links > 0 {
+        add_big_tracker(&mut store, tracker_links, now).map_err(demo_err)?;
+    }
     storage.writing(|tx| {
         let db = Db::new(tx);
         if !is_empty(&db)? {

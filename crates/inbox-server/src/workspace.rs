@@ -5,8 +5,8 @@
 use std::cell::RefCell;
 
 use inbox_core::{
-    Brand, BrandId, Change, Contact, ContactId, Conversation, ConversationId, CoreError,
-    Millis, Part, Ticket, TicketId, TicketState, TicketType, TicketTypeId, Workspace,
+    Brand, BrandId, Change, Contact, ContactId, Conversation, ConversationId, CoreError, Millis,
+    Part, Ticket, TicketId, TicketState, TicketType, TicketTypeId, Workspace,
 };
 use inbox_sync::{ChangeSet, Cursor, Origin, Record};
 use serde::de::DeserializeOwned;
@@ -244,11 +244,9 @@ impl Workspace for Db<'_> {
             .find(|b| b.is_default)
             .or(brands.first())
             .map(|b| b.id)
-            .ok_or_else(|| {
-                ServerError::Conflict {
-                    code: "no_brand",
-                    message: "The workspace has no brand yet: create one first.".into(),
-                }
+            .ok_or_else(|| ServerError::Conflict {
+                code: "no_brand",
+                message: "The workspace has no brand yet: create one first.".into(),
             })
     }
 

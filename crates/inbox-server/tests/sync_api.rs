@@ -82,9 +82,18 @@ async fn a_push_is_applied_exactly_once_however_often_it_is_retried() {
     let batch = push_body(
         "client-a",
         &[
-            (1, json!({"type": "note", "ticket": ticket, "body": "Checked the logs"})),
-            (2, json!({"type": "set_shared", "ticket": ticket, "shared": false})),
-            (3, json!({"type": "reply", "ticket": ticket, "body": "On it!"})),
+            (
+                1,
+                json!({"type": "note", "ticket": ticket, "body": "Checked the logs"}),
+            ),
+            (
+                2,
+                json!({"type": "set_shared", "ticket": ticket, "shared": false}),
+            ),
+            (
+                3,
+                json!({"type": "reply", "ticket": ticket, "body": "On it!"}),
+            ),
         ],
     );
     let first = client.post("/sync/push", batch.clone()).await.ok();
@@ -112,8 +121,14 @@ async fn a_push_is_applied_exactly_once_however_often_it_is_retried() {
     let overlapping = push_body(
         "client-a",
         &[
-            (3, json!({"type": "reply", "ticket": ticket, "body": "On it!"})),
-            (4, json!({"type": "note", "ticket": ticket, "body": "Escalating"})),
+            (
+                3,
+                json!({"type": "reply", "ticket": ticket, "body": "On it!"}),
+            ),
+            (
+                4,
+                json!({"type": "note", "ticket": ticket, "body": "Escalating"}),
+            ),
         ],
     );
     let overlap = client.post("/sync/push", overlapping).await.ok();
@@ -136,7 +151,10 @@ async fn a_push_is_applied_exactly_once_however_often_it_is_retried() {
     // Another client may use the same sequence numbers.
     let other = push_body(
         "client-b",
-        &[(1, json!({"type": "note", "ticket": ticket, "body": "Me too"}))],
+        &[(
+            1,
+            json!({"type": "note", "ticket": ticket, "body": "Me too"}),
+        )],
     );
     assert_eq!(
         client.post("/sync/push", other).await.ok()["results"][0]["status"],
@@ -152,7 +170,12 @@ async fn pull_pages_through_the_log_with_growing_cursors() {
     assert_eq!(start, 0, "a freshly seeded workspace has an empty log");
     let ticket = customer_ticket(&records);
     let notes: Vec<(u64, Value)> = (1..=20)
-        .map(|i| (i, json!({"type": "note", "ticket": ticket, "body": format!("note {i}")})))
+        .map(|i| {
+            (
+                i,
+                json!({"type": "note", "ticket": ticket, "body": format!("note {i}")}),
+            )
+        })
         .collect();
     client
         .post("/sync/push", push_body("puller", &notes))
@@ -172,7 +195,10 @@ async fn pull_pages_through_the_log_with_growing_cursors() {
         .get(&format!("/sync/pull?after={}", cursors[19]))
         .await
         .ok();
-    assert_eq!(end, json!({"changes": [], "cursor": cursors[19], "more": false}));
+    assert_eq!(
+        end,
+        json!({"changes": [], "cursor": cursors[19], "more": false})
+    );
     client
         .get("/sync/pull?after=abc")
         .await
@@ -193,7 +219,15 @@ async fn bootstrap_sends_the_whole_workspace_once_in_pages() {
     let part_ids: HashSet<&str> = parts.iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(part_ids.len(), parts.len(), "no part twice");
     assert!(parts.len() > 3_000);
-    for kind in ["brand", "teammate", "team", "contact", "ticket_state", "ticket_type", "settings"] {
+    for kind in [
+        "brand",
+        "teammate",
+        "team",
+        "contact",
+        "ticket_state",
+        "ticket_type",
+        "settings",
+    ] {
         assert!(!of_type(&records, kind).is_empty(), "{kind} records");
     }
     client
@@ -269,11 +303,17 @@ async fn sync_refuses_strangers_and_other_protocols() {
     assert_eq!(body["code"], "protocol_mismatch");
     let client = server.client(&token);
     client
-        .post("/sync/push", json!({"client_id": "has spaces", "mutations": []}))
+        .post(
+            "/sync/push",
+            json!({"client_id": "has spaces", "mutations": []}),
+        )
         .await
         .error(400, "invalid_client_id");
     client
-        .post("/sync/push", json!({"client_id": "x", "mutations": [{"seq": 1}]}))
+        .post(
+            "/sync/push",
+            json!({"client_id": "x", "mutations": [{"seq": 1}]}),
+        )
         .await
         .error(400, "invalid_body");
 }

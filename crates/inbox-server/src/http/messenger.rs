@@ -4,8 +4,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use inbox_core::messenger::{
-    customer_timeline, customer_view, messenger_home, CustomerEntry, MessengerHome,
-    MessengerTicket,
+    customer_timeline, customer_view, messenger_home, CustomerEntry, MessengerHome, MessengerTicket,
 };
 use inbox_core::{Author, Contact, Mutation, Ticket, Workspace};
 use serde::{Deserialize, Serialize};

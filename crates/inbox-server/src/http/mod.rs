@@ -115,9 +115,7 @@ pub fn router(state: AppState) -> Router {
         .route("/messenger/tickets/{id}/seen", post(messenger::seen))
         .route("/messenger/tickets/{id}/reply", post(messenger::reply))
         .route("/inbound/email", post(inbound::email))
-        .fallback(|| async {
-            ServerError::NotFoundRoute
-        })
+        .fallback(|| async { ServerError::NotFoundRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -3,15 +3,15 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::extract::State;
 use axum::Json;
 use futures_util::stream::{self, Stream};
 use inbox_core::{Author, Millis, TeammateId, TicketId};
 use inbox_sync::{
-    BootstrapPage, Cursor, Poke, PullResponse, PushRequest, PushResponse, Record,
-    PROTOCOL_HEADER, PROTOCOL_VERSION,
+    BootstrapPage, Cursor, Poke, PullResponse, PushRequest, PushResponse, Record, PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
 };
 use serde::Deserialize;
 
@@ -138,12 +138,25 @@ impl PageToken {
     }
 
     fn decode(token: &str) -> Result<PageToken> {
-        let bad = || ServerError::bad_request("invalid_page", "This bootstrap page token is not one the server gave out.");
+        let bad = || {
+            ServerError::bad_request(
+                "invalid_page",
+                "This bootstrap page token is not one the server gave out.",
+            )
+        };
         let mut it = token.splitn(3, '.');
         let cursor = it.next().and_then(|c| c.parse().ok()).ok_or_else(bad)?;
-        let phase = it.next().and_then(|p| p.parse().ok()).filter(|p| *p <= PARTS).ok_or_else(bad)?;
+        let phase = it
+            .next()
+            .and_then(|p| p.parse().ok())
+            .filter(|p| *p <= PARTS)
+            .ok_or_else(bad)?;
         let after = it.next().ok_or_else(bad)?.to_owned();
-        Ok(PageToken { cursor, phase, after })
+        Ok(PageToken {
+            cursor,
+            phase,
+            after,
+        })
     }
 }
 

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSqlOwned, ToSql};
@@ -30,6 +30,11 @@ const POOL_SIZE: usize = 8;
 /// Used when the URL sets no `connect_timeout`, so an unreachable database fails instead of
 /// hanging a request forever.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A connection idle for longer is pinged before use. The client only notices that the server
+/// closed a connection (restarted, or ended idle sessions) when it next talks to it, and one
+/// round trip is cheaper than failing a request; busy connections skip the check.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
 
 /// How long the watcher waits for a notification before checking that its connection is alive
 /// (a silently dropped connection never reports an error) and that the storage still exists.
@@ -116,6 +121,7 @@ pub struct PostgresStorage {
 struct Conn {
     client: Client,
     statements: HashMap<&'static str, Statement>,
+    idle_since: Instant,
 }
 
 impl PostgresStorage {
@@ -141,19 +147,22 @@ impl PostgresStorage {
     /// An idle connection, or a new one; connections the server closed are dropped on the way.
     fn take(&self) -> Result<Conn> {
         loop {
-            let Some(conn) = lock(&self.idle).pop() else {
+            let Some(mut conn) = lock(&self.idle).pop() else {
                 return open(&self.config);
             };
-            if !conn.client.is_closed() {
+            let stale = conn.idle_since.elapsed() > IDLE_CHECK
+                && conn.client.is_valid(PING_TIMEOUT).is_err();
+            if !stale && !conn.client.is_closed() {
                 return Ok(conn);
             }
         }
     }
 
-    fn give_back(&self, conn: Conn) {
+    fn give_back(&self, mut conn: Conn) {
         if conn.client.is_closed() {
             return;
         }
+        conn.idle_since = Instant::now();
         let mut idle = lock(&self.idle);
         if idle.len() < POOL_SIZE {
             idle.push(conn);
@@ -179,6 +188,7 @@ fn open(config: &Config) -> Result<Conn> {
     Ok(Conn {
         client,
         statements: HashMap::new(),
+        idle_since: Instant::now(),
     })
 }
 
@@ -263,7 +273,9 @@ impl Storage for PostgresStorage {
 }
 
 fn run_read(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-    let Conn { client, statements } = conn;
+    let Conn {
+        client, statements, ..
+    } = conn;
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
@@ -281,7 +293,9 @@ fn run_read(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Re
 }
 
 fn run_write(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-    let Conn { client, statements } = conn;
+    let Conn {
+        client, statements, ..
+    } = conn;
     // READ COMMITTED whatever the database's default: each statement then sees everything the
     // previous writer committed before it released the lock, where a snapshot taken at the
     // start (REPEATABLE READ) would predate the wait for the lock.
@@ -408,8 +422,6 @@ struct PgTx<'a, 'c> {
     tx: &'a mut Transaction<'c>,
     statements: &'a mut HashMap<&'static str, Statement>,
 }
-
-const EMAIL_COLUMNS: &str = "id, contact_id, ticket_id, status, due_at, doc";
 
 impl PgTx<'_, '_> {
     /// `sql` prepared on this connection, the first time only.
@@ -622,10 +634,7 @@ impl Tx for PgTx<'_, '_> {
         let (clause, values) = filter.to_sql(&|n| format!("${n}"));
         let mut params: Vec<Box<dyn ToSql + Sync>> = values.into_iter().map(param).collect();
         let count = format!("SELECT COUNT(*) FROM tickets WHERE {clause}");
-        let row = self
-            .tx
-            .query_one(&count, &borrowed(&params))
-            .map_err(db)?;
+        let row = self.tx.query_one(&count, &borrowed(&params)).map_err(db)?;
         let total = column(&row, 0)?;
         let n = params.len();
         params.push(Box::new(limit));

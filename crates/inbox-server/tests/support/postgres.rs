@@ -83,20 +83,13 @@ impl TestPostgres {
                  LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
             ))
             .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e:?}"));
-        format!(
-            "postgres://{SUPERUSER}@127.0.0.1:{}/{name}",
-            self.port
-        )
+        format!("postgres://{SUPERUSER}@127.0.0.1:{}/{name}", self.port)
     }
 
     /// Stops the server at once (no checkpoint: the data is thrown away) and deletes its
     /// folder. Safe to call twice; never panics, as it also runs at process exit.
     pub fn stop(&self) {
-        let server = self
-            .server
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let server = self.server.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(mut server) = server {
             if let Some(pid) = self.postmaster_pid() {
                 // SIGQUIT is PostgreSQL's immediate shutdown. As root this reaches the
@@ -161,7 +154,9 @@ extern "C" fn stop_shared() {
 
 /// The newest installed PostgreSQL's `bin` folder.
 fn binaries() -> PathBuf {
-    let versions = std::fs::read_dir("/usr/lib/postgresql").into_iter().flatten();
+    let versions = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten();
     versions
         .flatten()
         .filter_map(|entry| {
@@ -236,7 +231,13 @@ fn initdb(bin: &Path, data: &Path, as_postgres: bool) {
     let output = command(bin, "initdb", as_postgres)
         .arg("-D")
         .arg(data)
-        .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C"])
+        .args([
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+        ])
         .arg("--no-sync")
         .output()
         .unwrap_or_else(|e| panic!("cannot run initdb: {e}"));

@@ -31,7 +31,13 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
         if let Some(n) = tickets {
-            run(&["seed", "--data-dir", path(&data_dir), "--tickets", &n.to_string()]);
+            run(&[
+                "seed",
+                "--data-dir",
+                path(&data_dir),
+                "--tickets",
+                &n.to_string(),
+            ]);
         }
         let mut server = TestServer {
             url: String::new(),
@@ -89,9 +95,15 @@ impl TestServer {
 
     /// A new teammate API token (`inbox-server token`).
     pub fn token(&self, email: &str) -> String {
-        run(&["token", "--data-dir", path(&self.data_dir), "--email", email])
-            .trim()
-            .to_owned()
+        run(&[
+            "token",
+            "--data-dir",
+            path(&self.data_dir),
+            "--email",
+            email,
+        ])
+        .trim()
+        .to_owned()
     }
 
     pub fn client(&self, token: &str) -> Client {
@@ -139,7 +151,10 @@ pub fn path(p: &Path) -> &str {
 
 /// Runs an `inbox-server` command to completion and returns its stdout; panics on failure.
 pub fn run(args: &[&str]) -> String {
-    let out = Command::new(BIN).args(args).output().expect("run inbox-server");
+    let out = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("run inbox-server");
     assert!(
         out.status.success(),
         "inbox-server {args:?} failed: {}",
@@ -178,7 +193,10 @@ pub async fn eventually<T>(secs: u64, mut check: impl AsyncFnMut() -> Option<T>)
         if let Some(v) = check().await {
             return v;
         }
-        assert!(Instant::now() < deadline, "condition not met within {secs} s");
+        assert!(
+            Instant::now() < deadline,
+            "condition not met within {secs} s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

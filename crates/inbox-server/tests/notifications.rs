@@ -1,0 +1,435 @@
+//! Customer notifications through the real server: emails queued with the change, the
+//! reply-email delay, batching and seen-suppression (R5), delivery that survives kill -9, the
+//! Messenger API's authorisation and R3a, and replies by email.
+
+#[path = "support/server.rs"]
+mod server;
+#[path = "support/smtp.rs"]
+mod smtp;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use server::{eventually, Client, TestServer, DEMO_ADMIN};
+
+/// A customer ticket of the demo, with what the tests need to act on it.
+struct Fixture {
+    admin: Client,
+    ticket: String,
+    contact: String,
+    contact_email: String,
+    /// A state the ticket's type offers whose customer label differs from the current one.
+    other_state: String,
+    records: Vec<Value>,
+}
+
+async fn records(client: &Client) -> Vec<Value> {
+    let mut records = Vec::new();
+    let mut path = "/sync/bootstrap".to_owned();
+    loop {
+        let page = client.get(&path).await.ok();
+        records.extend(page["records"].as_array().unwrap().iter().cloned());
+        match page["next"].as_str() {
+            Some(token) => path = format!("/sync/bootstrap?page={token}"),
+            None => return records,
+        }
+    }
+}
+
+fn data<'a>(records: &'a [Value], kind: &str) -> impl Iterator<Item = &'a Value> + 'a {
+    let kind = kind.to_owned();
+    records
+        .iter()
+        .filter(move |r| r["type"] == kind.as_str())
+        .map(|r| &r["data"])
+}
+
+fn find<'a>(records: &'a [Value], kind: &str, id: &Value) -> &'a Value {
+    data(records, kind).find(|d| d["id"] == *id).unwrap()
+}
+
+async fn fixture(server: &TestServer, delay_seconds: i64) -> Fixture {
+    let admin = server.client(&server.token(DEMO_ADMIN));
+    admin
+        .put(
+            "/settings",
+            json!({"reply_email_delay_seconds": delay_seconds}),
+        )
+        .await
+        .ok();
+    let records = records(&admin).await;
+    let label = |state: &Value| find(&records, "ticket_state", state)["customer_label"].clone();
+    let (ticket, other_state) = data(&records, "ticket")
+        .filter(|t| {
+            t["category"] == "customer" && t["open"] == true && t["contacts"][0].is_string()
+        })
+        .find_map(|t| {
+            let ticket_type = find(&records, "ticket_type", &t["type_id"]);
+            let other = ticket_type["states"].as_array().unwrap().iter().find(|s| {
+                let state = find(&records, "ticket_state", s);
+                state["category"] != "resolved" && label(s) != label(&t["state_id"])
+            })?;
+            Some((t.clone(), other.as_str().unwrap().to_owned()))
+        })
+        .expect("an open customer ticket with another state");
+    let contact = find(&records, "contact", &ticket["contacts"][0]);
+    Fixture {
+        admin,
+        ticket: ticket["id"].as_str().unwrap().to_owned(),
+        contact: contact["id"].as_str().unwrap().to_owned(),
+        contact_email: contact["email"].as_str().unwrap().to_owned(),
+        other_state,
+        records,
+    }
+}
+
+static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+async fn push(client: &Client, mutation: Value) -> Value {
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let res = client
+        .post(
+            "/sync/push",
+            json!({"client_id": "tests", "mutations": [{"seq": seq, "mutation": mutation}]}),
+        )
+        .await
+        .ok();
+    assert_eq!(res["results"][0]["status"], "applied", "{res}");
+    res
+}
+
+async fn reply(f: &Fixture, body: &str) {
+    push(
+        &f.admin,
+        json!({"type": "reply", "ticket": f.ticket, "body": body}),
+    )
+    .await;
+}
+
+async fn customer(server: &TestServer, f: &Fixture, contact: &str) -> Client {
+    let res = f
+        .admin
+        .post(&format!("/contacts/{contact}/messenger_token"), json!({}))
+        .await
+        .ok();
+    let _ = f;
+    server.client(res["token"].as_str().expect("a customer token"))
+}
+
+async fn emails_settle(server: &TestServer, n: usize) -> Vec<String> {
+    eventually(15, async || {
+        let emails = server.emails();
+        (emails.len() >= n).then_some(emails)
+    })
+    .await
+}
+
+/// Quoted-printable and line folding aside, does the email say `text`?
+fn says(email: &str, text: &str) -> bool {
+    let unfolded = email.replace("=\r\n", "").replace("=\n", "");
+    unfolded.contains(text)
+}
+
+#[tokio::test]
+async fn replies_wait_for_the_delay_and_go_out_as_one_email() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 2).await;
+    reply(&f, "First, we restarted the sync job.").await;
+    reply(&f, "Second, it looks healthy now.").await;
+    assert!(server.emails().is_empty(), "replies wait for the delay");
+    let emails = emails_settle(&server, 1).await;
+    assert_eq!(
+        emails.len(),
+        1,
+        "two replies within the delay make one email"
+    );
+    let email = &emails[0];
+    assert!(says(email, &format!("To: {}", f.contact_email)) || says(email, &f.contact_email));
+    assert!(says(email, "First, we restarted the sync job."));
+    assert!(says(email, "Second, it looks healthy now."));
+    assert!(says(email, "Reply-To: reply+"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(server.emails().len(), 1, "and only once");
+}
+
+#[tokio::test]
+async fn a_reply_seen_in_the_messenger_in_time_is_not_emailed() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 1).await;
+    let customer = customer(&server, &f, &f.contact).await;
+    reply(&f, "Seen in the Messenger, no email please.").await;
+    let seen = customer
+        .post(&format!("/messenger/tickets/{}/seen", f.ticket), json!({}))
+        .await
+        .ok();
+    assert!(seen["timeline"].to_string().contains("no email please"));
+    // Past the delay (and several delivery rounds), then a state change, which is emailed at
+    // once: it is the only email.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    push(
+        &f.admin,
+        json!({"type": "set_state", "ticket": f.ticket, "state": f.other_state}),
+    )
+    .await;
+    let emails = emails_settle(&server, 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let emails_after = server.emails();
+    assert_eq!(emails_after.len(), 1, "{emails:?}");
+    assert!(!says(&emails_after[0], "no email please"));
+    assert!(says(&emails_after[0], " is now "), "a state-change email");
+}
+
+#[tokio::test]
+async fn a_queued_email_is_sent_once_after_a_kill_9() {
+    let mut server = TestServer::start(Some(30));
+    let f = fixture(&server, 1).await;
+    reply(&f, "Queued before the crash.").await;
+    server.kill9();
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert!(
+        server.emails().is_empty(),
+        "nothing went out before the crash"
+    );
+    server.restart();
+    let emails = emails_settle(&server, 1).await;
+    assert!(says(&emails[0], "Queued before the crash."));
+    server.restart();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        server.emails().len(),
+        1,
+        "sent exactly once across restarts"
+    );
+}
+
+#[tokio::test]
+async fn state_changes_email_at_once_and_closing_unresolved_tells_nobody() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 180).await;
+    push(
+        &f.admin,
+        json!({"type": "close", "ticket": f.ticket, "resolved": false}),
+    )
+    .await;
+    push(&f.admin, json!({"type": "reopen", "ticket": f.ticket})).await;
+    let customer = customer(&server, &f, &f.contact).await;
+    let home = customer.get("/messenger/home").await.ok();
+    let badges_before = home["badges"].clone();
+    push(
+        &f.admin,
+        json!({"type": "set_state", "ticket": f.ticket, "state": f.other_state}),
+    )
+    .await;
+    let emails = emails_settle(&server, 1).await;
+    assert_eq!(emails.len(), 1);
+    assert!(says(&emails[0], " is now "));
+    let home = customer.get("/messenger/home").await.ok();
+    assert!(
+        home["badges"]["tickets_space"].as_u64() > badges_before["tickets_space"].as_u64(),
+        "{home}"
+    );
+    // Once seen, the ticket's badges go.
+    customer
+        .post(&format!("/messenger/tickets/{}/seen", f.ticket), json!({}))
+        .await
+        .ok();
+    let home = customer.get("/messenger/home").await.ok();
+    assert_eq!(
+        home["badges"]["tickets_space"],
+        badges_before["tickets_space"]
+    );
+}
+
+#[tokio::test]
+async fn customers_see_only_their_own_shared_tickets_and_nothing_internal() {
+    let server = TestServer::start(Some(60));
+    let f = fixture(&server, 180).await;
+    let canary = "INTERNAL-CANARY-7f3a";
+    push(
+        &f.admin,
+        json!({"type": "note", "ticket": f.ticket, "body": canary}),
+    )
+    .await;
+    reply(&f, "A public reply.").await;
+    let customer = customer(&server, &f, &f.contact).await;
+    let home = customer.get("/messenger/home").await.ok();
+    let listed: Vec<&str> = home["tickets_space"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&f.ticket.as_str()));
+    for id in &listed {
+        let t = data(&f.records, "ticket").find(|t| t["id"] == *id).unwrap();
+        assert_eq!(t["shared"], true);
+        assert!(t["contacts"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(f.contact)));
+    }
+    let ticket = customer
+        .get(&format!("/messenger/tickets/{}", f.ticket))
+        .await
+        .ok();
+    assert!(ticket.to_string().contains("A public reply."));
+    assert!(!ticket.to_string().contains(canary), "{ticket}");
+    assert!(!home.to_string().contains(canary));
+
+    // Someone else's ticket, a tracker, an unshared back-office ticket: all "not found".
+    let hidden: Vec<&Value> = data(&f.records, "ticket")
+        .filter(|t| {
+            !t["contacts"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(f.contact))
+                || t["shared"] == false
+        })
+        .take(20)
+        .collect();
+    assert!(hidden.iter().any(|t| t["category"] == "tracker"));
+    for t in hidden {
+        customer
+            .get(&format!("/messenger/tickets/{}", t["id"].as_str().unwrap()))
+            .await
+            .error(404, "not_found");
+        customer
+            .post(
+                &format!("/messenger/tickets/{}/reply", t["id"].as_str().unwrap()),
+                json!({"body": "let me in"}),
+            )
+            .await
+            .error(404, "not_found");
+    }
+    // A customer token opens nothing of the teammates' APIs, and the reverse.
+    customer.get("/sync/pull").await.error(403, "forbidden");
+    customer
+        .get(&format!("/tickets/{}", f.ticket))
+        .await
+        .error(403, "forbidden");
+    f.admin.get("/messenger/home").await.error(403, "forbidden");
+
+    // The customer replies in the Messenger: it lands on the ticket as theirs.
+    let replied = customer
+        .post(
+            &format!("/messenger/tickets/{}/reply", f.ticket),
+            json!({"body": "Thanks, it works again."}),
+        )
+        .await
+        .ok();
+    let last = replied["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "message");
+    assert_eq!(last["from_customer"], true);
+    customer
+        .post(
+            &format!("/messenger/tickets/{}/reply", f.ticket),
+            json!({"body": "  "}),
+        )
+        .await
+        .error(422, "empty_body");
+}
+
+fn reply_to(email: &str) -> String {
+    let line = email
+        .lines()
+        .find(|l| l.starts_with("Reply-To:"))
+        .expect("a Reply-To header");
+    let start = line.find("reply+").unwrap();
+    line[start..].trim_end_matches('>').trim().to_owned()
+}
+
+fn raw_reply(from: &str, to: &str, body: &str) -> String {
+    format!(
+        "From: Customer <{from}>\r\nTo: {to}\r\nSubject: Re: your request\r\n\
+         Message-ID: <r1@customer.test>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n\r\n\
+         On Mon, 23 Nov 2026 at 09:00, Northwind <notifications@example> wrote:\r\n\
+         > We received your request\r\n"
+    )
+}
+
+async fn post_raw(server: &TestServer, raw: String) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/inbound/email", server.url))
+        .header("content-type", "message/rfc822")
+        .body(raw)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_emailed_reply_lands_on_the_ticket_and_forgeries_are_refused() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 180).await;
+    push(
+        &f.admin,
+        json!({"type": "set_state", "ticket": f.ticket, "state": f.other_state}),
+    )
+    .await;
+    let emails = emails_settle(&server, 1).await;
+    let address = reply_to(&emails[0]);
+
+    let (status, body) = post_raw(
+        &server,
+        raw_reply(&f.contact_email, &address, "Replying by email works."),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let customer = customer(&server, &f, &f.contact).await;
+    let ticket = customer
+        .get(&format!("/messenger/tickets/{}", f.ticket))
+        .await
+        .ok();
+    let last = ticket["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        last["body"], "Replying by email works.",
+        "quotes removed: {last}"
+    );
+    assert_eq!(last["from_customer"], true);
+
+    let forged = address.replacen("reply+", "reply+x", 1);
+    let (status, body) = post_raw(&server, raw_reply(&f.contact_email, &forged, "hi")).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    let (status, body) = post_raw(&server, raw_reply("mallory@evil.test", &address, "hi")).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    let (status, body) = post_raw(&server, "not an email at all".into()).await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn the_server_delivers_through_a_real_smtp_relay() {
+    let (port, delivered) = smtp::receiver(None);
+    let relay = format!("smtp://127.0.0.1:{port}");
+    let server = TestServer::start_with(Some(30), &["--smtp", &relay]);
+    let f = fixture(&server, 180).await;
+    push(
+        &f.admin,
+        json!({"type": "set_state", "ticket": f.ticket, "state": f.other_state}),
+    )
+    .await;
+    let got = tokio::task::spawn_blocking(move || {
+        let first = delivered.recv_timeout(Duration::from_secs(15));
+        (first, delivered.recv_timeout(Duration::from_millis(500)))
+    })
+    .await
+    .unwrap();
+    let message = got.0.expect("the relay received the state-change email");
+    assert!(got.1.is_err(), "exactly one message");
+    assert_eq!(message.to, vec![f.contact_email.clone()]);
+    assert!(message.from.starts_with("notifications@"));
+    let text = String::from_utf8_lossy(&message.data);
+    assert!(says(&text, " is now "), "{text}");
+    assert!(server.emails().is_empty(), "no .eml files when relaying");
+}
