@@ -22,13 +22,20 @@ pub struct ServeOptions {
 }
 
 pub async fn serve(opts: ServeOptions) -> Result<()> {
-    let secret = email_secret(opts.storage.as_ref())?;
-    let email = EmailConfig {
-        from_address: format!("notifications@{}", opts.inbound_domain),
-        inbound_domain: opts.inbound_domain,
-        secret,
-    };
-    let state = AppState::new(opts.storage.clone(), email.clone())?;
+    // Storage calls block (the PostgreSQL client runs its own little runtime): off the async
+    // threads, like every request's.
+    let storage = opts.storage.clone();
+    let inbound_domain = opts.inbound_domain.clone();
+    let (state, email) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let email = EmailConfig {
+            from_address: format!("notifications@{inbound_domain}"),
+            inbound_domain,
+            secret: email_secret(storage.as_ref())?,
+        };
+        Ok((AppState::new(storage, email.clone())?, email))
+    })
+    .await
+    .map_err(|e| ServerError::Storage(format!("starting up panicked: {e}")))??;
     tokio::spawn(delivery::run(
         opts.storage,
         opts.mailer,

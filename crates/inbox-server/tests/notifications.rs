@@ -6,129 +6,14 @@
 mod server;
 #[path = "support/smtp.rs"]
 mod smtp;
+#[path = "support/fixture.rs"]
+mod fixture;
 
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use server::{eventually, Client, TestServer, DEMO_ADMIN};
-
-/// A customer ticket of the demo, with what the tests need to act on it.
-struct Fixture {
-    admin: Client,
-    ticket: String,
-    contact: String,
-    contact_email: String,
-    /// A state the ticket's type offers whose customer label differs from the current one.
-    other_state: String,
-    records: Vec<Value>,
-}
-
-async fn records(client: &Client) -> Vec<Value> {
-    let mut records = Vec::new();
-    let mut path = "/sync/bootstrap".to_owned();
-    loop {
-        let page = client.get(&path).await.ok();
-        records.extend(page["records"].as_array().unwrap().iter().cloned());
-        match page["next"].as_str() {
-            Some(token) => path = format!("/sync/bootstrap?page={token}"),
-            None => return records,
-        }
-    }
-}
-
-fn data<'a>(records: &'a [Value], kind: &str) -> impl Iterator<Item = &'a Value> + 'a {
-    let kind = kind.to_owned();
-    records
-        .iter()
-        .filter(move |r| r["type"] == kind.as_str())
-        .map(|r| &r["data"])
-}
-
-fn find<'a>(records: &'a [Value], kind: &str, id: &Value) -> &'a Value {
-    data(records, kind).find(|d| d["id"] == *id).unwrap()
-}
-
-async fn fixture(server: &TestServer, delay_seconds: i64) -> Fixture {
-    let admin = server.client(&server.token(DEMO_ADMIN));
-    admin
-        .put(
-            "/settings",
-            json!({"reply_email_delay_seconds": delay_seconds}),
-        )
-        .await
-        .ok();
-    let records = records(&admin).await;
-    let label = |state: &Value| find(&records, "ticket_state", state)["customer_label"].clone();
-    let (ticket, other_state) = data(&records, "ticket")
-        .filter(|t| {
-            t["category"] == "customer" && t["open"] == true && t["contacts"][0].is_string()
-        })
-        .find_map(|t| {
-            let ticket_type = find(&records, "ticket_type", &t["type_id"]);
-            let other = ticket_type["states"].as_array().unwrap().iter().find(|s| {
-                let state = find(&records, "ticket_state", s);
-                state["category"] != "resolved" && label(s) != label(&t["state_id"])
-            })?;
-            Some((t.clone(), other.as_str().unwrap().to_owned()))
-        })
-        .expect("an open customer ticket with another state");
-    let contact = find(&records, "contact", &ticket["contacts"][0]);
-    Fixture {
-        admin,
-        ticket: ticket["id"].as_str().unwrap().to_owned(),
-        contact: contact["id"].as_str().unwrap().to_owned(),
-        contact_email: contact["email"].as_str().unwrap().to_owned(),
-        other_state,
-        records,
-    }
-}
-
-static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-async fn push(client: &Client, mutation: Value) -> Value {
-    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let res = client
-        .post(
-            "/sync/push",
-            json!({"client_id": "tests", "mutations": [{"seq": seq, "mutation": mutation}]}),
-        )
-        .await
-        .ok();
-    assert_eq!(res["results"][0]["status"], "applied", "{res}");
-    res
-}
-
-async fn reply(f: &Fixture, body: &str) {
-    push(
-        &f.admin,
-        json!({"type": "reply", "ticket": f.ticket, "body": body}),
-    )
-    .await;
-}
-
-async fn customer(server: &TestServer, f: &Fixture, contact: &str) -> Client {
-    let res = f
-        .admin
-        .post(&format!("/contacts/{contact}/messenger_token"), json!({}))
-        .await
-        .ok();
-    let _ = f;
-    server.client(res["token"].as_str().expect("a customer token"))
-}
-
-async fn emails_settle(server: &TestServer, n: usize) -> Vec<String> {
-    eventually(15, async || {
-        let emails = server.emails();
-        (emails.len() >= n).then_some(emails)
-    })
-    .await
-}
-
-/// Quoted-printable and line folding aside, does the email say `text`?
-fn says(email: &str, text: &str) -> bool {
-    let unfolded = email.replace("=\r\n", "").replace("=\n", "");
-    unfolded.contains(text)
-}
+use fixture::*;
+use server::TestServer;
 
 #[tokio::test]
 async fn replies_wait_for_the_delay_and_go_out_as_one_email() {

@@ -19,6 +19,8 @@ pub const DEMO_TEAMMATE: &str = "sam@northwind.example";
 pub struct TestServer {
     pub url: String,
     pub data_dir: PathBuf,
+    /// `--data-dir DIR` or `--database URL`.
+    db_args: Vec<String>,
     pub email_dir: PathBuf,
     extra: Vec<String>,
     child: Option<Child>,
@@ -28,21 +30,29 @@ pub struct TestServer {
 impl TestServer {
     /// A server on a fresh SQLite data folder seeded with `tickets` demo tickets (none: empty).
     pub fn start(tickets: Option<usize>) -> TestServer {
+        TestServer::on(None, tickets)
+    }
+
+    /// A server on the PostgreSQL database at `database` (seeded unless `tickets` is None), or
+    /// on a fresh SQLite data folder when `database` is None.
+    pub fn on(database: Option<&str>, tickets: Option<usize>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
+        let db_args: Vec<String> = match database {
+            Some(url) => vec!["--database".into(), url.into()],
+            None => vec!["--data-dir".into(), path(&data_dir).into()],
+        };
         if let Some(n) = tickets {
-            run(&[
-                "seed",
-                "--data-dir",
-                path(&data_dir),
-                "--tickets",
-                &n.to_string(),
-            ]);
+            let n = n.to_string();
+            let mut args = vec!["seed", "--tickets", &n];
+            args.extend(db_args.iter().map(String::as_str));
+            run(&args);
         }
         let mut server = TestServer {
             url: String::new(),
             email_dir: dir.path().join("outbox"),
             data_dir,
+            db_args,
             extra: Vec::new(),
             child: None,
             _dir: Some(dir),
@@ -53,20 +63,35 @@ impl TestServer {
 
     /// Like `start`, with extra `serve` arguments (`--smtp …`, `--delivery-interval-ms …`).
     pub fn start_with(tickets: Option<usize>, extra: &[&str]) -> TestServer {
-        let mut server = TestServer::start(tickets);
+        TestServer::on_with(None, tickets, extra)
+    }
+
+    /// Another server process on the same database (and the same email folder).
+    pub fn another(&self) -> TestServer {
+        let mut server = TestServer {
+            url: String::new(),
+            data_dir: self.data_dir.clone(),
+            db_args: self.db_args.clone(),
+            email_dir: self.email_dir.clone(),
+            extra: self.extra.clone(),
+            child: None,
+            _dir: None,
+        };
+        server.spawn();
+        server
+    }
+
+    /// Like `on`, with extra `serve` arguments.
+    pub fn on_with(database: Option<&str>, tickets: Option<usize>, extra: &[&str]) -> TestServer {
+        let mut server = TestServer::on(database, tickets);
         server.extra = extra.iter().map(|s| s.to_string()).collect();
         server.restart();
         server
     }
 
     fn spawn(&mut self) {
-        let mut args: Vec<String> = vec![
-            "serve".into(),
-            "--listen".into(),
-            "127.0.0.1:0".into(),
-            "--data-dir".into(),
-            path(&self.data_dir).into(),
-        ];
+        let mut args: Vec<String> = vec!["serve".into(), "--listen".into(), "127.0.0.1:0".into()];
+        args.extend(self.db_args.iter().cloned());
         if !self.extra.iter().any(|a| a == "--smtp") {
             args.extend(["--email-dir".into(), path(&self.email_dir).into()]);
         }
