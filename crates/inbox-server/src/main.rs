@@ -119,8 +119,8 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             tickets,
             big_tracker,
         } => {
-            let n = seed_demo(db.open()?.as_ref(), tickets, big_tracker, now())?;
-            println!("Seeded the demo workspace with {n} tickets.");
+            let seeded = seed_demo(db.open()?.as_ref(), tickets, big_tracker, now())?;
+            println!("Seeded the demo workspace with {} tickets.", seeded.tickets);
             Ok(())
         }
         Command::Token { db, email } => {

@@ -93,13 +93,15 @@ pub fn seed_demo(
     tickets: usize,
     tracker_links: usize,
     now: Millis,
-) -> Result<usize> {
+) -> Result<Seeded> {
     let demo_err = |e: inbox_store::StoreError| ServerError::Storage(e.to_string());
     let mut store = Store::open(std::path::Path::new(":memory:")).map_err(demo_err)?;
     seed(&mut store, DemoOptions::new(tickets, now)).map_err(demo_err)?;
-    if tracker_links > 0 {
-        add_big_tracker(&mut store, tracker_links, now).map_err(demo_err)?;
-    }
+    let big_tracker = if tracker_links > 0 {
+        Some(add_big_tracker(&mut store, tracker_links, now).map_err(demo_err)?)
+    } else {
+        None
+    };
     storage.writing(|tx| {
         let db = Db::new(tx);
         if !is_empty(&db)? {
@@ -108,11 +110,22 @@ pub fn seed_demo(
                 message: "The workspace already has data; seed an empty data folder.".into(),
             });
         }
-        copy_demo(&store, &db).map_err(|e| match e {
+        let tickets = copy_demo(&store, &db).map_err(|e| match e {
             Copy::Store(e) => demo_err(e),
             Copy::Server(e) => e,
+        })?;
+        Ok(Seeded {
+            tickets,
+            big_tracker,
         })
     })
+}
+
+/// What `seed_demo` made.
+#[derive(Debug, Clone, Copy)]
+pub struct Seeded {
+    pub tickets: usize,
+    pub big_tracker: Option<inbox_core::TicketId>,
 }
 
 enum Copy {
