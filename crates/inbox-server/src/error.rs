@@ -87,8 +87,21 @@ impl From<rusqlite::Error> for ServerError {
 
 impl From<postgres::Error> for ServerError {
     fn from(e: postgres::Error) -> Self {
-        ServerError::Storage(e.to_string())
+        ServerError::Storage(postgres_message(&e))
     }
+}
+
+/// The error with its causes: `postgres::Error` alone only says "db error"; the cause holds the
+/// database server's message.
+pub fn postgres_message(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 impl IntoResponse for ServerError {

@@ -18,7 +18,7 @@ use postgres::types::{FromSqlOwned, ToSql};
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Statement, Transaction};
 
 use super::{EmailRow, Filter, Kind, SearchPage, SqlValue, Storage, TicketRow, Tx};
-use crate::error::{Result, ServerError};
+use crate::error::{postgres_message, Result, ServerError};
 
 /// The advisory lock every write (and migration) holds until it ends. Any constant works as long
 /// as every server agrees on it; this one spells "inbox".
@@ -129,7 +129,7 @@ impl PostgresStorage {
     /// brings its schema up to date.
     pub fn connect(url: &str) -> Result<PostgresStorage> {
         let mut config: Config = url.parse().map_err(|e| {
-            ServerError::Storage(format!("invalid PostgreSQL URL: {}", describe(&e)))
+            ServerError::Storage(format!("invalid PostgreSQL URL: {}", postgres_message(&e)))
         })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
@@ -183,7 +183,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn open(config: &Config) -> Result<Conn> {
     let client = config.connect(NoTls).map_err(|e| {
-        ServerError::Storage(format!("cannot connect to PostgreSQL: {}", describe(&e)))
+        ServerError::Storage(format!("cannot connect to PostgreSQL: {}", postgres_message(&e)))
     })?;
     Ok(Conn {
         client,
@@ -192,38 +192,21 @@ fn open(config: &Config) -> Result<Conn> {
     })
 }
 
-/// The error with its causes: `postgres::Error` alone only says "db error", and the cause holds
-/// the server's message.
-fn describe(e: &postgres::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
-fn db(e: postgres::Error) -> ServerError {
-    ServerError::Storage(describe(&e))
-}
-
 fn migrate(client: &mut Client) -> Result<()> {
-    let mut tx = client.transaction().map_err(db)?;
+    let mut tx = client.transaction()?;
     // Servers starting together wait here in turn; the later ones find the schema up to date.
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-        .map_err(db)?;
+        ?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS schema_version (
             version BIGINT PRIMARY KEY,
             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
         )",
     )
-    .map_err(db)?;
+    ?;
     let row = tx
         .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
-        .map_err(db)?;
+        ?;
     let version: i64 = column(&row, 0)?;
     if version > MIGRATIONS.len() as i64 {
         return Err(ServerError::Storage(format!(
@@ -232,14 +215,14 @@ fn migrate(client: &mut Client) -> Result<()> {
         )));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.batch_execute(sql).map_err(db)?;
+        tx.batch_execute(sql)?;
         tx.execute(
             "INSERT INTO schema_version (version) VALUES ($1)",
             &[&(i as i64 + 1)],
         )
-        .map_err(db)?;
+        ?;
     }
-    tx.commit().map_err(db)
+    tx.commit().map_err(ServerError::from)
 }
 
 impl Storage for PostgresStorage {
@@ -281,7 +264,7 @@ fn run_read(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Re
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
-        .map_err(db)?;
+        ?;
     let result = f(&mut PgTx {
         tx: &mut tx,
         statements,
@@ -289,7 +272,7 @@ fn run_read(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Re
     // A read has nothing to keep: ending it releases the snapshot.
     let ended = tx.commit();
     result?;
-    ended.map_err(db)
+    ended.map_err(ServerError::from)
 }
 
 fn run_write(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
@@ -303,14 +286,14 @@ fn run_write(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> R
         .build_transaction()
         .isolation_level(IsolationLevel::ReadCommitted)
         .start()
-        .map_err(db)?;
+        ?;
     let mut pg = PgTx {
         tx: &mut tx,
         statements,
     };
     pg.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
     match f(&mut pg) {
-        Ok(()) => tx.commit().map_err(db),
+        Ok(()) => tx.commit().map_err(ServerError::from),
         Err(e) => {
             // A broken connection fails the rollback too; the pool then drops it.
             let _ = tx.rollback();
@@ -320,8 +303,8 @@ fn run_write(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> R
 }
 
 fn listen(config: &Config) -> Result<Client> {
-    let mut client = config.connect(NoTls).map_err(db)?;
-    client.batch_execute("LISTEN inbox_changes").map_err(db)?;
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute("LISTEN inbox_changes")?;
     Ok(client)
 }
 
@@ -397,12 +380,12 @@ fn reconnect(config: &Config, on_change: &dyn Fn(i64), closed: &AtomicBool) -> O
 fn last_cursor(client: &mut Client) -> Result<i64> {
     let row = client
         .query_one("SELECT COALESCE(MAX(cursor), 0) FROM changes", &[])
-        .map_err(db)?;
+        ?;
     column(&row, 0)
 }
 
 fn column<T: FromSqlOwned>(row: &Row, index: usize) -> Result<T> {
-    row.try_get(index).map_err(db)
+    row.try_get(index).map_err(ServerError::from)
 }
 
 /// A filter value as a parameter of the PostgreSQL type its column has.
@@ -429,19 +412,19 @@ impl PgTx<'_, '_> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.tx.prepare(sql).map_err(db)?;
+        let statement = self.tx.prepare(sql)?;
         self.statements.insert(sql, statement.clone());
         Ok(statement)
     }
 
     fn query(&mut self, sql: &'static str, params: Params) -> Result<Vec<Row>> {
         let statement = self.statement(sql)?;
-        self.tx.query(&statement, params).map_err(db)
+        self.tx.query(&statement, params).map_err(ServerError::from)
     }
 
     fn execute(&mut self, sql: &'static str, params: Params) -> Result<u64> {
         let statement = self.statement(sql)?;
-        self.tx.execute(&statement, params).map_err(db)
+        self.tx.execute(&statement, params).map_err(ServerError::from)
     }
 
     fn values<T: FromSqlOwned>(&mut self, sql: &'static str, params: Params) -> Result<Vec<T>> {
@@ -634,7 +617,7 @@ impl Tx for PgTx<'_, '_> {
         let (clause, values) = filter.to_sql(&|n| format!("${n}"));
         let mut params: Vec<Box<dyn ToSql + Sync>> = values.into_iter().map(param).collect();
         let count = format!("SELECT COUNT(*) FROM tickets WHERE {clause}");
-        let row = self.tx.query_one(&count, &borrowed(&params)).map_err(db)?;
+        let row = self.tx.query_one(&count, &borrowed(&params))?;
         let total = column(&row, 0)?;
         let n = params.len();
         params.push(Box::new(limit));
@@ -647,7 +630,7 @@ impl Tx for PgTx<'_, '_> {
         let docs = self
             .tx
             .query(&page, &borrowed(&params))
-            .map_err(db)?
+            ?
             .iter()
             .map(|row| column(row, 0))
             .collect::<Result<_>>()?;
