@@ -189,6 +189,10 @@ fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
     assert_ne!(forged, other);
     assert_eq!(ticket_from_reply_token(&forged, secret), None);
     assert_eq!(ticket_from_reply_token("garbage", secret), None);
+    assert!(
+        format!("reply+{token}").len() <= 64,
+        "an address's local part has at most 64 characters"
+    );
 }
 
 /// A tiny deterministic generator for the property test.

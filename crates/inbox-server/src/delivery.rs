@@ -69,7 +69,8 @@ type Claimed = (EmailRow, QueuedEmail, Outgoing);
 
 fn claim_due(db: &Db, config: &EmailConfig, now: Millis) -> Result<Vec<Claimed>> {
     let mut claimed = Vec::new();
-    for row in db.tx().due_emails(now, BATCH)? {
+    let due = db.tx().due_emails(now, BATCH)?;
+    for row in due {
         let mut email: QueuedEmail = parse("queued email", &row.doc)?;
         let seen = seen_parts(db, email.contact, email.ticket)?;
         match email.due.decide(&seen, now) {
