@@ -2,6 +2,7 @@
 //! - a tracker state change with 10,000 linked tickets, applied and committed (<= 500 ms);
 //! - push throughput with 20 concurrent clients over loopback (>= 3,000 mutations/s on
 //!   SQLite, >= 2,000 on PostgreSQL).
+//!
 //! Run with `make bench`.
 
 #[path = "../tests/support/fixture.rs"]
@@ -39,17 +40,21 @@ fn tracker_change(c: &mut Criterion, name: &str, storage: SharedStorage) {
         .reading(|tx| {
             let db = Db::new(tx);
             let states = db.states()?;
-            let admin: Vec<inbox_core::Teammate> =
-                db.all(inbox_server::storage::Kind::Teammate)?;
+            let admin: Vec<inbox_core::Teammate> = db.all(inbox_server::storage::Kind::Teammate)?;
             let of = |c| states.iter().find(|s| s.category == c).unwrap().id;
             Ok((
                 Author::Teammate(admin[0].id),
-                [of(StateCategory::InProgress), of(StateCategory::WaitingOnCustomer)],
+                [
+                    of(StateCategory::InProgress),
+                    of(StateCategory::WaitingOnCustomer),
+                ],
             ))
         })
         .unwrap();
     let mut group = c.benchmark_group(format!("server: tracker state change, {LINKED} linked"));
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     let mut i = 0;
     group.bench_function(format!("{name}: apply + commit (target <= 500 ms)"), |b| {
         b.iter(|| {

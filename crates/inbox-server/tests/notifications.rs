@@ -2,17 +2,17 @@
 //! reply-email delay, batching and seen-suppression (R5), delivery that survives kill -9, the
 //! Messenger API's authorisation and R3a, and replies by email.
 
+#[path = "support/fixture.rs"]
+mod fixture;
 #[path = "support/server.rs"]
 mod server;
 #[path = "support/smtp.rs"]
 mod smtp;
-#[path = "support/fixture.rs"]
-mod fixture;
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
 use fixture::*;
+use serde_json::{json, Value};
 use server::TestServer;
 
 #[tokio::test]

@@ -130,7 +130,10 @@ async fn pushes_to_two_servers_are_applied_once_with_increasing_cursors() {
         .filter(|c| c["origin"]["client_id"] == "twin")
         .collect();
     assert_eq!(twins.len(), 30, "each of the 30 applied exactly once");
-    let cursors: Vec<i64> = changes.iter().map(|c| c["cursor"].as_i64().unwrap()).collect();
+    let cursors: Vec<i64> = changes
+        .iter()
+        .map(|c| c["cursor"].as_i64().unwrap())
+        .collect();
     assert!(cursors.windows(2).all(|w| w[0] < w[1]));
 }
 

@@ -5,6 +5,8 @@
 mod extract;
 mod inbound;
 mod messenger;
+mod openapi;
+mod rest;
 mod sync;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -115,6 +117,8 @@ pub fn router(state: AppState) -> Router {
         .route("/messenger/tickets/{id}/seen", post(messenger::seen))
         .route("/messenger/tickets/{id}/reply", post(messenger::reply))
         .route("/inbound/email", post(inbound::email))
+        .route("/openapi.json", get(openapi::document))
+        .merge(rest::routes())
         .fallback(|| async { ServerError::NotFoundRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)

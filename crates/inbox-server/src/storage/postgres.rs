@@ -183,7 +183,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn open(config: &Config) -> Result<Conn> {
     let client = config.connect(NoTls).map_err(|e| {
-        ServerError::Storage(format!("cannot connect to PostgreSQL: {}", postgres_message(&e)))
+        ServerError::Storage(format!(
+            "cannot connect to PostgreSQL: {}",
+            postgres_message(&e)
+        ))
     })?;
     Ok(Conn {
         client,
@@ -195,18 +198,14 @@ fn open(config: &Config) -> Result<Conn> {
 fn migrate(client: &mut Client) -> Result<()> {
     let mut tx = client.transaction()?;
     // Servers starting together wait here in turn; the later ones find the schema up to date.
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-        ?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS schema_version (
             version BIGINT PRIMARY KEY,
             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
         )",
-    )
-    ?;
-    let row = tx
-        .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
-        ?;
+    )?;
+    let row = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])?;
     let version: i64 = column(&row, 0)?;
     if version > MIGRATIONS.len() as i64 {
         return Err(ServerError::Storage(format!(
@@ -219,8 +218,7 @@ fn migrate(client: &mut Client) -> Result<()> {
         tx.execute(
             "INSERT INTO schema_version (version) VALUES ($1)",
             &[&(i as i64 + 1)],
-        )
-        ?;
+        )?;
     }
     tx.commit().map_err(ServerError::from)
 }
@@ -263,8 +261,7 @@ fn run_read(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Re
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
-        .start()
-        ?;
+        .start()?;
     let result = f(&mut PgTx {
         tx: &mut tx,
         statements,
@@ -285,8 +282,7 @@ fn run_write(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> R
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::ReadCommitted)
-        .start()
-        ?;
+        .start()?;
     let mut pg = PgTx {
         tx: &mut tx,
         statements,
@@ -378,9 +374,7 @@ fn reconnect(config: &Config, on_change: &dyn Fn(i64), closed: &AtomicBool) -> O
 }
 
 fn last_cursor(client: &mut Client) -> Result<i64> {
-    let row = client
-        .query_one("SELECT COALESCE(MAX(cursor), 0) FROM changes", &[])
-        ?;
+    let row = client.query_one("SELECT COALESCE(MAX(cursor), 0) FROM changes", &[])?;
     column(&row, 0)
 }
 
@@ -424,7 +418,9 @@ impl PgTx<'_, '_> {
 
     fn execute(&mut self, sql: &'static str, params: Params) -> Result<u64> {
         let statement = self.statement(sql)?;
-        self.tx.execute(&statement, params).map_err(ServerError::from)
+        self.tx
+            .execute(&statement, params)
+            .map_err(ServerError::from)
     }
 
     fn values<T: FromSqlOwned>(&mut self, sql: &'static str, params: Params) -> Result<Vec<T>> {
@@ -629,8 +625,7 @@ impl Tx for PgTx<'_, '_> {
         );
         let docs = self
             .tx
-            .query(&page, &borrowed(&params))
-            ?
+            .query(&page, &borrowed(&params))?
             .iter()
             .map(|row| column(row, 0))
             .collect::<Result<_>>()?;

@@ -144,6 +144,10 @@ impl Storage for SqliteStorage {
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if !conn.is_autocommit() {
+            // A write that panicked left its transaction open: nothing of it may stay.
+            conn.execute_batch("ROLLBACK")?;
+        }
         conn.execute_batch("BEGIN IMMEDIATE")?;
         match f(&mut SqliteTx { conn: &conn }) {
             Ok(()) => {

@@ -124,4 +124,3 @@ pub fn says(email: &str, text: &str) -> bool {
     let unfolded = email.replace("=\r\n", "").replace("=\n", "");
     unfolded.contains(text)
 }
-

@@ -120,15 +120,9 @@ impl TestServer {
 
     /// A new teammate API token (`inbox-server token`).
     pub fn token(&self, email: &str) -> String {
-        run(&[
-            "token",
-            "--data-dir",
-            path(&self.data_dir),
-            "--email",
-            email,
-        ])
-        .trim()
-        .to_owned()
+        let mut args = vec!["token", "--email", email];
+        args.extend(self.db_args.iter().map(String::as_str));
+        run(&args).trim().to_owned()
     }
 
     pub fn client(&self, token: &str) -> Client {

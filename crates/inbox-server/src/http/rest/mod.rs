@@ -1,0 +1,191 @@
+//! The REST API for teammates and integrations, shaped like Intercom's Tickets API so that its
+//! users feel at home: `type`-tagged resources, `ticket_attributes` with `_default_title_`,
+//! unix-second timestamps, `POST /tickets/search` with Intercom's query format.
+//!
+//! Every request carries a teammate token; workspace configuration needs an admin. Ticket changes
+//! go through `authority::apply_one` like every other path (app, sync, Messenger), so the rules,
+//! customer notifications and the change log are the same whoever calls. Other entities created
+//! here are appended to the change log in the same transaction, so syncing apps see them.
+
+mod people;
+mod resource;
+mod search;
+mod settings;
+mod ticket_types;
+mod tickets;
+
+use std::str::FromStr;
+
+use axum::routing::{get, post};
+use axum::Router;
+use inbox_core::{Author, CoreError, Millis, Ticket};
+use serde::{Deserialize, Deserializer};
+
+use super::AppState;
+use crate::authority::random;
+use crate::error::{Result, ServerError};
+use crate::storage::Kind;
+use crate::workspace::{not_found, Db};
+
+/// The REST routes. `openapi::tests` reads this table from the source to check that the
+/// OpenAPI document lists every route, so routes are only ever added here, one call per path.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", post(tickets::create))
+        .route("/tickets/search", post(search::tickets))
+        .route("/tickets/{id}", get(tickets::show).put(tickets::update))
+        .route("/tickets/{id}/reply", post(tickets::reply))
+        .route("/tickets/{id}/parts", get(tickets::parts))
+        .route(
+            "/tickets/{id}/tracker",
+            post(tickets::link_tracker).delete(tickets::unlink_tracker),
+        )
+        .route(
+            "/ticket_types",
+            get(ticket_types::list).post(ticket_types::create),
+        )
+        .route(
+            "/ticket_types/{id}",
+            get(ticket_types::show).put(ticket_types::update),
+        )
+        .route(
+            "/ticket_types/{id}/attributes",
+            post(ticket_types::create_attribute),
+        )
+        .route(
+            "/ticket_states",
+            get(ticket_types::list_states).post(ticket_types::create_state),
+        )
+        .route(
+            "/contacts",
+            get(people::contacts).post(people::create_contact),
+        )
+        .route("/contacts/{id}", get(people::contact))
+        .route("/contacts/{id}/tickets", get(people::contact_tickets))
+        .route(
+            "/contacts/{id}/messenger_token",
+            post(people::messenger_token),
+        )
+        .route(
+            "/companies",
+            get(people::companies).post(people::create_company),
+        )
+        .route("/companies/{id}", get(people::company))
+        .route("/companies/{id}/tickets", get(people::company_tickets))
+        .route(
+            "/teammates",
+            get(people::teammates).post(people::create_teammate),
+        )
+        // Intercom calls teammates "admins"; its users look for them there.
+        .route("/admins", get(people::teammates))
+        .route("/settings", get(settings::show).put(settings::update))
+}
+
+/// An id named in a request. One that is not even well-formed names nothing, so it is a 404
+/// `not_found` like an unknown one: callers need not tell "malformed" from "gone".
+fn parse_id<T: FromStr<Err = CoreError>>(what: &'static str, value: &str) -> Result<T> {
+    value.trim().parse().map_err(|_| not_found(what, value))
+}
+
+/// A ticket by id or number (`123`, `#123`); anything else names no ticket, so it is a 404.
+fn ticket_by_ref(db: &Db, reference: &str) -> Result<Ticket> {
+    db.ticket_by_ref(reference.trim()).map_err(|e| match e {
+        ServerError::Core(CoreError::InvalidId { .. }) => not_found("ticket", reference),
+        other => other,
+    })
+}
+
+/// The id for a new entity: the one the client chose (so it can refer to the entity before the
+/// response arrives, as the app does offline), or a fresh ULID. A chosen id already in use is a
+/// 409: silently overwriting another entity would lose it.
+fn new_id<T>(
+    given: Option<&str>,
+    now: Millis,
+    exists: impl FnOnce(&str) -> Result<bool>,
+) -> Result<T>
+where
+    T: FromStr<Err = CoreError> + std::fmt::Display,
+{
+    let Some(given) = given else {
+        let id = ulid::Ulid::from_parts(now.max(0) as u64, random()).to_string();
+        return Ok(id.parse().expect("a fresh ULID parses"));
+    };
+    let id: T = given.trim().parse().map_err(ServerError::Core)?;
+    if exists(&id.to_string())? {
+        return Err(id_taken(given));
+    }
+    Ok(id)
+}
+
+/// Whether the collection of `kind` holds `id`: the `exists` of [`new_id`] for most entities.
+fn exists(db: &Db, kind: Kind, id: &str) -> Result<bool> {
+    Ok(db.tx().get(kind, id)?.is_some())
+}
+
+fn id_taken(id: &str) -> ServerError {
+    ServerError::Conflict {
+        code: "id_taken",
+        message: format!(
+            "Something with the id {id} already exists; choose another id or leave it out."
+        ),
+    }
+}
+
+/// Who a REST change is by: the token's teammate.
+fn actor(teammate: &inbox_core::Teammate) -> Author {
+    Author::Teammate(teammate.id)
+}
+
+/// Tells a field sent as `null` (Some(None): clear it) from a field left out (None: keep it).
+fn nullable<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A ticket named by its id or its number, as Intercom clients send either a string or a number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum TicketRef {
+    Number(i64),
+    Text(String),
+}
+
+impl TicketRef {
+    fn as_ref_string(&self) -> String {
+        match self {
+            TicketRef::Number(n) => n.to_string(),
+            TicketRef::Text(s) => s.trim().to_owned(),
+        }
+    }
+}
+
+/// A text field that must not be blank.
+fn required_text(field: &'static str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ServerError::bad_request(
+            "missing_field",
+            format!("`{field}` cannot be empty."),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// An email address, normalised; only its shape is checked (nothing is sent to it here).
+fn email_address(value: &str) -> Result<String> {
+    let email = value.trim().to_lowercase();
+    let ok = email.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
+    });
+    if ok {
+        Ok(email)
+    } else {
+        Err(ServerError::bad_request(
+            "invalid_email",
+            format!("\"{}\" is not an email address.", value.trim()),
+        ))
+    }
+}

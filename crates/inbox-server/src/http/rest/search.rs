@@ -1,0 +1,640 @@
+//! `POST /tickets/search`: Intercom's query format translated to a storage [`Filter`].
+//!
+//! A query is a condition `{field, operator, value}` or a group `{operator: AND|OR, value: [...]}`.
+//! Fields and operators come from fixed tables, so anything else is a 400 that names what is
+//! accepted, rather than a search that silently matches nothing.
+
+use axum::extract::State;
+use axum::Json;
+use inbox_core::{Category, TicketState};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::resource::{parse_category, parse_state_category, Catalog};
+use crate::error::{Result, ServerError};
+use crate::http::extract::Body;
+use crate::http::{AppState, Teammate};
+use crate::storage::{Field, Filter, Op, SqlValue};
+use crate::workspace::{parse, Db};
+
+/// Intercom's page size limits.
+const DEFAULT_PER_PAGE: i64 = 20;
+const MAX_PER_PAGE: i64 = 150;
+/// Bounds on a query's shape, so one request cannot make the database work unboundedly.
+const MAX_DEPTH: usize = 4;
+const MAX_CONDITIONS: usize = 100;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    pub per_page: Option<i64>,
+    /// The `starting_after` of the previous page's `pages.next`.
+    pub starting_after: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchBody {
+    /// No query matches every ticket.
+    query: Option<Value>,
+    #[serde(default)]
+    pagination: Pagination,
+}
+
+pub async fn tickets(
+    State(state): State<AppState>,
+    _: Teammate,
+    Body(body): Body<SearchBody>,
+) -> Result<Json<Value>> {
+    let page = Page::of(&body.pagination)?;
+    let list = state
+        .read(move |db| {
+            let catalog = Catalog::load(db)?;
+            let filter = match &body.query {
+                Some(query) => translate(query, catalog.states())?,
+                None => Filter::True,
+            };
+            ticket_list(db, &catalog, &filter, page)
+        })
+        .await?;
+    Ok(Json(list))
+}
+
+/// Where a page starts and how long it is. `starting_after` is opaque to clients; it encodes
+/// the offset so a later version may change it without breaking them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Page {
+    offset: i64,
+    per_page: i64,
+}
+
+const CURSOR_PREFIX: &str = "offset:";
+
+impl Page {
+    pub fn of(p: &Pagination) -> Result<Page> {
+        let per_page = p.per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(ServerError::bad_request(
+                "invalid_pagination",
+                format!("`per_page` must be between 1 and {MAX_PER_PAGE}."),
+            ));
+        }
+        let offset = match &p.starting_after {
+            None => 0,
+            Some(cursor) => decode_cursor(cursor).ok_or_else(|| {
+                ServerError::bad_request(
+                    "invalid_cursor",
+                    "`starting_after` is not a cursor this server gave out; use `pages.next.starting_after` of the previous page.",
+                )
+            })?,
+        };
+        Ok(Page { offset, per_page })
+    }
+}
+
+fn encode_cursor(offset: i64) -> String {
+    hex::encode(format!("{CURSOR_PREFIX}{offset}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<i64> {
+    let text = String::from_utf8(hex::decode(cursor.trim()).ok()?).ok()?;
+    text.strip_prefix(CURSOR_PREFIX)?
+        .parse()
+        .ok()
+        .filter(|n| *n >= 0)
+}
+
+/// One page of tickets matching `filter`, most recently updated first, as Intercom's
+/// `ticket.list`.
+pub fn ticket_list(db: &Db, catalog: &Catalog, filter: &Filter, page: Page) -> Result<Value> {
+    let found = db.tx().search_tickets(filter, page.offset, page.per_page)?;
+    let tickets = found
+        .docs
+        .iter()
+        .map(|doc| parse("ticket", doc).map(|t| catalog.ticket(&t)))
+        .collect::<Result<Vec<_>>>()?;
+    let end = page.offset + tickets.len() as i64;
+    let mut pages = json!({
+        "type": "pages",
+        "page": page.offset / page.per_page + 1,
+        "per_page": page.per_page,
+        "total_pages": (found.total + page.per_page - 1) / page.per_page,
+    });
+    if end < found.total {
+        pages["next"] = json!({ "per_page": page.per_page, "starting_after": encode_cursor(end) });
+    }
+    Ok(json!({
+        "type": "ticket.list",
+        "tickets": tickets,
+        "total_count": found.total,
+        "pages": pages,
+    }))
+}
+
+/// What values a field takes, hence which operators make sense for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Id,
+    Integer,
+    Boolean,
+    /// Unix seconds; stored as milliseconds.
+    Time,
+    Category,
+    /// A state id, or a state category standing for every state of it.
+    State,
+}
+
+/// The searchable fields: (API name, column, kind, may be null).
+const FIELDS: &[(&str, Field, Kind, bool)] = &[
+    ("id", Field::Id, Kind::Id, false),
+    ("ticket_id", Field::Number, Kind::Integer, false),
+    ("number", Field::Number, Kind::Integer, false),
+    ("ticket_type_id", Field::TypeId, Kind::Id, false),
+    ("category", Field::Category, Kind::Category, false),
+    ("ticket_state_id", Field::StateId, Kind::State, false),
+    ("state", Field::StateId, Kind::State, false),
+    ("open", Field::Open, Kind::Boolean, false),
+    ("admin_assignee_id", Field::AssigneeTeammate, Kind::Id, true),
+    ("team_assignee_id", Field::AssigneeTeam, Kind::Id, true),
+    ("contact_ids", Field::Contact, Kind::Id, true),
+    ("company_id", Field::Company, Kind::Id, true),
+    ("brand_id", Field::Brand, Kind::Id, false),
+    ("is_shared", Field::Shared, Kind::Boolean, false),
+    ("tracker_id", Field::Tracker, Kind::Id, true),
+    ("tracker", Field::Tracker, Kind::Id, true),
+    ("created_at", Field::CreatedAt, Kind::Time, false),
+    ("updated_at", Field::UpdatedAt, Kind::Time, false),
+    ("title", Field::Title, Kind::Text, false),
+    ("_default_title_", Field::Title, Kind::Text, false),
+];
+
+/// Operators by the field kinds they apply to. `<`/`>` are strict, `<=`/`>=` inclusive; `IN`
+/// and `NIN` take an array and stand for `=` OR … and `!=` AND ….
+const OPERATORS: &[(&str, &[Kind])] = &[
+    (
+        "=",
+        &[
+            Kind::Text,
+            Kind::Id,
+            Kind::Integer,
+            Kind::Boolean,
+            Kind::Time,
+            Kind::Category,
+            Kind::State,
+        ],
+    ),
+    (
+        "!=",
+        &[
+            Kind::Text,
+            Kind::Id,
+            Kind::Integer,
+            Kind::Boolean,
+            Kind::Time,
+            Kind::Category,
+            Kind::State,
+        ],
+    ),
+    (
+        "IN",
+        &[
+            Kind::Text,
+            Kind::Id,
+            Kind::Integer,
+            Kind::Category,
+            Kind::State,
+        ],
+    ),
+    (
+        "NIN",
+        &[
+            Kind::Text,
+            Kind::Id,
+            Kind::Integer,
+            Kind::Category,
+            Kind::State,
+        ],
+    ),
+    ("<", &[Kind::Integer, Kind::Time]),
+    (">", &[Kind::Integer, Kind::Time]),
+    ("<=", &[Kind::Integer, Kind::Time]),
+    (">=", &[Kind::Integer, Kind::Time]),
+    ("~", &[Kind::Text]),
+];
+
+fn invalid_query(message: impl Into<String>) -> ServerError {
+    ServerError::bad_request("invalid_query", message)
+}
+
+fn invalid_value(field: &str, expected: &str, value: &Value) -> ServerError {
+    ServerError::bad_request(
+        "invalid_search_value",
+        format!("`{field}` takes {expected}; {value} is not."),
+    )
+}
+
+/// Translates an Intercom search query into a storage filter. `states` resolves state
+/// categories to the workspace's states.
+pub fn translate(query: &Value, states: &[TicketState]) -> Result<Filter> {
+    let mut conditions = 0;
+    let filter = node(query, states, 1, &mut conditions)?;
+    if conditions > MAX_CONDITIONS {
+        return Err(ServerError::bad_request(
+            "query_too_complex",
+            format!("A query may hold at most {MAX_CONDITIONS} conditions."),
+        ));
+    }
+    Ok(filter)
+}
+
+fn node(query: &Value, states: &[TicketState], depth: usize, count: &mut usize) -> Result<Filter> {
+    if depth > MAX_DEPTH {
+        return Err(ServerError::bad_request(
+            "query_too_complex",
+            format!("Queries nest at most {MAX_DEPTH} levels deep."),
+        ));
+    }
+    let Some(object) = query.as_object() else {
+        return Err(invalid_query(format!(
+            "A query is an object {{field, operator, value}} or {{operator: AND|OR, value: [...]}}; got {query}."
+        )));
+    };
+    if let Some(unknown) = object
+        .keys()
+        .find(|k| !matches!(k.as_str(), "field" | "operator" | "value"))
+    {
+        return Err(invalid_query(format!(
+            "A query has `field`, `operator` and `value`; `{unknown}` is not one of them."
+        )));
+    }
+    let operator = object
+        .get("operator")
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid_query("Every query needs an `operator` string."))?;
+    let value = object
+        .get("value")
+        .ok_or_else(|| invalid_query("Every query needs a `value`."))?;
+    match object.get("field") {
+        None => {
+            let group = match operator.to_ascii_uppercase().as_str() {
+                "AND" => Filter::And,
+                "OR" => Filter::Or,
+                _ => {
+                    return Err(ServerError::bad_request(
+                        "unknown_search_operator",
+                        format!("A group's operator is AND or OR, not \"{operator}\"."),
+                    ))
+                }
+            };
+            let parts = value.as_array().ok_or_else(|| {
+                invalid_query("The `value` of an AND or OR group is an array of queries.")
+            })?;
+            let parts = parts
+                .iter()
+                .map(|p| node(p, states, depth + 1, count))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(group(parts))
+        }
+        Some(field) => {
+            *count += 1;
+            let field = field
+                .as_str()
+                .ok_or_else(|| invalid_query("`field` is the name of a ticket field."))?;
+            condition(field, operator, value, states)
+        }
+    }
+}
+
+fn condition(name: &str, operator: &str, value: &Value, states: &[TicketState]) -> Result<Filter> {
+    let &(_, field, kind, nullable) = FIELDS.iter().find(|f| f.0 == name).ok_or_else(|| {
+        let names: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
+        ServerError::bad_request(
+            "unknown_search_field",
+            format!(
+                "Tickets cannot be searched by `{name}`; searchable fields: {}.",
+                names.join(", ")
+            ),
+        )
+    })?;
+    let applies = OPERATORS
+        .iter()
+        .find(|(op, _)| *op == operator)
+        .map(|(_, kinds)| kinds.contains(&kind));
+    match applies {
+        None => {
+            let ops: Vec<&str> = OPERATORS.iter().map(|o| o.0).collect();
+            return Err(ServerError::bad_request(
+                "unknown_search_operator",
+                format!(
+                    "\"{operator}\" is not a search operator; operators: {}.",
+                    ops.join(" ")
+                ),
+            ));
+        }
+        Some(false) => {
+            return Err(ServerError::bad_request(
+                "unknown_search_operator",
+                format!("\"{operator}\" does not apply to `{name}`."),
+            ))
+        }
+        Some(true) => {}
+    }
+    let one = |op: Op, v: &Value| compare(name, field, kind, nullable, op, v, states);
+    match operator {
+        "IN" | "NIN" => {
+            let values = value
+                .as_array()
+                .ok_or_else(|| invalid_value(name, "an array with IN and NIN", value))?;
+            if operator == "IN" {
+                Ok(Filter::Or(
+                    values
+                        .iter()
+                        .map(|v| one(Op::Eq, v))
+                        .collect::<Result<_>>()?,
+                ))
+            } else {
+                Ok(Filter::And(
+                    values
+                        .iter()
+                        .map(|v| one(Op::Ne, v))
+                        .collect::<Result<_>>()?,
+                ))
+            }
+        }
+        "=" => one(Op::Eq, value),
+        "!=" => one(Op::Ne, value),
+        "~" => one(Op::Contains, value),
+        "<" => one(Op::Lt, value),
+        ">" => one(Op::Gt, value),
+        // Integer bounds make the inclusive operators exact: `<= n` is `< n + 1`.
+        "<=" | ">=" => {
+            let n = integer(name, value)?;
+            let (op, bound) = if operator == "<=" {
+                (Op::Lt, n.saturating_add(1))
+            } else {
+                (Op::Gt, n.saturating_sub(1))
+            };
+            compare(name, field, kind, nullable, op, &json!(bound), states)
+        }
+        _ => unreachable!("every operator of the table is handled"),
+    }
+}
+
+fn cmp(field: Field, op: Op, value: SqlValue) -> Filter {
+    Filter::Cmp { field, op, value }
+}
+
+fn integer(name: &str, value: &Value) -> Result<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| invalid_value(name, "a whole number", value))
+}
+
+/// One comparison of `field` with a single value.
+fn compare(
+    name: &str,
+    field: Field,
+    kind: Kind,
+    nullable: bool,
+    op: Op,
+    value: &Value,
+    states: &[TicketState],
+) -> Result<Filter> {
+    if value.is_null() {
+        if nullable && matches!(op, Op::Eq | Op::Ne) {
+            return Ok(cmp(field, op, SqlValue::Null));
+        }
+        return Err(invalid_value(
+            name,
+            "no null (only assignees, contacts, company and tracker may be null, with = or !=)",
+            value,
+        ));
+    }
+    let text = |expected: &str| {
+        value
+            .as_str()
+            .map(str::trim)
+            .ok_or_else(|| invalid_value(name, expected, value))
+    };
+    Ok(match kind {
+        Kind::Text => cmp(field, op, SqlValue::Text(text("text")?.to_owned())),
+        Kind::Id => {
+            let id = text("an id")?;
+            let id = ulid::Ulid::from_string(id)
+                .map_err(|_| invalid_value(name, "an id (a ULID)", value))?;
+            cmp(field, op, SqlValue::Text(id.to_string()))
+        }
+        Kind::Integer => cmp(field, op, SqlValue::Int(integer(name, value)?)),
+        Kind::Boolean => {
+            let b = match value {
+                Value::Bool(b) => Some(*b),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            };
+            let b = b.ok_or_else(|| invalid_value(name, "true or false", value))?;
+            cmp(field, op, SqlValue::Bool(b))
+        }
+        Kind::Time => time(field, op, integer(name, value)?),
+        Kind::Category => {
+            let category: Category = parse_category(text("a category")?).ok_or_else(|| {
+                invalid_value(name, "a category: Customer, Back-office or Tracker", value)
+            })?;
+            cmp(field, op, SqlValue::Text(category.as_str().to_owned()))
+        }
+        Kind::State => state(name, field, op, value, states)?,
+    })
+}
+
+/// Timestamps are searched in unix seconds but stored in milliseconds: `= s` means any time
+/// within second `s`, and the bounds count whole seconds.
+fn time(field: Field, op: Op, seconds: i64) -> Filter {
+    let start = seconds.saturating_mul(1000);
+    let end = seconds.saturating_add(1).saturating_mul(1000);
+    let int = SqlValue::Int;
+    match op {
+        Op::Lt => cmp(field, Op::Lt, int(start)),
+        Op::Gt => cmp(field, Op::Gt, int(end - 1)),
+        Op::Ne => Filter::Or(vec![
+            cmp(field, Op::Lt, int(start)),
+            cmp(field, Op::Gt, int(end - 1)),
+        ]),
+        _ => Filter::And(vec![
+            cmp(field, Op::Gt, int(start - 1)),
+            cmp(field, Op::Lt, int(end)),
+        ]),
+    }
+}
+
+/// A state id, or (as Intercom's `state` takes) a category meaning any state of it.
+fn state(
+    name: &str,
+    field: Field,
+    op: Op,
+    value: &Value,
+    states: &[TicketState],
+) -> Result<Filter> {
+    let text = value
+        .as_str()
+        .map(str::trim)
+        .ok_or_else(|| invalid_value(name, "a state id or category", value))?;
+    if let Ok(id) = ulid::Ulid::from_string(text) {
+        return Ok(cmp(field, op, SqlValue::Text(id.to_string())));
+    }
+    let category = parse_state_category(text).ok_or_else(|| {
+        invalid_value(
+            name,
+            "a state id or category (submitted, in_progress, waiting_on_customer, resolved)",
+            value,
+        )
+    })?;
+    let each = states
+        .iter()
+        .filter(|s| s.category == category)
+        .map(|s| cmp(field, op, SqlValue::Text(s.id.to_string())))
+        .collect();
+    Ok(if op == Op::Ne {
+        Filter::And(each)
+    } else {
+        Filter::Or(each)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inbox_core::{StateCategory, StateId};
+
+    fn states() -> Vec<TicketState> {
+        StateCategory::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, c)| TicketState::default_for(StateId::from_parts(1, i as u128), *c))
+            .collect()
+    }
+
+    fn sql(query: Value) -> Result<String> {
+        translate(&query, &states()).map(|f| f.to_sql(&|n| format!("?{n}")).0)
+    }
+
+    fn code(query: Value) -> &'static str {
+        sql(query).unwrap_err().code()
+    }
+
+    #[test]
+    fn intercom_queries_translate() {
+        let query = json!({"operator": "AND", "value": [
+            {"field": "open", "operator": "=", "value": true},
+            {"operator": "OR", "value": [
+                {"field": "admin_assignee_id", "operator": "=", "value": null},
+                {"field": "title", "operator": "~", "value": "refund"},
+            ]},
+        ]});
+        assert_eq!(
+            sql(query).unwrap(),
+            "(open = ?1) AND ((assignee_teammate IS NULL) OR (LOWER(title) LIKE LOWER(?2) ESCAPE '\\'))"
+        );
+        assert_eq!(
+            sql(json!({"field": "category", "operator": "IN", "value": ["request", "Tracker"]}))
+                .unwrap(),
+            "(category = ?1) OR (category = ?2)"
+        );
+        // A state category stands for every state of it.
+        assert_eq!(
+            sql(json!({"field": "state", "operator": "=", "value": "resolved"})).unwrap(),
+            "(state_id = ?1)"
+        );
+    }
+
+    #[test]
+    fn times_are_whole_seconds() {
+        let f = |op| {
+            translate(
+                &json!({"field": "created_at", "operator": op, "value": 10}),
+                &[],
+            )
+        };
+        let bounds = |f: Filter| f.to_sql(&|n| n.to_string()).1;
+        assert_eq!(
+            bounds(f("=").unwrap()),
+            [SqlValue::Int(9_999), SqlValue::Int(11_000)]
+        );
+        assert_eq!(bounds(f(">").unwrap()), [SqlValue::Int(10_999)]);
+        assert_eq!(bounds(f(">=").unwrap()), [SqlValue::Int(9_999)]);
+        assert_eq!(bounds(f("<").unwrap()), [SqlValue::Int(10_000)]);
+        assert_eq!(bounds(f("<=").unwrap()), [SqlValue::Int(11_000)]);
+    }
+
+    #[test]
+    fn bad_queries_say_what_is_wrong() {
+        assert_eq!(
+            code(json!({"field": "colour", "operator": "=", "value": "red"})),
+            "unknown_search_field"
+        );
+        assert_eq!(
+            code(json!({"field": "title", "operator": "^", "value": "x"})),
+            "unknown_search_operator"
+        );
+        assert_eq!(
+            code(json!({"field": "open", "operator": "~", "value": "x"})),
+            "unknown_search_operator"
+        );
+        assert_eq!(
+            code(json!({"operator": "XOR", "value": []})),
+            "unknown_search_operator"
+        );
+        assert_eq!(
+            code(json!({"field": "open", "operator": "=", "value": "maybe"})),
+            "invalid_search_value"
+        );
+        assert_eq!(
+            code(json!({"field": "id", "operator": "=", "value": "nope"})),
+            "invalid_search_value"
+        );
+        assert_eq!(
+            code(json!({"field": "brand_id", "operator": "=", "value": null})),
+            "invalid_search_value"
+        );
+        assert_eq!(
+            code(json!({"field": "open", "operator": "=", "value": true, "x": 1})),
+            "invalid_query"
+        );
+        assert_eq!(code(json!(["open"])), "invalid_query");
+        let mut deep = json!({"field": "open", "operator": "=", "value": true});
+        for _ in 0..MAX_DEPTH {
+            deep = json!({"operator": "AND", "value": [deep]});
+        }
+        assert_eq!(code(deep), "query_too_complex");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let page = Page::of(&Pagination {
+            per_page: Some(5),
+            starting_after: Some(encode_cursor(40)),
+        })
+        .unwrap();
+        assert_eq!(
+            page,
+            Page {
+                offset: 40,
+                per_page: 5
+            }
+        );
+        for bad in ["", "zz", &hex::encode("offset:-1"), &hex::encode("40")] {
+            let p = Pagination {
+                per_page: None,
+                starting_after: Some(bad.to_string()),
+            };
+            assert_eq!(Page::of(&p).unwrap_err().code(), "invalid_cursor", "{bad}");
+        }
+        let p = Pagination {
+            per_page: Some(151),
+            starting_after: None,
+        };
+        assert_eq!(Page::of(&p).unwrap_err().code(), "invalid_pagination");
+    }
+}
