@@ -13,8 +13,12 @@ CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_FEATURES := --features teammate-inbox/custom-protocol
 APP_BIN := target/debug/teammate-inbox
+SERVER_BIN := target/debug/inbox-server
+SERVER_DIR ?= $(HOME)/.local/share/teammate-inbox-server-demo
+SERVER_LISTEN ?= 127.0.0.1:8080
+DEMO_ADMIN := alex@northwind.example
 
-.PHONY: run test bench deps system-deps tauri-driver ui-deps ui lint app
+.PHONY: run test bench deps system-deps tauri-driver ui-deps ui lint app server-bin server server-demo
 
 ## Install everything the app and its tests need (idempotent).
 deps: system-deps tauri-driver ui-deps
@@ -50,10 +54,26 @@ ui: ui-deps
 app: ui
 	$(CARGO) build $(APP_FEATURES) --bin teammate-inbox
 
-## Opens the app with the demo workspace (in its own data directory, so your own is untouched).
-run: deps app
+server-bin:
+	$(CARGO) build -p inbox-server --bin inbox-server
+
+## Seeds the server's demo workspace (once) and prints an API token of its admin.
+server-demo: server-bin
+	@[ -f "$(SERVER_DIR)/server.sqlite3" ] || ./$(SERVER_BIN) seed --data-dir "$(SERVER_DIR)"
+	@echo "Server data: $(SERVER_DIR)"
+	@echo "API token of the demo admin ($(DEMO_ADMIN)): $$(./$(SERVER_BIN) token --data-dir "$(SERVER_DIR)" --email $(DEMO_ADMIN))"
+
+## A local inbox-server with the demo workspace on http://$(SERVER_LISTEN).
+server: server-demo
+	./$(SERVER_BIN) serve --data-dir "$(SERVER_DIR)" --listen $(SERVER_LISTEN)
+
+## Opens the app with the demo workspace (in its own data directory, so your own is untouched),
+## with a local server beside it for as long as the app runs.
+run: deps app server-demo
 	@dir=$${INBOX_DATA_DIR:-$$HOME/.local/share/teammate-inbox-demo}; \
 	echo "Data directory: $$dir"; \
+	./$(SERVER_BIN) serve --data-dir "$(SERVER_DIR)" --listen $(SERVER_LISTEN) & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT; \
 	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(APP_BIN) --demo --data-dir "$$dir"; \
 	else echo "No display found: running under Xvfb (headless)."; \
 		xvfb-run -a dbus-run-session -- ./$(APP_BIN) --demo --data-dir "$$dir"; fi

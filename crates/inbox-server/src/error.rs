@@ -21,6 +21,8 @@ pub enum ServerError {
     TooLarge,
     #[error("There is no such endpoint; see /openapi.json.")]
     NotFoundRoute,
+    #[error("This endpoint does not take that method; see /openapi.json.")]
+    MethodNotAllowed,
     #[error("The storage failed: {0}")]
     Storage(String),
     /// An email could not be handed on (the relay refused it or is unreachable).
@@ -46,6 +48,7 @@ impl ServerError {
             ServerError::BadRequest { code, .. } | ServerError::Conflict { code, .. } => code,
             ServerError::TooLarge => "body_too_large",
             ServerError::NotFoundRoute => "no_such_endpoint",
+            ServerError::MethodNotAllowed => "method_not_allowed",
             ServerError::Storage(_) => "storage_failed",
             ServerError::Delivery(_) => "delivery_failed",
         }
@@ -61,6 +64,7 @@ impl ServerError {
             ServerError::Conflict { .. } => StatusCode::CONFLICT,
             ServerError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::NotFoundRoute => StatusCode::NOT_FOUND,
+            ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ServerError::Delivery(_) => StatusCode::BAD_GATEWAY,
         }

@@ -287,6 +287,15 @@ async fn sync_refuses_strangers_and_other_protocols() {
         .get("/sync/pull")
         .await
         .error(401, "unauthorized");
+    let anonymous = server.anonymous();
+    anonymous
+        .get("/no/such/thing")
+        .await
+        .error(404, "no_such_endpoint");
+    anonymous
+        .get("/sync/push")
+        .await
+        .error(405, "method_not_allowed");
     let mut bad = server.anonymous();
     bad.token = Some("tit_not-a-token".into());
     bad.get("/sync/pull").await.error(401, "unauthorized");
