@@ -61,7 +61,8 @@ pub struct QueuedEmail {
 }
 
 /// Plans the outcome's customer notifications and queues them; returns the timeline parts
-/// recording the plan on each ticket (already written).
+/// recording the plan on each ticket (already written). Reads and writes go in batches: a
+/// tracker change notifies the customers of thousands of tickets.
 pub fn queue(
     db: &Db,
     outcome: &Outcome,
@@ -72,10 +73,7 @@ pub fn queue(
         .updated_tickets()
         .flat_map(|t| t.contacts.iter().copied())
         .collect();
-    let mut messengers = BTreeMap::new();
-    for contact in contacts {
-        messengers.insert(contact, messenger(db, contact)?);
-    }
+    let mut messengers = messengers(db, &contacts)?;
     let messenger_state = |c: ContactId| MessengerState {
         collapsed: !messengers.get(&c).is_some_and(|m| m.open),
     };
@@ -89,51 +87,111 @@ pub fn queue(
         db.settings()?,
         now,
     );
+    if notifications.is_empty() {
+        return Ok(Vec::new());
+    }
+    mark_unseen(db, &notifications)?;
+    queue_emails(db, &notifications, now, random)?;
+    remember_told(db, &mut messengers, &notifications, outcome, &states)?;
+    let parts = planned_parts(&notifications, now, random);
+    db.append_parts(&parts)?;
+    Ok(parts)
+}
+
+fn messengers(db: &Db, contacts: &BTreeSet<ContactId>) -> Result<BTreeMap<ContactId, Messenger>> {
+    let ids: Vec<String> = contacts.iter().map(|c| c.to_string()).collect();
+    let found: BTreeMap<String, String> = db
+        .tx()
+        .get_many(Kind::Messenger, &ids)?
+        .into_iter()
+        .collect();
+    contacts
+        .iter()
+        .map(|c| {
+            let m = match found.get(&c.to_string()) {
+                Some(doc) => parse("messenger", doc)?,
+                None => Messenger::default(),
+            };
+            Ok((*c, m))
+        })
+        .collect()
+}
+
+/// R6a: remembers which state label each contact was just told about.
+fn remember_told(
+    db: &Db,
+    messengers: &mut BTreeMap<ContactId, Messenger>,
+    notifications: &[Notification],
+    outcome: &Outcome,
+    states: &[inbox_core::TicketState],
+) -> Result<()> {
     let tickets: BTreeMap<TicketId, &inbox_core::Ticket> =
         outcome.updated_tickets().map(|t| (t.id, t)).collect();
-    for n in &notifications {
-        mark_unseen(db, n)?;
-        if let Some(due) = &n.email {
-            queue_email(db, n, due.clone(), now, random)?;
-        }
+    let mut changed = BTreeSet::new();
+    for n in notifications {
         let announces_state = n
             .reasons
             .iter()
             .any(|r| matches!(r, Reason::Submitted | Reason::StateChanged { .. }));
-        let label = tickets
+        let state = tickets
             .get(&n.ticket)
             .and_then(|t| states.iter().find(|s| s.id == t.state_id));
-        if let (true, Some(state)) = (announces_state, label) {
+        if let (true, Some(state)) = (announces_state, state) {
             let m = messengers.entry(n.contact).or_default();
             m.told.insert(n.ticket, state.customer_label.clone());
-            put_messenger(db, n.contact, m)?;
+            changed.insert(n.contact);
         }
     }
-    let parts = planned_parts(&notifications, now, random);
-    for part in &parts {
-        db.append_part(part)?;
+    let docs: Vec<(String, String)> = changed
+        .iter()
+        .map(|c| (c.to_string(), to_doc(&messengers[c])))
+        .collect();
+    db.tx().put_many(Kind::Messenger, &docs)
+}
+
+fn to_doc<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("notification state serialises")
+}
+
+/// Adds reasons not already there: a ticket flipping between two states while the customer is
+/// away is two pieces of news, not one per flip.
+fn extend_reasons(reasons: &mut Vec<Reason>, new: &[Reason]) {
+    for reason in new {
+        if !reasons.contains(reason) {
+            reasons.push(reason.clone());
+        }
     }
-    Ok(parts)
 }
 
 fn unseen_key(contact: ContactId, ticket: TicketId) -> String {
     format!("{contact}/{ticket}")
 }
 
-/// Keeps the notification for the Messenger's badges until the customer sees the ticket.
-fn mark_unseen(db: &Db, n: &Notification) -> Result<()> {
-    let key = unseen_key(n.contact, n.ticket);
-    let merged = match db.get::<Notification>(Kind::Unseen, &key)? {
-        Some(mut old) => {
-            old.reasons.extend(n.reasons.iter().cloned());
-            old.channels.extend(n.channels.iter().copied());
-            old.channels.sort();
-            old.channels.dedup();
-            old
+/// Keeps each notification for the Messenger's badges until the customer sees the ticket.
+fn mark_unseen(db: &Db, notifications: &[Notification]) -> Result<()> {
+    let keys: Vec<String> = notifications
+        .iter()
+        .map(|n| unseen_key(n.contact, n.ticket))
+        .collect();
+    let mut unseen: BTreeMap<String, Notification> = BTreeMap::new();
+    for (key, doc) in db.tx().get_many(Kind::Unseen, &keys)? {
+        unseen.insert(key, parse("notification", &doc)?);
+    }
+    for (key, n) in keys.iter().zip(notifications) {
+        match unseen.get_mut(key) {
+            Some(old) => {
+                extend_reasons(&mut old.reasons, &n.reasons);
+                old.channels.extend(n.channels.iter().copied());
+                old.channels.sort();
+                old.channels.dedup();
+            }
+            None => {
+                unseen.insert(key.clone(), n.clone());
+            }
         }
-        None => n.clone(),
-    };
-    db.put(Kind::Unseen, &key, &merged)
+    }
+    let docs: Vec<(String, String)> = unseen.iter().map(|(k, n)| (k.clone(), to_doc(n))).collect();
+    db.tx().put_many(Kind::Unseen, &docs)
 }
 
 /// The notifications `contact` has not seen yet.
@@ -166,51 +224,70 @@ pub fn seen_parts(db: &Db, contact: ContactId, ticket: TicketId) -> Result<Vec<P
         .collect())
 }
 
-/// Folds the email into one still pending for the same contact and ticket (R5's batching), or
-/// queues a new one.
-fn queue_email(
+/// Folds each email into one still pending for the same contact and ticket (R5's batching),
+/// or queues a new one.
+fn queue_emails(
     db: &Db,
-    n: &Notification,
-    due: EmailDue,
+    notifications: &[Notification],
     now: Millis,
     random: &mut dyn FnMut() -> u128,
 ) -> Result<()> {
-    let (contact, ticket) = (n.contact.to_string(), n.ticket.to_string());
-    let pending = db.tx().pending_email(&contact, &ticket)?;
-    let (id, email) = match pending {
-        Some(row) => {
-            let mut email: QueuedEmail = parse("queued email", &row.doc)?;
-            email.due = email.due.merge(due);
-            email.reasons.extend(n.reasons.iter().cloned());
-            (row.id, email)
+    let emailed: Vec<(&Notification, &EmailDue)> = notifications
+        .iter()
+        .filter_map(|n| Some((n, n.email.as_ref()?)))
+        .collect();
+    let pairs: Vec<(String, String)> = emailed
+        .iter()
+        .map(|(n, _)| (n.contact.to_string(), n.ticket.to_string()))
+        .collect();
+    let mut pending: BTreeMap<(String, String), (String, QueuedEmail)> = BTreeMap::new();
+    for row in db.tx().pending_emails(&pairs)? {
+        let email = parse("queued email", &row.doc)?;
+        pending.insert((row.contact_id, row.ticket_id), (row.id, email));
+    }
+    for (pair, (n, due)) in pairs.into_iter().zip(emailed) {
+        match pending.get_mut(&pair) {
+            Some((_, email)) => {
+                email.due = email.due.clone().merge(due.clone());
+                extend_reasons(&mut email.reasons, &n.reasons);
+            }
+            None => {
+                let id = ulid::Ulid::from_parts(now.max(0) as u64, random()).to_string();
+                let email = QueuedEmail {
+                    contact: n.contact,
+                    ticket: n.ticket,
+                    reasons: n.reasons.clone(),
+                    due: due.clone(),
+                    queued_at: now,
+                    attempts: 0,
+                    sent_at: None,
+                    dropped: None,
+                    rendered: None,
+                };
+                pending.insert(pair, (id, email));
+            }
         }
-        None => (
-            ulid::Ulid::from_parts(now.max(0) as u64, random()).to_string(),
-            QueuedEmail {
-                contact: n.contact,
-                ticket: n.ticket,
-                reasons: n.reasons.clone(),
-                due,
-                queued_at: now,
-                attempts: 0,
-                sent_at: None,
-                dropped: None,
-                rendered: None,
-            },
-        ),
-    };
-    put_email(db, &id, "pending", email.due.at(), &email)
+    }
+    let rows: Vec<EmailRow> = pending
+        .values()
+        .map(|(id, e)| email_row(id, "pending", e.due.at(), e))
+        .collect();
+    db.tx().put_emails(&rows)
 }
 
-pub fn put_email(db: &Db, id: &str, status: &str, due_at: Millis, e: &QueuedEmail) -> Result<()> {
-    db.tx().put_email(&EmailRow {
+fn email_row(id: &str, status: &str, due_at: Millis, e: &QueuedEmail) -> EmailRow {
+    EmailRow {
         id: id.to_owned(),
         contact_id: e.contact.to_string(),
         ticket_id: e.ticket.to_string(),
         status: status.to_owned(),
         due_at,
-        doc: serde_json::to_string(e).expect("queued emails serialise"),
-    })
+        doc: to_doc(e),
+    }
+}
+
+pub fn put_email(db: &Db, id: &str, status: &str, due_at: Millis, e: &QueuedEmail) -> Result<()> {
+    db.tx().put_email(&email_row(id, status, due_at, e))
 }
 
 /// The bodies of the teammate replies an email carries, oldest first.

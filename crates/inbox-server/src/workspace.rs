@@ -3,6 +3,7 @@
 //! [`Record`] for the change log.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use inbox_core::{
     Brand, BrandId, Change, Contact, ContactId, Conversation, ConversationId, CoreError, Millis,
@@ -13,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Result, ServerError};
-use crate::storage::{Kind, TicketRow, Tx};
+use crate::storage::{Kind, PartRow, TicketRow, Tx};
 
 /// Entities listed in one go are read in pages of this many.
 const PAGE: usize = 500;
@@ -114,26 +115,36 @@ impl<'a> Db<'a> {
             .unwrap_or_default())
     }
 
-    /// Writes what `inbox_core::apply` decided and returns it as sync records.
+    /// Writes what `inbox_core::apply` decided and returns it as sync records. Tickets and
+    /// parts are written in batches (a tracker change rewrites thousands).
     pub fn write_changes(&self, changes: &[Change]) -> Result<Vec<Record>> {
         let mut records = Vec::with_capacity(changes.len());
+        let mut tickets: Vec<TicketRow> = Vec::new();
+        let mut ticket_at: HashMap<TicketId, usize> = HashMap::new();
+        let mut parts: Vec<PartRow> = Vec::new();
         for change in changes {
             records.push(match change {
                 Change::UpdateTicket { ticket, .. } | Change::InsertTicket(ticket) => {
-                    self.put_ticket(ticket)?;
+                    // The last write of a ticket wins; a batch names each ticket once.
+                    match ticket_at.get(&ticket.id) {
+                        Some(&i) => tickets[i] = TicketRow::of(ticket),
+                        None => {
+                            ticket_at.insert(ticket.id, tickets.len());
+                            tickets.push(TicketRow::of(ticket));
+                        }
+                    }
                     Record::Ticket(ticket.clone())
                 }
                 Change::AppendPart(part) => {
-                    self.append_part(part)?;
+                    parts.push(part_row(part));
                     Record::TicketPart(part.clone())
                 }
                 Change::AppendConversationPart(part) => {
-                    let doc = serde_json::to_string(part).expect("parts serialise");
-                    self.tx().append_part(
-                        &part.conversation.to_string(),
-                        &part.id.to_string(),
-                        &doc,
-                    )?;
+                    parts.push(PartRow {
+                        owner: part.conversation.to_string(),
+                        id: part.id.to_string(),
+                        doc: serde_json::to_string(part).expect("parts serialise"),
+                    });
                     Record::ConversationPart(part.clone())
                 }
                 Change::MarkRead {
@@ -141,13 +152,12 @@ impl<'a> Db<'a> {
                     teammate,
                     at,
                 } => {
-                    let record = Record::Read {
+                    self.put(Kind::Read, &format!("{teammate}/{ticket}"), at)?;
+                    Record::Read {
                         ticket: *ticket,
                         teammate: *teammate,
                         at: *at,
-                    };
-                    self.put(Kind::Read, &format!("{teammate}/{ticket}"), at)?;
-                    record
+                    }
                 }
                 Change::LinkConversation {
                     conversation,
@@ -160,13 +170,18 @@ impl<'a> Db<'a> {
                 }
             });
         }
+        self.tx().put_tickets(&tickets)?;
+        self.tx().append_parts(&parts)?;
         Ok(records)
     }
 
+    pub fn append_parts(&self, parts: &[Part]) -> Result<()> {
+        let rows: Vec<PartRow> = parts.iter().map(part_row).collect();
+        self.tx().append_parts(&rows)
+    }
+
     pub fn append_part(&self, part: &Part) -> Result<()> {
-        let doc = serde_json::to_string(part).expect("parts serialise");
-        self.tx()
-            .append_part(&part.ticket.to_string(), &part.id.to_string(), &doc)
+        self.append_parts(std::slice::from_ref(part))
     }
 
     /// Appends one change set to the log; returns its cursor.
@@ -194,6 +209,14 @@ impl<'a> Db<'a> {
                 Ok(set)
             })
             .collect()
+    }
+}
+
+fn part_row(part: &Part) -> PartRow {
+    PartRow {
+        owner: part.ticket.to_string(),
+        id: part.id.to_string(),
+        doc: serde_json::to_string(part).expect("parts serialise"),
     }
 }
 

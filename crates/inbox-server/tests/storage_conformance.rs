@@ -12,7 +12,7 @@ use inbox_server::error::{Result, ServerError};
 use inbox_server::storage::postgres::PostgresStorage;
 use inbox_server::storage::sqlite::{SqliteStorage, DATABASE_FILE};
 use inbox_server::storage::{
-    EmailRow, Field, Filter, Kind, Op, SqlValue, Storage, StorageExt, TicketRow,
+    EmailRow, Field, Filter, Kind, Op, PartRow, SqlValue, Storage, StorageExt, TicketRow,
 };
 use postgres_support::TestPostgres;
 
@@ -98,6 +98,7 @@ conformance!(
     reads_are_snapshots_of_committed_writes,
     data_persists_across_reopening,
     newer_schema_is_refused,
+    batches,
 );
 
 // ---- Fixtures ----
@@ -344,6 +345,78 @@ fn tickets(backend: &dyn Backend) {
             let by_title =
                 tx.search_tickets(&cmp(Field::Title, Op::Contains, text("sent")), 0, 10)?;
             assert_eq!(ids(&by_title.docs), ["01A"]);
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The batch writes and reads behave as their one-at-a-time versions.
+fn batches(backend: &dyn Backend) {
+    let storage = backend.open().unwrap();
+    let mut fixture = search_fixture();
+    storage.writing(|tx| tx.put_tickets(&fixture)).unwrap();
+    fixture[0].contacts = strings(&["c3"]);
+    fixture[0].doc = doc("01A", 2);
+    fixture[3].title = "Renamed".into();
+    let parts: Vec<PartRow> = ["p3", "p1", "p2"]
+        .iter()
+        .map(|id| PartRow {
+            owner: "01A".into(),
+            id: id.to_string(),
+            doc: doc(id, 1),
+        })
+        .collect();
+    storage
+        .writing(|tx| {
+            tx.put_tickets(&fixture)?;
+            tx.append_parts(&parts)?;
+            tx.put_many(
+                Kind::Unseen,
+                &[("a/1".into(), doc("a1", 1)), ("a/2".into(), doc("a2", 1))],
+            )?;
+            tx.put_many(Kind::Unseen, &[("a/1".into(), doc("a1", 2))])?;
+            tx.put_emails(&[
+                email("e1", "c1", "01A", "pending", 10),
+                email("e2", "c1", "01B", "sent", 10),
+                email("e3", "c2", "01B", "pending", 20),
+            ])
+        })
+        .unwrap();
+    storage
+        .reading(|tx| {
+            assert_eq!(tx.ticket("01A")?, Some(doc("01A", 2)));
+            assert_eq!(ids(&tx.tickets_of_contact("c3")?), ["01A"]);
+            assert!(ids(&tx.tickets_of_contact("c1")?).is_empty());
+            assert_eq!(ids(&tx.tickets_of_contact("c2")?), ["01B"]);
+            let renamed = tx.search_tickets(&cmp(Field::Title, Op::Eq, text("Renamed")), 0, 9)?;
+            assert_eq!(renamed.total, 1);
+            assert_eq!(
+                ids(&tx.parts("01A")?),
+                ["p3", "p1", "p2"],
+                "in the given order"
+            );
+            let got = tx.get_many(Kind::Unseen, &strings(&["a/1", "a/3", "a/2"]))?;
+            let mut got: Vec<(String, String)> = got;
+            got.sort();
+            assert_eq!(
+                got,
+                [
+                    ("a/1".to_string(), doc("a1", 2)),
+                    ("a/2".to_string(), doc("a2", 1))
+                ]
+            );
+            let pairs = [
+                ("c1".to_string(), "01A".to_string()),
+                ("c1".to_string(), "01B".to_string()),
+                ("c9".to_string(), "01B".to_string()),
+            ];
+            let pending: Vec<String> = tx
+                .pending_emails(&pairs)?
+                .into_iter()
+                .map(|e| e.id)
+                .collect();
+            assert_eq!(pending, ["e1"], "only pending ones, only for those pairs");
+            assert!(tx.get_many(Kind::Unseen, &[])?.is_empty());
             Ok(())
         })
         .unwrap();

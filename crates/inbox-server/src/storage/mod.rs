@@ -140,6 +140,14 @@ pub struct EmailRow {
     pub doc: String,
 }
 
+/// A timeline part to append: `owner` is its ticket's or conversation's id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartRow {
+    pub owner: String,
+    pub id: String,
+    pub doc: String,
+}
+
 /// One page of a ticket search, newest update first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPage {
@@ -191,6 +199,50 @@ pub trait Tx {
     fn due_emails(&mut self, now: i64, limit: usize) -> Result<Vec<EmailRow>>;
     /// When the earliest pending (or leased) email is due.
     fn next_email_due(&mut self) -> Result<Option<i64>>;
+
+    // Batches: a tracker moving 10,000 tickets writes them in a few statements where a backend
+    // pays a round trip per statement (PostgreSQL). Ids in one batch are distinct.
+
+    fn put_tickets(&mut self, rows: &[TicketRow]) -> Result<()> {
+        rows.iter().try_for_each(|row| self.put_ticket(row))
+    }
+
+    /// Appends parts in the given order.
+    fn append_parts(&mut self, parts: &[PartRow]) -> Result<()> {
+        parts
+            .iter()
+            .try_for_each(|p| self.append_part(&p.owner, &p.id, &p.doc))
+    }
+
+    /// The documents of `kind` among `ids` that exist, as (id, doc).
+    fn get_many(&mut self, kind: Kind, ids: &[String]) -> Result<Vec<(String, String)>> {
+        let mut found = Vec::new();
+        for id in ids {
+            if let Some(doc) = self.get(kind, id)? {
+                found.push((id.clone(), doc));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Inserts or replaces (id, doc) documents of `kind`.
+    fn put_many(&mut self, kind: Kind, docs: &[(String, String)]) -> Result<()> {
+        docs.iter()
+            .try_for_each(|(id, doc)| self.put(kind, id, doc))
+    }
+
+    /// The pending emails for any of these (contact, ticket) pairs.
+    fn pending_emails(&mut self, pairs: &[(String, String)]) -> Result<Vec<EmailRow>> {
+        let mut found = Vec::new();
+        for (contact, ticket) in pairs {
+            found.extend(self.pending_email(contact, ticket)?);
+        }
+        Ok(found)
+    }
+
+    fn put_emails(&mut self, rows: &[EmailRow]) -> Result<()> {
+        rows.iter().try_for_each(|row| self.put_email(row))
+    }
 }
 
 /// A database the server can run on.

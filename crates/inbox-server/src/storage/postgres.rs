@@ -17,7 +17,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSqlOwned, ToSql};
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Statement, Transaction};
 
-use super::{EmailRow, Filter, Kind, SearchPage, SqlValue, Storage, TicketRow, Tx};
+use super::{EmailRow, Filter, Kind, PartRow, SearchPage, SqlValue, Storage, TicketRow, Tx};
 use crate::error::{postgres_message, Result, ServerError};
 
 /// The advisory lock every write (and migration) holds until it ends. Any constant works as long
@@ -451,28 +451,50 @@ impl PgTx<'_, '_> {
         self.query(sql, params)?.iter().map(email_row).collect()
     }
 
-    /// Rewrites the ticket's contact list, unless it is unchanged.
-    fn put_contacts(&mut self, ticket: &str, contacts: &[String]) -> Result<()> {
-        let current: Vec<String> = self.values(
-            "SELECT contact_id FROM ticket_contacts WHERE ticket_id = $1 ORDER BY contact_id",
-            &[&ticket],
-        )?;
-        let mut wanted = contacts.to_vec();
-        wanted.sort();
-        wanted.dedup();
-        if current == wanted {
+    /// Rewrites the contact lists of `rows` that changed, in three statements whatever their
+    /// number.
+    fn put_contact_lists(&mut self, rows: &[TicketRow]) -> Result<()> {
+        let ids: Vec<&String> = rows.iter().map(|t| &t.id).collect();
+        let mut current: HashMap<String, Vec<String>> = HashMap::new();
+        for row in self.query(
+            "SELECT ticket_id, contact_id FROM ticket_contacts WHERE ticket_id = ANY($1)
+             ORDER BY ticket_id, contact_id",
+            &[&ids],
+        )? {
+            current
+                .entry(column(&row, 0)?)
+                .or_default()
+                .push(column(&row, 1)?);
+        }
+        let (mut stale, mut add_tickets, mut add_contacts) = (Vec::new(), Vec::new(), Vec::new());
+        for t in rows {
+            let mut wanted = t.contacts.clone();
+            wanted.sort();
+            wanted.dedup();
+            if current
+                .get(&t.id)
+                .map_or(wanted.is_empty(), |c| *c == wanted)
+            {
+                continue;
+            }
+            stale.push(t.id.clone());
+            for contact in wanted {
+                add_tickets.push(t.id.clone());
+                add_contacts.push(contact);
+            }
+        }
+        if stale.is_empty() {
             return Ok(());
         }
         self.execute(
-            "DELETE FROM ticket_contacts WHERE ticket_id = $1",
-            &[&ticket],
+            "DELETE FROM ticket_contacts WHERE ticket_id = ANY($1)",
+            &[&stale],
         )?;
-        for contact in &wanted {
-            self.execute(
-                "INSERT INTO ticket_contacts (contact_id, ticket_id) VALUES ($1, $2)",
-                &[contact, &ticket],
-            )?;
-        }
+        self.execute(
+            "INSERT INTO ticket_contacts (contact_id, ticket_id)
+             SELECT * FROM UNNEST($1::text[], $2::text[])",
+            &[&add_contacts, &add_tickets],
+        )?;
         Ok(())
     }
 }
@@ -543,39 +565,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn put_ticket(&mut self, t: &TicketRow) -> Result<()> {
-        self.execute(
-            "INSERT INTO tickets (id, number, type_id, category, state_id, open,
-                assignee_teammate, assignee_team, company_id, brand_id, shared, tracker_id,
-                created_at, updated_at, title, doc)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-             ON CONFLICT (id) DO UPDATE SET number = excluded.number,
-                type_id = excluded.type_id, category = excluded.category,
-                state_id = excluded.state_id, open = excluded.open,
-                assignee_teammate = excluded.assignee_teammate,
-                assignee_team = excluded.assignee_team, company_id = excluded.company_id,
-                brand_id = excluded.brand_id, shared = excluded.shared,
-                tracker_id = excluded.tracker_id, created_at = excluded.created_at,
-                updated_at = excluded.updated_at, title = excluded.title, doc = excluded.doc",
-            &[
-                &t.id,
-                &t.number,
-                &t.type_id,
-                &t.category,
-                &t.state_id,
-                &t.open,
-                &t.assignee_teammate,
-                &t.assignee_team,
-                &t.company_id,
-                &t.brand_id,
-                &t.shared,
-                &t.tracker_id,
-                &t.created_at,
-                &t.updated_at,
-                &t.title,
-                &t.doc,
-            ],
-        )?;
-        self.put_contacts(&t.id, &t.contacts)
+        self.put_tickets(std::slice::from_ref(t))
     }
 
     fn max_ticket_number(&mut self) -> Result<i64> {
@@ -729,6 +719,133 @@ impl Tx for PgTx<'_, '_> {
             "SELECT MIN(due_at) FROM emails WHERE status IN ('pending', 'sending')",
             &[],
         )
+    }
+
+    // One statement per batch: each statement is a round trip to the database server.
+
+    fn put_tickets(&mut self, rows: &[TicketRow]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let col = |f: fn(&TicketRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
+        let opt = |f: fn(&TicketRow) -> Option<String>| {
+            rows.iter().map(f).collect::<Vec<Option<String>>>()
+        };
+        let int = |f: fn(&TicketRow) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
+        let flag = |f: fn(&TicketRow) -> bool| rows.iter().map(f).collect::<Vec<bool>>();
+        self.execute(
+            "INSERT INTO tickets (id, number, type_id, category, state_id, open,
+                assignee_teammate, assignee_team, company_id, brand_id, shared, tracker_id,
+                created_at, updated_at, title, doc)
+             SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[],
+                $12::text[], $13::bigint[], $14::bigint[], $15::text[], $16::text[])
+             ON CONFLICT (id) DO UPDATE SET number = excluded.number,
+                type_id = excluded.type_id, category = excluded.category,
+                state_id = excluded.state_id, open = excluded.open,
+                assignee_teammate = excluded.assignee_teammate,
+                assignee_team = excluded.assignee_team, company_id = excluded.company_id,
+                brand_id = excluded.brand_id, shared = excluded.shared,
+                tracker_id = excluded.tracker_id, created_at = excluded.created_at,
+                updated_at = excluded.updated_at, title = excluded.title, doc = excluded.doc",
+            &[
+                &col(|t| t.id.clone()),
+                &int(|t| t.number),
+                &col(|t| t.type_id.clone()),
+                &col(|t| t.category.clone()),
+                &col(|t| t.state_id.clone()),
+                &flag(|t| t.open),
+                &opt(|t| t.assignee_teammate.clone()),
+                &opt(|t| t.assignee_team.clone()),
+                &opt(|t| t.company_id.clone()),
+                &col(|t| t.brand_id.clone()),
+                &flag(|t| t.shared),
+                &opt(|t| t.tracker_id.clone()),
+                &int(|t| t.created_at),
+                &int(|t| t.updated_at),
+                &col(|t| t.title.clone()),
+                &col(|t| t.doc.clone()),
+            ],
+        )?;
+        self.put_contact_lists(rows)
+    }
+
+    fn append_parts(&mut self, parts: &[PartRow]) -> Result<()> {
+        if parts.is_empty() {
+            return Ok(());
+        }
+        let col = |f: fn(&PartRow) -> &String| parts.iter().map(f).collect::<Vec<&String>>();
+        self.execute(
+            "INSERT INTO parts (id, owner_id, doc)
+             SELECT id, owner_id, doc
+             FROM UNNEST($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS p(id, owner_id, doc, n)
+             ORDER BY n",
+            &[&col(|p| &p.id), &col(|p| &p.owner), &col(|p| &p.doc)],
+        )?;
+        Ok(())
+    }
+
+    fn get_many(&mut self, kind: Kind, ids: &[String]) -> Result<Vec<(String, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.pairs(
+            "SELECT id, doc FROM entities WHERE kind = $1 AND id = ANY($2)",
+            &[&kind.as_str(), &ids],
+        )
+    }
+
+    fn put_many(&mut self, kind: Kind, docs: &[(String, String)]) -> Result<()> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&String> = docs.iter().map(|(id, _)| id).collect();
+        let bodies: Vec<&String> = docs.iter().map(|(_, doc)| doc).collect();
+        self.execute(
+            "INSERT INTO entities (kind, id, doc)
+             SELECT $1, id, doc FROM UNNEST($2::text[], $3::text[]) AS d(id, doc)
+             ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc",
+            &[&kind.as_str(), &ids, &bodies],
+        )?;
+        Ok(())
+    }
+
+    fn pending_emails(&mut self, pairs: &[(String, String)]) -> Result<Vec<EmailRow>> {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let contacts: Vec<&String> = pairs.iter().map(|(c, _)| c).collect();
+        let tickets: Vec<&String> = pairs.iter().map(|(_, t)| t).collect();
+        self.emails(
+            "SELECT id, contact_id, ticket_id, status, due_at, doc FROM emails
+             WHERE status = 'pending'
+               AND (contact_id, ticket_id) IN (SELECT * FROM UNNEST($1::text[], $2::text[]))",
+            &[&contacts, &tickets],
+        )
+    }
+
+    fn put_emails(&mut self, rows: &[EmailRow]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let col = |f: fn(&EmailRow) -> &String| rows.iter().map(f).collect::<Vec<&String>>();
+        let due: Vec<i64> = rows.iter().map(|r| r.due_at).collect();
+        self.execute(
+            "INSERT INTO emails (id, contact_id, ticket_id, status, due_at, doc)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[],
+                $6::text[])
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+                due_at = excluded.due_at, doc = excluded.doc",
+            &[
+                &col(|r| &r.id),
+                &col(|r| &r.contact_id),
+                &col(|r| &r.ticket_id),
+                &col(|r| &r.status),
+                &due,
+                &col(|r| &r.doc),
+            ],
+        )?;
+        Ok(())
     }
 }
 
