@@ -2,13 +2,15 @@
 //! here, inside one write transaction with its notifications and its change-log entry. Sync
 //! pushes are applied exactly once per (client, sequence number).
 
+use std::collections::HashMap;
+
 use inbox_core::{apply, Author, Context, Millis, Mutation, Outcome};
 use inbox_sync::{Cursor, Origin, PendingMutation, PushResult, Record};
 
 use crate::error::{Result, ServerError};
 use crate::notifications;
 use crate::storage::Kind;
-use crate::workspace::Db;
+use crate::workspace::{parse, Db};
 
 /// The random half of new ids.
 pub fn random() -> u128 {
@@ -56,18 +58,50 @@ fn push_key(client_id: &str, seq: u64) -> String {
     format!("{client_id}/{seq:020}")
 }
 
-/// Applies one pushed mutation exactly once: a replay gets the first result back.
-pub fn push_one(
+/// Applies a client's pushed mutations, each exactly once: a replay (in this batch or any
+/// later one) gets the first result back.
+pub fn push(
+    db: &Db,
+    client_id: &str,
+    mutations: &[PendingMutation],
+    actor: Author,
+    now: Millis,
+) -> Result<Vec<PushResult>> {
+    let keys: Vec<String> = mutations
+        .iter()
+        .map(|m| push_key(client_id, m.seq))
+        .collect();
+    let mut known: HashMap<String, PushResult> = HashMap::new();
+    for (key, doc) in db.tx().get_many(Kind::Push, &keys)? {
+        known.insert(key, parse("push result", &doc)?);
+    }
+    let mut results = Vec::with_capacity(mutations.len());
+    let mut recorded = Vec::new();
+    for (key, pending) in keys.into_iter().zip(mutations) {
+        if let Some(result) = known.get(&key) {
+            results.push(result.clone());
+            continue;
+        }
+        let result = push_one(db, client_id, pending, actor, now)?;
+        recorded.push((
+            key.clone(),
+            serde_json::to_string(&result).expect("results serialise"),
+        ));
+        known.insert(key, result.clone());
+        results.push(result);
+    }
+    db.tx().put_many(Kind::Push, &recorded)?;
+    Ok(results)
+}
+
+/// Applies one pushed mutation; a rule it breaks makes it rejected, not the push failed.
+fn push_one(
     db: &Db,
     client_id: &str,
     pending: &PendingMutation,
     actor: Author,
     now: Millis,
 ) -> Result<PushResult> {
-    let key = push_key(client_id, pending.seq);
-    if let Some(result) = db.get::<PushResult>(Kind::Push, &key)? {
-        return Ok(result);
-    }
     let how = Apply {
         actor,
         now,
@@ -77,7 +111,7 @@ pub fn push_one(
         }),
         skip_notifications: false,
     };
-    let result = match apply_one(db, &pending.mutation, how) {
+    Ok(match apply_one(db, &pending.mutation, how) {
         Ok((_, cursor)) => PushResult::Applied {
             seq: pending.seq,
             cursor,
@@ -87,9 +121,7 @@ pub fn push_one(
             error: e.body(),
         },
         Err(e) => return Err(e),
-    };
-    db.put(Kind::Push, &key, &result)?;
-    Ok(result)
+    })
 }
 
 pub fn check_client_id(client_id: &str) -> Result<()> {

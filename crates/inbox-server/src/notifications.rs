@@ -69,6 +69,14 @@ pub fn queue(
     now: Millis,
     random: &mut dyn FnMut() -> u128,
 ) -> Result<Vec<Part>> {
+    // Most mutations (notes, assignments…) tell customers nothing: no reads for them.
+    if !outcome
+        .effects
+        .iter()
+        .any(|e| matches!(e, inbox_core::Effect::Customer(_)))
+    {
+        return Ok(Vec::new());
+    }
     let contacts: BTreeSet<ContactId> = outcome
         .updated_tickets()
         .flat_map(|t| t.contacts.iter().copied())

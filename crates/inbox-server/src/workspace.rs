@@ -21,13 +21,52 @@ const PAGE: usize = 500;
 
 pub struct Db<'a> {
     tx: RefCell<&'a mut dyn Tx>,
+    /// The workspace's small collections, read once per transaction: a push of many mutations
+    /// needs them for each, and a round trip to PostgreSQL costs more than the parse.
+    cache: RefCell<Cache>,
+}
+
+#[derive(Default)]
+struct Cache {
+    states: Option<Vec<TicketState>>,
+    types: Option<Vec<TicketType>>,
+    brands: Option<Vec<Brand>>,
+    settings: Option<inbox_core::notify::NotificationSettings>,
+}
+
+impl Cache {
+    /// Forgets what a write of `kind` may change.
+    fn invalidate(&mut self, kind: Kind) {
+        match kind {
+            Kind::TicketState => self.states = None,
+            Kind::TicketType => self.types = None,
+            Kind::Brand => self.brands = None,
+            Kind::Setting => self.settings = None,
+            _ => {}
+        }
+    }
 }
 
 impl<'a> Db<'a> {
     pub fn new(tx: &'a mut dyn Tx) -> Db<'a> {
         Db {
             tx: RefCell::new(tx),
+            cache: RefCell::default(),
         }
+    }
+
+    /// A cached collection, read on first use.
+    fn cached<T: Clone>(
+        &self,
+        slot: fn(&mut Cache) -> &mut Option<T>,
+        read: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        if let Some(value) = slot(&mut self.cache.borrow_mut()) {
+            return Ok(value.clone());
+        }
+        let value = read()?;
+        *slot(&mut self.cache.borrow_mut()) = Some(value.clone());
+        Ok(value)
     }
 
     /// The transaction itself, for primitive reads and writes.
@@ -52,6 +91,7 @@ impl<'a> Db<'a> {
 
     pub fn put<T: Serialize>(&self, kind: Kind, id: &str, value: &T) -> Result<()> {
         let doc = serde_json::to_string(value).expect("domain values always serialise");
+        self.cache.borrow_mut().invalidate(kind);
         self.tx().put(kind, id, &doc)
     }
 
@@ -106,13 +146,22 @@ impl<'a> Db<'a> {
     }
 
     pub fn ticket_types(&self) -> Result<Vec<TicketType>> {
-        self.all(Kind::TicketType)
+        self.cached(|c| &mut c.types, || self.all(Kind::TicketType))
+    }
+
+    fn brands(&self) -> Result<Vec<Brand>> {
+        self.cached(|c| &mut c.brands, || self.all(Kind::Brand))
     }
 
     pub fn settings(&self) -> Result<inbox_core::notify::NotificationSettings> {
-        Ok(self
-            .get(Kind::Setting, "notifications")?
-            .unwrap_or_default())
+        self.cached(
+            |c| &mut c.settings,
+            || {
+                Ok(self
+                    .get(Kind::Setting, "notifications")?
+                    .unwrap_or_default())
+            },
+        )
     }
 
     /// Writes what `inbox_core::apply` decided and returns it as sync records. Tickets and
@@ -125,12 +174,19 @@ impl<'a> Db<'a> {
         for change in changes {
             records.push(match change {
                 Change::UpdateTicket { ticket, .. } | Change::InsertTicket(ticket) => {
+                    let mut row = TicketRow::of(ticket);
+                    if matches!(change, Change::UpdateTicket { .. }) {
+                        row.contacts = None; // No mutation changes a ticket's contacts.
+                    }
                     // The last write of a ticket wins; a batch names each ticket once.
                     match ticket_at.get(&ticket.id) {
-                        Some(&i) => tickets[i] = TicketRow::of(ticket),
+                        Some(&i) => {
+                            row.contacts = row.contacts.or(tickets[i].contacts.take());
+                            tickets[i] = row;
+                        }
                         None => {
                             ticket_at.insert(ticket.id, tickets.len());
-                            tickets.push(TicketRow::of(ticket));
+                            tickets.push(row);
                         }
                     }
                     Record::Ticket(ticket.clone())
@@ -240,11 +296,14 @@ impl Workspace for Db<'_> {
     }
 
     fn ticket_type(&self, id: TicketTypeId) -> Result<TicketType> {
-        self.require(Kind::TicketType, "ticket type", &id.to_string())
+        self.ticket_types()?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| not_found("ticket type", &id.to_string()))
     }
 
     fn states(&self) -> Result<Vec<TicketState>> {
-        self.all(Kind::TicketState)
+        self.cached(|c| &mut c.states, || self.all(Kind::TicketState))
     }
 
     fn linked_to_tracker(&self, tracker: TicketId) -> Result<Vec<Ticket>> {
@@ -253,7 +312,7 @@ impl Workspace for Db<'_> {
     }
 
     fn brand(&self, brand: BrandId) -> Result<Option<Brand>> {
-        self.get(Kind::Brand, &brand.to_string())
+        Ok(self.brands()?.into_iter().find(|b| b.id == brand))
     }
 
     fn contact(&self, contact: ContactId) -> Result<Contact> {
@@ -261,7 +320,7 @@ impl Workspace for Db<'_> {
     }
 
     fn default_brand(&self) -> Result<BrandId> {
-        let brands: Vec<Brand> = self.all(Kind::Brand)?;
+        let brands = self.brands()?;
         brands
             .iter()
             .find(|b| b.is_default)

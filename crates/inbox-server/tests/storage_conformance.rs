@@ -131,7 +131,7 @@ fn ticket(id: &str, number: i64) -> TicketRow {
         open: true,
         assignee_teammate: None,
         assignee_team: None,
-        contacts: Vec::new(),
+        contacts: Some(Vec::new()),
         company_id: None,
         brand_id: "brand-1".into(),
         shared: false,
@@ -149,7 +149,7 @@ fn search_fixture() -> Vec<TicketRow> {
         TicketRow {
             title: "Refund 50% please".into(),
             assignee_teammate: Some("tm1".into()),
-            contacts: strings(&["c1", "c2"]),
+            contacts: Some(strings(&["c1", "c2"])),
             company_id: Some("co1".into()),
             created_at: 100,
             updated_at: 300,
@@ -159,7 +159,7 @@ fn search_fixture() -> Vec<TicketRow> {
             title: "Password reset".into(),
             open: false,
             assignee_team: Some("team1".into()),
-            contacts: strings(&["c2"]),
+            contacts: Some(strings(&["c2"])),
             shared: true,
             tracker_id: Some("01T".into()),
             created_at: 200,
@@ -326,11 +326,11 @@ fn tickets(backend: &dyn Backend) {
 
     let mut fixture = search_fixture();
     // Contacts replaced (with a duplicate), a tracker link removed, contacts emptied.
-    fixture[0].contacts = strings(&["c3", "c1", "c3"]);
+    fixture[0].contacts = Some(strings(&["c3", "c1", "c3"]));
     fixture[0].title = "Refund sent".into();
     fixture[0].doc = doc("01A", 2);
     fixture[2].tracker_id = None;
-    fixture[1].contacts.clear();
+    fixture[1].contacts = Some(Vec::new());
     put_tickets(&*storage, &fixture);
     storage
         .reading(|tx| {
@@ -355,8 +355,9 @@ fn batches(backend: &dyn Backend) {
     let storage = backend.open().unwrap();
     let mut fixture = search_fixture();
     storage.writing(|tx| tx.put_tickets(&fixture)).unwrap();
-    fixture[0].contacts = strings(&["c3"]);
+    fixture[0].contacts = Some(strings(&["c3"]));
     fixture[0].doc = doc("01A", 2);
+    fixture[1].contacts = None; // Leaves 01B's contacts as they are.
     fixture[3].title = "Renamed".into();
     let parts: Vec<PartRow> = ["p3", "p1", "p2"]
         .iter()
@@ -785,7 +786,7 @@ fn emails(backend: &dyn Backend) {
 fn write_everything(tx: &mut dyn inbox_server::storage::Tx, tag: &str) -> Result<i64> {
     tx.put(Kind::Setting, tag, &doc(tag, 1))?;
     tx.put_ticket(&TicketRow {
-        contacts: strings(&["c1"]),
+        contacts: Some(strings(&["c1"])),
         ..ticket(&format!("{tag}-ticket"), 1)
     })?;
     tx.append_part("owner", &format!("{tag}-part"), &doc(tag, 1))?;

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::extract::{Body, Query};
 use super::{AppState, Teammate};
-use crate::authority::{check_client_id, now, push_one};
+use crate::authority::{self, check_client_id, now};
 use crate::error::{Result, ServerError};
 use crate::storage::Kind;
 use crate::workspace::{parse, Db};
@@ -61,14 +61,7 @@ pub async fn push(
     }
     let actor = Author::Teammate(teammate.id);
     let response = state
-        .write(move |db| {
-            let now = now();
-            let mut results = Vec::with_capacity(req.mutations.len());
-            for pending in &req.mutations {
-                results.push(push_one(db, &req.client_id, pending, actor, now)?);
-            }
-            Ok(results)
-        })
+        .write(move |db| authority::push(db, &req.client_id, &req.mutations, actor, now()))
         .await?;
     let (cursor, _) = state.subscribe();
     Ok(Json(PushResponse {

@@ -91,7 +91,9 @@ pub struct TicketRow {
     pub open: bool,
     pub assignee_teammate: Option<String>,
     pub assignee_team: Option<String>,
-    pub contacts: Vec<String>,
+    /// The ticket's contacts, or None to leave them as stored (a change that cannot touch them
+    /// saves a read per ticket).
+    pub contacts: Option<Vec<String>>,
     pub company_id: Option<String>,
     pub brand_id: String,
     pub shared: bool,
@@ -115,7 +117,7 @@ impl TicketRow {
             open: ticket.open,
             assignee_teammate: ticket.assignee_teammate.map(|t| t.to_string()),
             assignee_team: ticket.assignee_team.map(|t| t.to_string()),
-            contacts: ticket.contacts.iter().map(|c| c.to_string()).collect(),
+            contacts: Some(ticket.contacts.iter().map(|c| c.to_string()).collect()),
             company_id: ticket.company.map(|c| c.to_string()),
             brand_id: id(&ticket.brand),
             shared: ticket.shared,

@@ -454,7 +454,14 @@ impl PgTx<'_, '_> {
     /// Rewrites the contact lists of `rows` that changed, in three statements whatever their
     /// number.
     fn put_contact_lists(&mut self, rows: &[TicketRow]) -> Result<()> {
-        let ids: Vec<&String> = rows.iter().map(|t| &t.id).collect();
+        let rows: Vec<(&String, &Vec<String>)> = rows
+            .iter()
+            .filter_map(|t| Some((&t.id, t.contacts.as_ref()?)))
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&String> = rows.iter().map(|(id, _)| *id).collect();
         let mut current: HashMap<String, Vec<String>> = HashMap::new();
         for row in self.query(
             "SELECT ticket_id, contact_id FROM ticket_contacts WHERE ticket_id = ANY($1)
@@ -467,19 +474,16 @@ impl PgTx<'_, '_> {
                 .push(column(&row, 1)?);
         }
         let (mut stale, mut add_tickets, mut add_contacts) = (Vec::new(), Vec::new(), Vec::new());
-        for t in rows {
-            let mut wanted = t.contacts.clone();
+        for (id, contacts) in rows {
+            let mut wanted = contacts.clone();
             wanted.sort();
             wanted.dedup();
-            if current
-                .get(&t.id)
-                .map_or(wanted.is_empty(), |c| *c == wanted)
-            {
+            if current.get(id).map_or(wanted.is_empty(), |c| *c == wanted) {
                 continue;
             }
-            stale.push(t.id.clone());
+            stale.push(id.clone());
             for contact in wanted {
-                add_tickets.push(t.id.clone());
+                add_tickets.push(id.clone());
                 add_contacts.push(contact);
             }
         }

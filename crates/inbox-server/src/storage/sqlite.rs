@@ -309,11 +309,14 @@ impl Tx for SqliteTx<'_> {
                 t.title,
                 t.doc
             ])?;
+        let Some(contacts) = &t.contacts else {
+            return Ok(());
+        };
         let current = self.strings(
             "SELECT contact_id FROM ticket_contacts WHERE ticket_id = ?1 ORDER BY contact_id",
             &[&t.id],
         )?;
-        let mut wanted = t.contacts.clone();
+        let mut wanted = contacts.clone();
         wanted.sort();
         wanted.dedup();
         if current != wanted {
