@@ -104,7 +104,6 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 (None, None) => Arc::new(EmlDir::new(args.db.data_dir.join("outbox"))?),
             };
             let opts = ServeOptions {
-                listen: args.listen,
                 storage: args.db.open()?,
                 mailer,
                 inbound_domain: args.inbound_domain,
@@ -112,7 +111,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             };
             tokio::runtime::Runtime::new()
                 .map_err(|e| ServerError::Storage(format!("cannot start the runtime: {e}")))?
-                .block_on(serve(opts))
+                .block_on(serve(args.listen, opts))
         }
         Command::Seed {
             db,

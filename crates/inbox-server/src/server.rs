@@ -12,7 +12,6 @@ use crate::setup::email_secret;
 use crate::storage::SharedStorage;
 
 pub struct ServeOptions {
-    pub listen: SocketAddr,
     pub storage: SharedStorage,
     pub mailer: Arc<dyn Mailer>,
     /// The domain of reply-to addresses; its mail must reach `POST /inbound/email`.
@@ -21,7 +20,15 @@ pub struct ServeOptions {
     pub delivery_interval: Duration,
 }
 
-pub async fn serve(opts: ServeOptions) -> Result<()> {
+pub async fn serve(listen: SocketAddr, opts: ServeOptions) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| ServerError::Storage(format!("cannot listen on {listen}: {e}")))?;
+    serve_on(listener, opts).await
+}
+
+/// Serves on a listener the caller bound (tests bind port 0 and read the address first).
+pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> Result<()> {
     // Storage calls block (the PostgreSQL client runs its own little runtime): off the async
     // threads, like every request's.
     let storage = opts.storage.clone();
@@ -43,9 +50,6 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         state.wake_delivery.clone(),
         opts.delivery_interval,
     ));
-    let listener = tokio::net::TcpListener::bind(opts.listen)
-        .await
-        .map_err(|e| ServerError::Storage(format!("cannot listen on {}: {e}", opts.listen)))?;
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");

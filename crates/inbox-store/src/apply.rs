@@ -164,7 +164,12 @@ impl Store {
         updates.write(self)
     }
 
-    fn mark_read(&self, ticket: TicketId, teammate: TeammateId, at: Millis) -> Result<()> {
+    pub(crate) fn mark_read(
+        &self,
+        ticket: TicketId,
+        teammate: TeammateId,
+        at: Millis,
+    ) -> Result<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO ticket_reads (ticket_id, teammate_id, read_at) VALUES (?1, ?2, ?3)
@@ -193,13 +198,13 @@ impl Store {
 /// Ticket rewrites, grouped by what they set: a tracker moving 10,000 tickets to one state is
 /// one statement, not 10,000 (each UPDATE opens a cursor on every index of the table).
 #[derive(Default)]
-struct TicketUpdates {
+pub(crate) struct TicketUpdates {
     groups: HashMap<String, (String, Vec<Value>, Vec<String>)>,
 }
 
 impl TicketUpdates {
     /// Adds a ticket whose changed `fields`, update and activity times are to be written.
-    fn add(&mut self, t: &Ticket, fields: &[TicketField]) {
+    pub(crate) fn add(&mut self, t: &Ticket, fields: &[TicketField]) {
         // Times only move forward, so concurrent writers never take a ticket back in time.
         let mut sets = vec![
             "updated_at = MAX(updated_at, ?)",
@@ -258,7 +263,7 @@ impl TicketUpdates {
         group.2.push(t.id.to_string());
     }
 
-    fn write(self, store: &Store) -> Result<()> {
+    pub(crate) fn write(self, store: &Store) -> Result<()> {
         for (sql, mut values, ids) in self.groups.into_values() {
             values.push(Value::Text(crate::codec::to_json(&ids)));
             let updated = store

@@ -13,6 +13,9 @@ pub enum StoreError {
     /// A row that does not decode: the file was changed by something else, or is damaged.
     #[error("The local database holds data this version cannot read ({0}).")]
     Corrupt(String),
+    /// What the server sent does not fit together.
+    #[error("Syncing with the server failed: {0}")]
+    Sync(String),
 }
 
 impl StoreError {
@@ -23,6 +26,7 @@ impl StoreError {
             StoreError::Sqlite(_) => "storage_error",
             StoreError::NoWorkspace => "workspace_not_set_up",
             StoreError::Corrupt(_) => "storage_corrupt",
+            StoreError::Sync(_) => "sync_inconsistent",
         }
     }
 

@@ -11,6 +11,8 @@ mod error;
 mod inbox;
 mod notifications;
 mod read_model;
+mod records;
+mod replica;
 mod schema;
 mod write;
 

@@ -5,6 +5,14 @@
 //! Changes travel as whole records (the ticket as it is now, a new timeline part…), never as
 //! row diffs: applying a record twice is harmless, so a client may re-pull any range.
 
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub mod engine;
+mod replica;
+
+pub use replica::Replica;
+
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
     Brand, Company, Contact, Conversation, ConversationPart, ErrorBody, Millis, Mutation, Part,

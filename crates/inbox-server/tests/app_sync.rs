@@ -1,0 +1,121 @@
+//! The app's side of sync against the real server on loopback: `inbox_sync::engine` bootstraps
+//! an empty local store (a real SQLite file) and keeps it up to date by pulling.
+
+#[path = "support/fixture.rs"]
+mod fixture;
+#[path = "support/server.rs"]
+mod server;
+
+use fixture::*;
+use inbox_store::{Store, DATABASE_FILE};
+use inbox_sync::client::Client;
+use inbox_sync::engine::{bootstrap, pull, Progress};
+use inbox_sync::{Cursor, Replica};
+use serde_json::json;
+use server::TestServer;
+
+const TICKETS: usize = 1_200;
+
+#[tokio::test]
+async fn an_empty_app_bootstraps_the_workspace_and_pulls_what_changes() {
+    let server = TestServer::start(Some(TICKETS));
+    let f = fixture(&server, 180).await;
+    let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    assert_eq!(store.cursor().unwrap(), None);
+
+    let mut progress: Vec<Progress> = Vec::new();
+    let cursor = bootstrap(&client, &mut store, &mut |p| progress.push(p))
+        .await
+        .unwrap();
+    assert!(progress.len() > 1, "several pages: {progress:?}");
+    assert!(progress.windows(2).all(|w| w[0].tickets <= w[1].tickets));
+    assert_eq!(
+        progress.last().unwrap(),
+        &Progress {
+            tickets: TICKETS as u64,
+            total_tickets: TICKETS as u64
+        }
+    );
+    assert_eq!(store.cursor().unwrap(), Some(cursor));
+    assert_eq!(store.ticket_count().unwrap(), TICKETS as i64);
+
+    // The local copy is the server's: tickets, timelines, people.
+    let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
+    let server_ticket: inbox_core::Ticket =
+        serde_json::from_value(find(&f.records, "ticket", &json!(f.ticket)).clone()).unwrap();
+    assert_eq!(store.ticket(ticket).unwrap(), server_ticket);
+    let server_parts = f
+        .admin
+        .get(&format!("/tickets/{}/parts", f.ticket))
+        .await
+        .ok();
+    let server_parts = server_parts["ticket_parts"].as_array().unwrap().len();
+    assert_eq!(store.timeline(ticket).unwrap().len(), server_parts);
+    assert_eq!(
+        store.contacts().unwrap().len(),
+        data(&f.records, "contact").count()
+    );
+
+    // A change made on the server (by another teammate, through the API) reaches the app.
+    push(
+        &f.admin,
+        json!({"type": "set_state", "ticket": f.ticket, "state": f.other_state}),
+    )
+    .await;
+    push(
+        &f.admin,
+        json!({"type": "note", "ticket": f.ticket, "body": "Synced to the app"}),
+    )
+    .await;
+    let pulled = pull(&client, &mut store).await.unwrap();
+    assert!(pulled > cursor);
+    assert_eq!(store.cursor().unwrap(), Some(pulled));
+    let local = store.ticket(ticket).unwrap();
+    assert_eq!(local.state_id.to_string(), f.other_state);
+    let notes: Vec<String> = store
+        .timeline(ticket)
+        .unwrap()
+        .iter()
+        .filter_map(|p| match &p.kind {
+            inbox_core::PartKind::Note { body } => Some(body.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(notes.contains(&"Synced to the app".to_owned()), "{notes:?}");
+    // Nothing new: the same cursor, nothing written twice.
+    let parts = store.timeline(ticket).unwrap().len();
+    assert_eq!(pull(&client, &mut store).await.unwrap(), pulled);
+    assert_eq!(store.timeline(ticket).unwrap().len(), parts);
+}
+
+#[tokio::test]
+async fn pulling_without_a_bootstrap_bootstraps_first_and_bad_tokens_are_typed_errors() {
+    let server = TestServer::start(Some(50));
+    let token = server.token(server::DEMO_ADMIN);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+
+    let stranger = Client::new(&server.url, "tit_wrong");
+    let err = pull(&stranger, &mut store).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "The request needs a valid token: send `Authorization: Bearer TOKEN`."
+    );
+    assert_eq!(store.cursor().unwrap(), None, "nothing written");
+
+    let client = Client::new(&server.url, &token);
+    let cursor = pull(&client, &mut store).await.unwrap();
+    assert_eq!(cursor, Cursor(0));
+    assert_eq!(store.ticket_count().unwrap(), 50);
+
+    let gone = Client::new("http://127.0.0.1:9", &token);
+    match pull(&gone, &mut store).await.unwrap_err() {
+        inbox_sync::engine::SyncError::Client(e) => {
+            assert_eq!(e.code(), "offline");
+            assert!(e.is_transient());
+        }
+        other => panic!("expected offline, got {other}"),
+    }
+}

@@ -1,0 +1,56 @@
+//! The local database as a sync replica: bootstrap pages and pulled changes are written as
+//! upserts, and the cursor reached is kept with them.
+
+use inbox_sync::{ChangeSet, Cursor, Record, Replica};
+
+use crate::{Store, StoreError};
+
+/// The settings key of the cursor the local copy has caught up to.
+const SYNC_CURSOR: &str = "sync_cursor";
+
+impl Replica for Store {
+    type Error = StoreError;
+
+    fn cursor(&mut self) -> Result<Option<Cursor>, StoreError> {
+        Ok(self
+            .setting(SYNC_CURSOR)?
+            .and_then(|c| c.parse().ok())
+            .map(Cursor))
+    }
+
+    fn apply_bootstrap(
+        &mut self,
+        records: &[Record],
+        finished: Option<Cursor>,
+    ) -> Result<(), StoreError> {
+        // A page may name what a later page brings (a ticket's tracker comes after it in id
+        // order): foreign keys are off for the page, and checked whole once the last is in.
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let written = self.write(|store| store.upsert_records(records));
+        self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        written?;
+        if let Some(cursor) = finished {
+            let broken: i64 =
+                self.conn
+                    .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                        r.get(0)
+                    })?;
+            if broken > 0 {
+                return Err(StoreError::Sync(format!(
+                    "the workspace from the server refers to {broken} records it did not send"
+                )));
+            }
+            self.write(|store| store.set_setting(SYNC_CURSOR, &cursor.0.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn apply_changes(&mut self, changes: &[ChangeSet], cursor: Cursor) -> Result<(), StoreError> {
+        self.write(|store| {
+            for change in changes {
+                store.upsert_records(&change.records)?;
+            }
+            store.set_setting(SYNC_CURSOR, &cursor.0.to_string())
+        })
+    }
+}

@@ -1,0 +1,78 @@
+//! The sync engine's network side: bootstrap a replica, then keep it up to date by pulling.
+//! The replica (the app's local store) is behind [`Replica`], so the engine runs, and is
+//! tested, without a window.
+
+use crate::client::{Client, ClientError};
+use crate::{Cursor, Record, Replica};
+
+/// Changes pulled per request.
+pub const PULL_PAGE: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError<E: std::fmt::Display> {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("The local database failed: {0}")]
+    Replica(E),
+}
+
+/// How far a bootstrap is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub tickets: u64,
+    pub total_tickets: u64,
+}
+
+/// Copies the whole workspace into `replica`, page by page; returns the cursor to pull from.
+pub async fn bootstrap<R: Replica>(
+    client: &Client,
+    replica: &mut R,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Cursor, SyncError<R::Error>> {
+    let mut page_token: Option<String> = None;
+    let mut tickets = 0;
+    loop {
+        let page = client.bootstrap_page(page_token.as_deref()).await?;
+        tickets += page
+            .records
+            .iter()
+            .filter(|r| matches!(r, Record::Ticket(_)))
+            .count() as u64;
+        let finished = page.next.is_none().then_some(page.cursor);
+        replica
+            .apply_bootstrap(&page.records, finished)
+            .map_err(SyncError::Replica)?;
+        progress(Progress {
+            tickets,
+            total_tickets: page.total_tickets,
+        });
+        match page.next {
+            Some(next) => page_token = Some(next),
+            None => return Ok(page.cursor),
+        }
+    }
+}
+
+/// Pulls everything after the replica's cursor (bootstrapping first if it has none); returns
+/// the cursor reached.
+pub async fn pull<R: Replica>(
+    client: &Client,
+    replica: &mut R,
+) -> Result<Cursor, SyncError<R::Error>> {
+    let mut cursor = match replica.cursor().map_err(SyncError::Replica)? {
+        Some(cursor) => cursor,
+        None => bootstrap(client, replica, &mut |_| {}).await?,
+    };
+    loop {
+        let page = client.pull(cursor, PULL_PAGE).await?;
+        if !page.changes.is_empty() {
+            replica
+                .apply_changes(&page.changes, page.cursor)
+                .map_err(SyncError::Replica)?;
+        }
+        cursor = page.cursor;
+        if !page.more {
+            return Ok(cursor);
+        }
+    }
+}
