@@ -9,7 +9,7 @@ mod server;
 use fixture::*;
 use inbox_store::{Store, DATABASE_FILE};
 use inbox_sync::client::Client;
-use inbox_sync::engine::{bootstrap, pull, Progress};
+use inbox_sync::engine::{bootstrap, pull, push as push_outbox, Progress, Pushed, SyncError};
 use inbox_sync::{Cursor, Replica};
 use serde_json::json;
 use server::TestServer;
@@ -112,10 +112,116 @@ async fn pulling_without_a_bootstrap_bootstraps_first_and_bad_tokens_are_typed_e
 
     let gone = Client::new("http://127.0.0.1:9", &token);
     match pull(&gone, &mut store).await.unwrap_err() {
-        inbox_sync::engine::SyncError::Client(e) => {
+        SyncError::Client(e) => {
             assert_eq!(e.code(), "offline");
             assert!(e.is_transient());
         }
         other => panic!("expected offline, got {other}"),
     }
+}
+
+/// A teammate's id, as the app knows itself.
+fn teammate_id(records: &[serde_json::Value], email: &str) -> inbox_core::TeammateId {
+    data(records, "teammate")
+        .find(|t| t["email"] == email)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn queued_changes_reach_the_server_once_and_refusals_are_kept_with_their_reason() {
+    let server = TestServer::start(Some(200));
+    let f = fixture(&server, 180).await;
+    let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    bootstrap(&client, &mut store, &mut |_| {}).await.unwrap();
+    let me = inbox_core::Author::Teammate(teammate_id(&f.records, server::DEMO_ADMIN));
+    let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
+    let trackers: Vec<inbox_core::TicketId> = data(&f.records, "ticket")
+        .filter(|t| t["category"] == "tracker")
+        .map(|t| t["id"].as_str().unwrap().parse().unwrap())
+        .take(2)
+        .collect();
+    let mut n = 0u128;
+    let mut random = || {
+        n += 1;
+        n
+    };
+
+    // Offline: applied locally at once, queued.
+    let now = 1_800_000_000_000;
+    let note = inbox_core::Mutation::Note {
+        ticket,
+        body: "Written offline".into(),
+        keep_private: false,
+    };
+    store.apply_and_queue(&note, me, now, &mut random).unwrap();
+    let link = inbox_core::Mutation::LinkTracker {
+        ticket,
+        tracker: trackers[0],
+    };
+    store.apply_and_queue(&link, me, now, &mut random).unwrap();
+    assert_eq!(store.outbox_len().unwrap(), 2);
+    assert_eq!(store.ticket(ticket).unwrap().tracker, Some(trackers[0]));
+    let offline = Client::new("http://127.0.0.1:9", f.admin.token.as_deref().unwrap());
+    let err = push_outbox(&offline, &mut store, now).await.unwrap_err();
+    assert!(
+        matches!(err, SyncError::Client(ref e) if e.is_transient()),
+        "{err}"
+    );
+    assert_eq!(store.outbox_len().unwrap(), 2, "kept for later");
+
+    // Meanwhile another teammate links the ticket to the other tracker on the server.
+    f.admin
+        .post(
+            &format!("/tickets/{}/tracker", f.ticket),
+            json!({"tracker_id": trackers[1].to_string()}),
+        )
+        .await
+        .ok();
+
+    // The first push reaches the server but its answer is lost (the app dies): the server has
+    // applied both; the outbox still holds them.
+    let pending = store.outbox(10).unwrap();
+    let client_id = store.client_id().unwrap();
+    let lost = client
+        .push(&inbox_sync::PushRequest {
+            client_id: client_id.clone(),
+            mutations: pending,
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.outbox_len().unwrap(), 2);
+
+    // Back online: the same mutations go again and get the first answers back.
+    let pushed = push_outbox(&client, &mut store, now).await.unwrap();
+    assert_eq!(
+        pushed,
+        Pushed {
+            applied: 1,
+            rejected: 1
+        }
+    );
+    assert_eq!(store.outbox_len().unwrap(), 0);
+    let issues = store.sync_issues().unwrap();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].error.code, "already_linked_to_tracker");
+    assert_eq!(issues[0].mutation, link, "the refused change is kept");
+    assert_eq!(issues[0].seq, lost.results[1].seq());
+
+    // On the server: the note once, the other teammate's link stands.
+    let changes = f.admin.get("/sync/pull?after=0").await.ok();
+    let mine = changes["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["origin"]["client_id"] == client_id.as_str())
+        .count();
+    assert_eq!(mine, 1, "applied exactly once");
+    pull(&client, &mut store).await.unwrap();
+    assert_eq!(store.ticket(ticket).unwrap().tracker, Some(trackers[1]));
 }

@@ -10,6 +10,7 @@ mod codec;
 mod error;
 mod inbox;
 mod notifications;
+mod outbox;
 mod read_model;
 mod records;
 mod replica;
@@ -23,6 +24,7 @@ use rusqlite::Connection;
 pub use error::StoreError;
 pub use inbox::{InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
 pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
+pub use outbox::SyncIssue;
 pub use read_model::{ConversationRow, LinkedTicketSummary, TicketDetail, TimelineEntry};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

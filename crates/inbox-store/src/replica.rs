@@ -1,7 +1,8 @@
 //! The local database as a sync replica: bootstrap pages and pulled changes are written as
 //! upserts, and the cursor reached is kept with them.
 
-use inbox_sync::{ChangeSet, Cursor, Record, Replica};
+use inbox_core::Millis;
+use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 
 use crate::{Store, StoreError};
 
@@ -52,5 +53,17 @@ impl Replica for Store {
             }
             store.set_setting(SYNC_CURSOR, &cursor.0.to_string())
         })
+    }
+
+    fn client_id(&mut self) -> Result<String, StoreError> {
+        Store::client_id(self)
+    }
+
+    fn pending(&mut self, limit: usize) -> Result<Vec<PendingMutation>, StoreError> {
+        self.outbox(limit)
+    }
+
+    fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), StoreError> {
+        Store::acknowledge(self, results, at)
     }
 }

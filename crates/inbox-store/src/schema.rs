@@ -178,6 +178,22 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO settings (key, value) VALUES ('email_secret', lower(hex(randomblob(32))))
         ON CONFLICT (key) DO NOTHING;
     "#,
+    // 4: sync: mutations waiting for the server, and the ones it refused (content kept).
+    r#"
+    CREATE TABLE outbox (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: the server dedupes by it
+        mutation   TEXT NOT NULL,                     -- JSON of the Mutation
+        created_at INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE sync_issues (
+        seq      INTEGER PRIMARY KEY,
+        mutation TEXT NOT NULL,
+        code     TEXT NOT NULL,
+        message  TEXT NOT NULL,
+        at       INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -173,7 +173,7 @@ fn a_new_file_is_created_migrated_and_reopened_with_its_data() {
     drop(f.store);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     assert!(!store.is_empty().unwrap());
     assert_eq!(store.ticket(ticket.id).unwrap(), ticket);
     assert_eq!(store.states().unwrap(), f.states);
@@ -562,12 +562,15 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
     drop(f.store);
     // Take the file back to version 1, as an older app left it.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE conversation_parts; PRAGMA user_version = 1;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE conversation_parts; DROP TABLE outbox; DROP TABLE sync_issues;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     assert_eq!(
         store.ticket(ticket.id).unwrap(),
         ticket,

@@ -3,10 +3,14 @@
 //! tested, without a window.
 
 use crate::client::{Client, ClientError};
-use crate::{Cursor, Record, Replica};
+use inbox_core::Millis;
+
+use crate::{Cursor, PushRequest, PushResult, Record, Replica};
 
 /// Changes pulled per request.
 pub const PULL_PAGE: usize = 500;
+/// Mutations pushed per request.
+pub const PUSH_BATCH: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError<E: std::fmt::Display> {
@@ -74,5 +78,45 @@ pub async fn pull<R: Replica>(
         if !page.more {
             return Ok(cursor);
         }
+    }
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pushed {
+    pub applied: usize,
+    pub rejected: usize,
+}
+
+/// Pushes the replica's outbox, oldest first, until it is empty. A mutation is acknowledged
+/// only once the server answered for it, so a push cut short (or a crash) is simply sent again
+/// and the server, which remembers every (client, seq), applies nothing twice.
+pub async fn push<R: Replica>(
+    client: &Client,
+    replica: &mut R,
+    now: Millis,
+) -> Result<Pushed, SyncError<R::Error>> {
+    let client_id = replica.client_id().map_err(SyncError::Replica)?;
+    let mut pushed = Pushed::default();
+    loop {
+        let mutations = replica.pending(PUSH_BATCH).map_err(SyncError::Replica)?;
+        if mutations.is_empty() {
+            return Ok(pushed);
+        }
+        let response = client
+            .push(&PushRequest {
+                client_id: client_id.clone(),
+                mutations,
+            })
+            .await?;
+        for result in &response.results {
+            match result {
+                PushResult::Applied { .. } => pushed.applied += 1,
+                PushResult::Rejected { .. } => pushed.rejected += 1,
+            }
+        }
+        replica
+            .acknowledge(&response.results, now)
+            .map_err(SyncError::Replica)?;
     }
 }

@@ -1,6 +1,8 @@
 //! What the sync engine writes into: the app's local database implements [`Replica`].
 
-use crate::{ChangeSet, Cursor, Record};
+use inbox_core::Millis;
+
+use crate::{ChangeSet, Cursor, PendingMutation, PushResult, Record};
 
 /// Where synced records go.
 pub trait Replica {
@@ -15,4 +17,12 @@ pub trait Replica {
     ) -> Result<(), Self::Error>;
     /// Writes pulled change sets, and the cursor they reach, together.
     fn apply_changes(&mut self, changes: &[ChangeSet], cursor: Cursor) -> Result<(), Self::Error>;
+
+    /// This replica's client id for the sync API (made once, kept for good).
+    fn client_id(&mut self) -> Result<String, Self::Error>;
+    /// The oldest mutations waiting for the server, at most `limit`, in order.
+    fn pending(&mut self, limit: usize) -> Result<Vec<PendingMutation>, Self::Error>;
+    /// What the server made of pushed mutations: applied ones are done, refused ones are kept
+    /// with their reason.
+    fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), Self::Error>;
 }
