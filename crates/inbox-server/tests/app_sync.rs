@@ -9,7 +9,7 @@ mod server;
 use fixture::*;
 use inbox_store::{Store, DATABASE_FILE};
 use inbox_sync::client::Client;
-use inbox_sync::engine::{bootstrap, pull, push as push_outbox, Progress, Pushed, SyncError};
+use inbox_sync::engine::{bootstrap, pull, push as push_outbox, sync, Progress, Pushed, SyncError};
 use inbox_sync::{Cursor, Replica};
 use serde_json::json;
 use server::TestServer;
@@ -224,4 +224,85 @@ async fn queued_changes_reach_the_server_once_and_refusals_are_kept_with_their_r
     assert_eq!(mine, 1, "applied exactly once");
     pull(&client, &mut store).await.unwrap();
     assert_eq!(store.ticket(ticket).unwrap().tracker, Some(trackers[1]));
+    // The rebase: the server's note replaced the optimistic one, the refused link is gone.
+    let written = notes(&store, ticket)
+        .iter()
+        .filter(|n| *n == "Written offline")
+        .count();
+    assert_eq!(written, 1, "the note once");
+    let links = store
+        .timeline(ticket)
+        .unwrap()
+        .into_iter()
+        .filter(|p| matches!(&p.kind, inbox_core::PartKind::LinkChanged { target, .. } if *target == trackers[0].to_string()))
+        .count();
+    assert_eq!(links, 0, "the refused link left no trace");
+    assert!(!store.has_optimistic_changes().unwrap());
+}
+
+fn notes(store: &Store, ticket: inbox_core::TicketId) -> Vec<String> {
+    store
+        .timeline(ticket)
+        .unwrap()
+        .iter()
+        .filter_map(|p| match &p.kind {
+            inbox_core::PartKind::Note { body } => Some(body.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pending_changes_stay_on_screen_over_the_servers_changes() {
+    let server = TestServer::start(Some(200));
+    let f = fixture(&server, 180).await;
+    let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    bootstrap(&client, &mut store, &mut |_| {}).await.unwrap();
+    let me = inbox_core::Author::Teammate(teammate_id(&f.records, server::DEMO_ADMIN));
+    let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
+    let before = notes(&store, ticket);
+    let mut n = 0u128;
+    let mut random = || {
+        n += 1;
+        n
+    };
+    let note = inbox_core::Mutation::Note {
+        ticket,
+        body: "Not sent yet".into(),
+        keep_private: false,
+    };
+    store
+        .apply_and_queue(&note, me, 1_800_000_000_000, &mut random)
+        .unwrap();
+    // Someone else moves the ticket on the server; the app pulls (without pushing).
+    push(
+        &f.admin,
+        json!({"type": "set_state", "ticket": f.ticket, "state": f.other_state}),
+    )
+    .await;
+    pull(&client, &mut store).await.unwrap();
+    assert_eq!(
+        store.ticket(ticket).unwrap().state_id.to_string(),
+        f.other_state,
+        "the server's change"
+    );
+    let mut expected = before.clone();
+    expected.push("Not sent yet".into());
+    assert_eq!(
+        notes(&store, ticket),
+        expected,
+        "plus the pending note, once"
+    );
+    assert_eq!(store.outbox_len().unwrap(), 1);
+    // Pulling again changes nothing.
+    pull(&client, &mut store).await.unwrap();
+    assert_eq!(notes(&store, ticket), expected);
+    // Synced: the note is the server's now, still once.
+    let (pushed, _) = sync(&client, &mut store, 1_800_000_000_001).await.unwrap();
+    assert_eq!(pushed.applied, 1);
+    assert_eq!(notes(&store, ticket), expected);
+    assert_eq!(store.outbox_len().unwrap(), 0);
+    assert!(!store.has_optimistic_changes().unwrap());
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use inbox_core::notify::{plan, planned_parts, MessengerState};
 use inbox_core::{
     apply, Author, Brand, BrandId, Change, Contact, ContactId, Context, Conversation,
-    ConversationId, CreateTicket, Millis, Mutation, Outcome, TeammateId, Ticket, TicketField,
+    ConversationId, CreateTicket, Millis, Mutation, Outcome, Part, TeammateId, Ticket, TicketField,
     TicketId, TicketState, TicketType, TicketTypeId, Workspace,
 };
 use rusqlite::types::Value;
@@ -101,8 +101,24 @@ impl Store {
         now: Millis,
         random: &mut dyn FnMut() -> u128,
     ) -> Result<Outcome> {
+        Ok(self
+            .apply_observed(mutation, actor, now, random, &mut |_| Ok(()))?
+            .0)
+    }
+
+    /// [`Store::apply_within`], letting `before_write` see the outcome before anything is
+    /// written; returns the outcome and the timeline entries recording its notifications.
+    pub(crate) fn apply_observed(
+        &self,
+        mutation: &Mutation,
+        actor: Author,
+        now: Millis,
+        random: &mut dyn FnMut() -> u128,
+        before_write: &mut dyn FnMut(&Outcome) -> Result<()>,
+    ) -> Result<(Outcome, Vec<Part>)> {
         let mut ctx = Context { actor, now, random };
         let outcome = apply(self, mutation, &mut ctx)?;
+        before_write(&outcome)?;
         self.write_changes(&outcome)?;
         // The timeline keeps what customers were planned to get, as the preview showed it.
         let collapsed = |_| MessengerState { collapsed: true };
@@ -113,10 +129,11 @@ impl Store {
             self.notification_settings()?,
             now,
         );
-        for part in planned_parts(&planned, now, ctx.random) {
-            self.insert_part(&part)?;
+        let parts = planned_parts(&planned, now, ctx.random);
+        for part in &parts {
+            self.insert_part(part)?;
         }
-        Ok(outcome)
+        Ok((outcome, parts))
     }
 
     /// Creates a ticket on behalf of the system (imports, tests), by the same rules as

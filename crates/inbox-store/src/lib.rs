@@ -10,6 +10,7 @@ mod codec;
 mod error;
 mod inbox;
 mod notifications;
+mod optimistic;
 mod outbox;
 mod read_model;
 mod records;

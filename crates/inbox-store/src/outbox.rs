@@ -23,7 +23,8 @@ pub struct SyncIssue {
 const CLIENT_ID: &str = "sync_client_id";
 
 impl Store {
-    /// Applies `mutation` locally and queues it for the server, all of it or nothing.
+    /// Applies `mutation` locally at once (optimistically: a rebase can take it back) and
+    /// queues it for the server, all of it or nothing.
     pub fn apply_and_queue(
         &mut self,
         mutation: &Mutation,
@@ -32,11 +33,13 @@ impl Store {
         random: &mut dyn FnMut() -> u128,
     ) -> Result<Outcome> {
         self.write(|store| {
-            let outcome = store.apply_within(mutation, actor, now, random)?;
+            let outcome = store.apply_optimistic(mutation, actor, now, random)?;
             store
                 .conn
-                .prepare_cached("INSERT INTO outbox (mutation, created_at) VALUES (?1, ?2)")?
-                .execute(params![to_json(mutation), now])?;
+                .prepare_cached(
+                    "INSERT INTO outbox (mutation, actor, created_at) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![to_json(mutation), to_json(&actor), now])?;
             Ok(outcome)
         })
     }

@@ -46,12 +46,17 @@ impl Replica for Store {
         Ok(())
     }
 
+    /// The rebase: back to the server's last state, forward with its new changes, then the
+    /// still-queued mutations again on top — in one transaction, so the screen never shows a
+    /// half-way state.
     fn apply_changes(&mut self, changes: &[ChangeSet], cursor: Cursor) -> Result<(), StoreError> {
         self.write(|store| {
+            store.revert_optimistic()?;
             for change in changes {
                 store.upsert_records(&change.records)?;
             }
-            store.set_setting(SYNC_CURSOR, &cursor.0.to_string())
+            store.set_setting(SYNC_CURSOR, &cursor.0.to_string())?;
+            store.replay_outbox()
         })
     }
 

@@ -183,8 +183,31 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE outbox (
         seq        INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: the server dedupes by it
         mutation   TEXT NOT NULL,                     -- JSON of the Mutation
+        actor      TEXT NOT NULL,                     -- JSON of the Author
         created_at INTEGER NOT NULL
     ) STRICT;
+
+    -- What optimistic (not yet confirmed) changes replaced: the server's version of each row,
+    -- NULL where the row did not exist. A rebase puts these back, applies what the server
+    -- sent, then applies the outbox again.
+    CREATE TABLE shadow_tickets (
+        id     TEXT PRIMARY KEY,
+        ticket TEXT
+    ) STRICT;
+    CREATE TABLE shadow_conversations (
+        id           TEXT PRIMARY KEY,
+        conversation TEXT
+    ) STRICT;
+    CREATE TABLE shadow_reads (
+        ticket_id   TEXT NOT NULL,
+        teammate_id TEXT NOT NULL,
+        read_at     INTEGER,
+        PRIMARY KEY (ticket_id, teammate_id)
+    ) STRICT, WITHOUT ROWID;
+    -- Timeline entries made optimistically (ticket or conversation parts).
+    CREATE TABLE optimistic_parts (
+        id TEXT PRIMARY KEY
+    ) STRICT, WITHOUT ROWID;
 
     CREATE TABLE sync_issues (
         seq      INTEGER PRIMARY KEY,

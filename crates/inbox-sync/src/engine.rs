@@ -69,11 +69,10 @@ pub async fn pull<R: Replica>(
     };
     loop {
         let page = client.pull(cursor, PULL_PAGE).await?;
-        if !page.changes.is_empty() {
-            replica
-                .apply_changes(&page.changes, page.cursor)
-                .map_err(SyncError::Replica)?;
-        }
+        // Even with nothing new: the rebase also takes back what the server refused.
+        replica
+            .apply_changes(&page.changes, page.cursor)
+            .map_err(SyncError::Replica)?;
         cursor = page.cursor;
         if !page.more {
             return Ok(cursor);
@@ -119,4 +118,15 @@ pub async fn push<R: Replica>(
             .acknowledge(&response.results, now)
             .map_err(SyncError::Replica)?;
     }
+}
+
+/// One round: the outbox to the server, then the server's changes back, rebased.
+pub async fn sync<R: Replica>(
+    client: &Client,
+    replica: &mut R,
+    now: Millis,
+) -> Result<(Pushed, Cursor), SyncError<R::Error>> {
+    let pushed = push(client, replica, now).await?;
+    let cursor = pull(client, replica).await?;
+    Ok((pushed, cursor))
 }
