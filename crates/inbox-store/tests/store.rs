@@ -564,6 +564,8 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE conversation_parts; DROP TABLE outbox; DROP TABLE sync_issues;
+         DROP TABLE shadow_tickets; DROP TABLE shadow_conversations; DROP TABLE shadow_reads;
+         DROP TABLE optimistic_parts;
          PRAGMA user_version = 1;",
     )
     .unwrap();
