@@ -153,7 +153,7 @@ async fn run(seed: u64) {
         let _ = app
             .store
             .apply_and_queue(&mutation, app.me, now, &mut random);
-        if app.online && rng.next() % 3 == 0 {
+        if app.online && rng.next().is_multiple_of(3) {
             sync(&app.client, &mut app.store, now).await.unwrap();
         }
     }
