@@ -110,6 +110,11 @@ impl Client {
         Err(error_of(status, res.text().await.unwrap_or_default()))
     }
 
+    /// The teammate this client's token speaks for.
+    pub async fn me(&self) -> Result<inbox_core::Teammate> {
+        self.send(self.request(reqwest::Method::GET, "/sync/me")).await
+    }
+
     /// One page of the whole workspace; `page` is the previous page's `next`.
     pub async fn bootstrap_page(&self, page: Option<&str>) -> Result<BootstrapPage> {
         let mut req = self.request(reqwest::Method::GET, "/sync/bootstrap");

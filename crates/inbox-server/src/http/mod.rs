@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/sync/push", post(sync::push))
+        .route("/sync/me", get(sync::me))
         .route("/sync/pull", get(sync::pull))
         .route("/sync/bootstrap", get(sync::bootstrap))
         .route("/sync/stream", get(sync::stream))

@@ -167,6 +167,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     post("/sync/push", "Sync", Teammate, "Push client mutations; each is applied exactly once per (client_id, seq)")
         .body("PushRequest")
         .returns("PushResponse"),
+    get("/sync/me", "Sync", Teammate, "The teammate the token speaks for")
+        .returns_raw("application/json", "The teammate as a sync record: `{id, name, email, role}`."),
     get("/sync/pull", "Sync", Teammate, "Change sets after a cursor")
         .query(&[
             ("after", "integer", "The cursor to pull from (0: everything)."),

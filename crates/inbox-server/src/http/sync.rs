@@ -77,6 +77,11 @@ pub struct PullQuery {
     limit: Option<usize>,
 }
 
+/// `GET /sync/me`: the teammate the token speaks for (the app's "me").
+pub async fn me(Teammate(teammate): Teammate) -> Json<inbox_core::Teammate> {
+    Json(teammate)
+}
+
 pub async fn pull(
     State(state): State<AppState>,
     headers: HeaderMap,
