@@ -1,7 +1,7 @@
 //! The IPC commands: decode, call the store (which applies `inbox-core`), map errors. Nothing is
 //! decided here. The TypeScript side of this contract is `ui/src/lib/api.ts`.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
@@ -15,9 +15,12 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CommandResult;
+use crate::sync::{SyncHandle, SyncStatus};
 
 pub struct AppState {
-    pub store: Mutex<Store>,
+    pub store: Arc<Mutex<Store>>,
+    /// Present when the app syncs with a server.
+    pub sync: Option<SyncHandle>,
 }
 
 impl AppState {
@@ -80,7 +83,7 @@ pub struct Applied {
 #[tauri::command]
 pub fn apply_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Applied> {
     let mut store = state.store();
-    let outcome = apply_as_me(&mut store, &mutation)?;
+    let outcome = apply_as_me(&state, &mut store, &mutation)?;
     Ok(Applied {
         detail: store.ticket_detail(mutation.ticket())?,
         outcome,
@@ -112,7 +115,7 @@ pub fn read_conversation(state: State<'_, AppState>, conversation: String) -> Co
     let mut store = state.store();
     let conversation = store.conversation(conversation.parse()?)?;
     if let Some(mutation) = inbox_core::read_conversation(&conversation) {
-        apply_as_me(&mut store, &mutation)?;
+        apply_as_me(&state, &mut store, &mutation)?;
     }
     Ok(())
 }
@@ -131,10 +134,30 @@ pub fn new_ticket_id() -> String {
 }
 
 /// Applies `mutation` as the signed-in teammate, now.
-fn apply_as_me(store: &mut Store, mutation: &Mutation) -> Result<Outcome, StoreError> {
+/// Applies `mutation` as the signed-in teammate, now. Synced with a server, it is queued for
+/// the server too (in the same transaction) and the sync task is woken.
+fn apply_as_me(
+    state: &AppState,
+    store: &mut Store,
+    mutation: &Mutation,
+) -> Result<Outcome, StoreError> {
     let actor = Author::Teammate(store.me()?.id);
     let mut random = || new_ulid().random();
-    store.apply(mutation, actor, crate::startup::now_millis(), &mut random)
+    let now = crate::startup::now_millis();
+    match &state.sync {
+        Some(sync) => {
+            let outcome = store.apply_and_queue(mutation, actor, now, &mut random)?;
+            sync.wake();
+            Ok(outcome)
+        }
+        None => store.apply(mutation, actor, now, &mut random),
+    }
+}
+
+/// Where syncing stands, or None for a local workspace that syncs with no server.
+#[tauri::command]
+pub fn get_sync_status(state: State<'_, AppState>) -> Option<SyncStatus> {
+    state.sync.as_ref().map(SyncHandle::status)
 }
 
 fn new_ulid() -> ulid::Ulid {

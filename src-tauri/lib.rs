@@ -4,6 +4,7 @@ mod commands;
 mod error;
 mod options;
 mod startup;
+mod sync;
 
 pub use options::LaunchOptions;
 pub use startup::open_store;
@@ -19,13 +20,15 @@ pub fn run() {
     };
     tauri::Builder::default()
         .setup(move |app| {
-            let store = startup::open_store(app.handle(), &options)?;
-            tauri::Manager::manage(
-                app,
-                commands::AppState {
-                    store: std::sync::Mutex::new(store),
-                },
-            );
+            let store = std::sync::Arc::new(std::sync::Mutex::new(startup::open_store(
+                app.handle(),
+                &options,
+            )?));
+            let sync = options.server.as_ref().map(|server| {
+                let client = inbox_sync::client::Client::new(&server.url, &server.token);
+                sync::start(app.handle().clone(), store.clone(), client)
+            });
+            tauri::Manager::manage(app, commands::AppState { store, sync });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -42,6 +45,7 @@ pub fn run() {
             commands::get_notification_settings,
             commands::set_reply_email_delay,
             commands::new_ticket_id,
+            commands::get_sync_status,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");

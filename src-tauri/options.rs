@@ -10,6 +10,15 @@ pub struct LaunchOptions {
     pub data_dir: Option<PathBuf>,
     /// Seed the demo workspace into an empty database, with this many tickets.
     pub demo_tickets: Option<usize>,
+    /// Sync with this server (the workspace is then the server's, in its own database).
+    pub server: Option<ServerOptions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerOptions {
+    pub url: String,
+    /// A teammate's API token (`inbox-server token --email …`).
+    pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,6 +27,8 @@ pub enum OptionsError {
     MissingValue(&'static str),
     #[error("--demo-tickets expects a number of tickets, got \"{0}\"")]
     BadTicketCount(String),
+    #[error("--server needs --token TOKEN (or INBOX_TOKEN): a teammate's API token from `inbox-server token --email …`")]
+    ServerWithoutToken,
 }
 
 impl LaunchOptions {
@@ -33,6 +44,8 @@ impl LaunchOptions {
             .map(PathBuf::from);
         let mut demo = env("INBOX_DEMO").is_some_and(|v| v == "1" || v == "true");
         let mut tickets = env("INBOX_DEMO_TICKETS");
+        let mut server = env("INBOX_SERVER").filter(|s| !s.is_empty());
+        let mut token = env("INBOX_TOKEN").filter(|s| !s.is_empty());
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -49,6 +62,8 @@ impl LaunchOptions {
                 "--data-dir" => data_dir = Some(PathBuf::from(value("--data-dir")?)),
                 "--demo" => demo = true,
                 "--demo-tickets" => tickets = Some(value("--demo-tickets")?),
+                "--server" => server = Some(value("--server")?),
+                "--token" => token = Some(value("--token")?),
                 _ => {}
             }
         }
@@ -60,9 +75,15 @@ impl LaunchOptions {
             ),
             None => demo.then_some(DemoOptions::DEFAULT_TICKETS),
         };
+        let server = match (server, token) {
+            (Some(url), Some(token)) => Some(ServerOptions { url, token }),
+            (Some(_), None) => return Err(OptionsError::ServerWithoutToken),
+            (None, _) => None,
+        };
         Ok(LaunchOptions {
             data_dir,
             demo_tickets,
+            server,
         })
     }
 }
@@ -86,6 +107,7 @@ mod tests {
         let none = LaunchOptions {
             data_dir: None,
             demo_tickets: None,
+            server: None,
         };
         assert_eq!(parse(&[], &[]), Ok(none.clone()));
         assert_eq!(parse(&["--ignored"], &[]), Ok(none));
@@ -93,7 +115,8 @@ mod tests {
             parse(&["--data-dir", "/tmp/x", "--demo"], &[]),
             Ok(LaunchOptions {
                 data_dir: Some("/tmp/x".into()),
-                demo_tickets: Some(300)
+                demo_tickets: Some(300),
+                server: None,
             })
         );
         assert_eq!(
@@ -103,7 +126,8 @@ mod tests {
             ),
             Ok(LaunchOptions {
                 data_dir: Some("/tmp/y".into()),
-                demo_tickets: Some(300)
+                demo_tickets: Some(300),
+                server: None,
             })
         );
         assert_eq!(
@@ -113,7 +137,8 @@ mod tests {
             ),
             Ok(LaunchOptions {
                 data_dir: Some("/tmp/env".into()),
-                demo_tickets: Some(40)
+                demo_tickets: Some(40),
+                server: None,
             })
         );
         assert_eq!(
@@ -123,6 +148,26 @@ mod tests {
         assert_eq!(
             parse(&[], &[("INBOX_DEMO", "0")]).unwrap().demo_tickets,
             None
+        );
+    }
+
+    #[test]
+    fn a_server_comes_with_a_token() {
+        let server = parse(&["--server", "http://127.0.0.1:8080", "--token=t"], &[])
+            .unwrap()
+            .server;
+        assert_eq!(
+            server,
+            Some(ServerOptions {
+                url: "http://127.0.0.1:8080".into(),
+                token: "t".into()
+            })
+        );
+        let from_env = parse(&[], &[("INBOX_SERVER", "http://h"), ("INBOX_TOKEN", "e")]);
+        assert_eq!(from_env.unwrap().server.unwrap().token, "e");
+        assert_eq!(
+            parse(&["--server", "http://h"], &[]),
+            Err(OptionsError::ServerWithoutToken)
         );
     }
 

@@ -33,10 +33,14 @@ pub fn open_store<R: Runtime>(
     app: &AppHandle<R>,
     options: &LaunchOptions,
 ) -> Result<Store, StartupError> {
-    let dir = match &options.data_dir {
+    let mut dir = match &options.data_dir {
         Some(dir) => dir.clone(),
         None => app.path().app_data_dir().map_err(StartupError::NoDataDir)?,
     };
+    if let Some(server) = &options.server {
+        // Each server's workspace in a database of its own, beside any local one.
+        dir = dir.join("servers").join(folder_name(&server.url));
+    }
     std::fs::create_dir_all(&dir).map_err(|source| StartupError::CreateDir {
         dir: dir.clone(),
         source,
@@ -46,13 +50,27 @@ pub fn open_store<R: Runtime>(
         file: file.clone(),
         source,
     })?;
-    if let Some(tickets) = options.demo_tickets {
+    if let (Some(tickets), None) = (options.demo_tickets, &options.server) {
         if store.is_empty().map_err(StartupError::Demo)? {
             inbox_demo::seed(&mut store, DemoOptions::new(tickets, now_millis()))
                 .map_err(StartupError::Demo)?;
         }
     }
     Ok(store)
+}
+
+/// A server URL as a folder name: `http://127.0.0.1:8080/` → `127.0.0.1_8080`.
+fn folder_name(url: &str) -> String {
+    let host = url.split("://").last().unwrap_or(url).trim_end_matches('/');
+    host.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn now_millis() -> i64 {

@@ -6,4 +6,5 @@ mod back_office;
 mod harness;
 mod inbox;
 mod preview;
+mod sync;
 mod ticket_rules;

@@ -112,7 +112,8 @@ impl Client {
 
     /// The teammate this client's token speaks for.
     pub async fn me(&self) -> Result<inbox_core::Teammate> {
-        self.send(self.request(reqwest::Method::GET, "/sync/me")).await
+        self.send(self.request(reqwest::Method::GET, "/sync/me"))
+            .await
     }
 
     /// One page of the whole workspace; `page` is the previous page's `next`.

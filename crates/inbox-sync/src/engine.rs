@@ -31,7 +31,7 @@ pub struct Progress {
 pub async fn bootstrap<R: Replica>(
     client: &Client,
     replica: &mut R,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Cursor, SyncError<R::Error>> {
     let mut page_token: Option<String> = None;
     let mut tickets = 0;

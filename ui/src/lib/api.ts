@@ -379,6 +379,7 @@ export const api = {
   readConversation: (conversation: string) => invoke<void>('read_conversation', { conversation }),
   /** A fresh id for a ticket about to be created. */
   newTicketId: () => invoke<string>('new_ticket_id'),
+  syncStatus: () => invoke<SyncStatus | null>('get_sync_status'),
 };
 
 /** Turns whatever a command rejected with into an ApiError the UI can show. */
@@ -387,4 +388,19 @@ export function asApiError(e: unknown): ApiError {
     return e as ApiError;
   }
   return { code: 'unexpected', message: String(e) };
+}
+
+/** Where syncing with the server stands (`get_sync_status`, event `sync-status`). */
+export type SyncState = 'bootstrapping' | 'syncing' | 'online' | 'offline';
+
+export interface SyncStatus {
+  state: SyncState;
+  server: string;
+  /** Changes waiting for the server. */
+  pending: number;
+  /** Changes the server refused, kept with their reason. */
+  issues: number;
+  last_sync_at: number | null;
+  progress: { tickets: number; total_tickets: number } | null;
+  error: { code: string; message: string } | null;
 }

@@ -1,0 +1,216 @@
+//! The sync task: when the app is started against a server, it pushes the outbox and pulls the
+//! server's changes (rebased over what is still pending) on every poke from the live stream,
+//! after every local change, and every few seconds; the UI hears `sync-status` and, when the
+//! data changed, `workspace-changed`.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use inbox_core::{ErrorBody, Millis};
+use inbox_store::{Store, StoreError};
+use inbox_sync::client::Client;
+use inbox_sync::engine::{bootstrap, sync, Progress, SyncError};
+use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Runtime};
+use tokio::sync::Notify;
+
+use crate::startup::now_millis;
+
+/// How often the app syncs when nothing pokes it.
+const INTERVAL: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    Bootstrapping,
+    Syncing,
+    Online,
+    Offline,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    pub server: String,
+    /// Changes waiting for the server.
+    pub pending: i64,
+    /// Changes the server refused (kept, with their reason).
+    pub issues: usize,
+    pub last_sync_at: Option<Millis>,
+    pub progress: Option<BootstrapProgress>,
+    pub error: Option<ErrorBody>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BootstrapProgress {
+    pub tickets: u64,
+    pub total_tickets: u64,
+}
+
+/// What the commands need of the running sync task.
+#[derive(Clone)]
+pub struct SyncHandle {
+    wake: Arc<Notify>,
+    status: Arc<Mutex<SyncStatus>>,
+}
+
+impl SyncHandle {
+    /// Something changed locally: sync now rather than at the next tick.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        lock(&self.status).clone()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The shared store as a replica: the lock is taken for each step, never across a request.
+struct Shared(Arc<Mutex<Store>>);
+
+impl Replica for Shared {
+    type Error = StoreError;
+
+    fn cursor(&mut self) -> Result<Option<Cursor>, StoreError> {
+        Replica::cursor(&mut *lock(&self.0))
+    }
+
+    fn apply_bootstrap(
+        &mut self,
+        records: &[Record],
+        finished: Option<Cursor>,
+    ) -> Result<(), StoreError> {
+        lock(&self.0).apply_bootstrap(records, finished)
+    }
+
+    fn apply_changes(&mut self, changes: &[ChangeSet], cursor: Cursor) -> Result<(), StoreError> {
+        lock(&self.0).apply_changes(changes, cursor)
+    }
+
+    fn client_id(&mut self) -> Result<String, StoreError> {
+        Replica::client_id(&mut *lock(&self.0))
+    }
+
+    fn pending(&mut self, limit: usize) -> Result<Vec<PendingMutation>, StoreError> {
+        lock(&self.0).pending(limit)
+    }
+
+    fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), StoreError> {
+        Replica::acknowledge(&mut *lock(&self.0), results, at)
+    }
+}
+
+/// Starts syncing `store` with `client`'s server.
+pub fn start<R: Runtime>(
+    app: AppHandle<R>,
+    store: Arc<Mutex<Store>>,
+    client: Client,
+) -> SyncHandle {
+    let handle = SyncHandle {
+        wake: Arc::new(Notify::new()),
+        status: Arc::new(Mutex::new(SyncStatus {
+            state: SyncState::Syncing,
+            server: client.base().to_owned(),
+            pending: 0,
+            issues: 0,
+            last_sync_at: None,
+            progress: None,
+            error: None,
+        })),
+    };
+    tauri::async_runtime::spawn(listen(client.clone(), handle.wake.clone()));
+    tauri::async_runtime::spawn(run(app, store, client, handle.clone()));
+    handle
+}
+
+/// Forwards the server's pokes as wake-ups, reconnecting whenever the stream drops.
+async fn listen(client: Client, wake: Arc<Notify>) {
+    loop {
+        if let Ok(mut pokes) = client.pokes().await {
+            while let Ok(Some(_)) = pokes.next().await {
+                wake.notify_one();
+            }
+        }
+        tokio::time::sleep(INTERVAL).await;
+    }
+}
+
+async fn run<R: Runtime>(
+    app: AppHandle<R>,
+    store: Arc<Mutex<Store>>,
+    client: Client,
+    handle: SyncHandle,
+) {
+    let mut replica = Shared(store.clone());
+    loop {
+        let before = Replica::cursor(&mut replica).ok().flatten();
+        let result = round(&app, &client, &mut replica, &handle, before.is_none()).await;
+        let changed = {
+            let mut status = lock(&handle.status);
+            let store = lock(&store);
+            status.pending = store.outbox_len().unwrap_or(status.pending);
+            status.issues = store
+                .sync_issues()
+                .map(|i| i.len())
+                .unwrap_or(status.issues);
+            status.progress = None;
+            match &result {
+                Ok(cursor) => {
+                    status.state = SyncState::Online;
+                    status.last_sync_at = Some(now_millis());
+                    status.error = None;
+                    before != Some(*cursor)
+                }
+                Err(e) => {
+                    status.state = SyncState::Offline;
+                    status.error = Some(error_body(e));
+                    false
+                }
+            }
+        };
+        if changed {
+            let _ = app.emit("workspace-changed", ());
+        }
+        let _ = app.emit("sync-status", handle.status());
+        let _ = tokio::time::timeout(INTERVAL, handle.wake.notified()).await;
+    }
+}
+
+/// One sync round; a first one bootstraps the workspace and learns who "me" is.
+async fn round<R: Runtime>(
+    app: &AppHandle<R>,
+    client: &Client,
+    replica: &mut Shared,
+    handle: &SyncHandle,
+    first: bool,
+) -> Result<Cursor, SyncError<StoreError>> {
+    if first {
+        lock(&handle.status).state = SyncState::Bootstrapping;
+        let mut report = |p: Progress| {
+            let mut status = lock(&handle.status);
+            status.progress = Some(BootstrapProgress {
+                tickets: p.tickets,
+                total_tickets: p.total_tickets,
+            });
+            let _ = app.emit("sync-status", status.clone());
+        };
+        bootstrap(client, replica, &mut report).await?;
+        let me = client.me().await?;
+        lock(&replica.0).set_me(me.id).map_err(SyncError::Replica)?;
+    }
+    lock(&handle.status).state = SyncState::Syncing;
+    let (_, cursor) = sync(client, replica, now_millis()).await?;
+    Ok(cursor)
+}
+
+fn error_body(e: &SyncError<StoreError>) -> ErrorBody {
+    match e {
+        SyncError::Client(e) => e.body(),
+        SyncError::Replica(e) => e.body(),
+    }
+}
