@@ -137,4 +137,27 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
         )
         .await;
     assert_eq!(notes, json!(1), "once in the window, after the rebase too");
+
+    // A teammate's note on the open ticket appears in its timeline.
+    other
+        .push(&PushRequest {
+            client_id: "another-teammate".into(),
+            mutations: vec![PendingMutation {
+                seq: 2,
+                mutation: Mutation::Note {
+                    ticket: ticket.id,
+                    body: "Seen from another desk".into(),
+                    keep_private: false,
+                },
+            }],
+        })
+        .await
+        .unwrap();
+    app.until(
+        "the other teammate's note in the open ticket",
+        "return [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=note]')]
+           .some(e => e.textContent.includes('Seen from another desk')) || null;",
+        vec![],
+    )
+    .await;
 }
