@@ -18,7 +18,7 @@ SERVER_DIR ?= $(HOME)/.local/share/teammate-inbox-server-demo
 SERVER_LISTEN ?= 127.0.0.1:8080
 DEMO_ADMIN := alex@northwind.example
 
-.PHONY: run test bench deps system-deps tauri-driver ui-deps ui lint app server-bin server server-demo
+.PHONY: run run-local test bench deps system-deps tauri-driver ui-deps ui lint app server-bin server server-demo
 
 ## Install everything the app and its tests need (idempotent).
 deps: system-deps tauri-driver ui-deps
@@ -67,16 +67,24 @@ server-demo: server-bin
 server: server-demo
 	./$(SERVER_BIN) serve --data-dir "$(SERVER_DIR)" --listen $(SERVER_LISTEN)
 
-## Opens the app with the demo workspace (in its own data directory, so your own is untouched),
-## with a local server beside it for as long as the app runs.
+## Opens the app signed in to a local inbox-server with the demo workspace (both in their own
+## data directories, so your own are untouched); the server runs as long as the app does.
 run: deps app server-demo
 	@dir=$${INBOX_DATA_DIR:-$$HOME/.local/share/teammate-inbox-demo}; \
-	echo "Data directory: $$dir"; \
+	echo "App data: $$dir"; \
+	token=$$(./$(SERVER_BIN) token --data-dir "$(SERVER_DIR)" --email $(DEMO_ADMIN)); \
 	./$(SERVER_BIN) serve --data-dir "$(SERVER_DIR)" --listen $(SERVER_LISTEN) & server=$$!; \
 	trap 'kill $$server 2>/dev/null' EXIT; \
-	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(APP_BIN) --demo --data-dir "$$dir"; \
+	args=(--data-dir "$$dir" --server "http://$(SERVER_LISTEN)" --token "$$token"); \
+	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(APP_BIN) "$${args[@]}"; \
 	else echo "No display found: running under Xvfb (headless)."; \
-		xvfb-run -a dbus-run-session -- ./$(APP_BIN) --demo --data-dir "$$dir"; fi
+		xvfb-run -a dbus-run-session -- ./$(APP_BIN) "$${args[@]}"; fi
+
+## The app on its own local demo workspace, without a server.
+run-local: deps app
+	@dir=$${INBOX_DATA_DIR:-$$HOME/.local/share/teammate-inbox-demo}; \
+	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(APP_BIN) --demo --data-dir "$$dir"; \
+	else xvfb-run -a dbus-run-session -- ./$(APP_BIN) --demo --data-dir "$$dir"; fi
 
 lint: ui-deps
 	$(CARGO) fmt --all -- --check
