@@ -19,6 +19,16 @@ use crate::startup::now_millis;
 
 /// How often the app syncs when nothing pokes it.
 const INTERVAL: Duration = Duration::from_secs(5);
+/// The longest pause between attempts while the server cannot be reached.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The pause after `failures` failed rounds in a row: doubling from the interval, capped. A
+/// local change or a poke still syncs at once.
+fn pause(failures: u32) -> Duration {
+    INTERVAL
+        .saturating_mul(2u32.saturating_pow(failures.min(8)))
+        .min(MAX_BACKOFF)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +157,7 @@ async fn run<R: Runtime>(
     handle: SyncHandle,
 ) {
     let mut replica = Shared(store.clone());
+    let mut failures = 0;
     loop {
         let before = Replica::cursor(&mut replica).ok().flatten();
         let result = round(&app, &client, &mut replica, &handle, before.is_none()).await;
@@ -161,12 +172,14 @@ async fn run<R: Runtime>(
             status.progress = None;
             match &result {
                 Ok(cursor) => {
+                    failures = 0;
                     status.state = SyncState::Online;
                     status.last_sync_at = Some(now_millis());
                     status.error = None;
                     before != Some(*cursor)
                 }
                 Err(e) => {
+                    failures += 1;
                     status.state = SyncState::Offline;
                     status.error = Some(error_body(e));
                     false
@@ -177,7 +190,7 @@ async fn run<R: Runtime>(
             let _ = app.emit("workspace-changed", ());
         }
         let _ = app.emit("sync-status", handle.status());
-        let _ = tokio::time::timeout(INTERVAL, handle.wake.notified()).await;
+        let _ = tokio::time::timeout(pause(failures), handle.wake.notified()).await;
     }
 }
 
@@ -212,5 +225,17 @@ fn error_body(e: &SyncError<StoreError>) -> ErrorBody {
     match e {
         SyncError::Client(e) => e.body(),
         SyncError::Replica(e) => e.body(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_rounds_back_off_up_to_a_minute() {
+        let secs: Vec<u64> = (0..6).map(|f| pause(f).as_secs()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 60, 60]);
+        assert_eq!(pause(u32::MAX), MAX_BACKOFF);
     }
 }
