@@ -9,7 +9,7 @@ use inbox_core::{
 };
 use inbox_store::{
     ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Preview, Store, StoreError,
-    TicketDetail, TimelineEntry, ViewCounts,
+    SyncIssue, TicketDetail, TimelineEntry, ViewCounts,
 };
 use serde::Serialize;
 use tauri::State;
@@ -152,6 +152,35 @@ fn apply_as_me(
         }
         None => store.apply(mutation, actor, now, &mut random),
     }
+}
+
+/// The changes the server refused, with their reasons and content.
+#[tauri::command]
+pub fn list_sync_issues(state: State<'_, AppState>) -> CommandResult<Vec<SyncIssue>> {
+    Ok(state.store().sync_issues()?)
+}
+
+#[tauri::command]
+pub fn dismiss_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<()> {
+    Ok(state.store().dismiss_sync_issue(seq)?)
+}
+
+/// Tries a refused change again, as a new change (the rules decide again, locally first).
+#[tauri::command]
+pub fn resend_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<()> {
+    let mut store = state.store();
+    let issue = store
+        .sync_issues()?
+        .into_iter()
+        .find(|i| i.seq == seq)
+        .ok_or_else(|| {
+            StoreError::Core(inbox_core::CoreError::NotFound {
+                kind: "sync issue",
+                id: seq.to_string(),
+            })
+        })?;
+    apply_as_me(&state, &mut store, &issue.mutation)?;
+    Ok(store.dismiss_sync_issue(seq)?)
 }
 
 /// Where syncing stands, or None for a local workspace that syncs with no server.

@@ -46,6 +46,9 @@ pub fn run() {
             commands::set_reply_email_delay,
             commands::new_ticket_id,
             commands::get_sync_status,
+            commands::list_sync_issues,
+            commands::dismiss_sync_issue,
+            commands::resend_sync_issue,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");

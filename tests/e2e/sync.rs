@@ -25,14 +25,81 @@ async fn start_server(dir: &std::path::Path) -> (String, SharedStorage) {
     seed_demo(storage.as_ref(), 40, 0, inbox_server::authority::now()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    serve(listener, dir, &storage);
+    (url, storage)
+}
+
+fn serve(
+    listener: tokio::net::TcpListener,
+    dir: &std::path::Path,
+    storage: &SharedStorage,
+) -> tokio::task::JoinHandle<Result<(), inbox_server::error::ServerError>> {
     let opts = ServeOptions {
         storage: storage.clone(),
         mailer: Arc::new(EmlDir::new(dir.join("outbox")).unwrap()),
         inbound_domain: "inbound.test".into(),
         delivery_interval: Duration::from_secs(1),
     };
-    tokio::spawn(serve_on(listener, opts));
-    (url, storage)
+    tokio::spawn(serve_on(listener, opts))
+}
+
+/// A loopback proxy in front of the server that the test can cut, like a pulled network cable:
+/// open connections are dropped and new ones refused until it is plugged back in.
+struct Proxy {
+    addr: std::net::SocketAddr,
+    online: Arc<std::sync::atomic::AtomicBool>,
+    generation: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Proxy {
+    async fn start(upstream: std::net::SocketAddr) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let online = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (generation, _) = tokio::sync::watch::channel(0u64);
+        let generation = Arc::new(generation);
+        let (on, gen) = (online.clone(), generation.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    return;
+                };
+                if !on.load(std::sync::atomic::Ordering::SeqCst) {
+                    continue; // Dropped at once: the connection is refused.
+                }
+                let mut cut = gen.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut.changed() => {}
+                    }
+                });
+            }
+        });
+        Proxy {
+            addr,
+            online,
+            generation,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Pulls the cable: every open connection drops, new ones are refused.
+    fn cut(&self) {
+        self.online
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.generation.send_modify(|g| *g += 1);
+    }
+
+    fn plug_in(&self) {
+        self.online.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// The server's version of a ticket.
@@ -160,4 +227,126 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
         vec![],
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_change_the_server_refuses_is_undone_and_kept_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage: SharedStorage =
+        Arc::new(SqliteStorage::open_dir(&dir.path().join("server")).unwrap());
+    seed_demo(storage.as_ref(), 40, 0, inbox_server::authority::now()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = Proxy::start(listener.local_addr().unwrap()).await;
+    let _server = serve(listener, dir.path(), &storage);
+    let token = teammate_token(storage.as_ref(), ADMIN, inbox_server::authority::now()).unwrap();
+    let app = App::launch(&["--server", &proxy.url(), "--token", &token]).await;
+    app.until(
+        "the first sync",
+        "const s = document.querySelector('[data-testid=sync-indicator]');
+         return s && s.dataset.state === 'online' ? true : null;",
+        vec![],
+    )
+    .await;
+
+    // The network goes away; meanwhile the ticket gets linked to one tracker on the server, and
+    // the teammate links it to another in the window.
+    proxy.cut();
+    let (ticket, trackers) = storage
+        .reading(|tx| {
+            let all: Vec<Ticket> = tx
+                .tickets_after("", 1000)?
+                .iter()
+                .map(|(_, doc)| serde_json::from_str(doc).unwrap())
+                .collect();
+            // Among the newest activity, so its row is near the top of the Customer view.
+            let mut customer: Vec<&Ticket> = all
+                .iter()
+                .filter(|t| t.category == inbox_core::Category::Customer)
+                .collect();
+            customer.sort_by_key(|t| std::cmp::Reverse((t.last_activity_at, t.id)));
+            let ticket = customer[..8]
+                .iter()
+                .find(|t| t.tracker.is_none())
+                .map(|t| (*t).clone())
+                .expect("one of the newest customer tickets has no tracker");
+            let trackers: Vec<Ticket> = all
+                .into_iter()
+                .filter(|t| t.category == inbox_core::Category::Tracker)
+                .collect();
+            Ok((ticket, trackers))
+        })
+        .unwrap();
+    let admin = storage
+        .reading(|tx| {
+            let teammates: Vec<(String, String)> =
+                tx.list(inbox_server::storage::Kind::Teammate, "", 100)?;
+            Ok(teammates
+                .iter()
+                .map(|(_, doc)| serde_json::from_str::<inbox_core::Teammate>(doc).unwrap())
+                .find(|t| t.email == ADMIN)
+                .unwrap())
+        })
+        .unwrap();
+    storage
+        .writing(|tx| {
+            let db = inbox_server::workspace::Db::new(tx);
+            let how = inbox_server::authority::Apply {
+                actor: inbox_core::Author::Teammate(admin.id),
+                now: inbox_server::authority::now(),
+                origin: None,
+                skip_notifications: true,
+            };
+            let link = Mutation::LinkTracker {
+                ticket: ticket.id,
+                tracker: trackers[0].id,
+            };
+            inbox_server::authority::apply_one(&db, &link, how).map(|_| ())
+        })
+        .unwrap();
+    app.click("[data-testid=view-category-customer]").await;
+    app.click(&format!(
+        "[data-testid=ticket-row][data-ticket-id='{}']",
+        ticket.id
+    ))
+    .await;
+    app.click("[data-testid=link-tracker]").await;
+    app.type_into("[data-testid=tracker-search]", &trackers[1].title)
+        .await;
+    app.click(&format!(
+        "[data-testid=tracker-result][data-ticket-id='{}']",
+        trackers[1].id
+    ))
+    .await;
+    app.until(
+        "the link queued while offline",
+        "return document.querySelector('[data-testid=sync-pending]') ? true : null;",
+        vec![],
+    )
+    .await;
+
+    // The network is back: the link is refused, undone on screen, and listed with its reason.
+    proxy.plug_in();
+    app.until(
+        "the refusal to be reported",
+        "return document.querySelector('[data-testid=open-sync-issues]') ? true : null;",
+        vec![],
+    )
+    .await;
+    app.click("[data-testid=open-sync-issues]").await;
+    let issue = app.text("[data-testid=sync-issue]").await;
+    assert!(issue.contains("Link to a tracker"), "{issue}");
+    assert!(issue.contains("already linked"), "{issue}");
+    app.screenshot("sync-issues");
+    let local_tracker = app
+        .until(
+            "the server's link on screen",
+            "const t = document.querySelector('[data-testid=linked-tracker]');
+             return t ? t.textContent : null;",
+            vec![],
+        )
+        .await;
+    assert!(
+        local_tracker.as_str().unwrap().contains(&trackers[0].title),
+        "{local_tracker}"
+    );
 }

@@ -110,6 +110,14 @@ impl Store {
         })
     }
 
+    /// Forgets a refused mutation (the teammate dealt with it).
+    pub fn dismiss_sync_issue(&mut self, seq: u64) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM sync_issues WHERE seq = ?1")?
+            .execute([seq as i64])?;
+        Ok(())
+    }
+
     /// The mutations the server refused, newest first.
     pub fn sync_issues(&self) -> Result<Vec<SyncIssue>> {
         let mut stmt = self.conn.prepare_cached(

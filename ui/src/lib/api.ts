@@ -380,6 +380,9 @@ export const api = {
   /** A fresh id for a ticket about to be created. */
   newTicketId: () => invoke<string>('new_ticket_id'),
   syncStatus: () => invoke<SyncStatus | null>('get_sync_status'),
+  syncIssues: () => invoke<SyncIssue[]>('list_sync_issues'),
+  dismissSyncIssue: (seq: number) => invoke<void>('dismiss_sync_issue', { seq }),
+  resendSyncIssue: (seq: number) => invoke<void>('resend_sync_issue', { seq }),
 };
 
 /** Turns whatever a command rejected with into an ApiError the UI can show. */
@@ -403,4 +406,12 @@ export interface SyncStatus {
   last_sync_at: number | null;
   progress: { tickets: number; total_tickets: number } | null;
   error: { code: string; message: string } | null;
+}
+
+/** A change the server refused: what it was (its content kept), and why. */
+export interface SyncIssue {
+  seq: number;
+  mutation: Mutation;
+  error: { code: string; message: string };
+  at: number;
 }
