@@ -5,6 +5,7 @@
 //! epoch ([`Millis`]), so the desktop app (optimistic apply, previews) and the server
 //! (authoritative apply) run exactly the same rules.
 
+pub mod alerts;
 pub mod attribute;
 pub mod category;
 pub mod email;

@@ -1,0 +1,279 @@
+//! Desktop alerts for a teammate: what, among changes others made, concerns them — a ticket
+//! assigned to them, a customer's reply on their ticket, a mention in a note, a state change of
+//! a tracker they follow (one assigned to them). Pure: the app decides how to show them, through
+//! an [`Alerter`].
+
+use serde::Serialize;
+
+use crate::{Author, Part, PartKind, Teammate, Ticket, TicketId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    AssignedToYou,
+    CustomerReplied,
+    Mentioned,
+    TrackerChanged,
+}
+
+/// One desktop notification; opening it opens `ticket`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    pub ticket: TicketId,
+    pub kind: AlertKind,
+    pub title: String,
+    pub body: String,
+}
+
+/// Shows alerts (the app: OS notifications; tests: a list).
+pub trait Alerter {
+    fn alert(&self, alert: &Alert);
+}
+
+/// The alerts `me` gets for `tickets` as they are now and the `parts` just added, given each
+/// ticket as it was before (`before`). Changes `me` made never alert `me`.
+pub fn alerts_for(
+    me: &Teammate,
+    tickets: &[Ticket],
+    parts: &[Part],
+    before: &dyn Fn(TicketId) -> Option<Ticket>,
+) -> Vec<Alert> {
+    let mine = |t: &Ticket| t.assignee_teammate == Some(me.id);
+    let by_me = |p: &Part| p.author == Author::Teammate(me.id);
+    let ticket = |id: TicketId| {
+        tickets
+            .iter()
+            .find(|t| t.id == id)
+            .cloned()
+            .or_else(|| before(id))
+    };
+    let heading = |t: &Ticket| match t.number {
+        Some(n) => format!("#{n} {}", t.title),
+        None => t.title.clone(),
+    };
+    let mut alerts = Vec::new();
+    for t in tickets {
+        let was_mine = before(t.id).is_some_and(|b| mine(&b));
+        let assigned_by_me = parts.iter().any(|p| {
+            p.ticket == t.id && by_me(p) && matches!(p.kind, PartKind::AssignmentChanged { .. })
+        });
+        if mine(t) && !was_mine && !assigned_by_me {
+            alerts.push(Alert {
+                ticket: t.id,
+                kind: AlertKind::AssignedToYou,
+                title: "Assigned to you".into(),
+                body: heading(t),
+            });
+        }
+    }
+    for p in parts.iter().filter(|p| !by_me(p)) {
+        let Some(t) = ticket(p.ticket) else { continue };
+        let alert = |kind, title: String, body: String| Alert {
+            ticket: t.id,
+            kind,
+            title,
+            body,
+        };
+        match &p.kind {
+            PartKind::Reply { body } if matches!(p.author, Author::Contact(_)) && mine(&t) => {
+                alerts.push(alert(
+                    AlertKind::CustomerReplied,
+                    format!("New reply on {}", heading(&t)),
+                    body.clone(),
+                ))
+            }
+            PartKind::Note { body } | PartKind::CrossPost { body, .. } if mentions(body, me) => {
+                alerts.push(alert(
+                    AlertKind::Mentioned,
+                    format!("You were mentioned on {}", heading(&t)),
+                    body.clone(),
+                ))
+            }
+            PartKind::StateChanged { .. } if t.category == crate::Category::Tracker && mine(&t) => {
+                alerts.push(alert(
+                    AlertKind::TrackerChanged,
+                    "A tracker you follow changed".into(),
+                    heading(&t),
+                ))
+            }
+            _ => {}
+        }
+    }
+    alerts
+}
+
+/// Whether `text` mentions the teammate: `@First` or `@First Last`, in any case.
+fn mentions(text: &str, me: &Teammate) -> bool {
+    let text = text.to_lowercase();
+    let full = me.name.to_lowercase();
+    let first = full.split_whitespace().next().unwrap_or(&full).to_owned();
+    text.match_indices('@').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        let word_end = |s: &str, len: usize| {
+            s.get(len..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(|c| !c.is_alphanumeric())
+        };
+        (rest.starts_with(&full) && word_end(rest, full.len()))
+            || (rest.starts_with(&first) && word_end(rest, first.len()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BrandId, Category, ContactId, PartId, Role, StateId, TeammateId, TicketTypeId};
+    use std::collections::BTreeMap;
+
+    fn teammate(n: u128, name: &str) -> Teammate {
+        Teammate {
+            id: TeammateId::from_parts(1, n),
+            name: name.into(),
+            email: format!("{n}@x.example"),
+            role: Role::Teammate,
+        }
+    }
+
+    fn ticket(n: u128, category: Category, assignee: Option<&Teammate>) -> Ticket {
+        Ticket {
+            id: TicketId::from_parts(1, n),
+            number: Some(n as i64),
+            type_id: TicketTypeId::from_parts(1, 1),
+            category,
+            title: format!("Ticket {n}"),
+            description: String::new(),
+            attributes: BTreeMap::new(),
+            state_id: StateId::from_parts(1, 1),
+            open: true,
+            assignee_teammate: assignee.map(|t| t.id),
+            assignee_team: None,
+            contacts: vec![ContactId::from_parts(1, 9)],
+            company: None,
+            brand: BrandId::from_parts(1, 1),
+            shared: category != Category::Tracker,
+            tracker: None,
+            conversation: None,
+            origin_ticket: None,
+            created_at: 0,
+            updated_at: 0,
+            last_activity_at: 0,
+        }
+    }
+
+    fn part(ticket: &Ticket, author: Author, kind: PartKind) -> Part {
+        Part {
+            id: PartId::from_parts(2, ticket.id.0.random()),
+            ticket: ticket.id,
+            author,
+            kind,
+            created_at: 1,
+        }
+    }
+
+    #[test]
+    fn what_others_do_that_concerns_me() {
+        let me = teammate(1, "Alex Rivera");
+        let sam = teammate(2, "Sam Okafor");
+        let mut assigned = ticket(10, Category::Customer, Some(&me));
+        let before_assigned = ticket(10, Category::Customer, Some(&sam));
+        let tracker = ticket(20, Category::Tracker, Some(&me));
+        let theirs = ticket(30, Category::Customer, Some(&sam));
+        let customer = Author::Contact(ContactId::from_parts(1, 9));
+        let parts = vec![
+            part(
+                &assigned,
+                Author::Teammate(sam.id),
+                PartKind::AssignmentChanged {
+                    teammate: Some(me.id),
+                    team: None,
+                },
+            ),
+            part(
+                &assigned,
+                customer,
+                PartKind::Reply {
+                    body: "It works now".into(),
+                },
+            ),
+            part(
+                &theirs,
+                customer,
+                PartKind::Reply {
+                    body: "Not mine".into(),
+                },
+            ),
+            part(
+                &theirs,
+                Author::Teammate(sam.id),
+                PartKind::Note {
+                    body: "@alex can you check?".into(),
+                },
+            ),
+            part(
+                &theirs,
+                Author::Teammate(sam.id),
+                PartKind::Note {
+                    body: "@alexandra is someone else".into(),
+                },
+            ),
+            part(
+                &tracker,
+                Author::System,
+                PartKind::StateChanged {
+                    from: StateId::from_parts(1, 1),
+                    to: StateId::from_parts(1, 2),
+                },
+            ),
+        ];
+        assigned.updated_at = 5;
+        let before = |id: TicketId| {
+            [&before_assigned, &tracker, &theirs]
+                .into_iter()
+                .find(|t| t.id == id)
+                .cloned()
+        };
+        let kinds: Vec<AlertKind> = alerts_for(
+            &me,
+            &[assigned.clone(), tracker.clone(), theirs.clone()],
+            &parts,
+            &before,
+        )
+        .into_iter()
+        .map(|a| a.kind)
+        .collect();
+        assert_eq!(
+            kinds,
+            [
+                AlertKind::AssignedToYou,
+                AlertKind::CustomerReplied,
+                AlertKind::Mentioned,
+                AlertKind::TrackerChanged
+            ]
+        );
+    }
+
+    #[test]
+    fn my_own_changes_never_alert_me() {
+        let me = teammate(1, "Alex Rivera");
+        let t = ticket(10, Category::Customer, Some(&me));
+        let parts = vec![
+            part(
+                &t,
+                Author::Teammate(me.id),
+                PartKind::AssignmentChanged {
+                    teammate: Some(me.id),
+                    team: None,
+                },
+            ),
+            part(
+                &t,
+                Author::Teammate(me.id),
+                PartKind::Note {
+                    body: "note to self @Alex Rivera".into(),
+                },
+            ),
+        ];
+        let before = |_| Some(ticket(10, Category::Customer, None));
+        assert!(alerts_for(&me, std::slice::from_ref(&t), &parts, &before).is_empty());
+    }
+}
