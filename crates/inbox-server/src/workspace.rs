@@ -242,7 +242,7 @@ impl<'a> Db<'a> {
 
     /// Appends one change set to the log; returns its cursor.
     pub fn log(&self, at: Millis, origin: Option<Origin>, records: Vec<Record>) -> Result<Cursor> {
-        let mut set = ChangeSet {
+        let set = ChangeSet {
             cursor: Cursor(0),
             at,
             origin,
@@ -250,9 +250,7 @@ impl<'a> Db<'a> {
         };
         // The cursor is the row's own position, filled in when read back (see `changes_after`).
         let doc = serde_json::to_string(&set).expect("change sets serialise");
-        let cursor = Cursor(self.tx().append_change(at, &doc)?);
-        set.cursor = cursor;
-        Ok(cursor)
+        Ok(Cursor(self.tx().append_change(at, &doc)?))
     }
 
     /// Change sets after `after`, at most `limit`.
