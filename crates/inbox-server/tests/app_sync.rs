@@ -306,3 +306,51 @@ async fn pending_changes_stay_on_screen_over_the_servers_changes() {
     assert_eq!(store.outbox_len().unwrap(), 0);
     assert!(!store.has_optimistic_changes().unwrap());
 }
+
+#[tokio::test]
+async fn what_other_teammates_do_to_my_tickets_becomes_desktop_alerts() {
+    let server = TestServer::start(Some(60));
+    let f = fixture(&server, 180).await;
+    let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    bootstrap(&client, &mut store, &mut |_| {}).await.unwrap();
+    store
+        .set_me(teammate_id(&f.records, server::DEMO_ADMIN))
+        .unwrap();
+    let me = teammate_id(&f.records, server::DEMO_ADMIN);
+    let sam = server.client(&server.token(server::DEMO_TEAMMATE));
+
+    // Sam assigns a ticket to me and mentions me; I write a note myself.
+    push(
+        &sam,
+        json!({"type": "assign", "ticket": f.ticket, "teammate": me.to_string(), "team": null}),
+    )
+    .await;
+    push(
+        &sam,
+        json!({"type": "note", "ticket": f.ticket, "body": "@Alex could you call them?"}),
+    )
+    .await;
+    push(
+        &f.admin,
+        json!({"type": "note", "ticket": f.ticket, "body": "@Alex note to self"}),
+    )
+    .await;
+    pull(&client, &mut store).await.unwrap();
+    let kinds: Vec<inbox_core::alerts::AlertKind> =
+        store.take_alerts().into_iter().map(|a| a.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            inbox_core::alerts::AlertKind::AssignedToYou,
+            inbox_core::alerts::AlertKind::Mentioned
+        ]
+    );
+    assert!(store.take_alerts().is_empty(), "each alert once");
+    pull(&client, &mut store).await.unwrap();
+    assert!(
+        store.take_alerts().is_empty(),
+        "nothing new, nothing to tell"
+    );
+}

@@ -35,6 +35,8 @@ pub const DATABASE_FILE: &str = "inbox.sqlite3";
 
 pub struct Store {
     conn: Connection,
+    /// Desktop alerts found in pulled changes, until the app takes them.
+    alerts: Vec<inbox_core::alerts::Alert>,
 }
 
 impl Store {
@@ -48,7 +50,10 @@ impl Store {
         // 10,000 tickets touch pages all over the ticket indexes.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            alerts: Vec::new(),
+        };
         schema::migrate(&mut store.conn)?;
         Ok(store)
     }

@@ -200,8 +200,12 @@ impl Store {
         }
     }
 
+    pub(crate) fn has_part(&self, id: inbox_core::PartId) -> Result<bool> {
+        self.exists("parts", &id.to_string())
+    }
+
     fn upsert_part(&self, p: &Part) -> Result<()> {
-        if self.exists("parts", &p.id.to_string())? {
+        if self.has_part(p.id)? {
             return Ok(()); // Parts never change.
         }
         self.insert_part(p)

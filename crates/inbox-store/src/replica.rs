@@ -1,6 +1,7 @@
 //! The local database as a sync replica: bootstrap pages and pulled changes are written as
 //! upserts, and the cursor reached is kept with them.
 
+use inbox_core::alerts::{alerts_for, Alert};
 use inbox_core::Millis;
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 
@@ -8,6 +9,38 @@ use crate::{Store, StoreError};
 
 /// The settings key of the cursor the local copy has caught up to.
 const SYNC_CURSOR: &str = "sync_cursor";
+
+impl Store {
+    /// The desktop alerts pulled changes brought since the last call.
+    pub fn take_alerts(&mut self) -> Vec<Alert> {
+        std::mem::take(&mut self.alerts)
+    }
+
+    fn alerts_in(&self, changes: &[ChangeSet]) -> Result<Vec<Alert>, StoreError> {
+        let me = match self.me() {
+            Ok(me) => me,
+            // Not signed in as anyone yet (the first sync): nothing to tell.
+            Err(StoreError::NoWorkspace) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        // Each ticket once, as it is last; only parts this copy has not seen (a re-pulled range
+        // must not alert twice).
+        let mut tickets: Vec<inbox_core::Ticket> = Vec::new();
+        let mut parts = Vec::new();
+        for record in changes.iter().flat_map(|c| &c.records) {
+            match record {
+                Record::Ticket(t) => {
+                    tickets.retain(|old| old.id != t.id);
+                    tickets.push((**t).clone());
+                }
+                Record::TicketPart(p) if !self.has_part(p.id)? => parts.push(p.clone()),
+                _ => {}
+            }
+        }
+        let before = |id| self.ticket(id).ok();
+        Ok(alerts_for(&me, &tickets, &parts, &before))
+    }
+}
 
 impl Replica for Store {
     type Error = StoreError;
@@ -50,14 +83,19 @@ impl Replica for Store {
     /// still-queued mutations again on top — in one transaction, so the screen never shows a
     /// half-way state.
     fn apply_changes(&mut self, changes: &[ChangeSet], cursor: Cursor) -> Result<(), StoreError> {
-        self.write(|store| {
+        let alerts = self.write(|store| {
             store.revert_optimistic()?;
+            // Against the server's previous state: what is news to the teammate.
+            let alerts = store.alerts_in(changes)?;
             for change in changes {
                 store.upsert_records(&change.records)?;
             }
             store.set_setting(SYNC_CURSOR, &cursor.0.to_string())?;
-            store.replay_outbox()
-        })
+            store.replay_outbox()?;
+            Ok(alerts)
+        })?;
+        self.alerts.extend(alerts);
+        Ok(())
     }
 
     fn client_id(&mut self) -> Result<String, StoreError> {
