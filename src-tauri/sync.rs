@@ -9,7 +9,7 @@ use std::time::Duration;
 use inbox_core::{ErrorBody, Millis};
 use inbox_store::{Store, StoreError};
 use inbox_sync::client::Client;
-use inbox_sync::engine::{bootstrap, sync, Progress, SyncError};
+use inbox_sync::engine::{bootstrap, sync, Progress, Pushed, SyncError};
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
@@ -171,12 +171,13 @@ async fn run<R: Runtime>(
                 .unwrap_or(status.issues);
             status.progress = None;
             match &result {
-                Ok(cursor) => {
+                Ok((pushed, cursor)) => {
                     failures = 0;
                     status.state = SyncState::Online;
                     status.last_sync_at = Some(now_millis());
                     status.error = None;
-                    before != Some(*cursor)
+                    // A refusal undoes a change on screen even when the server has nothing new.
+                    before != Some(*cursor) || pushed.rejected > 0
                 }
                 Err(e) => {
                     failures += 1;
@@ -201,7 +202,7 @@ async fn round<R: Runtime>(
     replica: &mut Shared,
     handle: &SyncHandle,
     first: bool,
-) -> Result<Cursor, SyncError<StoreError>> {
+) -> Result<(Pushed, Cursor), SyncError<StoreError>> {
     if first {
         lock(&handle.status).state = SyncState::Bootstrapping;
         let mut report = |p: Progress| {
@@ -217,8 +218,7 @@ async fn round<R: Runtime>(
         lock(&replica.0).set_me(me.id).map_err(SyncError::Replica)?;
     }
     lock(&handle.status).state = SyncState::Syncing;
-    let (_, cursor) = sync(client, replica, now_millis()).await?;
-    Ok(cursor)
+    sync(client, replica, now_millis()).await
 }
 
 fn error_body(e: &SyncError<StoreError>) -> ErrorBody {
