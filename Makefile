@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libssl-dev xvfb xauth dbus webkit2gtk-driver \
-	imagemagick fonts-noto-color-emoji postgresql
+	imagemagick fonts-noto-color-emoji postgresql notification-daemon
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)

@@ -183,6 +183,19 @@ pub fn resend_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<
     Ok(store.dismiss_sync_issue(seq)?)
 }
 
+/// Whether alerts (assigned to me, a customer's reply, a mention…) show as desktop notifications.
+#[tauri::command]
+pub fn get_desktop_notifications(state: State<'_, AppState>) -> CommandResult<bool> {
+    Ok(state.store().desktop_notifications()?)
+}
+
+#[tauri::command]
+pub fn set_desktop_notifications(state: State<'_, AppState>, on: bool) -> CommandResult<bool> {
+    let store = state.store();
+    store.set_desktop_notifications(on)?;
+    Ok(store.desktop_notifications()?)
+}
+
 /// Where syncing stands, or None for a local workspace that syncs with no server.
 #[tauri::command]
 pub fn get_sync_status(state: State<'_, AppState>) -> Option<SyncStatus> {

@@ -1,5 +1,6 @@
 //! The Teammate Inbox desktop app: a thin Tauri shell over `inbox-store` and `inbox-core`.
 
+mod alerts;
 mod commands;
 mod error;
 mod options;
@@ -49,6 +50,8 @@ pub fn run() {
             commands::list_sync_issues,
             commands::dismiss_sync_issue,
             commands::resend_sync_issue,
+            commands::get_desktop_notifications,
+            commands::set_desktop_notifications,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");

@@ -15,7 +15,9 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Notify;
 
+use crate::alerts::DesktopAlerts;
 use crate::startup::now_millis;
+use inbox_core::alerts::Alerter;
 
 /// How often the app syncs when nothing pokes it.
 const INTERVAL: Duration = Duration::from_secs(5);
@@ -157,6 +159,7 @@ async fn run<R: Runtime>(
     handle: SyncHandle,
 ) {
     let mut replica = Shared(store.clone());
+    let alerter = DesktopAlerts::new(app.clone());
     let mut failures = 0;
     loop {
         let before = Replica::cursor(&mut replica).ok().flatten();
@@ -189,6 +192,18 @@ async fn run<R: Runtime>(
         };
         if changed {
             let _ = app.emit("workspace-changed", ());
+        }
+        let (alerts, wanted) = {
+            let mut store = lock(&store);
+            (
+                store.take_alerts(),
+                store.desktop_notifications().unwrap_or(true),
+            )
+        };
+        if wanted {
+            for alert in &alerts {
+                alerter.alert(alert);
+            }
         }
         let _ = app.emit("sync-status", handle.status());
         let _ = tokio::time::timeout(pause(failures), handle.wake.notified()).await;

@@ -15,7 +15,11 @@ const REQUIRED: &[(&str, &str)] = &[
     ("WebKitWebDriver", "apt-get install webkit2gtk-driver"),
     ("tauri-driver", "cargo install tauri-driver --locked"),
     ("import", "apt-get install imagemagick"),
+    ("dbus-monitor", "apt-get install dbus-bin"),
 ];
+
+/// Debian's notification server (package notification-daemon).
+const NOTIFICATION_DAEMON: &str = "/usr/lib/notification-daemon/notification-daemon";
 
 /// A running app under test. Dropping it ends the WebDriver session's processes.
 pub struct App {
@@ -49,6 +53,10 @@ impl App {
                 "{program} is missing: `{install}` (make test installs it)"
             );
         }
+        assert!(
+            Path::new(NOTIFICATION_DAEMON).exists(),
+            "{NOTIFICATION_DAEMON} is missing: `apt-get install notification-daemon` (make test installs it)"
+        );
         static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
         let turn = TURN.lock().await;
         let data_dir = tempfile::tempdir().expect("temp dir");
@@ -61,15 +69,16 @@ impl App {
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native_port = free_port();
+        // The session bus also gets a notification server and a monitor recording what is
+        // sent to it, so tests can see the app's desktop notifications.
+        let session = format!(
+            "dbus-monitor --session \"interface='org.freedesktop.Notifications'\" > '{log}' 2>&1 &
+             {NOTIFICATION_DAEMON} > /dev/null 2>&1 &
+             exec tauri-driver --port {port} --native-port {native_port}",
+            log = data_dir.path().join("dbus.log").display(),
+        );
         let driver = Command::new("dbus-run-session")
-            .args([
-                "--",
-                "tauri-driver",
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
+            .args(["--", "sh", "-c", &session])
             .env("DISPLAY", &display)
             .env("NO_AT_BRIDGE", "1")
             .env("XDG_DATA_HOME", xdg("data"))
@@ -110,6 +119,11 @@ impl App {
 
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
+    }
+
+    /// What the app sent the desktop's notification server, as `dbus-monitor` printed it.
+    pub fn notifications_log(&self) -> String {
+        std::fs::read_to_string(self.data_dir.path().join("dbus.log")).unwrap_or_default()
     }
 
     /// Runs `script` in the window and returns what it returned.

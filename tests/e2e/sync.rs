@@ -102,6 +102,21 @@ impl Proxy {
     }
 }
 
+/// The demo admin's teammate id (the app's "me").
+fn admin_id(storage: &SharedStorage) -> inbox_core::TeammateId {
+    storage
+        .reading(|tx| {
+            let rows = tx.list(inbox_server::storage::Kind::Teammate, "", 100)?;
+            Ok(rows
+                .iter()
+                .map(|(_, doc)| serde_json::from_str::<inbox_core::Teammate>(doc).unwrap())
+                .find(|t| t.email == ADMIN)
+                .unwrap()
+                .id)
+        })
+        .unwrap()
+}
+
 /// The server's version of a ticket.
 fn server_ticket(storage: &SharedStorage, number: i64) -> Ticket {
     storage
@@ -220,6 +235,43 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
         })
         .await
         .unwrap();
+    // Sam assigns a ticket to me (Alex): a desktop notification says so.
+    let sam = Client::new(
+        &url,
+        &teammate_token(
+            storage.as_ref(),
+            "sam@northwind.example",
+            inbox_server::authority::now(),
+        )
+        .unwrap(),
+    );
+    let me = admin_id(&storage);
+    let target = server_ticket(&storage, 2);
+    sam.push(&PushRequest {
+        client_id: "sam".into(),
+        mutations: vec![PendingMutation {
+            seq: 1,
+            mutation: Mutation::Assign {
+                ticket: target.id,
+                teammate: Some(me),
+                team: None,
+            },
+        }],
+    })
+    .await
+    .unwrap();
+    let mut waited = 0;
+    while !app.notifications_log().contains("Assigned to you") {
+        assert!(
+            waited < 200,
+            "a desktop notification within 20 s; the bus saw: {}",
+            app.notifications_log()
+        );
+        waited += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(app.notifications_log().contains(&target.title));
+
     app.until(
         "the other teammate's note in the open ticket",
         "return [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=note]')]

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::{Result, Store};
 
+const DESKTOP_NOTIFICATIONS: &str = "desktop_notifications";
 const REPLY_EMAIL_DELAY: &str = "reply_email_delay_ms";
 const EMAIL_SECRET: &str = "email_secret";
 /// Where customers' email replies are received, until the server issue sets a real domain.
@@ -31,6 +32,15 @@ impl Store {
             )?),
             None => Ok(NotificationSettings::default()),
         }
+    }
+
+    /// Whether the teammate's alerts show as desktop notifications (on unless turned off).
+    pub fn desktop_notifications(&self) -> Result<bool> {
+        Ok(self.setting(DESKTOP_NOTIFICATIONS)?.as_deref() != Some("off"))
+    }
+
+    pub fn set_desktop_notifications(&self, on: bool) -> Result<()> {
+        self.set_setting(DESKTOP_NOTIFICATIONS, if on { "on" } else { "off" })
     }
 
     pub fn set_reply_email_delay(&self, delay: Millis) -> Result<NotificationSettings> {

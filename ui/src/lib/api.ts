@@ -381,6 +381,8 @@ export const api = {
   newTicketId: () => invoke<string>('new_ticket_id'),
   syncStatus: () => invoke<SyncStatus | null>('get_sync_status'),
   syncIssues: () => invoke<SyncIssue[]>('list_sync_issues'),
+  desktopNotifications: () => invoke<boolean>('get_desktop_notifications'),
+  setDesktopNotifications: (on: boolean) => invoke<boolean>('set_desktop_notifications', { on }),
   dismissSyncIssue: (seq: number) => invoke<void>('dismiss_sync_issue', { seq }),
   resendSyncIssue: (seq: number) => invoke<void>('resend_sync_issue', { seq }),
 };
