@@ -196,6 +196,14 @@ pub fn set_desktop_notifications(state: State<'_, AppState>, on: bool) -> Comman
     Ok(store.desktop_notifications()?)
 }
 
+/// Works offline on purpose, or goes back online.
+#[tauri::command]
+pub fn set_work_offline(state: State<'_, AppState>, offline: bool) -> Option<SyncStatus> {
+    let sync = state.sync.as_ref()?;
+    sync.set_work_offline(offline);
+    Some(sync.status())
+}
+
 /// Where syncing stands, or None for a local workspace that syncs with no server.
 #[tauri::command]
 pub fn get_sync_status(state: State<'_, AppState>) -> Option<SyncStatus> {

@@ -47,6 +47,7 @@ pub fn run() {
             commands::set_reply_email_delay,
             commands::new_ticket_id,
             commands::get_sync_status,
+            commands::set_work_offline,
             commands::list_sync_issues,
             commands::dismiss_sync_issue,
             commands::resend_sync_issue,

@@ -35,6 +35,8 @@ fn pause(failures: u32) -> Duration {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
+    /// The teammate chose to work offline: nothing goes out or comes in until they go online.
+    WorkingOffline,
     Bootstrapping,
     Syncing,
     Online,
@@ -65,9 +67,21 @@ pub struct BootstrapProgress {
 pub struct SyncHandle {
     wake: Arc<Notify>,
     status: Arc<Mutex<SyncStatus>>,
+    offline: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl SyncHandle {
+    /// Works offline on purpose (or goes back online); changes keep queueing meanwhile.
+    pub fn set_work_offline(&self, offline: bool) {
+        self.offline
+            .store(offline, std::sync::atomic::Ordering::SeqCst);
+        self.wake();
+    }
+
+    fn working_offline(&self) -> bool {
+        self.offline.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Something changed locally: sync now rather than at the next tick.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -134,6 +148,7 @@ pub fn start<R: Runtime>(
             progress: None,
             error: None,
         })),
+        offline: Arc::new(std::sync::atomic::AtomicBool::new(false)),
     };
     tauri::async_runtime::spawn(listen(client.clone(), handle.wake.clone()));
     tauri::async_runtime::spawn(run(app, store, client, handle.clone()));
@@ -162,16 +177,23 @@ async fn run<R: Runtime>(
     let alerter = DesktopAlerts::new(app.clone());
     let mut failures = 0;
     loop {
+        if handle.working_offline() {
+            let status = {
+                let mut status = lock(&handle.status);
+                status.state = SyncState::WorkingOffline;
+                status.error = None;
+                count_queued(&mut status, &lock(&store));
+                status.clone()
+            };
+            let _ = app.emit("sync-status", status);
+            handle.wake.notified().await;
+            continue;
+        }
         let before = Replica::cursor(&mut replica).ok().flatten();
         let result = round(&app, &client, &mut replica, &handle, before.is_none()).await;
         let changed = {
             let mut status = lock(&handle.status);
-            let store = lock(&store);
-            status.pending = store.outbox_len().unwrap_or(status.pending);
-            status.issues = store
-                .sync_issues()
-                .map(|i| i.len())
-                .unwrap_or(status.issues);
+            count_queued(&mut status, &lock(&store));
             status.progress = None;
             match &result {
                 Ok((pushed, cursor)) => {
@@ -208,6 +230,15 @@ async fn run<R: Runtime>(
         let _ = app.emit("sync-status", handle.status());
         let _ = tokio::time::timeout(pause(failures), handle.wake.notified()).await;
     }
+}
+
+/// What waits for the server, and what it refused.
+fn count_queued(status: &mut SyncStatus, store: &Store) {
+    status.pending = store.outbox_len().unwrap_or(status.pending);
+    status.issues = store
+        .sync_issues()
+        .map(|i| i.len())
+        .unwrap_or(status.issues);
 }
 
 /// One sync round; a first one bootstraps the workspace and learns who "me" is.

@@ -279,6 +279,41 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
         vec![],
     )
     .await;
+
+    // Working offline on purpose: a note waits on this computer until the teammate goes online.
+    app.click("[data-testid=work-offline]").await;
+    app.until(
+        "working offline",
+        "const s = document.querySelector('[data-testid=sync-indicator]');
+         return s && s.dataset.state === 'working_offline' ? true : null;",
+        vec![],
+    )
+    .await;
+    app.click("[data-testid=composer-note]").await;
+    app.type_into("[data-testid=composer-input]", "Kept while offline")
+        .await;
+    app.click("[data-testid=composer-send]").await;
+    app.until(
+        "the note waiting",
+        "return document.querySelector('[data-testid=sync-pending]') ? true : null;",
+        vec![],
+    )
+    .await;
+    let on_server = |storage: &SharedStorage| {
+        storage
+            .reading(|tx| tx.parts(&ticket.id.to_string()))
+            .unwrap()
+            .iter()
+            .any(|p| p.contains("Kept while offline"))
+    };
+    assert!(!on_server(&storage), "nothing leaves while working offline");
+    app.click("[data-testid=work-offline]").await;
+    let mut waited = 0;
+    while !on_server(&storage) {
+        assert!(waited < 200, "the note reached the server once back online");
+        waited += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]

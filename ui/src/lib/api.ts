@@ -381,6 +381,7 @@ export const api = {
   newTicketId: () => invoke<string>('new_ticket_id'),
   syncStatus: () => invoke<SyncStatus | null>('get_sync_status'),
   syncIssues: () => invoke<SyncIssue[]>('list_sync_issues'),
+  setWorkOffline: (offline: boolean) => invoke<SyncStatus | null>('set_work_offline', { offline }),
   desktopNotifications: () => invoke<boolean>('get_desktop_notifications'),
   setDesktopNotifications: (on: boolean) => invoke<boolean>('set_desktop_notifications', { on }),
   dismissSyncIssue: (seq: number) => invoke<void>('dismiss_sync_issue', { seq }),
@@ -396,7 +397,7 @@ export function asApiError(e: unknown): ApiError {
 }
 
 /** Where syncing with the server stands (`get_sync_status`, event `sync-status`). */
-export type SyncState = 'bootstrapping' | 'syncing' | 'online' | 'offline';
+export type SyncState = 'working_offline' | 'bootstrapping' | 'syncing' | 'online' | 'offline';
 
 export interface SyncStatus {
   state: SyncState;
