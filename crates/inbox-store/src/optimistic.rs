@@ -167,35 +167,18 @@ impl Store {
     /// Writes `t` over the ticket exactly, times included (unlike an update, which only moves
     /// them forward).
     fn restore_ticket(&self, t: &Ticket) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "UPDATE tickets SET number = ?2, title = ?3, description = ?4, attributes = ?5,
-                    state_id = ?6, open = ?7, assignee_teammate_id = ?8, assignee_team_id = ?9,
-                    company_id = ?10, brand_id = ?11, shared = ?12, tracker_id = ?13,
-                    conversation_id = ?14, origin_ticket_id = ?15, updated_at = ?16,
-                    last_activity_at = ?17
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                t.id.to_string(),
-                t.number,
-                t.title,
-                t.description,
-                to_json(&t.attributes),
-                t.state_id.to_string(),
-                t.open,
-                t.assignee_teammate.map(|x| x.to_string()),
-                t.assignee_team.map(|x| x.to_string()),
-                t.company.map(|x| x.to_string()),
-                t.brand.to_string(),
-                t.shared,
-                t.tracker.map(|x| x.to_string()),
-                t.conversation.map(|x| x.to_string()),
-                t.origin_ticket.map(|x| x.to_string()),
-                t.updated_at,
-                t.last_activity_at,
-            ])?;
-        Ok(())
+        self.write_ticket_row(
+            t,
+            "ON CONFLICT (id) DO UPDATE SET number = excluded.number, title = excluded.title,
+                description = excluded.description, attributes = excluded.attributes,
+                state_id = excluded.state_id, open = excluded.open,
+                assignee_teammate_id = excluded.assignee_teammate_id,
+                assignee_team_id = excluded.assignee_team_id, company_id = excluded.company_id,
+                brand_id = excluded.brand_id, shared = excluded.shared,
+                tracker_id = excluded.tracker_id, conversation_id = excluded.conversation_id,
+                origin_ticket_id = excluded.origin_ticket_id, updated_at = excluded.updated_at,
+                last_activity_at = excluded.last_activity_at",
+        )
     }
 
     /// Applies every queued mutation again, in order, over the server's state. One that no

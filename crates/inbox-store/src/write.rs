@@ -295,15 +295,28 @@ impl Store {
     /// Persists a ticket that `inbox-core` built. Use [`Store::apply`] for new tickets;
     /// this is for bulk loads that applied the same rules themselves.
     pub fn insert_ticket(&self, t: &Ticket) -> Result<()> {
+        self.write_ticket_row(t, "")?;
+        let mut contact = self.conn.prepare_cached(
+            "INSERT INTO ticket_contacts (ticket_id, contact_id, position) VALUES (?1, ?2, ?3)",
+        )?;
+        for (position, c) in t.contacts.iter().enumerate() {
+            contact.execute(params![t.id.to_string(), c.to_string(), position as i64])?;
+        }
+        Ok(())
+    }
+
+    /// Writes every column of the ticket's row (its contacts aside); `on_conflict` is empty
+    /// for a new ticket, or an `ON CONFLICT` clause to overwrite an existing one.
+    pub(crate) fn write_ticket_row(&self, t: &Ticket, on_conflict: &str) -> Result<()> {
         self.conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "INSERT INTO tickets (id, number, type_id, category, title, description, attributes,
                     state_id, open, assignee_teammate_id, assignee_team_id, company_id, brand_id,
                     shared, tracker_id, conversation_id, origin_ticket_id, created_at, updated_at,
                     last_activity_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20)",
-            )?
+                    ?18, ?19, ?20) {on_conflict}"
+            ))?
             .execute(params![
                 t.id.to_string(),
                 t.number,
@@ -326,12 +339,6 @@ impl Store {
                 t.updated_at,
                 t.last_activity_at,
             ])?;
-        let mut contact = self.conn.prepare_cached(
-            "INSERT INTO ticket_contacts (ticket_id, contact_id, position) VALUES (?1, ?2, ?3)",
-        )?;
-        for (position, c) in t.contacts.iter().enumerate() {
-            contact.execute(params![t.id.to_string(), c.to_string(), position as i64])?;
-        }
         Ok(())
     }
 
