@@ -307,6 +307,7 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
             .any(|p| p.contains("Kept while offline"))
     };
     assert!(!on_server(&storage), "nothing leaves while working offline");
+    app.screenshot("sync-working-offline");
     app.click("[data-testid=work-offline]").await;
     let mut waited = 0;
     while !on_server(&storage) {
@@ -314,6 +315,19 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
         waited += 1;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // Settings has the desktop notifications switch, on by default.
+    app.click("[data-testid=open-settings]").await;
+    let on = app
+        .until(
+            "the notifications switch",
+            "const c = document.querySelector('[data-testid=desktop-notifications]');
+             return c && !c.disabled ? c.checked : null;",
+            vec![],
+        )
+        .await;
+    assert_eq!(on, json!(true));
+    app.screenshot("settings");
 }
 
 #[tokio::test]
