@@ -120,6 +120,14 @@ async fn pulling_without_a_bootstrap_bootstraps_first_and_bad_tokens_are_typed_e
     }
 }
 
+/// An app's store (a real file in a temp folder, kept while the folder lives), bootstrapped.
+async fn synced_store(client: &Client) -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    bootstrap(client, &mut store, &mut |_| {}).await.unwrap();
+    (store, dir)
+}
+
 /// A teammate's id, as the app knows itself.
 fn teammate_id(records: &[serde_json::Value], email: &str) -> inbox_core::TeammateId {
     data(records, "teammate")
@@ -136,9 +144,7 @@ async fn queued_changes_reach_the_server_once_and_refusals_are_kept_with_their_r
     let server = TestServer::start(Some(200));
     let f = fixture(&server, 180).await;
     let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    bootstrap(&client, &mut store, &mut |_| {}).await.unwrap();
+    let (mut store, _dir) = synced_store(&client).await;
     let me = inbox_core::Author::Teammate(teammate_id(&f.records, server::DEMO_ADMIN));
     let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
     let trackers: Vec<inbox_core::TicketId> = data(&f.records, "ticket")
@@ -257,9 +263,7 @@ async fn pending_changes_stay_on_screen_over_the_servers_changes() {
     let server = TestServer::start(Some(200));
     let f = fixture(&server, 180).await;
     let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    bootstrap(&client, &mut store, &mut |_| {}).await.unwrap();
+    let (mut store, _dir) = synced_store(&client).await;
     let me = inbox_core::Author::Teammate(teammate_id(&f.records, server::DEMO_ADMIN));
     let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
     let before = notes(&store, ticket);
@@ -312,9 +316,7 @@ async fn what_other_teammates_do_to_my_tickets_becomes_desktop_alerts() {
     let server = TestServer::start(Some(60));
     let f = fixture(&server, 180).await;
     let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    bootstrap(&client, &mut store, &mut |_| {}).await.unwrap();
+    let (mut store, _dir) = synced_store(&client).await;
     store
         .set_me(teammate_id(&f.records, server::DEMO_ADMIN))
         .unwrap();
