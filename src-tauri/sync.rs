@@ -236,8 +236,8 @@ async fn run<R: Runtime>(
 fn count_queued(status: &mut SyncStatus, store: &Store) {
     status.pending = store.outbox_len().unwrap_or(status.pending);
     status.issues = store
-        .sync_issues()
-        .map(|i| i.len())
+        .sync_issue_count()
+        .map(|n| n as usize)
         .unwrap_or(status.issues);
 }
 

@@ -118,6 +118,13 @@ impl Store {
         Ok(())
     }
 
+    /// How many changes the server refused (for the sync indicator, every round).
+    pub fn sync_issue_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM sync_issues", [], |r| r.get(0))?)
+    }
+
     /// The mutations the server refused, newest first.
     pub fn sync_issues(&self) -> Result<Vec<SyncIssue>> {
         let mut stmt = self.conn.prepare_cached(
