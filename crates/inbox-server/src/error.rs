@@ -11,6 +11,8 @@ pub enum ServerError {
     Core(#[from] CoreError),
     #[error("The request needs a valid token: send `Authorization: Bearer TOKEN`.")]
     Unauthorized,
+    #[error("The email or password is not right.")]
+    InvalidCredentials,
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{message}")]
@@ -44,6 +46,7 @@ impl ServerError {
         match self {
             ServerError::Core(e) => e.code(),
             ServerError::Unauthorized => "unauthorized",
+            ServerError::InvalidCredentials => "invalid_credentials",
             ServerError::Forbidden(_) => "forbidden",
             ServerError::BadRequest { code, .. } | ServerError::Conflict { code, .. } => code,
             ServerError::TooLarge => "body_too_large",
@@ -58,7 +61,7 @@ impl ServerError {
         match self {
             ServerError::Core(CoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
             ServerError::Core(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ServerError::Unauthorized | ServerError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ServerError::Conflict { .. } => StatusCode::CONFLICT,

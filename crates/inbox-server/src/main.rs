@@ -1,4 +1,5 @@
-//! `inbox-server`: serve the API, seed a demo workspace, or print a teammate's API token.
+//! `inbox-server`: serve the API, seed a demo workspace, set a teammate's password or print
+//! their API token.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use inbox_server::authority::now;
 use inbox_server::error::ServerError;
 use inbox_server::mail::{EmlDir, Mailer, Smtp};
 use inbox_server::server::{serve, ServeOptions};
-use inbox_server::setup::{seed_demo, teammate_token};
+use inbox_server::setup::{seed_demo, teammate_password, teammate_token};
 use inbox_server::storage::postgres::PostgresStorage;
 use inbox_server::storage::sqlite::SqliteStorage;
 use inbox_server::storage::SharedStorage;
@@ -36,6 +37,14 @@ enum Command {
         /// Also a tracker with this many linked customer tickets (for load tests).
         #[arg(long, default_value_t = 0)]
         big_tracker: usize,
+    },
+    /// Sets the password a teammate signs in to the app with, read from the first line of
+    /// standard input (an empty workspace gets them as its first admin).
+    Password {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
     },
     /// Prints a new API token for a teammate (an empty workspace gets them as its first admin).
     Token {
@@ -120,6 +129,22 @@ fn run(cli: Cli) -> Result<(), ServerError> {
         } => {
             let seeded = seed_demo(db.open()?.as_ref(), tickets, big_tracker, now())?;
             println!("Seeded the demo workspace with {} tickets.", seeded.tickets);
+            Ok(())
+        }
+        Command::Password { db, email } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).map_err(|e| {
+                ServerError::bad_request(
+                    "no_password",
+                    format!("cannot read the password from standard input: {e}"),
+                )
+            })?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let teammate = teammate_password(db.open()?.as_ref(), &email, password, now())?;
+            println!(
+                "{} ({}) can now sign in with that password.",
+                teammate.name, teammate.email
+            );
             Ok(())
         }
         Command::Token { db, email } => {

@@ -35,6 +35,31 @@ fn is_empty(db: &Db) -> Result<bool> {
 /// created as its first admin, with a default brand and one state of each category, so the
 /// server is usable at once.
 pub fn teammate_token(storage: &dyn Storage, email: &str, now: Millis) -> Result<String> {
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        let teammate = teammate_or_first_admin(&db, email, now)?;
+        auth::issue(&db, Subject::Teammate(teammate.id), now)
+    })
+}
+
+/// Sets the password the teammate with `email` signs in with (an empty workspace gets them as
+/// its first admin, as with [`teammate_token`]).
+pub fn teammate_password(
+    storage: &dyn Storage,
+    email: &str,
+    password: &str,
+    now: Millis,
+) -> Result<Teammate> {
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        let teammate = teammate_or_first_admin(&db, email, now)?;
+        auth::set_password(&db, teammate.id, password, now)?;
+        Ok(teammate)
+    })
+}
+
+/// The teammate with `email` (any case), creating the workspace around them when it is empty.
+fn teammate_or_first_admin(db: &Db, email: &str, now: Millis) -> Result<Teammate> {
     let email = email.trim().to_lowercase();
     if !email.contains('@') {
         return Err(ServerError::bad_request(
@@ -42,23 +67,24 @@ pub fn teammate_token(storage: &dyn Storage, email: &str, now: Millis) -> Result
             format!("\"{email}\" is not an email address."),
         ));
     }
-    storage.writing(|tx| {
-        let db = Db::new(tx);
-        if is_empty(&db)? {
-            create_workspace(&db, &email, now)?;
-        }
-        let teammates: Vec<Teammate> = db.all(Kind::Teammate)?;
-        let teammate = teammates
-            .iter()
-            .find(|t| t.email.to_lowercase() == email)
-            .ok_or_else(|| {
-                ServerError::bad_request(
-                    "unknown_teammate",
-                    format!("No teammate has the email {email}; an admin can invite them."),
-                )
-            })?;
-        auth::issue(&db, Subject::Teammate(teammate.id), now)
+    if is_empty(db)? {
+        create_workspace(db, &email, now)?;
+    }
+    find_teammate(db, &email)?.ok_or_else(|| {
+        ServerError::bad_request(
+            "unknown_teammate",
+            format!("No teammate has the email {email}; an admin can invite them."),
+        )
     })
+}
+
+/// The teammate whose email is `email`, ignoring case.
+pub fn find_teammate(db: &Db, email: &str) -> Result<Option<Teammate>> {
+    let email = email.trim().to_lowercase();
+    let teammates: Vec<Teammate> = db.all(Kind::Teammate)?;
+    Ok(teammates
+        .into_iter()
+        .find(|t| t.email.to_lowercase() == email))
 }
 
 fn create_workspace(db: &Db, email: &str, now: Millis) -> Result<()> {

@@ -326,3 +326,63 @@ async fn sync_refuses_strangers_and_other_protocols() {
         .await
         .error(400, "invalid_body");
 }
+
+#[tokio::test]
+async fn a_teammate_signs_in_with_a_password_and_out_again() {
+    let server = TestServer::start(Some(5));
+    let anonymous = server.anonymous();
+    let login = |email: &str, password: &str| json!({"email": email, "password": password});
+    // No password set yet: refused like a wrong one.
+    anonymous
+        .post("/sync/login", login(DEMO_ADMIN, "long enough"))
+        .await
+        .error(401, "invalid_credentials");
+    let short = server.set_password(DEMO_ADMIN, "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("weak_password"));
+    let set = server.set_password(DEMO_ADMIN, "correct horse battery");
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let stranger = server.set_password("nobody@example.com", "correct horse battery");
+    assert!(String::from_utf8_lossy(&stranger.stderr).contains("unknown_teammate"));
+
+    anonymous
+        .post("/sync/login", login(DEMO_ADMIN, "correct horse battery!"))
+        .await
+        .error(401, "invalid_credentials");
+    anonymous
+        .post(
+            "/sync/login",
+            login("nobody@example.com", "correct horse battery"),
+        )
+        .await
+        .error(401, "invalid_credentials");
+    anonymous
+        .post("/sync/login", json!({"email": DEMO_ADMIN}))
+        .await
+        .error(400, "invalid_body");
+
+    // The email in any case.
+    let signed_in = anonymous
+        .post(
+            "/sync/login",
+            login(&DEMO_ADMIN.to_uppercase(), "correct horse battery"),
+        )
+        .await
+        .ok();
+    assert_eq!(signed_in["teammate"]["email"], DEMO_ADMIN);
+    let token = signed_in["token"].as_str().unwrap().to_owned();
+    let client = server.client(&token);
+    let me = client.get("/sync/me").await.ok();
+    assert_eq!(me["id"], signed_in["teammate"]["id"]);
+
+    // Signing out forgets this token only.
+    let other = server.token(DEMO_ADMIN);
+    let res = client.post("/sync/logout", json!(null)).await;
+    assert_eq!(res.status, 204);
+    client.get("/sync/me").await.error(401, "unauthorized");
+    server.client(&other).get("/sync/me").await.ok();
+}

@@ -30,6 +30,17 @@ async fn subject(parts: &Parts, state: &AppState) -> Result<Subject, ServerError
     state.read(move |db| auth::resolve(db, &token)).await
 }
 
+/// The bearer token a request came with (not yet checked: pair it with [`Teammate`]).
+pub struct SignedIn(pub String);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ServerError> {
+        bearer(parts).map(SignedIn)
+    }
+}
+
 /// The teammate a request speaks for.
 #[derive(Debug, Clone)]
 pub struct Teammate(pub inbox_core::Teammate);

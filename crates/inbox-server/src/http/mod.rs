@@ -107,6 +107,8 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(|| async { "ok" }))
+        .route("/sync/login", post(sync::login))
+        .route("/sync/logout", post(sync::logout))
         .route("/sync/push", post(sync::push))
         .route("/sync/me", get(sync::me))
         .route("/sync/pull", get(sync::pull))

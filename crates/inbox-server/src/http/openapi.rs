@@ -164,6 +164,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
     get("/health", "Server", Public, "Liveness check").returns_raw("text/plain", "`ok`"),
     get("/openapi.json", "Server", Public, "This document").returns_raw("application/json", "An OpenAPI 3.1 document."),
     // Sync (the desktop app)
+    post("/sync/login", "Sync", Public, "Sign in: a teammate's email and password for a new API token")
+        .body("LoginRequest")
+        .returns("LoginResponse")
+        .also(&[401]),
+    post("/sync/logout", "Sync", Teammate, "Sign out: the request's token stops working")
+        .returns_raw("text/plain", "Nothing (204)."),
     post("/sync/push", "Sync", Teammate, "Push client mutations; each is applied exactly once per (client_id, seq)")
         .body("PushRequest")
         .returns("PushResponse"),
@@ -388,6 +394,7 @@ fn errors(e: &Endpoint) -> Vec<(u16, &'static str)> {
     }
     for status in e.also {
         let why = match status {
+            401 => "The email or password is not right (`invalid_credentials`).",
             403 => "The request is not allowed.",
             409 => "The id or email is already taken.",
             _ => "See `code`.",
@@ -965,6 +972,26 @@ fn schemas() -> Value {
                 json!({
                     "reply_email_delay_minutes": json!({ "type": "number", "description": "0 to 1440; send this or the seconds" }),
                     "reply_email_delay_seconds": integer("0 to 86400"),
+                }),
+            ),
+        ),
+        (
+            "LoginRequest",
+            strict(
+                &["email", "password"],
+                json!({
+                    "email": string("The teammate's email (any case)"),
+                    "password": string("Their password (`inbox-server password --email …` sets it)"),
+                }),
+            ),
+        ),
+        (
+            "LoginResponse",
+            object(
+                &["token", "teammate"],
+                json!({
+                    "token": string("A new teammate API token, for `Authorization: Bearer`"),
+                    "teammate": any_object("The teammate: `{id, name, email, role}`"),
                 }),
             ),
         ),

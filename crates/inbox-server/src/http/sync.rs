@@ -13,12 +13,14 @@ use inbox_sync::{
     BootstrapPage, Cursor, Poke, PullResponse, PushRequest, PushResponse, Record, PROTOCOL_HEADER,
     PROTOCOL_VERSION,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::extract::{Body, Query};
+use super::extract::{Body, Query, SignedIn};
 use super::{AppState, Teammate};
+use crate::auth::{self, Subject};
 use crate::authority::{self, check_client_id, now};
 use crate::error::{Result, ServerError};
+use crate::setup::find_teammate;
 use crate::storage::Kind;
 use crate::workspace::{parse, Db};
 
@@ -75,6 +77,63 @@ pub struct PullQuery {
     #[serde(default)]
     after: i64,
     limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct LoginResponse {
+    /// A new API token for this device; `POST /sync/logout` forgets it.
+    token: String,
+    teammate: inbox_core::Teammate,
+}
+
+/// `POST /sync/login`: email and password for a new token. A wrong email and a wrong password
+/// get the same answer, in the same time.
+pub async fn login(
+    State(state): State<AppState>,
+    Body(req): Body<LoginRequest>,
+) -> Result<Json<LoginResponse>> {
+    let email = req.email.clone();
+    let (teammate, stored) = state
+        .read(move |db| {
+            let teammate = find_teammate(db, &email)?;
+            let stored = match &teammate {
+                Some(t) => auth::password_hash(db, t.id)?,
+                None => None,
+            };
+            Ok((teammate, stored))
+        })
+        .await?;
+    // Hashing takes tens of milliseconds of CPU on purpose: off the async workers.
+    let password = req.password;
+    let matches =
+        tokio::task::spawn_blocking(move || auth::verify_password(stored.as_deref(), &password))
+            .await
+            .unwrap_or(false);
+    let Some(teammate) = teammate.filter(|_| matches) else {
+        return Err(ServerError::InvalidCredentials);
+    };
+    let id = teammate.id;
+    let token = state
+        .write(move |db| auth::issue(db, Subject::Teammate(id), now()))
+        .await?;
+    Ok(Json(LoginResponse { token, teammate }))
+}
+
+/// `POST /sync/logout`: the request's token stops working.
+pub async fn logout(
+    State(state): State<AppState>,
+    SignedIn(token): SignedIn,
+    _: Teammate,
+) -> Result<axum::http::StatusCode> {
+    state.write(move |db| auth::revoke(db, &token)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// `GET /sync/me`: the teammate the token speaks for (the app's "me").

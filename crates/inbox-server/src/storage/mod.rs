@@ -34,6 +34,8 @@ pub enum Kind {
     Setting,
     /// An API token by the hex SHA-256 of its secret (the secret itself is never stored).
     Token,
+    /// A teammate's password hash (Argon2id), by teammate id. Never synced.
+    Password,
     /// A pushed mutation's result, id `CLIENT/SEQ` (zero-padded), for exactly-once push.
     Push,
     /// A contact's Messenger: collapsed or not, and when they last saw each ticket.
@@ -43,7 +45,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -55,6 +57,7 @@ impl Kind {
         Kind::Read,
         Kind::Setting,
         Kind::Token,
+        Kind::Password,
         Kind::Push,
         Kind::Messenger,
         Kind::Unseen,
@@ -73,6 +76,7 @@ impl Kind {
             Kind::Read => "read",
             Kind::Setting => "setting",
             Kind::Token => "token",
+            Kind::Password => "password",
             Kind::Push => "push",
             Kind::Messenger => "messenger",
             Kind::Unseen => "unseen",

@@ -125,6 +125,21 @@ impl TestServer {
         run(&args).trim().to_owned()
     }
 
+    /// Sets a teammate's password (`inbox-server password`, the password on standard input).
+    pub fn set_password(&self, email: &str, password: &str) -> std::process::Output {
+        use std::io::Write;
+        let mut child = Command::new(BIN)
+            .args(["password", "--email", email])
+            .args(&self.db_args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run inbox-server password");
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     pub fn client(&self, token: &str) -> Client {
         Client {
             base: self.url.clone(),
