@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libssl-dev xvfb xauth dbus webkit2gtk-driver \
-	imagemagick fonts-noto-color-emoji postgresql notification-daemon
+	imagemagick fonts-noto-color-emoji postgresql notification-daemon xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -17,6 +17,7 @@ SERVER_BIN := target/debug/inbox-server
 SERVER_DIR ?= $(HOME)/.local/share/teammate-inbox-server-demo
 SERVER_LISTEN ?= 127.0.0.1:8080
 DEMO_ADMIN := alex@northwind.example
+DEMO_PASSWORD := inbox-demo
 
 .PHONY: run run-local test bench deps system-deps tauri-driver ui-deps ui lint app server-bin server server-demo
 
@@ -57,10 +58,13 @@ app: ui
 server-bin:
 	$(CARGO) build -p inbox-server --bin inbox-server
 
-## Seeds the server's demo workspace (once) and prints an API token of its admin.
+## Seeds the server's demo workspace (once), gives its admin the demo password and prints an
+## API token of theirs.
 server-demo: server-bin
 	@[ -f "$(SERVER_DIR)/server.sqlite3" ] || ./$(SERVER_BIN) seed --data-dir "$(SERVER_DIR)"
 	@echo "Server data: $(SERVER_DIR)"
+	@echo "$(DEMO_PASSWORD)" | ./$(SERVER_BIN) password --data-dir "$(SERVER_DIR)" --email $(DEMO_ADMIN) >/dev/null
+	@echo "Sign in to http://$(SERVER_LISTEN) as $(DEMO_ADMIN) with the password $(DEMO_PASSWORD)"
 	@echo "API token of the demo admin ($(DEMO_ADMIN)): $$(./$(SERVER_BIN) token --data-dir "$(SERVER_DIR)" --email $(DEMO_ADMIN))"
 
 ## A local inbox-server with the demo workspace on http://$(SERVER_LISTEN).

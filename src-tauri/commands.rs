@@ -1,7 +1,8 @@
 //! The IPC commands: decode, call the store (which applies `inbox-core`), map errors. Nothing is
 //! decided here. The TypeScript side of this contract is `ui/src/lib/api.ts`.
 
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
@@ -11,25 +12,69 @@ use inbox_store::{
     ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Preview, Store, StoreError,
     SyncIssue, TicketDetail, TimelineEntry, ViewCounts,
 };
+use inbox_sync::client::Client;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::CommandResult;
+use crate::session::Connection;
 use crate::sync::{SyncHandle, SyncStatus};
 
 pub struct AppState {
+    /// The open workspace. Signing in or out swaps the database behind the lock, so the sync
+    /// task and the commands always share the one in use.
     pub store: Arc<Mutex<Store>>,
-    /// Present when the app syncs with a server.
-    pub sync: Option<SyncHandle>,
+    /// Present while the app syncs with a server.
+    pub sync: Mutex<Option<Syncing>>,
+    pub data_dir: PathBuf,
+    /// Seed the demo into an empty local workspace (`--demo`).
+    pub demo_tickets: Option<usize>,
+    /// One sign-in or sign-out at a time.
+    pub switching: tokio::sync::Mutex<()>,
+}
+
+/// A running sync with a server.
+pub struct Syncing {
+    pub handle: SyncHandle,
+    pub connection: Connection,
+    pub client: Client,
 }
 
 impl AppState {
-    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        // A panic while holding the lock cannot leave SQLite half-written: transactions roll back.
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub fn new(store: Store, data_dir: PathBuf, demo_tickets: Option<usize>) -> AppState {
+        AppState {
+            store: Arc::new(Mutex::new(store)),
+            sync: Mutex::new(None),
+            data_dir,
+            demo_tickets,
+            switching: tokio::sync::Mutex::new(()),
+        }
     }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    /// The running sync, if the app syncs with a server.
+    pub fn sync(&self) -> Option<SyncHandle> {
+        lock(&self.sync).as_ref().map(|s| s.handle.clone())
+    }
+
+    /// Starts syncing the open store with `connection`'s server.
+    pub fn start_sync<R: Runtime>(&self, app: &AppHandle<R>, connection: Connection) {
+        let client = Client::new(&connection.server, &connection.token);
+        let handle = crate::sync::start(app.clone(), self.store.clone(), client.clone());
+        *lock(&self.sync) = Some(Syncing {
+            handle,
+            connection,
+            client,
+        });
+    }
+}
+
+/// A panic while holding a lock cannot leave SQLite half-written: transactions roll back.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[derive(Serialize)]
@@ -81,13 +126,34 @@ pub struct Applied {
 
 /// Applies a mutation as the signed-in teammate, now.
 #[tauri::command]
-pub fn apply_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Applied> {
+pub fn apply_mutation<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    mutation: Mutation,
+) -> CommandResult<Applied> {
     let mut store = state.store();
     let outcome = apply_as_me(&state, &mut store, &mutation)?;
+    crate::unread::show(&app, &store);
     Ok(Applied {
         detail: store.ticket_detail(mutation.ticket())?,
         outcome,
     })
+}
+
+/// The teammate is looking at `id`: it counts as read, if it was not already.
+#[tauri::command]
+pub fn read_ticket<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<()> {
+    let ticket: TicketId = id.parse()?;
+    let mut store = state.store();
+    if store.is_unread(ticket)? {
+        apply_as_me(&state, &mut store, &Mutation::MarkRead { ticket })?;
+        crate::unread::show(&app, &store);
+    }
+    Ok(())
 }
 
 /// Tickets by title or number, for pickers such as "link to a tracker".
@@ -133,7 +199,6 @@ pub fn new_ticket_id() -> String {
     TicketId(new_ulid()).to_string()
 }
 
-/// Applies `mutation` as the signed-in teammate, now.
 /// Applies `mutation` as the signed-in teammate, now. Synced with a server, it is queued for
 /// the server too (in the same transaction) and the sync task is woken.
 fn apply_as_me(
@@ -144,7 +209,7 @@ fn apply_as_me(
     let actor = Author::Teammate(store.me()?.id);
     let mut random = || new_ulid().random();
     let now = crate::startup::now_millis();
-    match &state.sync {
+    match state.sync() {
         Some(sync) => {
             let outcome = store.apply_and_queue(mutation, actor, now, &mut random)?;
             sync.wake();
@@ -196,18 +261,24 @@ pub fn set_desktop_notifications(state: State<'_, AppState>, on: bool) -> Comman
     Ok(store.desktop_notifications()?)
 }
 
-/// Works offline on purpose, or goes back online.
+/// Works offline on purpose, or goes back online; remembered until the teammate goes online.
 #[tauri::command]
-pub fn set_work_offline(state: State<'_, AppState>, offline: bool) -> Option<SyncStatus> {
-    let sync = state.sync.as_ref()?;
+pub fn set_work_offline(
+    state: State<'_, AppState>,
+    offline: bool,
+) -> CommandResult<Option<SyncStatus>> {
+    let Some(sync) = state.sync() else {
+        return Ok(None);
+    };
+    state.store().set_work_offline(offline)?;
     sync.set_work_offline(offline);
-    Some(sync.status())
+    Ok(Some(sync.status()))
 }
 
 /// Where syncing stands, or None for a local workspace that syncs with no server.
 #[tauri::command]
 pub fn get_sync_status(state: State<'_, AppState>) -> Option<SyncStatus> {
-    state.sync.as_ref().map(SyncHandle::status)
+    state.sync().as_ref().map(SyncHandle::status)
 }
 
 fn new_ulid() -> ulid::Ulid {

@@ -20,4 +20,28 @@ impl From<CoreError> for CommandError {
     }
 }
 
+impl From<inbox_sync::client::ClientError> for CommandError {
+    fn from(e: inbox_sync::client::ClientError) -> Self {
+        CommandError(e.body())
+    }
+}
+
+impl From<crate::startup::StartupError> for CommandError {
+    fn from(e: crate::startup::StartupError) -> Self {
+        CommandError(ErrorBody {
+            code: "cannot_open_workspace".into(),
+            message: e.to_string(),
+        })
+    }
+}
+
+impl CommandError {
+    pub fn new(code: &str, message: impl Into<String>) -> CommandError {
+        CommandError(ErrorBody {
+            code: code.into(),
+            message: message.into(),
+        })
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

@@ -1,14 +1,16 @@
 //! The Teammate Inbox desktop app: a thin Tauri shell over `inbox-store` and `inbox-core`.
 
+mod account;
 mod alerts;
 mod commands;
 mod error;
 mod options;
+mod session;
 mod startup;
 mod sync;
+mod unread;
 
 pub use options::LaunchOptions;
-pub use startup::open_store;
 
 /// Starts the app; exits with a message if it cannot open its database.
 pub fn run() {
@@ -21,15 +23,16 @@ pub fn run() {
     };
     tauri::Builder::default()
         .setup(move |app| {
-            let store = std::sync::Arc::new(std::sync::Mutex::new(startup::open_store(
-                app.handle(),
-                &options,
-            )?));
-            let sync = options.server.as_ref().map(|server| {
-                let client = inbox_sync::client::Client::new(&server.url, &server.token);
-                sync::start(app.handle().clone(), store.clone(), client)
-            });
-            tauri::Manager::manage(app, commands::AppState { store, sync });
+            let data_dir = startup::data_dir(app.handle(), &options)?;
+            // --server/--token for this run, else the sign-in saved by the last one.
+            let connection = options.server.clone().or_else(|| session::load(&data_dir));
+            let store = startup::open_store(&data_dir, connection.as_ref(), options.demo_tickets)?;
+            unread::show(app.handle(), &store);
+            let state = commands::AppState::new(store, data_dir, options.demo_tickets);
+            if let Some(connection) = connection {
+                state.start_sync(app.handle(), connection);
+            }
+            tauri::Manager::manage(app, state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -52,6 +55,11 @@ pub fn run() {
             commands::dismiss_sync_issue,
             commands::resend_sync_issue,
             commands::get_desktop_notifications,
+            commands::read_ticket,
+            account::get_session,
+            account::sign_in,
+            account::sign_out,
+            account::open_demo,
             commands::set_desktop_notifications,
         ])
         .run(tauri::generate_context!())

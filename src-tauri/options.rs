@@ -4,21 +4,17 @@ use std::path::PathBuf;
 
 use inbox_demo::DemoOptions;
 
+use crate::session::Connection;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchOptions {
     /// Where the database lives; the platform's app data directory when absent.
     pub data_dir: Option<PathBuf>,
     /// Seed the demo workspace into an empty database, with this many tickets.
     pub demo_tickets: Option<usize>,
-    /// Sync with this server (the workspace is then the server's, in its own database).
-    pub server: Option<ServerOptions>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerOptions {
-    pub url: String,
-    /// A teammate's API token (`inbox-server token --email …`).
-    pub token: String,
+    /// Sync with this server, with a teammate's API token (`inbox-server token --email …`),
+    /// instead of the saved sign-in. The workspace is then the server's, in its own database.
+    pub server: Option<Connection>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,7 +72,12 @@ impl LaunchOptions {
             None => demo.then_some(DemoOptions::DEFAULT_TICKETS),
         };
         let server = match (server, token) {
-            (Some(url), Some(token)) => Some(ServerOptions { url, token }),
+            (Some(server), Some(token)) => Some(Connection {
+                server,
+                token,
+                teammate: None,
+                email: None,
+            }),
             (Some(_), None) => return Err(OptionsError::ServerWithoutToken),
             (None, _) => None,
         };
@@ -158,9 +159,11 @@ mod tests {
             .server;
         assert_eq!(
             server,
-            Some(ServerOptions {
-                url: "http://127.0.0.1:8080".into(),
-                token: "t".into()
+            Some(Connection {
+                server: "http://127.0.0.1:8080".into(),
+                token: "t".into(),
+                teammate: None,
+                email: None,
             })
         );
         let from_env = parse(&[], &[("INBOX_SERVER", "http://h"), ("INBOX_TOKEN", "e")]);

@@ -1,12 +1,13 @@
 //! Finding and opening the local database, and seeding the demo workspace into it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use inbox_demo::DemoOptions;
 use inbox_store::{Store, DATABASE_FILE};
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::session::Connection;
 use crate::LaunchOptions;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,20 +28,28 @@ pub enum StartupError {
     Demo(inbox_store::StoreError),
 }
 
-/// Opens (creating it if needed) the database in the data directory, and seeds the demo
-/// workspace into it when asked and the database is empty.
-pub fn open_store<R: Runtime>(
+/// Where the app keeps its databases and saved sign-in.
+pub fn data_dir<R: Runtime>(
     app: &AppHandle<R>,
     options: &LaunchOptions,
-) -> Result<Store, StartupError> {
-    let mut dir = match &options.data_dir {
-        Some(dir) => dir.clone(),
-        None => app.path().app_data_dir().map_err(StartupError::NoDataDir)?,
-    };
-    if let Some(server) = &options.server {
-        // Each server's workspace in a database of its own, beside any local one.
-        dir = dir.join("servers").join(folder_name(&server.url));
+) -> Result<PathBuf, StartupError> {
+    match &options.data_dir {
+        Some(dir) => Ok(dir.clone()),
+        None => app.path().app_data_dir().map_err(StartupError::NoDataDir),
     }
+}
+
+/// Opens (creating it if needed) the database of `connection`'s workspace, or the local one
+/// without a connection, seeding the demo workspace into an empty local one when asked.
+pub fn open_store(
+    data_dir: &Path,
+    connection: Option<&Connection>,
+    demo_tickets: Option<usize>,
+) -> Result<Store, StartupError> {
+    let dir = match connection {
+        Some(connection) => connection.folder(data_dir),
+        None => data_dir.to_owned(),
+    };
     std::fs::create_dir_all(&dir).map_err(|source| StartupError::CreateDir {
         dir: dir.clone(),
         source,
@@ -50,27 +59,13 @@ pub fn open_store<R: Runtime>(
         file: file.clone(),
         source,
     })?;
-    if let (Some(tickets), None) = (options.demo_tickets, &options.server) {
+    if let (Some(tickets), None) = (demo_tickets, connection) {
         if store.is_empty().map_err(StartupError::Demo)? {
             inbox_demo::seed(&mut store, DemoOptions::new(tickets, now_millis()))
                 .map_err(StartupError::Demo)?;
         }
     }
     Ok(store)
-}
-
-/// A server URL as a folder name: `http://127.0.0.1:8080/` → `127.0.0.1_8080`.
-fn folder_name(url: &str) -> String {
-    let host = url.split("://").last().unwrap_or(url).trim_end_matches('/');
-    host.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 pub(crate) fn now_millis() -> i64 {

@@ -12,6 +12,7 @@ use inbox_sync::client::Client;
 use inbox_sync::engine::{bootstrap, sync, Progress, Pushed, SyncError};
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 use serde::Serialize;
+use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Notify;
 
@@ -68,9 +69,22 @@ pub struct SyncHandle {
     wake: Arc<Notify>,
     status: Arc<Mutex<SyncStatus>>,
     offline: Arc<std::sync::atomic::AtomicBool>,
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl SyncHandle {
+    /// Stops syncing, and returns once the tasks are gone: nothing they fetched can land in a
+    /// database opened after this (signing in elsewhere or out).
+    pub async fn stop(&self) {
+        let tasks: Vec<_> = lock(&self.tasks).drain(..).collect();
+        for task in &tasks {
+            task.abort();
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+
     /// Works offline on purpose (or goes back online); changes keep queueing meanwhile.
     pub fn set_work_offline(&self, offline: bool) {
         self.offline
@@ -148,10 +162,16 @@ pub fn start<R: Runtime>(
             progress: None,
             error: None,
         })),
-        offline: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        offline: Arc::new(std::sync::atomic::AtomicBool::new(
+            lock(&store).work_offline().unwrap_or(false),
+        )),
+        tasks: Arc::default(),
     };
-    tauri::async_runtime::spawn(listen(client.clone(), handle.wake.clone()));
-    tauri::async_runtime::spawn(run(app, store, client, handle.clone()));
+    let tasks = vec![
+        tauri::async_runtime::spawn(listen(client.clone(), handle.wake.clone())),
+        tauri::async_runtime::spawn(run(app, store, client, handle.clone())),
+    ];
+    *lock(&handle.tasks) = tasks;
     handle
 }
 
@@ -214,6 +234,7 @@ async fn run<R: Runtime>(
         };
         if changed {
             let _ = app.emit("workspace-changed", ());
+            crate::unread::show(&app, &lock(&store));
         }
         let (alerts, wanted) = {
             let mut store = lock(&store);

@@ -16,6 +16,7 @@ const REQUIRED: &[(&str, &str)] = &[
     ("tauri-driver", "cargo install tauri-driver --locked"),
     ("import", "apt-get install imagemagick"),
     ("dbus-monitor", "apt-get install dbus-bin"),
+    ("xdotool", "apt-get install xdotool"),
 ];
 
 /// Debian's notification server (package notification-daemon).
@@ -41,6 +42,20 @@ impl App {
 
     /// Launches the app and waits for an element matching `ready` to be on screen.
     pub async fn launch_until(args: &[&str], ready: &str) -> App {
+        App::launch_in(tempfile::tempdir().expect("temp dir"), args, ready).await
+    }
+
+    /// Quits the app and starts it again on the same data directory, as a teammate would.
+    pub async fn relaunch(mut self, args: &[&str], ready: &str) -> App {
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.client.clone().close()).await;
+        self.stop();
+        let data_dir =
+            std::mem::replace(&mut self.data_dir, tempfile::tempdir().expect("temp dir"));
+        drop(self);
+        App::launch_in(data_dir, args, ready).await
+    }
+
+    async fn launch_in(data_dir: tempfile::TempDir, args: &[&str], ready: &str) -> App {
         if !cfg!(feature = "custom-protocol") {
             panic!(
                 "the end-to-end tests need the UI embedded in the binary: run them with \
@@ -59,7 +74,6 @@ impl App {
         );
         static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
         let turn = TURN.lock().await;
-        let data_dir = tempfile::tempdir().expect("temp dir");
         // WebKit keeps caches and storage under the XDG folders: keep them out of $HOME.
         let xdg = |name: &str| {
             let dir = data_dir.path().join("xdg").join(name);
@@ -72,7 +86,7 @@ impl App {
         // The session bus also gets a notification server and a monitor recording what is
         // sent to it, so tests can see the app's desktop notifications.
         let session = format!(
-            "dbus-monitor --session \"interface='org.freedesktop.Notifications'\" > '{log}' 2>&1 &
+            "dbus-monitor --session \"interface='org.freedesktop.Notifications'\" >> '{log}' 2>&1 &
              {NOTIFICATION_DAEMON} > /dev/null 2>&1 &
              exec tauri-driver --port {port} --native-port {native_port}",
             log = data_dir.path().join("dbus.log").display(),
@@ -124,6 +138,68 @@ impl App {
     /// What the app sent the desktop's notification server, as `dbus-monitor` printed it.
     pub fn notifications_log(&self) -> String {
         std::fs::read_to_string(self.data_dir.path().join("dbus.log")).unwrap_or_default()
+    }
+
+    /// Runs xdotool on the app's display and returns what it printed.
+    pub fn xdotool(&self, args: &[&str]) -> String {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("run xdotool");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// The title of the app's window, as the desktop shows it.
+    pub fn window_title(&self) -> String {
+        let window = self.xdotool(&["search", "--name", "^Teammate Inbox"]);
+        let window = window.lines().next().unwrap_or_default().to_owned();
+        self.xdotool(&["getwindowname", &window])
+    }
+
+    /// Waits until the window's title passes `check`; returns it.
+    pub async fn until_title(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let title = self.window_title();
+            if check(&title) {
+                return title;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; title: {title:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the desktop notification on screen: Debian's notification-daemon draws each as a
+    /// small window, and a click on it invokes the notification's default action.
+    pub async fn click_notification(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let window = loop {
+            let found =
+                self.xdotool(&["search", "--onlyvisible", "--class", "notification-daemon"]);
+            if let Some(window) = found.lines().next() {
+                break window.to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no desktop notification on screen within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        self.xdotool(&["mousemove", "--window", &window, "60", "30", "click", "1"]);
+    }
+
+    /// Waits up to a minute for an element matching `css`, across page loads.
+    pub async fn wait_for(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"));
     }
 
     /// Runs `script` in the window and returns what it returned.

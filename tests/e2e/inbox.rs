@@ -165,18 +165,12 @@ async fn the_demo_inbox_lists_the_seeded_tickets_and_opens_one() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_empty_data_folder_explains_how_to_get_a_workspace() {
-    let app = App::launch_until(&[], "[data-testid=error]").await;
-    let code = app
-        .js(
-            "return document.querySelector('[data-testid=error]').dataset.code;",
-            vec![],
-        )
-        .await;
-    assert_eq!(code, json!("workspace_not_set_up"));
-    let text = app.text("[data-testid=error]").await;
-    assert!(text.contains("No workspace here yet"), "{text}");
-    assert!(text.contains("--demo"), "says how to get one: {text}");
+async fn an_empty_data_folder_offers_a_sign_in_or_the_demo() {
+    let app = App::launch_until(&[], "[data-testid=sign-in]").await;
     app.screenshot("empty-data-folder");
+    app.click("[data-testid=open-demo]").await;
+    app.wait_for("[data-testid=ticket-row]").await;
+    let account = app.text("[data-testid=account]").await;
+    assert!(account.contains("On this computer only"), "{account}");
     app.close().await;
 }

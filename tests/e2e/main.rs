@@ -2,9 +2,11 @@
 //! (tauri-driver + WebKitWebDriver). `make test` installs what they need and builds the app with
 //! the UI embedded (`--features custom-protocol`).
 
+mod account;
 mod back_office;
 mod harness;
 mod inbox;
 mod preview;
+mod server;
 mod sync;
 mod ticket_rules;

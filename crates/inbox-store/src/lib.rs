@@ -16,6 +16,7 @@ mod read_model;
 mod records;
 mod replica;
 mod schema;
+mod unread;
 mod write;
 
 use std::path::Path;

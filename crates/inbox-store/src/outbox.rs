@@ -3,12 +3,14 @@
 //! content (a reply's text) with them.
 
 use inbox_core::{Author, ErrorBody, Millis, Mutation, Outcome};
-use inbox_sync::{PendingMutation, PushResult};
+use inbox_sync::{ChangeSet, PendingMutation, PushResult};
 use rusqlite::params;
 use serde::Serialize;
 
 use crate::codec::to_json;
 use crate::{Result, Store, StoreError};
+
+const WORK_OFFLINE: &str = "work_offline";
 
 /// A mutation the server refused, with its reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,12 +112,39 @@ impl Store {
         })
     }
 
+    /// Takes this client's own changes in a pull out of the outbox: the server applied them,
+    /// even when the answer to their push was lost, so they are no longer pending (replaying
+    /// them would show them twice until the next push).
+    pub(crate) fn forget_applied(&self, changes: &[ChangeSet]) -> Result<()> {
+        let Some(me) = self.setting(CLIENT_ID)? else {
+            return Ok(());
+        };
+        let mut forget = self
+            .conn
+            .prepare_cached("DELETE FROM outbox WHERE seq = ?1")?;
+        for origin in changes.iter().filter_map(|c| c.origin.as_ref()) {
+            if origin.client_id == me {
+                forget.execute([origin.seq as i64])?;
+            }
+        }
+        Ok(())
+    }
+
     /// Forgets a refused mutation (the teammate dealt with it).
     pub fn dismiss_sync_issue(&mut self, seq: u64) -> Result<()> {
         self.conn
             .prepare_cached("DELETE FROM sync_issues WHERE seq = ?1")?
             .execute([seq as i64])?;
         Ok(())
+    }
+
+    /// Whether the teammate chose to work offline (kept across restarts until they go online).
+    pub fn work_offline(&self) -> Result<bool> {
+        Ok(self.setting(WORK_OFFLINE)?.as_deref() == Some("on"))
+    }
+
+    pub fn set_work_offline(&self, offline: bool) -> Result<()> {
+        self.set_setting(WORK_OFFLINE, if offline { "on" } else { "off" })
     }
 
     /// How many changes the server refused (for the sync indicator, every round).

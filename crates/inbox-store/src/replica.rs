@@ -91,6 +91,7 @@ impl Replica for Store {
                 store.upsert_records(&change.records)?;
             }
             store.set_setting(SYNC_CURSOR, &cursor.0.to_string())?;
+            store.forget_applied(changes)?;
             store.replay_outbox()?;
             Ok(alerts)
         })?;

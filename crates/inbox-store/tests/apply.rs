@@ -511,3 +511,77 @@ fn the_reply_email_delay_is_a_validated_setting() {
         5 * 60_000
     );
 }
+
+#[test]
+fn a_ticket_is_unread_when_someone_else_added_to_it_since_i_last_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    seed(&mut store, DemoOptions::new(40, NOW)).unwrap();
+    let me = store.me().unwrap().id;
+    let other = store
+        .teammates()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.id != me)
+        .unwrap()
+        .id;
+    let mine = store
+        .ticket_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| store.ticket(id).unwrap())
+        .find(|t| t.open && t.assignee_teammate == Some(me))
+        .expect("the demo assigns open tickets to its admin");
+    let later = NOW + 86_400_000;
+    let before = store.unread_count().unwrap();
+    let note = |text: &str| Mutation::Note {
+        ticket: mine.id,
+        body: text.to_owned(),
+        keep_private: false,
+    };
+    store
+        .apply(
+            &Mutation::MarkRead { ticket: mine.id },
+            Author::Teammate(me),
+            later,
+            &mut random(),
+        )
+        .unwrap();
+    assert!(!store.is_unread(mine.id).unwrap());
+    let read = store.unread_count().unwrap();
+    assert!(read == before || read == before - 1);
+
+    store
+        .apply(
+            &note("Looking into it"),
+            Author::Teammate(me),
+            later + 1,
+            &mut random(),
+        )
+        .unwrap();
+    assert!(
+        !store.is_unread(mine.id).unwrap(),
+        "my own note is not news to me"
+    );
+
+    store
+        .apply(
+            &note("Any update, @me?"),
+            Author::Teammate(other),
+            later + 2,
+            &mut random(),
+        )
+        .unwrap();
+    assert!(store.is_unread(mine.id).unwrap());
+    assert_eq!(store.unread_count().unwrap(), read + 1);
+
+    store
+        .apply(
+            &Mutation::MarkRead { ticket: mine.id },
+            Author::Teammate(me),
+            later + 3,
+            &mut random(),
+        )
+        .unwrap();
+    assert_eq!(store.unread_count().unwrap(), read);
+}

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use inbox_core::ErrorBody;
+use inbox_core::{ErrorBody, Teammate};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::{
-    BootstrapPage, Cursor, Poke, PullResponse, PushRequest, PushResponse, PROTOCOL_HEADER,
-    PROTOCOL_VERSION,
+    BootstrapPage, Cursor, LoginRequest, LoginResponse, Poke, PullResponse, PushRequest,
+    PushResponse, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -21,6 +21,9 @@ pub enum ClientError {
     /// The server answered with an error of its own.
     #[error("{}", .body.message)]
     Server { status: u16, body: ErrorBody },
+    /// What was given as the server's address is not an http(s) URL.
+    #[error("\"{0}\" is not a server address; use one like https://inbox.example.com")]
+    InvalidUrl(String),
     /// The server's answer was not what the protocol says.
     #[error("The server's answer could not be read: {0}")]
     Protocol(String),
@@ -31,6 +34,7 @@ impl ClientError {
         match self {
             ClientError::Offline(_) => "offline",
             ClientError::Server { body, .. } => &body.code,
+            ClientError::InvalidUrl(_) => "invalid_server_url",
             ClientError::Protocol(_) => "protocol_error",
         }
     }
@@ -40,7 +44,7 @@ impl ClientError {
         match self {
             ClientError::Offline(_) => true,
             ClientError::Server { status, .. } => *status >= 500 || *status == 429,
-            ClientError::Protocol(_) => false,
+            ClientError::InvalidUrl(_) | ClientError::Protocol(_) => false,
         }
     }
 
@@ -54,11 +58,10 @@ impl ClientError {
 
 impl From<reqwest::Error> for ClientError {
     fn from(e: reqwest::Error) -> Self {
-        if e.is_decode() {
-            ClientError::Protocol(e.to_string())
-        } else {
-            ClientError::Offline(e.to_string())
-        }
+        // Whatever reqwest says, even `is_decode()`: it calls a body cut short or timed out a
+        // decode error too. The one answer that is the server's fault, JSON that does not
+        // parse, `send` tells apart itself.
+        ClientError::Offline(e.to_string())
     }
 }
 
@@ -75,9 +78,15 @@ pub struct Client {
 impl Client {
     /// `base` is the server's URL (`http://127.0.0.1:8080`), `token` a teammate's API token.
     pub fn new(base: &str, token: &str) -> Client {
+        Client::with_timeouts(base, token, Duration::from_secs(5), Duration::from_secs(60))
+    }
+
+    /// Like `new`, giving up on connecting after `connect`, and on a request after `read`
+    /// without an answer (or between two chunks of one).
+    pub fn with_timeouts(base: &str, token: &str, connect: Duration, read: Duration) -> Client {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .read_timeout(Duration::from_secs(60))
+            .connect_timeout(connect)
+            .read_timeout(read)
             .build()
             .expect("the HTTP client's settings are valid");
         Client {
@@ -85,6 +94,39 @@ impl Client {
             token: token.to_owned(),
             http,
         }
+    }
+
+    /// Signs in with a teammate's email and password; the client then carries the new token.
+    pub async fn sign_in(base: &str, email: &str, password: &str) -> Result<(Client, Teammate)> {
+        let base = server_url(base)?;
+        let anonymous = Client::new(&base, "");
+        let login = LoginRequest {
+            email: email.trim().to_owned(),
+            password: password.to_owned(),
+        };
+        let req = anonymous
+            .http
+            .post(format!("{base}/sync/login"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .json(&login);
+        let res: LoginResponse = anonymous.send(req).await?;
+        Ok((Client::new(&base, &res.token), res.teammate))
+    }
+
+    /// Signs out: the server forgets this client's token.
+    pub async fn sign_out(&self) -> Result<()> {
+        let res = self
+            .request(reqwest::Method::POST, "/sync/logout")
+            .send()
+            .await?;
+        match res.status() {
+            s if s.is_success() => Ok(()),
+            s => Err(error_of(s, res.text().await.unwrap_or_default())),
+        }
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     pub fn base(&self) -> &str {
@@ -102,10 +144,9 @@ impl Client {
         let res = req.send().await?;
         let status = res.status();
         if status.is_success() {
-            return res
-                .json()
-                .await
-                .map_err(|e| ClientError::Protocol(e.to_string()));
+            // Read whole first, so a cut connection (offline) is not taken for bad JSON.
+            let body = res.bytes().await?;
+            return serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()));
         }
         Err(error_of(status, res.text().await.unwrap_or_default()))
     }
@@ -155,6 +196,25 @@ impl Client {
     }
 }
 
+/// A server address as typed (`inbox.example.com:8080`, `http://127.0.0.1:8080/`) as a base
+/// URL without a trailing slash; plain http is assumed only for this machine.
+pub fn server_url(typed: &str) -> Result<String> {
+    let typed = typed.trim();
+    let with_scheme = if typed.contains("://") {
+        typed.trim_end_matches('/').to_owned()
+    } else if typed.starts_with("127.") || typed.starts_with("localhost") {
+        format!("http://{}", typed.trim_end_matches('/'))
+    } else {
+        format!("https://{}", typed.trim_end_matches('/'))
+    };
+    match reqwest::Url::parse(&with_scheme) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(with_scheme)
+        }
+        _ => Err(ClientError::InvalidUrl(typed.to_owned())),
+    }
+}
+
 fn error_of(status: StatusCode, text: String) -> ClientError {
     match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => ClientError::Server {
@@ -199,6 +259,35 @@ impl Pokes {
                 Some(chunk) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
                 None => return Ok(None),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses_as_typed() {
+        assert_eq!(
+            server_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            server_url(" 127.0.0.1:8080 ").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(server_url("localhost:9").unwrap(), "http://localhost:9");
+        assert_eq!(
+            server_url("inbox.example.com").unwrap(),
+            "https://inbox.example.com"
+        );
+        for bad in ["", "ftp://example.com", "http://", "exa mple"] {
+            assert_eq!(
+                server_url(bad).unwrap_err().code(),
+                "invalid_server_url",
+                "{bad}"
+            );
         }
     }
 }

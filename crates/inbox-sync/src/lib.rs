@@ -170,3 +170,18 @@ mod tests {
         assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), record);
     }
 }
+
+/// `POST /sync/login`: a teammate's email and password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A new API token for the device that signed in, and who it speaks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub teammate: Teammate,
+}

@@ -386,7 +386,25 @@ export const api = {
   setDesktopNotifications: (on: boolean) => invoke<boolean>('set_desktop_notifications', { on }),
   dismissSyncIssue: (seq: number) => invoke<void>('dismiss_sync_issue', { seq }),
   resendSyncIssue: (seq: number) => invoke<void>('resend_sync_issue', { seq }),
+  /** The teammate is looking at the ticket: it counts as read. */
+  readTicket: (id: string) => invoke<void>('read_ticket', { id }),
+  session: () => invoke<Session>('get_session'),
+  signIn: (server: string, email: string, password: string) =>
+    invoke<Session>('sign_in', { server, email, password }),
+  signOut: () => invoke<Session>('sign_out'),
+  /** Fills the empty workspace on this computer with the demo. */
+  openDemo: () => invoke<Session>('open_demo'),
 };
+
+/** Where the open workspace comes from (`get_session`, event `session-changed`). */
+export interface Session {
+  /** The server synced with; null for a workspace only on this computer. */
+  server: string | null;
+  /** Who signed in, when they did so in the app. */
+  email: string | null;
+  /** False until a server's workspace has been downloaded, or when there is none at all. */
+  has_workspace: boolean;
+}
 
 /** Turns whatever a command rejected with into an ApiError the UI can show. */
 export function asApiError(e: unknown): ApiError {

@@ -10,10 +10,10 @@ use axum::Json;
 use futures_util::stream::{self, Stream};
 use inbox_core::{Author, Millis, TeammateId, TicketId};
 use inbox_sync::{
-    BootstrapPage, Cursor, Poke, PullResponse, PushRequest, PushResponse, Record, PROTOCOL_HEADER,
-    PROTOCOL_VERSION,
+    BootstrapPage, Cursor, LoginRequest, LoginResponse, Poke, PullResponse, PushRequest,
+    PushResponse, Record, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::extract::{Body, Query, SignedIn};
 use super::{AppState, Teammate};
@@ -77,20 +77,6 @@ pub struct PullQuery {
     #[serde(default)]
     after: i64,
     limit: Option<usize>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    email: String,
-    password: String,
-}
-
-#[derive(Serialize)]
-pub struct LoginResponse {
-    /// A new API token for this device; `POST /sync/logout` forgets it.
-    token: String,
-    teammate: inbox_core::Teammate,
 }
 
 /// `POST /sync/login`: email and password for a new token. A wrong email and a wrong password

@@ -1,0 +1,27 @@
+// Signing in and out, and the first download of a server's workspace: the words the screens
+// show, kept here so they can be tested without a window.
+
+const LAST_SERVER = 'teammate-inbox.last-server';
+
+/** The server the teammate signed in to last time on this computer, to prefill the form. */
+export function lastServer(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): string {
+  return storage?.getItem(LAST_SERVER) ?? '';
+}
+
+export function rememberServer(server: string, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage) {
+  storage?.setItem(LAST_SERVER, server);
+}
+
+/** "12,000 of 100,000 tickets", or what is known before the first page arrives. */
+export function downloadProgress(progress: { tickets: number; total_tickets: number } | null): string {
+  if (!progress || progress.total_tickets === 0) return 'Starting the download…';
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${n(Math.min(progress.tickets, progress.total_tickets))} of ${n(progress.total_tickets)} tickets`;
+}
+
+/** What signing out now would leave behind, if anything: the teammate confirms knowingly. */
+export function signOutWarning(pending: number): string | null {
+  if (pending <= 0) return null;
+  const changes = pending === 1 ? '1 change has' : `${pending} changes have`;
+  return `${changes} not reached the server yet. ${pending === 1 ? 'It stays' : 'They stay'} on this computer and ${pending === 1 ? 'goes' : 'go'} out the next time you sign in.`;
+}
