@@ -3,6 +3,7 @@
 mod account;
 mod alerts;
 mod commands;
+mod desktop;
 mod error;
 mod options;
 mod session;
@@ -22,6 +23,9 @@ pub fn run() {
         }
     };
     tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(desktop::single_instance(&options))
+        .plugin(desktop::window_state(&options))
         .setup(move |app| {
             let data_dir = startup::data_dir(app.handle(), &options)?;
             // --server/--token for this run, else the sign-in saved by the last one.

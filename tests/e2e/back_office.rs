@@ -71,6 +71,7 @@ async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
 
     let back_office = store
         .list_tickets(&InboxQuery {
+            filters: Default::default(),
             view: View::Category {
                 category: Category::BackOffice,
             },

@@ -19,6 +19,12 @@ const REQUIRED: &[(&str, &str)] = &[
     ("xdotool", "apt-get install xdotool"),
 ];
 
+/// WebDriver's codes for keys without a character.
+pub const CTRL: char = '\u{E009}';
+pub const ESCAPE: char = '\u{E00C}';
+pub const ENTER: char = '\u{E007}';
+const MODIFIERS: [char; 1] = [CTRL];
+
 /// Debian's notification server (package notification-daemon).
 const NOTIFICATION_DAEMON: &str = "/usr/lib/notification-daemon/notification-daemon";
 
@@ -202,6 +208,29 @@ impl App {
             .unwrap_or_else(|e| panic!("{css} appears: {e}"));
     }
 
+    /// Presses keys as a keyboard would: each of `keys` down then up, in turn; modifiers
+    /// (`CTRL`) stay down until the end of the chord.
+    pub async fn press(&self, keys: &[char]) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        let (modifiers, plain): (Vec<char>, Vec<char>) =
+            keys.iter().partition(|k| MODIFIERS.contains(k));
+        for m in &modifiers {
+            actions = actions.then(KeyAction::Down { value: *m });
+        }
+        for k in &plain {
+            actions = actions
+                .then(KeyAction::Down { value: *k })
+                .then(KeyAction::Up { value: *k });
+        }
+        for m in modifiers.iter().rev() {
+            actions = actions.then(KeyAction::Up { value: *m });
+        }
+        within("key presses", self.client.perform_actions(actions))
+            .await
+            .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
+    }
+
     /// Runs `script` in the window and returns what it returned.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
         within("a script", self.client.execute(script, args))
@@ -316,6 +345,7 @@ use std::os::unix::process::CommandExt;
 /// The top row of a view in the app's database, by last activity: what the app lists first.
 pub fn first_in_view(store: &inbox_store::Store, view: inbox_store::View) -> inbox_store::InboxRow {
     let query = inbox_store::InboxQuery {
+        filters: Default::default(),
         view,
         sort: inbox_store::Sort::LastActivity,
         offset: 0,

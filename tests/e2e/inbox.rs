@@ -71,6 +71,7 @@ async fn the_demo_inbox_lists_the_seeded_tickets_and_opens_one() {
     let store = Store::open(&app.data_dir().join(DATABASE_FILE)).expect("open the app's database");
     let expected = store
         .list_tickets(&InboxQuery {
+            filters: Default::default(),
             view: View::All,
             sort: Sort::LastActivity,
             offset: 0,

@@ -4,6 +4,7 @@
 
 mod account;
 mod back_office;
+mod everyday;
 mod harness;
 mod inbox;
 mod preview;

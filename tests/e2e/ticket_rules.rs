@@ -12,6 +12,7 @@ use crate::harness::App;
 fn busiest_tracker(store: &Store) -> TicketDetail {
     let trackers = store
         .list_tickets(&InboxQuery {
+            filters: Default::default(),
             view: View::Category {
                 category: Category::Tracker,
             },
@@ -173,6 +174,7 @@ async fn changing_a_trackers_state_changes_every_linked_ticket() {
         .unwrap();
     let expected = store
         .list_tickets(&InboxQuery {
+            filters: Default::default(),
             view: View::State {
                 state_id: target.id,
             },

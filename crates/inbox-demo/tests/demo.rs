@@ -16,6 +16,7 @@ fn seeded(tickets: usize) -> (tempfile::TempDir, Store, inbox_demo::DemoSummary)
 fn everything(store: &Store) -> Vec<String> {
     let page = store
         .list_tickets(&InboxQuery {
+            filters: Default::default(),
             view: View::All,
             sort: Sort::Created,
             offset: 0,
@@ -86,6 +87,7 @@ fn the_default_workspace_is_realistic() {
     let types = store.ticket_types().unwrap();
     let rows = store
         .list_tickets(&InboxQuery {
+            filters: Default::default(),
             view: View::All,
             sort: Sort::LastActivity,
             offset: 0,
@@ -142,6 +144,7 @@ fn seeding_a_large_workspace_works() {
     assert!(summary.parts >= 5_000);
     let numbers: Vec<_> = store
         .list_tickets(&InboxQuery {
+            filters: Default::default(),
             view: View::All,
             sort: Sort::Created,
             offset: 0,

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use inbox_core::Category;
 use inbox_demo::{seed, DemoOptions};
-use inbox_store::{InboxQuery, Sort, Store, View, DATABASE_FILE};
+use inbox_store::{Filters, InboxQuery, Sort, Store, View, DATABASE_FILE};
 
 const TICKETS: usize = 100_000;
 const NOW: i64 = 1_790_000_000_000;
@@ -36,6 +36,18 @@ fn bench(c: &mut Criterion) {
             },
         ),
         ("state", View::State { state_id }),
+        (
+            "team",
+            View::Team {
+                team_id: store.teams().unwrap()[0].id,
+            },
+        ),
+        (
+            "brand",
+            View::Brand {
+                brand_id: store.brands().unwrap()[0].id,
+            },
+        ),
     ];
     let mut group = c.benchmark_group("inbox list, 100k tickets, first 50");
     group
@@ -43,6 +55,7 @@ fn bench(c: &mut Criterion) {
         .sample_size(50);
     for (name, view) in views {
         let query = InboxQuery {
+            filters: Default::default(),
             view,
             sort: Sort::LastActivity,
             offset: 0,
@@ -53,6 +66,7 @@ fn bench(c: &mut Criterion) {
         });
     }
     let created = InboxQuery {
+        filters: Default::default(),
         view: View::All,
         sort: Sort::Created,
         offset: 0,
@@ -61,7 +75,33 @@ fn bench(c: &mut Criterion) {
     group.bench_function("store: all, by created", |b| {
         b.iter(|| store.list_tickets(&created).unwrap())
     });
+    let filtered = InboxQuery {
+        filters: Filters {
+            categories: vec![Category::Customer],
+            open: Some(true),
+            unread: true,
+            ..Filters::default()
+        },
+        view: View::Mine,
+        sort: Sort::LastActivity,
+        offset: 0,
+        limit: 50,
+    };
+    group.bench_function("store: mine, open customer unread", |b| {
+        b.iter(|| store.list_tickets(&filtered).unwrap())
+    });
+    let by_state = InboxQuery {
+        filters: Default::default(),
+        view: View::All,
+        sort: Sort::State,
+        offset: 0,
+        limit: 50,
+    };
+    group.bench_function("store: all, by state", |b| {
+        b.iter(|| store.list_tickets(&by_state).unwrap())
+    });
     let deep = InboxQuery {
+        filters: Default::default(),
         view: View::All,
         sort: Sort::LastActivity,
         offset: 50_000,
@@ -73,6 +113,7 @@ fn bench(c: &mut Criterion) {
 
     // The baseline: the same rows and total, hand-written against SQLite.
     let conn = rusqlite::Connection::open(&path).unwrap();
+    let me = store.me().unwrap().id.to_string();
     group.bench_function("hand-written SQL: all, by last activity", |b| {
         b.iter(|| {
             let mut stmt = conn
@@ -80,7 +121,11 @@ fn bench(c: &mut Criterion) {
                     "SELECT t.id, t.number, t.title, t.category, t.open, t.shared, t.last_activity_at,
                         tt.name, tt.icon, s.id, s.internal_label, s.category, tm.name, team.name,
                         (SELECT c.name FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id
-                         WHERE tc.ticket_id = t.id ORDER BY tc.position LIMIT 1)
+                         WHERE tc.ticket_id = t.id ORDER BY tc.position LIMIT 1),
+                        EXISTS (SELECT 1 FROM parts p WHERE p.ticket_id = t.id
+                            AND p.created_at > COALESCE((SELECT r.read_at FROM ticket_reads r
+                                WHERE r.ticket_id = t.id AND r.teammate_id = ?1), 0)
+                            AND NOT (p.author_kind = 'teammate' AND p.author_id IS ?1))
                      FROM tickets t
                      JOIN ticket_types tt ON tt.id = t.type_id
                      JOIN ticket_states s ON s.id = t.state_id
@@ -90,7 +135,7 @@ fn bench(c: &mut Criterion) {
                 )
                 .unwrap();
             let rows: Vec<(String, String)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(2)?)))
+                .query_map([&me], |r| Ok((r.get(0)?, r.get(2)?)))
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap();

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use inbox_core::{Category, Millis, StateCategory, StateId, TicketId};
+use inbox_core::{BrandId, Category, Millis, StateCategory, StateId, TeamId, TicketId};
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
@@ -24,19 +24,44 @@ pub enum View {
     State {
         state_id: StateId,
     },
+    /// Assigned to a team (whoever in it has it).
+    Team {
+        team_id: TeamId,
+    },
+    Brand {
+        brand_id: BrandId,
+    },
 }
 
-/// Newest first, in both cases.
+/// Newest first; by state: in the states' workflow order (submitted first, resolved last),
+/// newest first within each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     LastActivity,
     Created,
+    State,
+}
+
+/// Narrowing a view further; every filter given must hold (and within one filter, any of its
+/// values). Empty: the whole view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filters {
+    pub categories: Vec<Category>,
+    pub states: Vec<StateId>,
+    pub brands: Vec<BrandId>,
+    /// Open (true) or closed (false) tickets only.
+    pub open: Option<bool>,
+    /// Only tickets with something I have not read.
+    pub unread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxQuery {
     pub view: View,
+    #[serde(default)]
+    pub filters: Filters,
     pub sort: Sort,
     pub offset: u32,
     pub limit: u32,
@@ -63,6 +88,8 @@ pub struct InboxRow {
     pub team_name: Option<String>,
     pub contact_name: Option<String>,
     pub last_activity_at: Millis,
+    /// Something from someone else since I last opened it.
+    pub unread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,9 +105,14 @@ pub struct ViewCounts {
     pub all: i64,
     pub mine: i64,
     pub unassigned: i64,
+    /// Open tickets assigned to me with something I have not read.
+    pub unread: i64,
     pub by_category: BTreeMap<Category, i64>,
     /// Every state of the workspace, with 0 for states no ticket is in.
     pub by_state: BTreeMap<StateId, i64>,
+    /// Every team, with 0 for teams without tickets.
+    pub by_team: BTreeMap<TeamId, i64>,
+    pub by_brand: BTreeMap<BrandId, i64>,
 }
 
 impl View {
@@ -100,6 +132,58 @@ impl View {
             ),
             View::Category { category } => ("WHERE t.category = ?", text(category.as_str().into())),
             View::State { state_id } => ("WHERE t.state_id = ?", text(state_id.to_string())),
+            View::Team { team_id } => ("WHERE t.assignee_team_id = ?", text(team_id.to_string())),
+            View::Brand { brand_id } => ("WHERE t.brand_id = ?", text(brand_id.to_string())),
+        })
+    }
+}
+
+/// `?` placeholders for `n` values: `?, ?, ?`.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+impl Filters {
+    /// The view's WHERE clause with these filters ANDed to it, and all the parameters.
+    fn apply(&self, store: &Store, view: &View) -> Result<(String, Vec<Value>)> {
+        let (base, mut params) = view.filter(store)?;
+        let mut clauses: Vec<String> = Vec::new();
+        if let Some(rest) = base.strip_prefix("WHERE ") {
+            clauses.push(rest.to_owned());
+        }
+        let mut any_of = |column: &str, values: Vec<String>| {
+            if !values.is_empty() {
+                clauses.push(format!("{column} IN ({})", placeholders(values.len())));
+                params.extend(values.into_iter().map(Value::Text));
+            }
+        };
+        any_of(
+            "t.category",
+            self.categories
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+        );
+        any_of(
+            "t.state_id",
+            self.states.iter().map(ToString::to_string).collect(),
+        );
+        any_of(
+            "t.brand_id",
+            self.brands.iter().map(ToString::to_string).collect(),
+        );
+        if let Some(open) = self.open {
+            clauses.push("t.open = ?".into());
+            params.push(Value::Integer(open.into()));
+        }
+        if self.unread {
+            clauses.push(crate::unread::has_unread_part("?"));
+            params.push(Value::Text(store.me()?.id.to_string()));
+        }
+        Ok(if clauses.is_empty() {
+            (String::new(), params)
+        } else {
+            (format!("WHERE {}", clauses.join(" AND ")), params)
         })
     }
 }
@@ -107,11 +191,19 @@ impl View {
 impl Store {
     /// One page of a view, newest first by the chosen sort, and the view's total.
     pub fn list_tickets(&self, q: &InboxQuery) -> Result<InboxPage> {
-        let (filter, params) = q.view.filter(self)?;
+        let (filter, params) = q.filters.apply(self, &q.view)?;
         let order = match q.sort {
             Sort::LastActivity => "t.last_activity_at DESC, t.id DESC",
             Sort::Created => "t.created_at DESC, t.id DESC",
+            Sort::State => {
+                "(SELECT CASE s.category WHEN 'submitted' THEN 0 WHEN 'in_progress' THEN 1
+                    WHEN 'waiting_on_customer' THEN 2 ELSE 3 END
+                  FROM ticket_states s WHERE s.id = t.state_id),
+                 t.state_id, t.last_activity_at DESC, t.id DESC"
+            }
         };
+        let me = self.me().map(|me| me.id.to_string()).ok();
+        let unread = crate::unread::has_unread_part("?");
         // The page is picked on the covering index first, then joined for its few rows.
         let sql = format!(
             "WITH page AS (
@@ -122,7 +214,8 @@ impl Store {
                 s.id AS state_id, s.internal_label AS state_label, s.category AS state_category,
                 tm.name AS assignee_name, team.name AS team_name,
                 (SELECT c.name FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id
-                 WHERE tc.ticket_id = t.id ORDER BY tc.position LIMIT 1) AS contact_name
+                 WHERE tc.ticket_id = t.id ORDER BY tc.position LIMIT 1) AS contact_name,
+                {unread} AS unread
              FROM page JOIN tickets t ON t.id = page.id
              JOIN ticket_types tt ON tt.id = t.type_id
              JOIN ticket_states s ON s.id = t.state_id
@@ -133,6 +226,7 @@ impl Store {
         let mut page_params = params.clone();
         page_params.push(Value::Integer(q.limit.min(MAX_PAGE).into()));
         page_params.push(Value::Integer(q.offset.into()));
+        page_params.push(me.map_or(Value::Null, Value::Text));
         let rows = self
             .conn
             .prepare_cached(&sql)?
@@ -153,6 +247,7 @@ impl Store {
                     team_name: r.get("team_name")?,
                     contact_name: r.get("contact_name")?,
                     last_activity_at: r.get("last_activity_at")?,
+                    unread: r.get("unread")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -180,21 +275,45 @@ impl Store {
             .into_iter()
             .map(|category| Ok((category, count(View::Category { category })?)))
             .collect::<Result<_>>()?;
-        let mut by_state: BTreeMap<StateId, i64> =
-            self.states()?.into_iter().map(|s| (s.id, 0)).collect();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT state_id, COUNT(*) AS n FROM tickets GROUP BY state_id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            by_state.insert(id(r, "state_id")?, r.get("n")?);
-        }
+        let by_state = self.count_by(
+            "state_id",
+            self.states()?.into_iter().map(|s| s.id).collect(),
+        )?;
+        let by_team = self.count_by(
+            "assignee_team_id",
+            self.teams()?.into_iter().map(|t| t.id).collect(),
+        )?;
+        let by_brand = self.count_by(
+            "brand_id",
+            self.brands()?.into_iter().map(|b| b.id).collect(),
+        )?;
         Ok(ViewCounts {
             all: count(View::All)?,
             mine: count(View::Mine)?,
             unassigned: count(View::Unassigned)?,
+            unread: self.unread_count()?,
             by_category,
             by_state,
+            by_team,
+            by_brand,
         })
+    }
+
+    /// Tickets per value of `column`, for each of `keys` (0 where none).
+    fn count_by<K: Ord + std::str::FromStr>(
+        &self,
+        column: &'static str,
+        keys: Vec<K>,
+    ) -> Result<BTreeMap<K, i64>> {
+        let mut counts: BTreeMap<K, i64> = keys.into_iter().map(|k| (k, 0)).collect();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {column} AS k, COUNT(*) AS n FROM tickets
+             WHERE {column} IS NOT NULL GROUP BY {column}"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            counts.insert(id(r, "k")?, r.get("n")?);
+        }
+        Ok(counts)
     }
 }

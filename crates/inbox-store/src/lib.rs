@@ -24,7 +24,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use error::StoreError;
-pub use inbox::{InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
+pub use inbox::{Filters, InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
 pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
 pub use outbox::SyncIssue;
 pub use read_model::{ConversationRow, LinkedTicketSummary, TicketDetail, TimelineEntry};

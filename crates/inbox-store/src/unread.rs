@@ -6,13 +6,21 @@ use rusqlite::OptionalExtension;
 
 use crate::{Result, Store, StoreError};
 
-/// Whether ticket `t` has a part newer than teammate `?1`'s read mark, by anyone but them.
-const HAS_UNREAD_PART: &str = "EXISTS (
-    SELECT 1 FROM parts p
-    WHERE p.ticket_id = t.id
-      AND p.created_at > COALESCE(
-          (SELECT r.read_at FROM ticket_reads r WHERE r.ticket_id = t.id AND r.teammate_id = ?1), 0)
-      AND NOT (p.author_kind = 'teammate' AND p.author_id IS ?1))";
+/// Whether ticket `t` has a part newer than the read mark of the teammate in parameter `me`
+/// (`?1`, or `?` for a positional one), by anyone but them.
+pub(crate) fn has_unread_part(me: &str) -> String {
+    // The teammate's id is used twice; a positional parameter is bound once, so the read mark's
+    // lookup reuses it through a subquery.
+    format!(
+        "EXISTS (
+            SELECT 1 FROM (SELECT {me} AS me) m, parts p
+            WHERE p.ticket_id = t.id
+              AND p.created_at > COALESCE(
+                  (SELECT r.read_at FROM ticket_reads r
+                   WHERE r.ticket_id = t.id AND r.teammate_id = m.me), 0)
+              AND NOT (p.author_kind = 'teammate' AND p.author_id IS m.me))"
+    )
+}
 
 impl Store {
     /// How many open tickets assigned to me are unread (0 before there is a workspace).
@@ -26,7 +34,8 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT COUNT(*) FROM tickets t
-                 WHERE t.assignee_teammate_id = ?1 AND t.open = 1 AND {HAS_UNREAD_PART}"
+                 WHERE t.assignee_teammate_id = ?1 AND t.open = 1 AND {}",
+                has_unread_part("?1")
             ))?
             .query_row([me], |r| r.get(0))?)
     }
@@ -37,7 +46,8 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT 1 FROM tickets t WHERE t.id = ?2 AND {HAS_UNREAD_PART}"
+                "SELECT 1 FROM tickets t WHERE t.id = ?2 AND {}",
+                has_unread_part("?1")
             ))?
             .query_row([me, ticket.to_string()], |_| Ok(()))
             .optional()?

@@ -332,6 +332,7 @@ fn attribute_updates_and_reads_are_persisted() {
     ));
     let rows = store
         .list_tickets(&inbox_store::InboxQuery {
+            filters: Default::default(),
             view: inbox_store::View::All,
             sort: inbox_store::Sort::LastActivity,
             offset: 0,

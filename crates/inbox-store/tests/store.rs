@@ -429,6 +429,7 @@ fn views_sorts_pages_and_counts() {
     let page = |view: View, sort: Sort, offset: u32, limit: u32| {
         f.store
             .list_tickets(&InboxQuery {
+                filters: Default::default(),
                 view,
                 sort,
                 offset,

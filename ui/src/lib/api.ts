@@ -150,17 +150,35 @@ export type View =
   | { kind: 'mine' }
   | { kind: 'unassigned' }
   | { kind: 'category'; category: Category }
-  | { kind: 'state'; state_id: string };
+  | { kind: 'state'; state_id: string }
+  | { kind: 'team'; team_id: string }
+  | { kind: 'brand'; brand_id: string };
 
-export type Sort = 'last_activity' | 'created';
+export type Sort = 'last_activity' | 'created' | 'state';
+
+/** Narrowing a view: every filter given must hold; within one, any of its values. */
+export interface Filters {
+  categories: Category[];
+  states: string[];
+  brands: string[];
+  /** Open (true) or closed (false) only; null for both. */
+  open: boolean | null;
+  /** Only tickets with something I have not read. */
+  unread: boolean;
+}
 
 export interface ViewCounts {
   all: number;
   mine: number;
   unassigned: number;
+  /** Open tickets assigned to me with something I have not read. */
+  unread: number;
   by_category: Record<Category, number>;
   /** Keyed by state id; states with no tickets are present with 0. */
   by_state: Record<string, number>;
+  /** Keyed by team id, every team present. */
+  by_team: Record<string, number>;
+  by_brand: Record<string, number>;
 }
 
 export interface InboxRow {
@@ -179,6 +197,8 @@ export interface InboxRow {
   team_name: string | null;
   contact_name: string | null;
   last_activity_at: Millis;
+  /** Something from someone else since I last opened it. */
+  unread: boolean;
 }
 
 export interface InboxPage {
@@ -361,8 +381,8 @@ export interface NotificationSettings {
 export const api = {
   workspace: () => invoke<Workspace>('get_workspace'),
   viewCounts: () => invoke<ViewCounts>('get_view_counts'),
-  listTickets: (view: View, sort: Sort, offset: number, limit: number) =>
-    invoke<InboxPage>('list_tickets', { query: { view, sort, offset, limit } }),
+  listTickets: (view: View, filters: Filters, sort: Sort, offset: number, limit: number) =>
+    invoke<InboxPage>('list_tickets', { query: { view, filters, sort, offset, limit } }),
   ticket: (id: string) => invoke<TicketDetail>('get_ticket', { id }),
   apply: (mutation: Mutation) => invoke<Applied>('apply_mutation', { mutation }),
   /** What the mutation would send each customer; nothing is written. */

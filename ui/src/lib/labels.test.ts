@@ -28,6 +28,7 @@ const workspace = {
     { id: 't2', name: 'Sam Lee', email: 'sam@example.test', role: 'teammate' as const },
   ],
   teams: [{ id: 'g1', name: 'Billing', members: ['t2'] }],
+  brands: [{ id: 'b1', name: 'Northwind', logo_url: '', is_default: true }],
 };
 
 const ticketType: Pick<TicketType, 'attributes'> = {
@@ -50,6 +51,9 @@ const counts: ViewCounts = {
   unassigned: 30,
   by_category: { customer: 100, back_office: 15, tracker: 5 },
   by_state: { s1: 10, s2: 50, s3: 20, s4: 40, s5: 0, s6: 0 },
+  unread: 3,
+  by_team: { g1: 12 },
+  by_brand: { b1: 120 },
 };
 
 describe('views', () => {
@@ -59,6 +63,8 @@ describe('views', () => {
     expect(viewKey({ kind: 'unassigned' })).toBe('unassigned');
     expect(viewKey({ kind: 'category', category: 'back_office' })).toBe('category-back_office');
     expect(viewKey({ kind: 'state', state_id: 's2' })).toBe('state-s2');
+    expect(viewKey({ kind: 'team', team_id: 'g1' })).toBe('team-g1');
+    expect(viewKey({ kind: 'brand', brand_id: 'b1' })).toBe('brand-b1');
   });
 
   it('have names', () => {
@@ -66,6 +72,9 @@ describe('views', () => {
     expect(viewName({ kind: 'category', category: 'back_office' }, workspace)).toBe('Back-office');
     expect(viewName({ kind: 'category', category: 'tracker' }, workspace)).toBe('Tracker');
     expect(viewName({ kind: 'state', state_id: 's3' }, workspace)).toBe('Waiting on customer');
+    expect(viewName({ kind: 'team', team_id: 'g1' }, workspace)).toBe('Billing');
+    expect(viewName({ kind: 'brand', brand_id: 'b1' }, workspace)).toBe('Northwind');
+    expect(emptyViewMessage({ kind: 'team', team_id: 'g1' }, workspace)).toBe('tickets assigned to Billing will appear here.');
   });
 
   it('read their counts', () => {
@@ -73,6 +82,9 @@ describe('views', () => {
     expect(viewCount({ kind: 'mine' }, counts)).toBe(7);
     expect(viewCount({ kind: 'category', category: 'tracker' }, counts)).toBe(5);
     expect(viewCount({ kind: 'state', state_id: 's2' }, counts)).toBe(50);
+    expect(viewCount({ kind: 'team', team_id: 'g1' }, counts)).toBe(12);
+    expect(viewCount({ kind: 'brand', brand_id: 'b1' }, counts)).toBe(120);
+    expect(viewCount({ kind: 'team', team_id: 'gone' }, counts)).toBe(0);
     expect(viewCount({ kind: 'state', state_id: 'missing' }, counts)).toBe(0);
     expect(viewCount({ kind: 'all' }, null)).toBeNull();
   });

@@ -50,6 +50,10 @@ export function viewKey(view: View): string {
       return `category-${view.category}`;
     case 'state':
       return `state-${view.state_id}`;
+    case 'team':
+      return `team-${view.team_id}`;
+    case 'brand':
+      return `brand-${view.brand_id}`;
   }
 }
 
@@ -58,7 +62,7 @@ export function sameView(a: View, b: View): boolean {
 }
 
 /** The view's name as the sidebar and the list header show it. */
-export function viewName(view: View, workspace: Pick<Workspace, 'states'> | null): string {
+export function viewName(view: View, workspace: Pick<Workspace, 'states' | 'teams' | 'brands'> | null): string {
   switch (view.kind) {
     case 'all':
       return 'All';
@@ -70,11 +74,15 @@ export function viewName(view: View, workspace: Pick<Workspace, 'states'> | null
       return categoryLabel(view.category);
     case 'state':
       return stateLabel(workspace, view.state_id);
+    case 'team':
+      return teamName(workspace, view.team_id);
+    case 'brand':
+      return workspace?.brands.find((b) => b.id === view.brand_id)?.name ?? 'Brand';
   }
 }
 
 /** What the empty list says: what would appear in this view. */
-export function emptyViewMessage(view: View, workspace: Pick<Workspace, 'states'> | null): string {
+export function emptyViewMessage(view: View, workspace: Pick<Workspace, 'states' | 'teams' | 'brands'> | null): string {
   switch (view.kind) {
     case 'all':
       return 'every ticket in the workspace will appear here.';
@@ -86,6 +94,10 @@ export function emptyViewMessage(view: View, workspace: Pick<Workspace, 'states'
       return `${categoryLabel(view.category)} tickets will appear here.`;
     case 'state':
       return `tickets in “${stateLabel(workspace, view.state_id)}” will appear here.`;
+    case 'team':
+      return `tickets assigned to ${viewName(view, workspace)} will appear here.`;
+    case 'brand':
+      return `${viewName(view, workspace)} tickets will appear here.`;
   }
 }
 
@@ -103,6 +115,10 @@ export function viewCount(view: View, counts: ViewCounts | null): number | null 
       return counts.by_category[view.category] ?? 0;
     case 'state':
       return counts.by_state[view.state_id] ?? 0;
+    case 'team':
+      return counts.by_team[view.team_id] ?? 0;
+    case 'brand':
+      return counts.by_brand[view.brand_id] ?? 0;
   }
 }
 

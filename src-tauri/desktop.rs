@@ -1,0 +1,78 @@
+//! Desktop integration: one instance per data folder (launching the app again focuses the
+//! window already open on it), and the window's size and position remembered between runs.
+
+use std::hash::{Hash, Hasher};
+
+use tauri::plugin::TauriPlugin;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::LaunchOptions;
+
+const IDENTIFIER: &str = "app.teammate_inbox.desktop";
+
+/// A second launch on the same data folder hands over to the first and exits. Apps on other
+/// folders (another teammate, a demo) run side by side.
+pub fn single_instance<R: Runtime>(options: &LaunchOptions) -> TauriPlugin<R> {
+    tauri_plugin_single_instance::Builder::new()
+        .callback(|app, _args, _cwd| focus(app))
+        .dbus_id(instance_id(options))
+        .build()
+}
+
+/// The D-Bus name the first instance holds: one per data folder.
+fn instance_id(options: &LaunchOptions) -> String {
+    match &options.data_dir {
+        Some(dir) => {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            dir.hash(&mut hasher);
+            format!("{IDENTIFIER}.d{:016x}", hasher.finish())
+        }
+        None => IDENTIFIER.to_owned(),
+    }
+}
+
+fn focus<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Saves the window's size, position and maximised state when it closes and restores them at
+/// the next start; kept in the data folder when one is given.
+pub fn window_state<R: Runtime>(options: &LaunchOptions) -> TauriPlugin<R> {
+    let builder = tauri_plugin_window_state::Builder::new();
+    match &options.data_dir {
+        // An absolute file name replaces the platform's config folder.
+        Some(dir) => builder.with_filename(dir.join("window-state.json").to_string_lossy()),
+        None => builder,
+    }
+    .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dir: Option<&str>) -> LaunchOptions {
+        LaunchOptions {
+            data_dir: dir.map(Into::into),
+            demo_tickets: None,
+            server: None,
+        }
+    }
+
+    #[test]
+    fn one_instance_per_data_folder() {
+        assert_eq!(instance_id(&options(None)), IDENTIFIER);
+        let a = instance_id(&options(Some("/home/a/inbox")));
+        assert_eq!(a, instance_id(&options(Some("/home/a/inbox"))));
+        assert_ne!(a, instance_id(&options(Some("/home/b/inbox"))));
+        // A valid D-Bus name: dot-separated elements of letters, digits and _, none starting
+        // with a digit.
+        assert!(a.split('.').all(|e| !e.is_empty()
+            && !e.starts_with(|c: char| c.is_ascii_digit())
+            && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')));
+    }
+}
