@@ -39,8 +39,9 @@ fn focus<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// Saves the window's size, position and maximised state when it closes and restores them at
-/// the next start; kept in the data folder when one is given.
+/// Saves the window's size, position and maximised state and restores them at the next start;
+/// kept in the data folder when one is given. The plugin saves when the app exits; [`save_on_change`]
+/// also saves shortly after each move or resize, so a crash or a kill keeps them too.
 pub fn window_state<R: Runtime>(options: &LaunchOptions) -> TauriPlugin<R> {
     let builder = tauri_plugin_window_state::Builder::new();
     match &options.data_dir {
@@ -49,6 +50,29 @@ pub fn window_state<R: Runtime>(options: &LaunchOptions) -> TauriPlugin<R> {
         None => builder,
     }
     .build()
+}
+
+/// Saves the window state half a second after the last move or resize (a drag sends many).
+pub fn save_on_change<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+    static LATEST: AtomicU64 = AtomicU64::new(0);
+    if !matches!(
+        event,
+        tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_)
+    ) {
+        return;
+    }
+    let change = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
+    let app = window.app_handle().clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if LATEST.load(Ordering::SeqCst) == change {
+            if let Err(e) = app.save_window_state(StateFlags::all()) {
+                eprintln!("teammate-inbox: cannot save the window's size and place: {e}");
+            }
+        }
+    });
 }
 
 #[cfg(test)]

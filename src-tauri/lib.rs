@@ -26,6 +26,7 @@ pub fn run() {
         // First, so a second launch hands over before anything else starts.
         .plugin(desktop::single_instance(&options))
         .plugin(desktop::window_state(&options))
+        .on_window_event(desktop::save_on_change)
         .setup(move |app| {
             let data_dir = startup::data_dir(app.handle(), &options)?;
             // --server/--token for this run, else the sign-in saved by the last one.

@@ -221,3 +221,51 @@ async fn the_keyboard_reaches_every_action() {
     assert_eq!(chosen, json!("dark"));
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_second_launch_hands_over_and_the_window_keeps_its_size() {
+    let app = App::launch(&["--demo"]).await;
+
+    // Launched again on the same data folder: the second process hands over and exits, and
+    // the first window is still there and answering.
+    let mut second = app.launch_another(&["--demo"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second instance exits"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "{status}");
+    app.wait_for("[data-testid=ticket-row]").await;
+
+    // Resized, closed and opened again: the same size.
+    let window = app.xdotool(&["search", "--name", "^Teammate Inbox"]);
+    let window = window.lines().next().unwrap().to_owned();
+    app.xdotool(&["windowsize", &window, "1100", "700"]);
+    let mut waited = 0;
+    while app.window_size() != (1100, 700) {
+        assert!(
+            waited < 50,
+            "the window took the new size: {:?}",
+            app.window_size()
+        );
+        waited += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Saved shortly after the change (not only at exit), in the data folder.
+    let saved = app.data_dir().join("window-state.json");
+    let mut waited = 0;
+    while !std::fs::read_to_string(&saved).is_ok_and(|s| s.contains("1100")) {
+        assert!(waited < 50, "the window state is saved");
+        waited += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let app = app.relaunch(&["--demo"], "[data-testid=ticket-row]").await;
+    assert_eq!(app.window_size(), (1100, 700));
+    app.close().await;
+}

@@ -94,8 +94,10 @@ impl App {
         let session = format!(
             "dbus-monitor --session \"interface='org.freedesktop.Notifications'\" >> '{log}' 2>&1 &
              {NOTIFICATION_DAEMON} > /dev/null 2>&1 &
+             echo \"$DBUS_SESSION_BUS_ADDRESS\" > '{bus}'
              exec tauri-driver --port {port} --native-port {native_port}",
             log = data_dir.path().join("dbus.log").display(),
+            bus = data_dir.path().join("bus").display(),
         );
         let driver = Command::new("dbus-run-session")
             .args(["--", "sh", "-c", &session])
@@ -177,6 +179,43 @@ impl App {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Starts the app binary again beside the running one, on the same display, session bus
+    /// and data folder (plus `args`), as a teammate launching it twice would; returns it.
+    pub fn launch_another(&self, args: &[&str]) -> Child {
+        let bus =
+            std::fs::read_to_string(self.data_dir().join("bus")).expect("the session bus address");
+        let xdg = |name: &str| self.data_dir().join("xdg").join(name);
+        Command::new(env!("CARGO_BIN_EXE_teammate-inbox"))
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", bus.trim())
+            .env("NO_AT_BRIDGE", "1")
+            .env("XDG_DATA_HOME", xdg("data"))
+            .env("XDG_CONFIG_HOME", xdg("config"))
+            .env("XDG_CACHE_HOME", xdg("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start a second instance")
+    }
+
+    /// The main window's size in pixels, as X sees it.
+    pub fn window_size(&self) -> (u32, u32) {
+        let window = self.xdotool(&["search", "--name", "^Teammate Inbox"]);
+        let window = window.lines().next().unwrap_or_default().to_owned();
+        let geometry = self.xdotool(&["getwindowgeometry", "--shell", &window]);
+        let value = |key: &str| -> u32 {
+            geometry
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("{key} in {geometry}"))
+        };
+        (value("WIDTH="), value("HEIGHT="))
     }
 
     /// Clicks the desktop notification on screen: Debian's notification-daemon draws each as a
