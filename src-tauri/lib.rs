@@ -6,6 +6,8 @@ mod commands;
 mod desktop;
 mod error;
 mod options;
+mod profiles;
+mod search;
 mod session;
 mod startup;
 mod sync;
@@ -65,7 +67,11 @@ pub fn run() {
             account::sign_in,
             account::sign_out,
             account::open_demo,
+            profiles::list_directory,
+            profiles::get_contact_profile,
+            profiles::get_company_profile,
             commands::set_desktop_notifications,
+            search::search_tickets,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");

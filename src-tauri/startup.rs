@@ -63,6 +63,8 @@ pub fn open_store(
         if store.is_empty().map_err(StartupError::Demo)? {
             inbox_demo::seed(&mut store, DemoOptions::new(tickets, now_millis()))
                 .map_err(StartupError::Demo)?;
+            // Index the demo for search now, rather than on the first search.
+            store.refresh_search_index().map_err(StartupError::Demo)?;
         }
     }
     Ok(store)

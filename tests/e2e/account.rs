@@ -95,13 +95,7 @@ async fn a_teammate_signs_in_from_the_window_and_out_again() {
 
     // The window's title counts unread tickets; a ticket Sam assigns to me adds one, and a
     // desktop notification says so; clicking it opens the ticket, which then counts as read.
-    app.until(
-        "the first sync done",
-        "const s = document.querySelector('[data-testid=sync-indicator]');
-         return s && s.dataset.state === 'online';",
-        vec![],
-    )
-    .await;
+    app.until_sync_state("online").await;
     let unread = unread_in(&app.window_title());
     let target = (1..=40)
         .map(|n| server_ticket(&storage, n))
@@ -144,29 +138,11 @@ async fn a_teammate_signs_in_from_the_window_and_out_again() {
 
     // Working offline is remembered, and so is the sign-in: a restart opens the inbox at once.
     app.click("[data-testid=work-offline]").await;
-    app.until(
-        "working offline",
-        "const s = document.querySelector('[data-testid=sync-indicator]');
-         return s && s.dataset.state === 'working_offline';",
-        vec![],
-    )
-    .await;
+    app.until_sync_state("working_offline").await;
     let app = app.relaunch(&[], "[data-testid=ticket-row]").await;
-    app.until(
-        "still working offline",
-        "const s = document.querySelector('[data-testid=sync-indicator]');
-         return s && s.dataset.state === 'working_offline';",
-        vec![],
-    )
-    .await;
+    app.until_sync_state("working_offline").await;
     app.click("[data-testid=work-offline]").await;
-    app.until(
-        "online again",
-        "const s = document.querySelector('[data-testid=sync-indicator]');
-         return s && s.dataset.state === 'online';",
-        vec![],
-    )
-    .await;
+    app.until_sync_state("online").await;
     app.screenshot("signed-in");
 
     // Signing out: the server forgets the token, and the window asks for a sign-in again.

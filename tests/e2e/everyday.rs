@@ -186,7 +186,7 @@ async fn the_keyboard_reaches_every_action() {
     app.js("document.activeElement.blur();", vec![]).await;
     app.press(&['?']).await;
     let listed = app.text("[data-testid=shortcuts]").await;
-    for what in ["Command palette", "Reply", "Search"] {
+    for what in ["Command palette", "Reply", "Search tickets", "New ticket"] {
         assert!(listed.contains(what), "{what} in: {listed}");
     }
     app.press(&[ESCAPE]).await;
@@ -267,5 +267,256 @@ async fn a_second_launch_hands_over_and_the_window_keeps_its_size() {
     }
     let app = app.relaunch(&["--demo"], "[data-testid=ticket-row]").await;
     assert_eq!(app.window_size(), (1100, 700));
+    app.close().await;
+}
+
+#[tokio::test]
+async fn profiles_list_a_contacts_and_a_companys_tickets() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    // A ticket near the top of the list whose contact belongs to a company.
+    let top = store
+        .list_tickets(&InboxQuery {
+            view: View::All,
+            filters: Filters::default(),
+            sort: Sort::LastActivity,
+            offset: 0,
+            limit: 8,
+        })
+        .unwrap();
+    let ticket = top
+        .rows
+        .iter()
+        .map(|row| store.ticket(row.id).unwrap())
+        .find(|t| {
+            t.contacts
+                .first()
+                .is_some_and(|c| store.contact(*c).unwrap().company.is_some())
+        })
+        .expect("a ticket from a company's contact");
+    let contact = store.contact(ticket.contacts[0]).unwrap();
+    let company = contact.company.unwrap();
+
+    app.click(&format!(
+        "[data-testid=ticket-row][data-ticket-id='{}']",
+        ticket.id
+    ))
+    .await;
+    app.click("[data-testid=open-contact]").await;
+    let name = app.text("[data-testid=profile-name]").await;
+    assert_eq!(name, contact.name);
+    let theirs = count(
+        &store,
+        View::Contact {
+            contact_id: contact.id,
+        },
+        Filters::default(),
+    );
+    until_total(&app, "the contact's tickets", theirs).await;
+    let summary = app.text("[data-testid=profile-summary]").await;
+    assert!(summary.contains(&format!("{theirs} ticket")), "{summary}");
+
+    // Their company: its tickets and its people.
+    app.click("[data-testid=profile-company]").await;
+    app.until(
+        "the company's profile",
+        "const p = document.querySelector('[data-testid=profile]');
+         return p && p.dataset.kind === 'company';",
+        vec![],
+    )
+    .await;
+    let company_tickets = count(
+        &store,
+        View::Company {
+            company_id: company,
+        },
+        Filters::default(),
+    );
+    until_total(&app, "the company's tickets", company_tickets).await;
+    app.screenshot("profile");
+    app.click("[data-testid=profile-tab-people]").await;
+    let people = app
+        .until(
+            "the company's people",
+            "const n = document.querySelectorAll('[data-testid=profile-person]').length;
+             return n > 0 && n;",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        people,
+        json!(store.company_profile(company).unwrap().contacts.len())
+    );
+
+    // A ticket picked on the profile opens in the inbox.
+    app.click("[data-testid=profile-tab-tickets]").await;
+    app.click("[data-testid=profile] [data-testid=ticket-row]")
+        .await;
+    app.wait_for("[data-testid=ticket-detail]").await;
+
+    // The directory finds people as you type.
+    app.click("[data-testid=view-people]").await;
+    app.type_into("[data-testid=people-search]", &contact.email)
+        .await;
+    app.until(
+        "only that contact",
+        "const rows = [...document.querySelectorAll('[data-testid=people-row]')];
+         return rows.length === 1 && rows[0].dataset.id === arguments[0];",
+        vec![json!(contact.id.to_string())],
+    )
+    .await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_new_ticket_gets_its_type_form_contacts_company_and_brand() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    let contact = store.contacts().unwrap()[3].clone();
+    let company = store.companies().unwrap()[1].clone();
+    let brand = store
+        .brands()
+        .unwrap()
+        .into_iter()
+        .find(|b| !b.is_default)
+        .expect("the demo has a second brand");
+    // A customer type whose only required attribute is the title.
+    let ticket_type = store
+        .ticket_types()
+        .unwrap()
+        .into_iter()
+        .find(|t| {
+            t.category == inbox_core::Category::Customer
+                && !t.archived
+                && t.attributes
+                    .iter()
+                    .all(|a| a.key == "title" || !a.required_to_create)
+        })
+        .expect("a customer type needing only a title");
+
+    app.press(&['c']).await;
+    app.wait_for("[data-testid=create-ticket-form]").await;
+    app.js(
+        "const s = document.querySelector('[data-testid=create-ticket-type]');
+         s.value = arguments[0];
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!(ticket_type.id.to_string())],
+    )
+    .await;
+    app.type_into("label[data-field=title] input", "Invoice address is wrong")
+        .await;
+    app.type_into("[data-testid=create-ticket-contacts-input]", &contact.email)
+        .await;
+    app.click("[data-testid=create-ticket-contacts-option]")
+        .await;
+    app.type_into("[data-testid=create-ticket-company-input]", &company.name)
+        .await;
+    app.click("[data-testid=create-ticket-company-option]")
+        .await;
+    app.js(
+        "const s = document.querySelector('[data-testid=create-ticket-brand]');
+         s.value = arguments[0];
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!(brand.id.to_string())],
+    )
+    .await;
+    app.screenshot("new-ticket");
+    app.click("[data-testid=create-ticket-submit]").await;
+    let title = app.text("[data-testid=detail-title]").await;
+    assert_eq!(title, "Invoice address is wrong");
+
+    let id = app
+        .js(
+            "return document.querySelector('[data-testid=ticket-detail]').dataset.ticketId;",
+            vec![],
+        )
+        .await;
+    let ticket = store.ticket(id.as_str().unwrap().parse().unwrap()).unwrap();
+    assert_eq!(ticket.type_id, ticket_type.id);
+    assert_eq!(ticket.contacts, vec![contact.id]);
+    assert_eq!(ticket.company, Some(company.id));
+    assert_eq!(ticket.brand, brand.id);
+    assert!(ticket.shared, "a customer ticket is shared (R1)");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn search_finds_notes_and_numbers_as_you_type() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    // A note of the demo, and a few of its words.
+    let (ticket, note) = store
+        .ticket_ids()
+        .unwrap()
+        .into_iter()
+        .find_map(|id| {
+            store
+                .timeline(id)
+                .unwrap()
+                .into_iter()
+                .find_map(|p| match p.kind {
+                    inbox_core::PartKind::Note { body } if body.split_whitespace().count() >= 4 => {
+                        Some((id, body))
+                    }
+                    _ => None,
+                })
+        })
+        .expect("the demo has notes");
+    let words: Vec<&str> = note
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 3)
+        .take(3)
+        .collect();
+    let typed = words.join(" ");
+
+    app.press(&['/']).await;
+    app.until(
+        "the search box focused",
+        "return document.activeElement?.dataset.testid === 'search-input';",
+        vec![],
+    )
+    .await;
+    for key in typed.chars() {
+        app.press(&[key]).await;
+    }
+    app.until(
+        "the note's ticket among the hits, its words marked",
+        "return [...document.querySelectorAll('[data-testid=search-hit]')].some(h =>
+           h.dataset.ticketId === arguments[0] && h.querySelector('mark'));",
+        vec![json!(ticket.to_string())],
+    )
+    .await;
+    app.screenshot("search");
+
+    // A number finds its ticket first; the arrow keys open the hits.
+    let number = store.ticket(ticket).unwrap().number.unwrap();
+    app.js(
+        "const i = document.querySelector('[data-testid=search-input]'); i.select();",
+        vec![],
+    )
+    .await;
+    for key in format!("#{number}").chars() {
+        app.press(&[key]).await;
+    }
+    app.until(
+        "the numbered ticket first",
+        "const h = document.querySelector('[data-testid=search-hit]');
+         return h && h.dataset.ticketId === arguments[0] && h.dataset.field === 'number';",
+        vec![json!(ticket.to_string())],
+    )
+    .await;
+    app.press(&['\u{E015}']).await; // ArrowDown
+    app.until(
+        "the hit open",
+        "const d = document.querySelector('[data-testid=ticket-detail]');
+         return d && d.dataset.ticketId === arguments[0];",
+        vec![json!(ticket.to_string())],
+    )
+    .await;
+
+    // Esc in the search box goes back to the whole list.
+    app.click("[data-testid=search-input]").await;
+    app.press(&[ESCAPE]).await;
+    app.wait_for("[data-testid=ticket-list]").await;
     app.close().await;
 }

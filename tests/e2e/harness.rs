@@ -290,6 +290,17 @@ impl App {
         }
     }
 
+    /// Waits for the sync indicator to show `state` (online, working_offline…).
+    pub async fn until_sync_state(&self, state: &str) {
+        self.until(
+            &format!("the sync indicator to say {state}"),
+            "const s = document.querySelector('[data-testid=sync-indicator]');
+             return s && s.dataset.state === arguments[0];",
+            vec![serde_json::json!(state)],
+        )
+        .await;
+    }
+
     /// Clicks the first element matching `css`, once there is one.
     pub async fn click(&self, css: &str) {
         within("a click", async {

@@ -81,13 +81,7 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
     let (url, storage) = start_server(dir.path()).await;
     let token = teammate_token(storage.as_ref(), ADMIN, inbox_server::authority::now()).unwrap();
     let app = App::launch(&["--server", &url, "--token", &token]).await;
-    app.until(
-        "the sync indicator to say synced",
-        "const s = document.querySelector('[data-testid=sync-indicator]');
-         return s && s.dataset.state === 'online' ? true : null;",
-        vec![],
-    )
-    .await;
+    app.until_sync_state("online").await;
     let rows = app
         .until(
             "the server's tickets in the list",
@@ -230,13 +224,7 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
 
     // Working offline on purpose: a note waits on this computer until the teammate goes online.
     app.click("[data-testid=work-offline]").await;
-    app.until(
-        "working offline",
-        "const s = document.querySelector('[data-testid=sync-indicator]');
-         return s && s.dataset.state === 'working_offline' ? true : null;",
-        vec![],
-    )
-    .await;
+    app.until_sync_state("working_offline").await;
     app.click("[data-testid=composer-note]").await;
     app.type_into("[data-testid=composer-input]", "Kept while offline")
         .await;
@@ -289,13 +277,7 @@ async fn a_change_the_server_refuses_is_undone_and_kept_with_its_reason() {
     let _server = serve(listener, dir.path(), &storage);
     let token = teammate_token(storage.as_ref(), ADMIN, inbox_server::authority::now()).unwrap();
     let app = App::launch(&["--server", &proxy.url(), "--token", &token]).await;
-    app.until(
-        "the first sync",
-        "const s = document.querySelector('[data-testid=sync-indicator]');
-         return s && s.dataset.state === 'online' ? true : null;",
-        vec![],
-    )
-    .await;
+    app.until_sync_state("online").await;
 
     // The network goes away; meanwhile the ticket gets linked to one tracker on the server, and
     // the teammate links it to another in the window.

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use inbox_core::{BrandId, Category, Millis, StateCategory, StateId, TeamId, TicketId};
+use inbox_core::{
+    BrandId, Category, CompanyId, ContactId, Millis, StateCategory, StateId, TeamId, TicketId,
+};
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +32,14 @@ pub enum View {
     },
     Brand {
         brand_id: BrandId,
+    },
+    /// A contact's tickets (R15: their profile's Tickets tab).
+    Contact {
+        contact_id: ContactId,
+    },
+    /// A company's tickets: the company's own and those of its people.
+    Company {
+        company_id: CompanyId,
     },
 }
 
@@ -118,7 +128,7 @@ pub struct ViewCounts {
 impl View {
     /// The WHERE clause selecting this view (none for all tickets: SQLite counts a whole table
     /// much faster without one), and its parameters.
-    fn filter(&self, store: &Store) -> Result<(&'static str, Vec<Value>)> {
+    pub(crate) fn filter(&self, store: &Store) -> Result<(&'static str, Vec<Value>)> {
         let text = |s: String| vec![Value::Text(s)];
         Ok(match self {
             View::All => ("", vec![]),
@@ -134,6 +144,19 @@ impl View {
             View::State { state_id } => ("WHERE t.state_id = ?", text(state_id.to_string())),
             View::Team { team_id } => ("WHERE t.assignee_team_id = ?", text(team_id.to_string())),
             View::Brand { brand_id } => ("WHERE t.brand_id = ?", text(brand_id.to_string())),
+            View::Contact { contact_id } => (
+                "WHERE t.id IN (SELECT ticket_id FROM ticket_contacts WHERE contact_id = ?)",
+                text(contact_id.to_string()),
+            ),
+            View::Company { company_id } => (
+                "WHERE (t.company_id = ? OR t.id IN (
+                    SELECT tc.ticket_id FROM ticket_contacts tc
+                    JOIN contacts c ON c.id = tc.contact_id WHERE c.company_id = ?))",
+                vec![
+                    Value::Text(company_id.to_string()),
+                    Value::Text(company_id.to_string()),
+                ],
+            ),
         })
     }
 }
@@ -145,7 +168,7 @@ fn placeholders(n: usize) -> String {
 
 impl Filters {
     /// The view's WHERE clause with these filters ANDed to it, and all the parameters.
-    fn apply(&self, store: &Store, view: &View) -> Result<(String, Vec<Value>)> {
+    pub(crate) fn apply(&self, store: &Store, view: &View) -> Result<(String, Vec<Value>)> {
         let (base, mut params) = view.filter(store)?;
         let mut clauses: Vec<String> = Vec::new();
         if let Some(rest) = base.strip_prefix("WHERE ") {
@@ -202,13 +225,39 @@ impl Store {
                  t.state_id, t.last_activity_at DESC, t.id DESC"
             }
         };
+        // The page is picked on the covering index first, then joined for its few rows.
+        let mut page_params = params.clone();
+        page_params.push(Value::Integer(q.limit.min(MAX_PAGE).into()));
+        page_params.push(Value::Integer(q.offset.into()));
+        let rows = self.inbox_rows(
+            &format!("SELECT t.id FROM tickets t {filter} ORDER BY {order} LIMIT ? OFFSET ?"),
+            page_params,
+            order,
+        )?;
+        let total = self
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
+            .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
+        Ok(InboxPage {
+            total,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// The inbox rows of the tickets `page` picks (a query with an `id` column, given with its
+    /// parameters), ordered by `order` (over the ticket `t` and `page`). The list and search
+    /// share it.
+    pub(crate) fn inbox_rows(
+        &self,
+        page: &str,
+        mut params: Vec<Value>,
+        order: &str,
+    ) -> Result<Vec<InboxRow>> {
         let me = self.me().map(|me| me.id.to_string()).ok();
         let unread = crate::unread::has_unread_part("?");
-        // The page is picked on the covering index first, then joined for its few rows.
         let sql = format!(
-            "WITH page AS (
-                SELECT t.id FROM tickets t {filter} ORDER BY {order} LIMIT ? OFFSET ?
-             )
+            "WITH page AS ({page})
              SELECT t.id, t.number, t.title, t.category, t.open, t.shared, t.last_activity_at,
                 tt.name AS type_name, tt.icon AS type_icon,
                 s.id AS state_id, s.internal_label AS state_label, s.category AS state_category,
@@ -223,14 +272,11 @@ impl Store {
              LEFT JOIN teams team ON team.id = t.assignee_team_id
              ORDER BY {order}"
         );
-        let mut page_params = params.clone();
-        page_params.push(Value::Integer(q.limit.min(MAX_PAGE).into()));
-        page_params.push(Value::Integer(q.offset.into()));
-        page_params.push(me.map_or(Value::Null, Value::Text));
-        let rows = self
+        params.push(me.map_or(Value::Null, Value::Text));
+        Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_map(rusqlite::params_from_iter(page_params), |r| {
+            .query_map(rusqlite::params_from_iter(params), |r| {
                 Ok(InboxRow {
                     id: id(r, "id")?,
                     number: r.get("number")?,
@@ -250,16 +296,7 @@ impl Store {
                     unread: r.get("unread")?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
-        let total = self
-            .conn
-            .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
-            .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
-        Ok(InboxPage {
-            total,
-            offset: q.offset,
-            rows,
-        })
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many tickets each view of the sidebar holds.

@@ -12,10 +12,12 @@ mod inbox;
 mod notifications;
 mod optimistic;
 mod outbox;
+mod profiles;
 mod read_model;
 mod records;
 mod replica;
 mod schema;
+mod search;
 mod unread;
 mod write;
 
@@ -27,7 +29,9 @@ pub use error::StoreError;
 pub use inbox::{Filters, InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
 pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
 pub use outbox::SyncIssue;
+pub use profiles::{CompanyProfile, ContactProfile, DirectoryEntry, TicketCounts};
 pub use read_model::{ConversationRow, LinkedTicketSummary, TicketDetail, TimelineEntry};
+pub use search::{SearchField, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -50,6 +54,9 @@ impl Store {
         // 64 MiB of page cache (the default is 2 MiB): big writes such as a tracker moving
         // 10,000 tickets touch pages all over the ticket indexes.
         conn.pragma_update(None, "cache_size", -65_536)?;
+        // Statement journals in memory: a write that fires triggers (the search index's) keeps
+        // one per statement, and a temporary file for each costs more than the write.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mut store = Store {
             conn,

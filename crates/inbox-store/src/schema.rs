@@ -217,6 +217,113 @@ const MIGRATIONS: &[&str] = &[
         at       INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 5: full-text search. One document per ticket, keyed by the ticket's rowid: its title,
+    // description, attribute values (text and numbers), replies, and notes (cross-posted ones
+    // too). Accents are folded ("resume" finds "résumé"), and prefixes of 2 and 3 characters
+    // are indexed for the word being typed. The private-use characters U+E000 and U+E001 mark
+    // matches in snippets, so they are taken out of the indexed copy.
+    //
+    // Triggers on `tickets` and `parts` note which tickets changed, whatever wrote them (local
+    // mutations, pulled records, the rebase); a refresh (`INSERT INTO ticket_search_refresh`)
+    // rewrites their documents, oldest ticket first. Search refreshes before it reads, and so
+    // does every pull (when the sync cursor moves), so bulk writes are indexed in bulk: FTS5
+    // flushes its pending writes whenever a document is rewritten or written out of rowid
+    // order, and rewriting a ticket's document for each of its parts made loading 100,000
+    // tickets ten times slower.
+    //
+    // A ticket's newest 1,000 replies and 1,000 notes are indexed, which bounds what rewriting
+    // one document costs. The key is the implicit rowid of `tickets`, which only VACUUM could
+    // renumber: anything that runs one must rebuild this index afterwards (mark every ticket
+    // stale, then refresh).
+    r#"
+    CREATE VIRTUAL TABLE ticket_search USING fts5(
+        title, description, attributes, replies, notes,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+
+    -- What the index holds for each ticket (k: the ticket's rowid).
+    CREATE VIEW ticket_search_source (k, title, description, attributes, replies, notes) AS
+    SELECT t.rowid,
+        replace(replace(t.title, char(57344), ''), char(57345), ''),
+        replace(replace(t.description, char(57344), ''), char(57345), ''),
+        (SELECT replace(replace(group_concat(j.value, ' · '), char(57344), ''), char(57345), '')
+         FROM json_each(CASE WHEN json_valid(t.attributes) THEN t.attributes ELSE '{}' END) j
+         WHERE j.type IN ('text', 'integer', 'real')),
+        (SELECT replace(replace(group_concat(body, char(10)), char(57344), ''), char(57345), '')
+         FROM (SELECT p.body FROM parts p WHERE p.ticket_id = t.id AND p.kind = 'reply'
+               ORDER BY p.created_at DESC LIMIT 1000)),
+        (SELECT replace(replace(group_concat(body, char(10)), char(57344), ''), char(57345), '')
+         FROM (SELECT p.body FROM parts p
+               WHERE p.ticket_id = t.id AND p.kind IN ('note', 'cross_post')
+               ORDER BY p.created_at DESC LIMIT 1000))
+    FROM tickets t;
+
+    -- Tickets whose document is out of date (or whose ticket is gone), by rowid.
+    CREATE TABLE ticket_search_stale (
+        k INTEGER PRIMARY KEY
+    ) STRICT;
+    INSERT INTO ticket_search_stale (k) SELECT rowid FROM tickets;
+
+    CREATE VIEW ticket_search_refresh (requested) AS SELECT NULL;
+    CREATE TRIGGER ticket_search_refresh_run INSTEAD OF INSERT ON ticket_search_refresh BEGIN
+        DELETE FROM ticket_search WHERE rowid IN (SELECT k FROM ticket_search_stale);
+        INSERT INTO ticket_search (rowid, title, description, attributes, replies, notes)
+            SELECT * FROM ticket_search_source WHERE k IN (SELECT k FROM ticket_search_stale);
+        DELETE FROM ticket_search_stale;
+    END;
+    INSERT INTO ticket_search_refresh VALUES (NULL);
+
+    CREATE TRIGGER ticket_search_ticket_insert AFTER INSERT ON tickets BEGIN
+        INSERT OR IGNORE INTO ticket_search_stale (k) VALUES (new.rowid);
+    END;
+    -- Only when the text changes: a tracker moving 10,000 tickets to a state, or a pulled
+    -- ticket that is the same as the local one, leaves the index alone.
+    CREATE TRIGGER ticket_search_ticket_update AFTER UPDATE OF title, description, attributes
+    ON tickets
+    WHEN old.title IS NOT new.title OR old.description IS NOT new.description
+        OR old.attributes IS NOT new.attributes
+    BEGIN
+        INSERT OR IGNORE INTO ticket_search_stale (k) VALUES (new.rowid);
+    END;
+    CREATE TRIGGER ticket_search_ticket_delete AFTER DELETE ON tickets BEGIN
+        INSERT OR IGNORE INTO ticket_search_stale (k) VALUES (old.rowid);
+    END;
+    -- A part whose ticket is not there yet (a bootstrap page may bring parts first) is indexed
+    -- with the ticket. Every part written runs this WHEN (a tracker change writes 20,000): ORs
+    -- of equalities cost less there than an IN list.
+    CREATE TRIGGER ticket_search_part_insert AFTER INSERT ON parts
+    WHEN new.kind = 'reply' OR new.kind = 'note' OR new.kind = 'cross_post'
+    BEGIN
+        INSERT OR IGNORE INTO ticket_search_stale (k)
+            SELECT rowid FROM tickets WHERE id = new.ticket_id;
+    END;
+    CREATE TRIGGER ticket_search_part_delete AFTER DELETE ON parts
+    WHEN old.kind = 'reply' OR old.kind = 'note' OR old.kind = 'cross_post'
+    BEGIN
+        INSERT OR IGNORE INTO ticket_search_stale (k)
+            SELECT rowid FROM tickets WHERE id = old.ticket_id;
+    END;
+    -- Parts never change once written; should one, both tickets are brought up to date.
+    CREATE TRIGGER ticket_search_part_update AFTER UPDATE OF ticket_id, kind, body ON parts
+    WHEN old.kind IN ('reply', 'note', 'cross_post') OR new.kind IN ('reply', 'note', 'cross_post')
+    BEGIN
+        INSERT OR IGNORE INTO ticket_search_stale (k)
+            SELECT rowid FROM tickets WHERE id IN (old.ticket_id, new.ticket_id);
+    END;
+
+    -- A pull (or the end of a bootstrap) indexes what it brought at once.
+    CREATE TRIGGER ticket_search_after_pull AFTER UPDATE OF value ON settings
+    WHEN new.key = 'sync_cursor'
+    BEGIN
+        INSERT INTO ticket_search_refresh VALUES (NULL);
+    END;
+    CREATE TRIGGER ticket_search_after_first_pull AFTER INSERT ON settings
+    WHEN new.key = 'sync_cursor'
+    BEGIN
+        INSERT INTO ticket_search_refresh VALUES (NULL);
+    END;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -173,7 +173,7 @@ fn a_new_file_is_created_migrated_and_reopened_with_its_data() {
     drop(f.store);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     assert!(!store.is_empty().unwrap());
     assert_eq!(store.ticket(ticket.id).unwrap(), ticket);
     assert_eq!(store.states().unwrap(), f.states);
@@ -567,13 +567,19 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
         "DROP TABLE conversation_parts; DROP TABLE outbox; DROP TABLE sync_issues;
          DROP TABLE shadow_tickets; DROP TABLE shadow_conversations; DROP TABLE shadow_reads;
          DROP TABLE optimistic_parts;
+         DROP TRIGGER ticket_search_ticket_insert; DROP TRIGGER ticket_search_ticket_update;
+         DROP TRIGGER ticket_search_ticket_delete; DROP TRIGGER ticket_search_part_insert;
+         DROP TRIGGER ticket_search_part_delete; DROP TRIGGER ticket_search_part_update;
+         DROP TRIGGER ticket_search_after_pull; DROP TRIGGER ticket_search_after_first_pull;
+         DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
+         DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     assert_eq!(
         store.ticket(ticket.id).unwrap(),
         ticket,

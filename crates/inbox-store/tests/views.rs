@@ -219,3 +219,98 @@ fn rows_are_marked_unread_and_the_unread_filter_matches_the_count() {
         "the row markers agree with is_unread"
     );
 }
+
+#[test]
+fn profiles_list_their_tickets_and_the_directory_finds_people() {
+    let (_dir, store) = demo();
+    let all = tickets(&store);
+    let contact = store.contacts().unwrap()[0].clone();
+    let profile = store.contact_profile(contact.id).unwrap();
+    let theirs: Vec<&Ticket> = all
+        .iter()
+        .filter(|t| t.contacts.contains(&contact.id))
+        .collect();
+    assert_eq!(profile.tickets.total, theirs.len() as i64);
+    assert_eq!(
+        profile.tickets.open,
+        theirs.iter().filter(|t| t.open).count() as i64
+    );
+    let (rows, _) = all_rows(
+        &store,
+        View::Contact {
+            contact_id: contact.id,
+        },
+        Filters::default(),
+        Sort::LastActivity,
+    );
+    assert_eq!(rows.len(), theirs.len());
+
+    let company = store.companies().unwrap()[0].clone();
+    let profile = store.company_profile(company.id).unwrap();
+    let people: Vec<ContactId> = profile.contacts.iter().map(|c| c.id).collect();
+    assert!(profile
+        .contacts
+        .iter()
+        .all(|c| c.company == Some(company.id)));
+    let theirs = all
+        .iter()
+        .filter(|t| t.company == Some(company.id) || t.contacts.iter().any(|c| people.contains(c)))
+        .count();
+    assert!(theirs > 0, "the demo company has tickets");
+    assert_eq!(profile.tickets.total, theirs as i64);
+    let (rows, _) = all_rows(
+        &store,
+        View::Company {
+            company_id: company.id,
+        },
+        Filters::default(),
+        Sort::Created,
+    );
+    assert_eq!(rows.len(), theirs);
+
+    // The directory: by name or email, companies first; LIKE's wildcards are taken literally.
+    let found = store.directory(&company.name, 20).unwrap();
+    assert!(
+        matches!(&found[0], inbox_store::DirectoryEntry::Company { company: c, .. } if c.id == company.id)
+    );
+    let by_email = store.directory(&contact.email.to_uppercase(), 20).unwrap();
+    assert!(by_email.iter().any(|e| matches!(e, inbox_store::DirectoryEntry::Contact { contact: c, .. } if c.id == contact.id)));
+    assert!(store.directory("%", 20).unwrap().is_empty());
+    assert_eq!(
+        store.directory("", 5).unwrap().len(),
+        10,
+        "five of each with no text"
+    );
+}
+
+#[test]
+fn search_narrows_with_the_same_filters_as_the_list() {
+    let (_dir, store) = demo();
+    let search = |filters: Filters| {
+        store
+            .search(&inbox_store::SearchQuery {
+                text: "order".into(),
+                view: View::All,
+                filters,
+                limit: 500,
+                offset: 0,
+            })
+            .unwrap()
+    };
+    let everything = search(Filters::default());
+    assert!(
+        everything.total > 0 && everything.total <= 500,
+        "{}",
+        everything.total
+    );
+    let closed = search(Filters {
+        open: Some(false),
+        ..Filters::default()
+    });
+    assert!(closed.total > 0);
+    assert!(closed.hits.iter().all(|h| !h.row.open));
+    assert_eq!(
+        closed.total as usize,
+        everything.hits.iter().filter(|h| !h.row.open).count()
+    );
+}

@@ -152,7 +152,9 @@ export type View =
   | { kind: 'category'; category: Category }
   | { kind: 'state'; state_id: string }
   | { kind: 'team'; team_id: string }
-  | { kind: 'brand'; brand_id: string };
+  | { kind: 'brand'; brand_id: string }
+  | { kind: 'contact'; contact_id: string }
+  | { kind: 'company'; company_id: string };
 
 export type Sort = 'last_activity' | 'created' | 'state';
 
@@ -412,8 +414,15 @@ export const api = {
   signIn: (server: string, email: string, password: string) =>
     invoke<Session>('sign_in', { server, email, password }),
   signOut: () => invoke<Session>('sign_out'),
+  directory: (text: string) => invoke<DirectoryEntry[]>('list_directory', { text }),
+  contactProfile: (id: string) => invoke<ContactProfile>('get_contact_profile', { id }),
+  companyProfile: (id: string) => invoke<CompanyProfile>('get_company_profile', { id }),
   /** Fills the empty workspace on this computer with the demo. */
   openDemo: () => invoke<Session>('open_demo'),
+  /** Tickets of `view` matching `text` (every word, the last one as a prefix; "#123" or "123"
+   *  also finds that ticket), best first. Blank text gives an empty page. */
+  search: (text: string, view: View, filters: Filters, limit: number, offset: number) =>
+    invoke<SearchPage>('search_tickets', { query: { text, view, filters, limit, offset } }),
 };
 
 /** Where the open workspace comes from (`get_session`, event `session-changed`). */
@@ -455,4 +464,45 @@ export interface SyncIssue {
   mutation: Mutation;
   error: { code: string; message: string };
   at: number;
+}
+
+/** A profile's tickets (R15): all of them, and how many are open. */
+export interface TicketCounts {
+  total: number;
+  open: number;
+}
+
+export interface ContactProfile {
+  contact: Contact;
+  company: Company | null;
+  tickets: TicketCounts;
+  conversations: number;
+}
+
+export interface CompanyProfile {
+  company: Company;
+  contacts: Contact[];
+  tickets: TicketCounts;
+}
+
+export type DirectoryEntry =
+  | { kind: 'contact'; contact: Contact; company_name: string | null }
+  | { kind: 'company'; company: Company; contacts: number };
+
+/** Where a search hit's best match is: the number typed, or the field the words are in. */
+export type SearchField = 'number' | 'title' | 'description' | 'attribute' | 'reply' | 'note';
+
+/** A ticket a search found: its inbox row and its best match. */
+export interface SearchHit {
+  row: InboxRow;
+  field: SearchField;
+  /** The text around the best match (the whole title for a title match), each match between
+   *  U+E000 and U+E001 (split it with `highlightSegments` of lib/search.ts). Never HTML. */
+  snippet: string;
+}
+
+export interface SearchPage {
+  /** How many tickets of the view match, whatever the page. */
+  total: number;
+  hits: SearchHit[];
 }

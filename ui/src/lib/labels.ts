@@ -54,6 +54,10 @@ export function viewKey(view: View): string {
       return `team-${view.team_id}`;
     case 'brand':
       return `brand-${view.brand_id}`;
+    case 'contact':
+      return `contact-${view.contact_id}`;
+    case 'company':
+      return `company-${view.company_id}`;
   }
 }
 
@@ -78,6 +82,9 @@ export function viewName(view: View, workspace: Pick<Workspace, 'states' | 'team
       return teamName(workspace, view.team_id);
     case 'brand':
       return workspace?.brands.find((b) => b.id === view.brand_id)?.name ?? 'Brand';
+    case 'contact':
+    case 'company':
+      return 'Tickets';
   }
 }
 
@@ -98,6 +105,10 @@ export function emptyViewMessage(view: View, workspace: Pick<Workspace, 'states'
       return `tickets assigned to ${viewName(view, workspace)} will appear here.`;
     case 'brand':
       return `${viewName(view, workspace)} tickets will appear here.`;
+    case 'contact':
+      return 'tickets this person is on will appear here.';
+    case 'company':
+      return "tickets of this company and its people will appear here.";
   }
 }
 
@@ -119,6 +130,9 @@ export function viewCount(view: View, counts: ViewCounts | null): number | null 
       return counts.by_team[view.team_id] ?? 0;
     case 'brand':
       return counts.by_brand[view.brand_id] ?? 0;
+    case 'contact':
+    case 'company':
+      return null;
   }
 }
 

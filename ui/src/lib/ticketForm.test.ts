@@ -72,6 +72,7 @@ describe('creatableTypes', () => {
     ];
     expect(creatableTypes({ ticket_types: types }, 'back_office').map((t) => t.id)).toEqual(['bug']);
     expect(creatableTypes({ ticket_types: types }, 'customer').map((t) => t.id)).toEqual(['q']);
+    expect(creatableTypes({ ticket_types: types }, null).length).toBe(types.filter((t) => !t.archived).length);
   });
 });
 
@@ -119,6 +120,14 @@ describe('building the request', () => {
       conversation: null,
       origin_ticket: 't1',
     });
+    const chosen = buildCreateTicket('t10', 'bug', fields, values, {
+      contacts: [],
+      conversation: null,
+      origin_ticket: null,
+      company: 'k1',
+      brand: 'b2',
+    });
+    expect([chosen.company, chosen.brand]).toEqual(['k1', 'b2']);
   });
   it('prefills and defaults the initial values', () => {
     const fields = formFields(type);

@@ -39,8 +39,9 @@ export function inputKind(dataType: DataType): InputKind {
 }
 
 /** The ticket types one can create in `category`, in workspace order (archived ones left out). */
-export function creatableTypes(workspace: Pick<Workspace, 'ticket_types'>, category: Category): TicketType[] {
-  return workspace.ticket_types.filter((t) => t.category === category && !t.archived);
+/** The types a ticket can be created with: of `category`, or of any category when null. */
+export function creatableTypes(workspace: Pick<Workspace, 'ticket_types'>, category: Category | null): TicketType[] {
+  return workspace.ticket_types.filter((t) => (category === null || t.category === category) && !t.archived);
 }
 
 function field(a: AttributeDef): FormField {
@@ -102,6 +103,9 @@ export interface CreateContext {
   contacts: string[];
   conversation: string | null;
   origin_ticket: string | null;
+  /** Chosen in the form; the backend's defaults when absent (the workspace's default brand). */
+  company?: string | null;
+  brand?: string | null;
 }
 
 export function buildCreateTicket(
@@ -117,8 +121,8 @@ export function buildCreateTicket(
     fields: { attributes: attributeValues(fields, values) },
     state_id: null,
     contacts: [...ctx.contacts],
-    company: null,
-    brand: null,
+    company: ctx.company ?? null,
+    brand: ctx.brand ?? null,
     assignee_teammate: null,
     assignee_team: null,
     shared: null,

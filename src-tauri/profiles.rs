@@ -1,0 +1,32 @@
+//! The directory of contacts and companies, and their profiles (R15).
+
+use inbox_store::{CompanyProfile, ContactProfile, DirectoryEntry};
+use tauri::State;
+
+use crate::commands::AppState;
+use crate::error::CommandResult;
+
+/// Contacts and companies whose name or email contains `text` (at most 100 of each).
+#[tauri::command]
+pub fn list_directory(
+    state: State<'_, AppState>,
+    text: String,
+) -> CommandResult<Vec<DirectoryEntry>> {
+    Ok(state.store().directory(&text, 100)?)
+}
+
+#[tauri::command]
+pub fn get_contact_profile(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<ContactProfile> {
+    Ok(state.store().contact_profile(id.parse()?)?)
+}
+
+#[tauri::command]
+pub fn get_company_profile(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<CompanyProfile> {
+    Ok(state.store().company_profile(id.parse()?)?)
+}
