@@ -215,25 +215,28 @@ impl Store {
     /// One page of a view, newest first by the chosen sort, and the view's total.
     pub fn list_tickets(&self, q: &InboxQuery) -> Result<InboxPage> {
         let (filter, params) = q.filters.apply(self, &q.view)?;
-        let order = match q.sort {
-            Sort::LastActivity => "t.last_activity_at DESC, t.id DESC",
-            Sort::Created => "t.created_at DESC, t.id DESC",
-            Sort::State => {
-                "(SELECT CASE s.category WHEN 'submitted' THEN 0 WHEN 'in_progress' THEN 1
-                    WHEN 'waiting_on_customer' THEN 2 ELSE 3 END
-                  FROM ticket_states s WHERE s.id = t.state_id),
-                 t.state_id, t.last_activity_at DESC, t.id DESC"
+        let limit = q.limit.min(MAX_PAGE);
+        let rows = match q.sort {
+            Sort::LastActivity | Sort::Created => {
+                let order = if q.sort == Sort::Created {
+                    "t.created_at DESC, t.id DESC"
+                } else {
+                    "t.last_activity_at DESC, t.id DESC"
+                };
+                // The page is picked on the covering index first, then joined for its few rows.
+                let mut page_params = params.clone();
+                page_params.push(Value::Integer(limit.into()));
+                page_params.push(Value::Integer(q.offset.into()));
+                self.inbox_rows(
+                    &format!(
+                        "SELECT t.id FROM tickets t {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+                    ),
+                    page_params,
+                    order,
+                )?
             }
+            Sort::State => self.rows_by_state(&filter, &params, limit, q.offset)?,
         };
-        // The page is picked on the covering index first, then joined for its few rows.
-        let mut page_params = params.clone();
-        page_params.push(Value::Integer(q.limit.min(MAX_PAGE).into()));
-        page_params.push(Value::Integer(q.offset.into()));
-        let rows = self.inbox_rows(
-            &format!("SELECT t.id FROM tickets t {filter} ORDER BY {order} LIMIT ? OFFSET ?"),
-            page_params,
-            order,
-        )?;
         let total = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
@@ -243,6 +246,52 @@ impl Store {
             offset: q.offset,
             rows,
         })
+    }
+
+    /// A page by state: the states in workflow order (submitted first, resolved last; within a
+    /// category, in the workspace's order), newest activity first within each. Each state's
+    /// first `offset + limit` tickets come off its own index, so no page sorts the whole view.
+    fn rows_by_state(
+        &self,
+        filter: &str,
+        params: &[Value],
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<InboxRow>> {
+        let mut states = self.states()?;
+        states.sort_by_key(|s| StateCategory::ALL.iter().position(|c| *c == s.category));
+        let condition = filter
+            .strip_prefix("WHERE ")
+            .map(|c| format!(" AND ({c})"))
+            .unwrap_or_default();
+        let mut page_params = Vec::new();
+        let branches: Vec<String> = states
+            .iter()
+            .enumerate()
+            .map(|(rank, state)| {
+                page_params.push(Value::Text(state.id.to_string()));
+                page_params.extend(params.iter().cloned());
+                page_params.push(Value::Integer(i64::from(offset) + i64::from(limit)));
+                format!(
+                    "SELECT * FROM (SELECT t.id, {rank} AS rank, t.last_activity_at AS at
+                     FROM tickets t WHERE t.state_id = ?{condition}
+                     ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?)"
+                )
+            })
+            .collect();
+        if branches.is_empty() {
+            return Ok(Vec::new());
+        }
+        page_params.push(Value::Integer(limit.into()));
+        page_params.push(Value::Integer(offset.into()));
+        self.inbox_rows(
+            &format!(
+                "SELECT id, rank FROM ({}) ORDER BY rank, at DESC, id DESC LIMIT ? OFFSET ?",
+                branches.join(" UNION ALL ")
+            ),
+            page_params,
+            "page.rank, t.last_activity_at DESC, t.id DESC",
+        )
     }
 
     /// The inbox rows of the tickets `page` picks (a query with an `id` column, given with its

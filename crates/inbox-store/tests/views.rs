@@ -174,6 +174,23 @@ fn the_state_sort_follows_the_workflow_and_activity_within_a_state() {
             assert!(a.last_activity_at >= b.last_activity_at);
         }
     }
+    // With a view and filters: the same tickets as by activity, in workflow order.
+    let open = Filters {
+        open: Some(true),
+        unread: true,
+        ..Filters::default()
+    };
+    let (by_state, total) = all_rows(&store, View::Mine, open.clone(), Sort::State);
+    let (by_activity, _) = all_rows(&store, View::Mine, open, Sort::LastActivity);
+    assert_eq!(by_state.len() as i64, total);
+    let mut a: Vec<TicketId> = by_state.iter().map(|r| r.id).collect();
+    let mut b: Vec<TicketId> = by_activity.iter().map(|r| r.id).collect();
+    assert!(by_state
+        .windows(2)
+        .all(|p| rank(p[0].state_category) <= rank(p[1].state_category)));
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
 }
 
 #[test]
