@@ -161,6 +161,14 @@ impl View {
     }
 }
 
+/// View totals as of one state of the database: (this connection's changes, SQLite's
+/// data_version, which moves when another connection commits).
+#[derive(Debug, Default)]
+pub(crate) struct Totals {
+    version: (u64, i64),
+    counts: std::collections::HashMap<String, i64>,
+}
+
 /// `?` placeholders for `n` values: `?, ?, ?`.
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
@@ -237,15 +245,40 @@ impl Store {
             }
             Sort::State => self.rows_by_state(&filter, &params, limit, q.offset)?,
         };
+        Ok(InboxPage {
+            total: self.view_total(&filter, params)?,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// How many tickets pass `filter`. Scrolling a view asks again with every page, and
+    /// counting most of a large workspace takes milliseconds: the answer is kept until the
+    /// database changes (a write here, or one by another connection).
+    fn view_total(&self, filter: &str, params: Vec<Value>) -> Result<i64> {
+        let data_version: i64 = self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?;
+        let version = (self.conn.total_changes(), data_version);
+        let key = format!("{filter}|{params:?}");
+        {
+            let mut totals = self.totals.borrow_mut();
+            if totals.version != version {
+                *totals = Totals {
+                    version,
+                    ..Totals::default()
+                };
+            }
+            if let Some(total) = totals.counts.get(&key) {
+                return Ok(*total);
+            }
+        }
         let total = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
             .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
-        Ok(InboxPage {
-            total,
-            offset: q.offset,
-            rows,
-        })
+        self.totals.borrow_mut().counts.insert(key, total);
+        Ok(total)
     }
 
     /// A page by state: the states in workflow order (submitted first, resolved last; within a

@@ -42,6 +42,8 @@ pub struct Store {
     conn: Connection,
     /// Desktop alerts found in pulled changes, until the app takes them.
     alerts: Vec<inbox_core::alerts::Alert>,
+    /// View totals, until the database changes.
+    totals: std::cell::RefCell<inbox::Totals>,
 }
 
 impl Store {
@@ -59,6 +61,7 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mut store = Store {
+            totals: Default::default(),
             conn,
             alerts: Vec::new(),
         };

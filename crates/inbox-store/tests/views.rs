@@ -331,3 +331,67 @@ fn search_narrows_with_the_same_filters_as_the_list() {
         everything.hits.iter().filter(|h| !h.row.open).count()
     );
 }
+
+#[test]
+fn a_views_total_follows_writes_from_this_and_other_connections() {
+    let (dir, mut store) = demo();
+    let me = store.me().unwrap().id;
+    let closed = Filters {
+        open: Some(false),
+        ..Filters::default()
+    };
+    let total = |store: &Store| {
+        store
+            .list_tickets(&InboxQuery {
+                view: View::All,
+                filters: closed.clone(),
+                sort: Sort::LastActivity,
+                offset: 0,
+                limit: 1,
+            })
+            .unwrap()
+            .total
+    };
+    let before = total(&store);
+    assert_eq!(total(&store), before, "asked again: the same");
+    let open: Vec<TicketId> = tickets(&store)
+        .into_iter()
+        .filter(|t| t.open && t.category != Category::Tracker)
+        .map(|t| t.id)
+        .take(2)
+        .collect();
+    let mut n = 0u128;
+    let mut random = || {
+        n += 1;
+        n
+    };
+    store
+        .apply(
+            &Mutation::Close {
+                ticket: open[0],
+                resolved: true,
+            },
+            Author::Teammate(me),
+            NOW + 1,
+            &mut random,
+        )
+        .unwrap();
+    assert_eq!(total(&store), before + 1, "after a write here");
+    let mut other = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    other
+        .apply(
+            &Mutation::Close {
+                ticket: open[1],
+                resolved: true,
+            },
+            Author::Teammate(me),
+            NOW + 2,
+            &mut random,
+        )
+        .unwrap();
+    assert_eq!(
+        total(&store),
+        before + 2,
+        "after a write by another connection"
+    );
+}
