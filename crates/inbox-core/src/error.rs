@@ -75,6 +75,28 @@ pub enum CoreError {
         type_name: String,
         category: &'static str,
     },
+    #[error("Only an admin can change the workspace's settings (ticket types, states, brands, teams and teammates).")]
+    NotAdmin,
+    #[error("A ticket type keeps its category once created: tickets of it follow that category's rules.")]
+    TypeCategoryFixed,
+    #[error(
+        "The attribute \"{name}\" keeps its data type once created: tickets hold values of it."
+    )]
+    AttributeTypeFixed { name: String },
+    #[error("The attribute \"{name}\" cannot be removed: tickets may hold values of it. Archive the ticket type, or stop requiring the attribute.")]
+    AttributeRemoved { name: String },
+    #[error("A ticket state keeps its category once created: tickets in it follow that category.")]
+    StateCategoryFixed,
+    #[error("A {what} needs a name.")]
+    NameEmpty { what: &'static str },
+    #[error("Another {what} is already called \"{name}\".")]
+    NameTaken { what: &'static str, name: String },
+    #[error("The workspace needs a default brand: make another brand the default instead.")]
+    DefaultBrandRequired,
+    #[error("\"{email}\" is not an email address.")]
+    InvalidEmail { email: String },
+    #[error("The workspace needs at least one admin.")]
+    LastAdmin,
 }
 
 impl CoreError {
@@ -110,6 +132,16 @@ impl CoreError {
             Self::ConversationNeedsSharedTicket => "conversation_needs_shared_ticket",
             Self::OriginOnlyForBackOffice => "origin_only_for_back_office",
             Self::NoStateOfCategory { .. } => "no_state_of_category",
+            Self::NotAdmin => "not_admin",
+            Self::TypeCategoryFixed => "ticket_type_category_fixed",
+            Self::AttributeTypeFixed { .. } => "attribute_type_fixed",
+            Self::AttributeRemoved { .. } => "attribute_removed",
+            Self::StateCategoryFixed => "state_category_fixed",
+            Self::NameEmpty { .. } => "name_empty",
+            Self::NameTaken { .. } => "name_taken",
+            Self::DefaultBrandRequired => "default_brand_required",
+            Self::InvalidEmail { .. } => "invalid_email",
+            Self::LastAdmin => "last_admin",
         }
     }
 

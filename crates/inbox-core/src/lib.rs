@@ -5,6 +5,7 @@
 //! epoch ([`Millis`]), so the desktop app (optimistic apply, previews) and the server
 //! (authoritative apply) run exactly the same rules.
 
+pub mod admin;
 pub mod alerts;
 pub mod attribute;
 pub mod category;
@@ -20,6 +21,7 @@ pub mod ticket;
 pub mod ticket_type;
 pub mod timeline;
 
+pub use admin::{apply_admin, AdminChange, Saved, Settings};
 pub use attribute::{AttributeDef, AttributeValue, DataType};
 pub use category::{Category, Sharing};
 pub use error::{CoreError, ErrorBody};

@@ -5,6 +5,7 @@
 //! One [`Store`] wraps one connection to one database file (WAL, foreign keys on). Rules are not
 //! decided here: writes go through `inbox-core` first, and the store only persists the result.
 
+mod admin;
 mod apply;
 mod codec;
 mod error;

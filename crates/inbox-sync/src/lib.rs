@@ -185,3 +185,23 @@ pub struct LoginResponse {
     pub token: String,
     pub teammate: Teammate,
 }
+
+/// What a settings change saved, as the records that carry it to clients.
+pub fn admin_records(saved: &inbox_core::Saved) -> Vec<Record> {
+    let inbox_core::Saved {
+        ticket_types,
+        states,
+        brands,
+        teams,
+        teammates,
+    } = saved.clone();
+    // Teammates and states before the types and teams that refer to them.
+    teammates
+        .into_iter()
+        .map(Record::Teammate)
+        .chain(states.into_iter().map(Record::TicketState))
+        .chain(brands.into_iter().map(Record::Brand))
+        .chain(teams.into_iter().map(Record::Team))
+        .chain(ticket_types.into_iter().map(Record::TicketType))
+        .collect()
+}
