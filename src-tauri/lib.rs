@@ -9,6 +9,7 @@ mod options;
 mod profiles;
 mod search;
 mod session;
+mod settings;
 mod startup;
 mod sync;
 mod unread;
@@ -70,6 +71,7 @@ pub fn run() {
             profiles::list_directory,
             profiles::get_contact_profile,
             profiles::get_company_profile,
+            settings::save_settings,
             commands::set_desktop_notifications,
             search::search_tickets,
         ])

@@ -36,7 +36,7 @@ pub struct Settings {
 
 /// What a change writes, whole entities to save (a new default brand also saves the brand
 /// that stops being the default).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Saved {
     pub ticket_types: Vec<TicketType>,
     pub states: Vec<TicketState>,

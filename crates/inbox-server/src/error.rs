@@ -60,6 +60,7 @@ impl ServerError {
     pub fn status(&self) -> StatusCode {
         match self {
             ServerError::Core(CoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            ServerError::Core(CoreError::NotAdmin) => StatusCode::FORBIDDEN,
             ServerError::Core(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::Unauthorized | ServerError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -153,6 +153,17 @@ impl<'a> Db<'a> {
         self.cached(|c| &mut c.brands, || self.all(Kind::Brand))
     }
 
+    /// The workspace's settings as `inbox_core::apply_admin` checks changes against them.
+    pub fn admin_settings(&self) -> Result<inbox_core::Settings> {
+        Ok(inbox_core::Settings {
+            ticket_types: self.ticket_types()?,
+            states: self.all(Kind::TicketState)?,
+            brands: self.brands()?,
+            teams: self.all(Kind::Team)?,
+            teammates: self.all(Kind::Teammate)?,
+        })
+    }
+
     pub fn settings(&self) -> Result<inbox_core::notify::NotificationSettings> {
         self.cached(
             |c| &mut c.settings,

@@ -386,3 +386,54 @@ async fn a_teammate_signs_in_with_a_password_and_out_again() {
     client.get("/sync/me").await.error(401, "unauthorized");
     server.client(&other).get("/sync/me").await.ok();
 }
+
+#[tokio::test]
+async fn an_admins_settings_change_is_checked_saved_and_pulled_by_every_app() {
+    let server = TestServer::start(Some(5));
+    let admin = server.client(&server.token(DEMO_ADMIN));
+    let (records, cursor, _) = bootstrap(&admin).await;
+    let state = of_type(&records, "ticket_state")[0].clone();
+
+    let mut renamed = state.clone();
+    renamed["customer_label"] = json!("Received by us");
+    let saved = admin
+        .post(
+            "/sync/admin",
+            json!({"type": "save_state", "value": renamed}),
+        )
+        .await
+        .ok();
+    assert_eq!(saved["states"][0]["customer_label"], "Received by us");
+    let pulled = admin.get(&format!("/sync/pull?after={cursor}")).await.ok();
+    let logged =
+        pulled["changes"].as_array().unwrap().iter().any(|c| {
+            c["records"].as_array().unwrap().iter().any(|r| {
+                r["type"] == "ticket_state" && r["data"]["customer_label"] == "Received by us"
+            })
+        });
+    assert!(logged, "the change is in the log: {pulled}");
+
+    // The same rules as in the app: a state keeps its category; only admins change settings.
+    let mut moved = state.clone();
+    moved["category"] = json!(if state["category"] == "resolved" {
+        "submitted"
+    } else {
+        "resolved"
+    });
+    admin
+        .post("/sync/admin", json!({"type": "save_state", "value": moved}))
+        .await
+        .error(422, "state_category_fixed");
+    server
+        .client(&server.token(server::DEMO_TEAMMATE))
+        .post(
+            "/sync/admin",
+            json!({"type": "save_state", "value": renamed}),
+        )
+        .await
+        .error(403, "not_admin");
+    admin
+        .post("/sync/admin", json!({"type": "save_everything"}))
+        .await
+        .error(400, "invalid_body");
+}

@@ -113,6 +113,13 @@ impl Client {
         Ok((Client::new(&base, &res.token), res.teammate))
     }
 
+    /// An admin's settings change, applied by the server (settings are not queued offline:
+    /// they change what every teammate's rules are).
+    pub async fn admin(&self, change: &inbox_core::AdminChange) -> Result<inbox_core::Saved> {
+        self.send(self.request(reqwest::Method::POST, "/sync/admin").json(change))
+            .await
+    }
+
     /// Signs out: the server forgets this client's token.
     pub async fn sign_out(&self) -> Result<()> {
         let res = self

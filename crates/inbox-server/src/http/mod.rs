@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/login", post(sync::login))
         .route("/sync/logout", post(sync::logout))
         .route("/sync/push", post(sync::push))
+        .route("/sync/admin", post(sync::admin))
         .route("/sync/me", get(sync::me))
         .route("/sync/pull", get(sync::pull))
         .route("/sync/bootstrap", get(sync::bootstrap))

@@ -170,6 +170,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .also(&[401]),
     post("/sync/logout", "Sync", Teammate, "Sign out: the request's token stops working")
         .returns_raw("text/plain", "Nothing (204)."),
+    post("/sync/admin", "Sync", Teammate, "An admin's settings change: a ticket type with its attributes, a state, a brand, a team or a teammate, saved whole")
+        .body("AdminChange")
+        .returns("AdminSaved")
+        .also(&[403]),
     post("/sync/push", "Sync", Teammate, "Push client mutations; each is applied exactly once per (client_id, seq)")
         .body("PushRequest")
         .returns("PushResponse"),
@@ -972,6 +976,29 @@ fn schemas() -> Value {
                 json!({
                     "reply_email_delay_minutes": json!({ "type": "number", "description": "0 to 1440; send this or the seconds" }),
                     "reply_email_delay_seconds": integer("0 to 86400"),
+                }),
+            ),
+        ),
+        (
+            "AdminChange",
+            object(
+                &["type", "value"],
+                json!({
+                    "type": one_of(&["save_ticket_type", "save_state", "save_brand", "save_team", "save_teammate"], "What is saved"),
+                    "value": any_object("The whole entity, as GET /sync/bootstrap sends it (a ticket type with its attributes and states, a state, a brand, a team, a teammate)"),
+                }),
+            ),
+        ),
+        (
+            "AdminSaved",
+            object(
+                &["ticket_types", "states", "brands", "teams", "teammates"],
+                json!({
+                    "ticket_types": array(any_object("A saved ticket type")),
+                    "states": array(any_object("A saved state")),
+                    "brands": array(any_object("A saved brand (a new default also saves the old one)")),
+                    "teams": array(any_object("A saved team")),
+                    "teammates": array(any_object("A saved teammate")),
                 }),
             ),
         ),

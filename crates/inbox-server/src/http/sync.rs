@@ -122,6 +122,37 @@ pub async fn logout(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+/// `POST /sync/admin`: an admin's settings change (ticket types and attributes, states,
+/// brands, teams, teammates), checked by inbox-core and logged like any change, so every app
+/// pulls it. The answer is what was saved.
+pub async fn admin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Teammate(teammate): Teammate,
+    Body(change): Body<inbox_core::AdminChange>,
+) -> Result<Json<inbox_core::Saved>> {
+    check_protocol(&headers)?;
+    let saved = state
+        .write(move |db| {
+            let saved = inbox_core::apply_admin(&change, &teammate, &db.admin_settings()?)?;
+            let records = inbox_sync::admin_records(&saved);
+            for record in &records {
+                match record {
+                    Record::TicketType(t) => db.put(Kind::TicketType, &t.id.to_string(), t)?,
+                    Record::TicketState(s) => db.put(Kind::TicketState, &s.id.to_string(), s)?,
+                    Record::Brand(b) => db.put(Kind::Brand, &b.id.to_string(), b)?,
+                    Record::Team(t) => db.put(Kind::Team, &t.id.to_string(), t)?,
+                    Record::Teammate(t) => db.put(Kind::Teammate, &t.id.to_string(), t)?,
+                    _ => unreachable!("settings changes save only settings"),
+                }
+            }
+            db.log(now(), None, records)?;
+            Ok(saved)
+        })
+        .await?;
+    Ok(Json(saved))
+}
+
 /// `GET /sync/me`: the teammate the token speaks for (the app's "me").
 pub async fn me(Teammate(teammate): Teammate) -> Json<inbox_core::Teammate> {
     Json(teammate)
