@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::harness::App;
 use crate::server::{admin_id, server_ticket, start_server, ADMIN};
+use inbox_server::storage::StorageExt;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -135,6 +136,37 @@ async fn a_teammate_signs_in_from_the_window_and_out_again() {
     app.until_title("the opened ticket read", |t| unread_in(t) == unread)
         .await;
     assert!(app.notifications_log().contains("Assigned to you"));
+
+    // Settings go to the server, which applies them, and come back with the next pull.
+    app.click("[data-testid=open-settings]").await;
+    app.click("[data-testid=settings-workspace]").await;
+    app.click("[data-testid=admin-tab-brands]").await;
+    let brand: inbox_core::Brand = storage
+        .reading(|tx| {
+            let rows = tx.list(inbox_server::storage::Kind::Brand, "", 10)?;
+            Ok(serde_json::from_str(&rows[0].1).unwrap())
+        })
+        .unwrap();
+    let row = format!("[data-testid=brand-row][data-id='{}']", brand.id);
+    app.js(
+        "const i = document.querySelector(arguments[0] + ' input[aria-label=\"Brand name\"]');
+         i.value = 'Renamed from the app';
+         i.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![json!(row)],
+    )
+    .await;
+    app.click(&format!("{row} [data-testid=save-brand]")).await;
+    app.wait_for("[data-testid=admin-saved]").await;
+    let on_server: inbox_core::Brand = storage
+        .reading(|tx| {
+            let doc = tx
+                .get(inbox_server::storage::Kind::Brand, &brand.id.to_string())?
+                .unwrap();
+            Ok(serde_json::from_str(&doc).unwrap())
+        })
+        .unwrap();
+    assert_eq!(on_server.name, "Renamed from the app");
+    app.press(&[crate::harness::ESCAPE]).await;
 
     // Working offline is remembered, and so is the sign-in: a restart opens the inbox at once.
     app.click("[data-testid=work-offline]").await;

@@ -520,3 +520,70 @@ async fn search_finds_notes_and_numbers_as_you_type() {
     app.wait_for("[data-testid=ticket-list]").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_adds_a_ticket_type_and_renames_a_state_in_settings() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    app.click("[data-testid=open-settings]").await;
+    app.click("[data-testid=settings-workspace]").await;
+    app.click("[data-testid=new-type-customer]").await;
+    app.type_into("[data-testid=type-name]", "Hardware return")
+        .await;
+    app.type_into("[data-testid=new-attribute-name]", "Serial number")
+        .await;
+    app.click("[data-testid=add-attribute]").await;
+    app.wait_for("[data-testid=type-attribute][data-key=serial_number]")
+        .await;
+    app.screenshot("settings-types");
+    app.click("[data-testid=save-type]").await;
+    app.wait_for("[data-testid=admin-saved]").await;
+    let kind = store
+        .ticket_types()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Hardware return")
+        .expect("the type is saved");
+    assert_eq!(kind.category, inbox_core::Category::Customer);
+    assert!(kind.attribute("serial_number").is_some());
+
+    // A state's customer label.
+    app.click("[data-testid=admin-tab-states]").await;
+    let state = store.states().unwrap()[0].clone();
+    let row = format!("[data-testid=state-row][data-id='{}']", state.id);
+    app.js(
+        "const i = document.querySelector(arguments[0] + ' input[aria-label=\"Customer label\"]');
+         i.value = 'Received by the team';
+         i.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![json!(row)],
+    )
+    .await;
+    app.click(&format!("{row} [data-testid=save-state]")).await;
+    app.until(
+        "the state saved",
+        "const s = document.querySelector('[data-testid=admin-saved]');
+         return s && s.textContent.includes(arguments[0]);",
+        vec![json!(state.internal_label)],
+    )
+    .await;
+    let saved = store
+        .states()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == state.id)
+        .unwrap();
+    assert_eq!(saved.customer_label, "Received by the team");
+
+    // The new type is offered at once by the new-ticket form, with its attribute.
+    app.press(&[ESCAPE]).await;
+    app.press(&['c']).await;
+    app.js(
+        "const s = document.querySelector('[data-testid=create-ticket-type]');
+         s.value = arguments[0];
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!(kind.id.to_string())],
+    )
+    .await;
+    app.wait_for("label[data-field=serial_number] input").await;
+    app.close().await;
+}

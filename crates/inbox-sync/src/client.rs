@@ -116,8 +116,11 @@ impl Client {
     /// An admin's settings change, applied by the server (settings are not queued offline:
     /// they change what every teammate's rules are).
     pub async fn admin(&self, change: &inbox_core::AdminChange) -> Result<inbox_core::Saved> {
-        self.send(self.request(reqwest::Method::POST, "/sync/admin").json(change))
-            .await
+        self.send(
+            self.request(reqwest::Method::POST, "/sync/admin")
+                .json(change),
+        )
+        .await
     }
 
     /// Signs out: the server forgets this client's token.

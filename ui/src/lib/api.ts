@@ -417,6 +417,10 @@ export const api = {
   directory: (text: string) => invoke<DirectoryEntry[]>('list_directory', { text }),
   contactProfile: (id: string) => invoke<ContactProfile>('get_contact_profile', { id }),
   companyProfile: (id: string) => invoke<CompanyProfile>('get_company_profile', { id }),
+  /** An admin's settings change; on a synced workspace it needs the server. */
+  saveSettings: (change: AdminChange) => invoke<AdminSaved>('save_settings', { change }),
+  /** A fresh id (a ULID) for a new ticket type, state, brand, team or teammate. */
+  newId: () => invoke<string>('new_ticket_id'),
   /** Fills the empty workspace on this computer with the demo. */
   openDemo: () => invoke<Session>('open_demo'),
   /** Tickets of `view` matching `text` (every word, the last one as a prefix; "#123" or "123"
@@ -505,4 +509,21 @@ export interface SearchPage {
   /** How many tickets of the view match, whatever the page. */
   total: number;
   hits: SearchHit[];
+}
+
+/** An admin's settings change: a whole entity, created or replaced by id. */
+export type AdminChange =
+  | { type: 'save_ticket_type'; value: TicketType }
+  | { type: 'save_state'; value: TicketState }
+  | { type: 'save_brand'; value: Brand }
+  | { type: 'save_team'; value: Team }
+  | { type: 'save_teammate'; value: Teammate };
+
+/** What a settings change saved (a new default brand also saves the old default). */
+export interface AdminSaved {
+  ticket_types: TicketType[];
+  states: TicketState[];
+  brands: Brand[];
+  teams: Team[];
+  teammates: Teammate[];
 }
