@@ -438,8 +438,9 @@ fn truncate(text: &str) -> String {
 
 /// The FTS5 query for what the teammate typed, or `None` when it has no word to look for.
 /// Each word is quoted (whatever it holds is text to find, never query syntax), every word must
-/// match, and the last one is a prefix (2 characters at least: a prefix of one would match most
-/// of the index, and the index keeps prefixes from 2).
+/// match, and the last one is a prefix once it has 3 characters: a prefix of one or two matches
+/// so much of a large workspace that ranking it all would cost every keystroke tens of
+/// milliseconds, and a word that short is rarely what the teammate means to find.
 pub(crate) fn match_expression(text: &str) -> Option<String> {
     let words: Vec<&str> = text
         .split_whitespace()
@@ -458,7 +459,7 @@ pub(crate) fn match_expression(text: &str) -> Option<String> {
                 .skip_while(|c| !c.is_alphanumeric())
                 .take_while(|c| c.is_alphanumeric())
                 .count();
-            if i == last && tail >= 2 {
+            if i == last && tail >= 3 {
                 quoted + "*"
             } else {
                 quoted
@@ -509,8 +510,8 @@ mod tests {
                  AND \"AND\"*"
             )
         );
-        assert_eq!(match_expression("ORD-4").as_deref(), Some("\"ORD-4\""));
-        assert_eq!(match_expression("ORD-48").as_deref(), Some("\"ORD-48\"*"));
+        assert_eq!(match_expression("ORD-48").as_deref(), Some("\"ORD-48\""));
+        assert_eq!(match_expression("ORD-482").as_deref(), Some("\"ORD-482\"*"));
         assert_eq!(match_expression("résumé.").as_deref(), Some("\"résumé.\"*"));
         assert_eq!(match_expression("a").as_deref(), Some("\"a\""));
     }
