@@ -238,13 +238,7 @@ fn the_last_word_matches_as_it_is_typed() {
     let mut s = setup();
     let bug_type = s.bug.clone();
     let t = s.ticket(&bug_type, bug("Quokka printer jams", "", ""));
-    for text in [
-        "quo",
-        "quokk",
-        "quokka",
-        "quokka pri",
-        "quokka printer jam",
-    ] {
+    for text in ["quo", "quokk", "quokka", "quokka pri", "quokka printer jam"] {
         assert!(s.hit(text, t.id).is_some(), "{text}");
     }
     let hit = s.hit("quokka pri", t.id).unwrap();
