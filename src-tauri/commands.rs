@@ -140,20 +140,22 @@ pub fn apply_mutation<R: Runtime>(
     })
 }
 
-/// The teammate is looking at `id`: it counts as read, if it was not already.
+/// The teammate is looking at `id`: it counts as read, if it was not already. Returns
+/// whether it was unread (its row and the unread counts then change).
 #[tauri::command]
 pub fn read_ticket<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
-) -> CommandResult<()> {
+) -> CommandResult<bool> {
     let ticket: TicketId = id.parse()?;
     let mut store = state.store();
-    if store.is_unread(ticket)? {
-        apply_as_me(&state, &mut store, &Mutation::MarkRead { ticket })?;
-        crate::unread::show(&app, &store);
+    if !store.is_unread(ticket)? {
+        return Ok(false);
     }
-    Ok(())
+    apply_as_me(&state, &mut store, &Mutation::MarkRead { ticket })?;
+    crate::unread::show(&app, &store);
+    Ok(true)
 }
 
 /// Tickets by title or number, for pickers such as "link to a tracker".

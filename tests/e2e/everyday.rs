@@ -93,6 +93,21 @@ async fn views_filters_and_sorts_narrow_the_list_as_the_database_says() {
         .await;
     assert_eq!(marked, json!(true), "every row is marked unread");
     app.screenshot("filters");
+    let badge = app
+        .text("[data-testid=view-mine] [data-testid=view-unread]")
+        .await;
+    assert_eq!(badge, store.view_counts().unwrap().unread.to_string());
+
+    // Opening one reads it: it leaves the unread list, and the badge counts one less.
+    app.click("[data-testid=ticket-row][data-index='0']").await;
+    until_total(&app, "one unread ticket less", expected - 1).await;
+    app.until(
+        "the badge down by one",
+        "const b = document.querySelector('[data-testid=view-mine] [data-testid=view-unread]');
+         return (b ? Number(b.textContent) : 0) === arguments[0];",
+        vec![json!(store.view_counts().unwrap().unread)],
+    )
+    .await;
 
     // Clearing shows the whole view again; the state sort lists submitted tickets first.
     app.click("[data-testid=filter-clear]").await;

@@ -408,8 +408,8 @@ export const api = {
   setDesktopNotifications: (on: boolean) => invoke<boolean>('set_desktop_notifications', { on }),
   dismissSyncIssue: (seq: number) => invoke<void>('dismiss_sync_issue', { seq }),
   resendSyncIssue: (seq: number) => invoke<void>('resend_sync_issue', { seq }),
-  /** The teammate is looking at the ticket: it counts as read. */
-  readTicket: (id: string) => invoke<void>('read_ticket', { id }),
+  /** The teammate is looking at the ticket: it counts as read. True if it was unread. */
+  readTicket: (id: string) => invoke<boolean>('read_ticket', { id }),
   session: () => invoke<Session>('get_session'),
   signIn: (server: string, email: string, password: string) =>
     invoke<Session>('sign_in', { server, email, password }),
