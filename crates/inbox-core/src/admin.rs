@@ -129,7 +129,7 @@ fn unique<'a>(
 /// tickets hold values of them. Everything else (names, order, new attributes, options of a
 /// list, archiving) may change.
 fn check_ticket_type(t: &TicketType, settings: &Settings) -> Result<(), CoreError> {
-    named("ticket type", &t.name)?;
+    // An empty name is `validate`'s to refuse; it clashes with no other.
     unique(
         "ticket type",
         &t.name,
@@ -364,7 +364,7 @@ mod tests {
         assert_eq!(code(save(retyped)), "attribute_type_fixed");
         let mut unnamed = bug.clone();
         unnamed.name = " ".into();
-        assert_eq!(code(save(unnamed)), "name_empty");
+        assert_eq!(code(save(unnamed)), "ticket_type_name_empty");
 
         let mut twin = bug.clone();
         twin.id = TicketTypeId(id(21));

@@ -139,3 +139,27 @@ pub fn check_client_id(client_id: &str) -> Result<()> {
         ))
     }
 }
+
+/// An admin's settings change, from any endpoint: checked by `inbox_core::apply_admin` (the
+/// app's rules too), written, and logged so every app pulls it.
+pub fn save_settings(
+    db: &Db,
+    change: &inbox_core::AdminChange,
+    actor: &inbox_core::Teammate,
+    now: Millis,
+) -> Result<inbox_core::Saved> {
+    let saved = inbox_core::apply_admin(change, actor, &db.admin_settings()?)?;
+    let records = inbox_sync::admin_records(&saved);
+    for record in &records {
+        match record {
+            Record::TicketType(t) => db.put(Kind::TicketType, &t.id.to_string(), t)?,
+            Record::TicketState(s) => db.put(Kind::TicketState, &s.id.to_string(), s)?,
+            Record::Brand(b) => db.put(Kind::Brand, &b.id.to_string(), b)?,
+            Record::Team(t) => db.put(Kind::Team, &t.id.to_string(), t)?,
+            Record::Teammate(t) => db.put(Kind::Teammate, &t.id.to_string(), t)?,
+            _ => unreachable!("settings changes save only settings"),
+        }
+    }
+    db.log(now, None, records)?;
+    Ok(saved)
+}

@@ -133,22 +133,7 @@ pub async fn admin(
 ) -> Result<Json<inbox_core::Saved>> {
     check_protocol(&headers)?;
     let saved = state
-        .write(move |db| {
-            let saved = inbox_core::apply_admin(&change, &teammate, &db.admin_settings()?)?;
-            let records = inbox_sync::admin_records(&saved);
-            for record in &records {
-                match record {
-                    Record::TicketType(t) => db.put(Kind::TicketType, &t.id.to_string(), t)?,
-                    Record::TicketState(s) => db.put(Kind::TicketState, &s.id.to_string(), s)?,
-                    Record::Brand(b) => db.put(Kind::Brand, &b.id.to_string(), b)?,
-                    Record::Team(t) => db.put(Kind::Team, &t.id.to_string(), t)?,
-                    Record::Teammate(t) => db.put(Kind::Teammate, &t.id.to_string(), t)?,
-                    _ => unreachable!("settings changes save only settings"),
-                }
-            }
-            db.log(now(), None, records)?;
-            Ok(saved)
-        })
+        .write(move |db| authority::save_settings(db, &change, &teammate, now()))
         .await?;
     Ok(Json(saved))
 }

@@ -5,10 +5,9 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use inbox_core::{
-    AttributeDef, Category, DataType, Millis, StateCategory, StateId, TicketState, TicketType,
-    TicketTypeId, Workspace,
+    AdminChange, AttributeDef, Category, DataType, Millis, StateCategory, StateId, TicketState,
+    TicketType, TicketTypeId, Workspace,
 };
-use inbox_sync::Record;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -17,7 +16,7 @@ use super::resource::{
     AttributeResource, StateResource, TicketTypeResource,
 };
 use super::{exists, new_id, parse_id, required_text};
-use crate::authority::now;
+use crate::authority::{now, save_settings};
 use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
 use crate::http::{AppState, Teammate};
@@ -78,10 +77,10 @@ fn category(value: &str) -> Result<Category> {
     })
 }
 
-/// Writes a type and logs it, so syncing apps get the new definition.
-fn save_type(db: &Db, t: &TicketType, now: Millis) -> Result<()> {
-    db.put(Kind::TicketType, &t.id.to_string(), t)?;
-    db.log(now, None, vec![Record::TicketType(t.clone())])?;
+/// Saves a type through the rules every settings change obeys (`inbox_core::apply_admin`),
+/// and logs it, so syncing apps get the new definition.
+fn save_type(db: &Db, t: &TicketType, admin: &inbox_core::Teammate, now: Millis) -> Result<()> {
+    save_settings(db, &AdminChange::SaveTicketType(t.clone()), admin, now)?;
     Ok(())
 }
 
@@ -131,8 +130,7 @@ pub async fn create(
                 offered,
             );
             t.description = body.description.trim().to_owned();
-            t.validate(&states)?;
-            save_type(db, &t, now)?;
+            save_type(db, &t, &me.0, now)?;
             Ok(ticket_type(&t, &states))
         })
         .await?;
@@ -171,10 +169,8 @@ pub async fn update(
             if let Some(archived) = body.archived {
                 t.archived = archived;
             }
-            let states = db.states()?;
-            t.validate(&states)?;
-            save_type(db, &t, now())?;
-            Ok(ticket_type(&t, &states))
+            save_type(db, &t, &me.0, now())?;
+            Ok(ticket_type(&t, &db.states()?))
         })
         .await?;
     Ok(Json(updated))
@@ -296,8 +292,7 @@ pub async fn create_attribute(
             def.visible_to_customer = body.visible_to_contacts.unwrap_or(true);
             t.attributes.push(def);
             // Duplicate keys, lists without options… are the domain's to refuse.
-            t.validate(&db.states()?)?;
-            save_type(db, &t, now())?;
+            save_type(db, &t, &me.0, now())?;
             let order = t.attributes.len() - 1;
             Ok(attribute(&t, order, &t.attributes[order]))
         })
@@ -349,7 +344,6 @@ pub async fn create_state(
     let created = state
         .write(move |db| {
             let now = now();
-            let existing = db.states()?;
             let id: StateId = new_id(body.id.as_deref(), now, |id| {
                 exists(db, Kind::TicketState, id)
             })?;
@@ -365,18 +359,14 @@ pub async fn create_state(
                 category,
                 archived: false,
             };
-            new.validate_among(&existing)?;
-            db.put(Kind::TicketState, &id.to_string(), &new)?;
-            let mut records = vec![Record::TicketState(new.clone())];
+            save_settings(db, &AdminChange::SaveState(new.clone()), &me.0, now)?;
             for type_id in &body.ticket_type_ids {
                 let mut t = db.ticket_type(parse_id("ticket type", type_id)?)?;
                 if !t.offers(id) {
                     t.states.push(id);
-                    db.put(Kind::TicketType, &t.id.to_string(), &t)?;
-                    records.push(Record::TicketType(t));
+                    save_type(db, &t, &me.0, now)?;
                 }
             }
-            db.log(now, None, records)?;
             Ok(ticket_state(&new))
         })
         .await?;
