@@ -3,7 +3,7 @@
 //! after every local change, and every few seconds; the UI hears `sync-status` and, when the
 //! data changed, `workspace-changed`.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use inbox_core::{ErrorBody, Millis};
@@ -17,6 +17,7 @@ use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Notify;
 
 use crate::alerts::DesktopAlerts;
+use crate::commands::lock;
 use crate::startup::now_millis;
 use inbox_core::alerts::Alerter;
 
@@ -104,10 +105,6 @@ impl SyncHandle {
     pub fn status(&self) -> SyncStatus {
         lock(&self.status).clone()
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The shared store as a replica: the lock is taken for each step, never across a request.
