@@ -363,8 +363,33 @@ async fn profiles_list_a_contacts_and_a_companys_tickets() {
         json!(store.company_profile(company).unwrap().contacts.len())
     );
 
-    // A ticket picked on the profile opens in the inbox.
     app.click("[data-testid=profile-tab-tickets]").await;
+    // The profile's tickets can be searched like the inbox.
+    let first_title = app
+        .text("[data-testid=profile] [data-testid=ticket-row] [data-testid=row-title]")
+        .await;
+    let word = first_title
+        .split_whitespace()
+        .find(|w| w.len() > 3 && w.chars().all(char::is_alphanumeric))
+        .unwrap_or(&first_title)
+        .to_owned();
+    app.type_into("[data-testid=profile] [data-testid=search-input]", &word)
+        .await;
+    app.until(
+        "the profile's search hits",
+        "const hits = [...document.querySelectorAll('[data-testid=profile] [data-testid=search-hit]')];
+         return hits.length > 0 && hits.length <= arguments[0];",
+        vec![json!(company_tickets)],
+    )
+    .await;
+    app.js(
+        "const i = document.querySelector('[data-testid=profile] [data-testid=search-input]');
+         i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+
+    // A ticket picked on the profile opens in the inbox.
     app.click("[data-testid=profile] [data-testid=ticket-row]")
         .await;
     app.wait_for("[data-testid=ticket-detail]").await;
