@@ -377,6 +377,13 @@ impl App {
         // SAFETY: as above.
         unsafe { libc::kill(group, libc::SIGKILL) };
         let _ = self.driver.wait();
+        // SIGTERM, so Xvfb removes its lock file and socket; SIGKILL if it lingers.
+        // SAFETY: kill(2) on the Xvfb child's pid; no memory is involved.
+        unsafe { libc::kill(self.xvfb.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while matches!(self.xvfb.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
     }
@@ -434,14 +441,33 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Whether an X lock file names a process that no longer runs.
+fn left_by_a_dead_server(lock: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(lock) else {
+        return false;
+    };
+    let Ok(pid) = text.trim().parse::<i32>() else {
+        return false;
+    };
+    // SAFETY: kill(2) with signal 0 only checks that the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0
+        || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    !alive
+}
+
 /// Starts Xvfb on the first free display number from a random start, and waits for its socket.
 fn start_xvfb() -> (Child, String) {
     let start = 100 + (std::process::id() % 400);
     for n in start..start + 200 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-        {
-            continue;
+        let lock = format!("/tmp/.X{n}-lock");
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        if Path::new(&lock).exists() || Path::new(&socket).exists() {
+            if !left_by_a_dead_server(&lock) {
+                continue;
+            }
+            // An X server killed without a chance to clean up left these behind.
+            let _ = std::fs::remove_file(&lock);
+            let _ = std::fs::remove_file(&socket);
         }
         let mut child = Command::new("Xvfb")
             .args([
