@@ -33,10 +33,21 @@ impl Connection {
     }
 }
 
-/// A server URL as a folder name: `http://127.0.0.1:8080/` → `127.0.0.1_8080`.
+/// A server URL as a folder name: `https://inbox.example.com:8443/` → `inbox.example.com_8443`,
+/// `http://127.0.0.1:8080` → `127.0.0.1_8080+http`.
+///
+/// The scheme is part of the name: a plain-http server at an address is not the https one
+/// (anyone on the way can answer in its place), so it must not read or send the other's
+/// workspace and outbox. Folders used to be named after host and port alone, for both schemes;
+/// https, what a team's server speaks, keeps that name so its copies (and changes still
+/// queued in them) are found again; plain http, which the app assumes only for this machine,
+/// gets the suffix. `+` never comes out of the host's mapping, so no host can take the name
+/// of another's folder.
 fn folder_name(url: &str) -> String {
-    let host = url.split("://").last().unwrap_or(url).trim_end_matches('/');
-    host.chars()
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let host: String = rest
+        .trim_end_matches('/')
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
                 c
@@ -44,7 +55,12 @@ fn folder_name(url: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if scheme.eq_ignore_ascii_case("https") {
+        host
+    } else {
+        format!("{host}+{}", scheme.to_ascii_lowercase())
+    }
 }
 
 /// The connection saved by the last sign-in, if any. A damaged file counts as signed out
@@ -68,8 +84,15 @@ pub fn load(data_dir: &Path) -> Option<Connection> {
 pub fn save(data_dir: &Path, connection: &Connection) -> std::io::Result<()> {
     std::fs::create_dir_all(data_dir)?;
     let temporary = data_dir.join(format!("{FILE}.tmp"));
+    // The mode below applies only to a file this call creates: one left by a crash (or put
+    // there by someone else, as a symlink even) would keep its own. So the token always goes
+    // into a new file, which `create_new` also refuses to open through a symlink.
+    match std::fs::remove_file(&temporary) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&temporary)?;
@@ -127,13 +150,78 @@ mod tests {
         let data = Path::new("/data");
         assert_eq!(
             connection(None).folder(data),
-            Path::new("/data/servers/127.0.0.1_8080")
+            Path::new("/data/servers/127.0.0.1_8080+http")
         );
         let teammate = TeammateId(ulid::Ulid::from_parts(1, 2));
         assert_eq!(
             connection(Some(teammate)).folder(data),
-            data.join("servers/127.0.0.1_8080")
+            data.join("servers/127.0.0.1_8080+http")
                 .join(teammate.to_string())
         );
+    }
+
+    #[test]
+    fn http_and_https_at_one_address_have_folders_of_their_own() {
+        let data = Path::new("/data");
+        let at = |server: &str| {
+            Connection {
+                server: server.into(),
+                ..connection(None)
+            }
+            .folder(data)
+        };
+        assert_eq!(
+            at("https://inbox.example.com:8443/"),
+            Path::new("/data/servers/inbox.example.com_8443"),
+            "where https copies have always been"
+        );
+        assert_eq!(
+            at("HTTPS://inbox.example.com:8443"),
+            at("https://inbox.example.com:8443")
+        );
+        assert_eq!(
+            at("http://inbox.example.com:8443"),
+            Path::new("/data/servers/inbox.example.com_8443+http")
+        );
+        assert_eq!(
+            at("HTTP://inbox.example.com:8443"),
+            at("http://inbox.example.com:8443")
+        );
+        // No host, however odd, is named like another address's folder.
+        assert_ne!(at("https://a+http"), at("http://a"));
+        assert_ne!(at("https://a_http"), at("http://a"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_saved_sign_in_is_private_whatever_temporary_file_was_left_behind() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let temporary = dir.path().join(format!("{FILE}.tmp"));
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let saved = connection(None);
+
+        // Left by a crash, readable by everyone.
+        std::fs::write(&temporary, "left over").unwrap();
+        std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o644)).unwrap();
+        save(dir.path(), &saved).unwrap();
+        assert_eq!(mode(&dir.path().join(FILE)), 0o600);
+        assert_eq!(load(dir.path()), Some(saved.clone()));
+        assert!(!temporary.exists());
+
+        // A symlink to a file someone else can read: the token goes nowhere near it.
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, "theirs").unwrap();
+        std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &temporary).unwrap();
+        save(dir.path(), &saved).unwrap();
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "theirs");
+        assert_eq!(mode(&elsewhere), 0o644);
+        assert_eq!(mode(&dir.path().join(FILE)), 0o600);
+        assert!(!std::fs::symlink_metadata(dir.path().join(FILE))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(load(dir.path()), Some(saved));
     }
 }

@@ -84,7 +84,10 @@ async fn a_teammate_signs_in_from_the_window_and_out_again() {
     let workspace = app
         .data_dir()
         .join("servers")
-        .join(url.trim_start_matches("http://").replace(':', "_"))
+        .join(format!(
+            "{}+http",
+            url.trim_start_matches("http://").replace(':', "_")
+        ))
         .join(me.to_string());
     for file in std::fs::read_dir(&workspace).unwrap() {
         let bytes = std::fs::read(file.unwrap().path()).unwrap();

@@ -36,6 +36,18 @@ pub use search::{SearchField, SearchHit, SearchPage, SearchQuery, MATCH_END, MAT
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// See [`Store::write`].
+struct RollbackUnlessCommitted<'a>(&'a Connection);
+
+impl Drop for RollbackUnlessCommitted<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            // What went wrong first (the error, the panic) matters more than a failed rollback.
+            let _ = self.0.execute_batch("ROLLBACK");
+        }
+    }
+}
+
 /// The file name of the app's database inside its data directory.
 pub const DATABASE_FILE: &str = "inbox.sqlite3";
 
@@ -78,20 +90,17 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction: everything it wrote is committed together, or nothing
-    /// is if it fails. Not re-entrant.
+    /// is if it fails or panics. Not re-entrant.
     pub fn write<T>(&mut self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match f(self) {
-            Ok(value) => {
-                self.conn.execute_batch("COMMIT")?;
-                Ok(value)
-            }
-            Err(e) => {
-                // The original error matters more than a failed rollback.
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        // Rolls back on every way out but a commit, unwinding included: the app keeps using
+        // the store after a panic (its lock forgives poisoning), and a transaction left open
+        // would hold the database's write lock and make every later write fail to begin.
+        let rollback = RollbackUnlessCommitted(&self.conn);
+        let value = f(self)?;
+        self.conn.execute_batch("COMMIT")?;
+        std::mem::forget(rollback);
+        Ok(value)
     }
 
     /// Whether the workspace has nothing in it yet (no teammates): a fresh database.

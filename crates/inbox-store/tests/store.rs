@@ -315,6 +315,38 @@ fn a_failed_write_leaves_nothing_behind() {
 }
 
 #[test]
+fn a_write_that_panics_leaves_nothing_behind_and_the_store_keeps_working() {
+    let mut f = fixture();
+    let first = request(f.contact, 1, &f.customer_type, "Half written");
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        f.store.write::<()>(|s| {
+            s.create_ticket(first, 1)?;
+            s.set_setting("half", "written")?;
+            panic!("a bug in the middle of a write")
+        })
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(f.store.ticket_count().unwrap(), 0, "nothing written");
+    assert_eq!(f.store.setting("half").unwrap(), None);
+
+    // Another connection to the file (the app's readers, another process) can write at
+    // once: no transaction was left holding the write lock.
+    let mut other = Store::open(&f.dir.path().join(DATABASE_FILE)).unwrap();
+    other
+        .write(|s| s.set_setting("other", "connection"))
+        .unwrap();
+    // And this one writes as before.
+    let again = request(f.contact, 2, &f.customer_type, "Written");
+    f.store.write(|s| s.create_ticket(again, 2)).unwrap();
+    assert_eq!(f.store.ticket_count().unwrap(), 1);
+    assert_eq!(other.ticket_count().unwrap(), 1, "committed");
+    assert_eq!(
+        f.store.setting("other").unwrap().as_deref(),
+        Some("connection")
+    );
+}
+
+#[test]
 fn timeline_is_ordered_and_moves_last_activity() {
     let f = fixture();
     let t = f

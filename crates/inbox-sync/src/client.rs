@@ -43,7 +43,9 @@ impl ClientError {
     pub fn is_transient(&self) -> bool {
         match self {
             ClientError::Offline(_) => true,
-            ClientError::Server { status, .. } => *status >= 500 || *status == 429,
+            // 408: the request took too long to arrive (a slow link, a busy server), which
+            // says nothing against sending it again.
+            ClientError::Server { status, .. } => matches!(status, 408 | 429 | 500..),
             ClientError::InvalidUrl(_) | ClientError::Protocol(_) => false,
         }
     }
