@@ -31,7 +31,9 @@ pub fn serve(
         storage: storage.clone(),
         mailer: Arc::new(EmlDir::new(dir.join("outbox")).unwrap()),
         inbound_domain: "inbound.test".into(),
+        inbound_secret: None,
         delivery_interval: Duration::from_secs(1),
+        limits: Default::default(),
     };
     tokio::spawn(serve_on(listener, opts))
 }

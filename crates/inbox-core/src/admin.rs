@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Brand, CoreError, Role, Team, Teammate, TicketState, TicketType};
+use crate::{limits, Brand, CoreError, Role, Team, Teammate, TicketState, TicketType};
 
 /// One settings change. Each is a whole entity, created or replaced by id: the settings
 /// screens edit a copy and save it.
@@ -81,6 +81,7 @@ pub fn apply_admin(
                     .filter(|t| t.id != team.id)
                     .map(|t| &t.name),
             )?;
+            limits::count("members", team.members.len(), limits::MAX_MEMBERS)?;
             for member in &team.members {
                 if !settings.teammates.iter().any(|t| t.id == *member) {
                     return Err(CoreError::NotFound {
@@ -106,7 +107,7 @@ fn named(what: &'static str, name: &str) -> Result<(), CoreError> {
     if name.trim().is_empty() {
         return Err(CoreError::NameEmpty { what });
     }
-    Ok(())
+    limits::line(&format!("{what}'s name"), name, limits::MAX_NAME)
 }
 
 /// `name` must differ (ignoring case and spaces around it) from each of `others`.
@@ -189,6 +190,7 @@ fn trimmed_type(t: &TicketType) -> TicketType {
 
 fn save_brand(brand: &Brand, brands: &[Brand]) -> Result<Vec<Brand>, CoreError> {
     named("brand", &brand.name)?;
+    limits::line("brand's logo", &brand.logo_url, limits::MAX_LOGO)?;
     unique(
         "brand",
         &brand.name,
@@ -224,15 +226,7 @@ fn save_brand(brand: &Brand, brands: &[Brand]) -> Result<Vec<Brand>, CoreError> 
 fn check_teammate(teammate: &Teammate, teammates: &[Teammate]) -> Result<Teammate, CoreError> {
     named("teammate", &teammate.name)?;
     let email = teammate.email.trim().to_lowercase();
-    let valid = email
-        .split_once('@')
-        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace);
-    if !valid {
-        return Err(CoreError::InvalidEmail {
-            email: teammate.email.clone(),
-        });
-    }
+    limits::email_address(&email)?;
     let others = teammates.iter().filter(|t| t.id != teammate.id);
     if others.clone().any(|t| t.email.to_lowercase() == email) {
         return Err(CoreError::NameTaken {

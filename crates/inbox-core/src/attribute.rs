@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::CoreError;
+use crate::{limits, CoreError};
 
 /// The key of the default title attribute every ticket type has.
 pub const TITLE: &str = "title";
@@ -102,9 +102,15 @@ impl AttributeDef {
                 if s.contains('\n') {
                     return Err(wrong());
                 }
-                AttributeValue::Text(s.trim().to_owned())
+                let s = s.trim();
+                limits::line(&self.name, s, limits::MAX_LINE)?;
+                AttributeValue::Text(s.to_owned())
             }
-            DataType::LongText => AttributeValue::Text(raw.as_str().ok_or_else(wrong)?.to_owned()),
+            DataType::LongText => {
+                let s = raw.as_str().ok_or_else(wrong)?;
+                limits::text(&self.name, s, limits::MAX_BODY)?;
+                AttributeValue::Text(s.to_owned())
+            }
             DataType::Integer => AttributeValue::Integer(match raw {
                 Value::Number(n) => n.as_i64().ok_or_else(wrong)?,
                 Value::String(s) => s.trim().parse().map_err(|_| wrong())?,

@@ -97,6 +97,14 @@ pub enum CoreError {
     InvalidEmail { email: String },
     #[error("The workspace needs at least one admin.")]
     LastAdmin,
+    #[error("The {what} is too long: at most {max} characters.")]
+    TextTooLong { what: String, max: usize },
+    #[error("The {what} contains control characters (such as line breaks in a name, or NUL), which cannot be stored or sent.")]
+    ControlCharacters { what: String },
+    #[error("Too many {what}: at most {max}.")]
+    TooMany { what: &'static str, max: usize },
+    #[error("A {kind} with id {id} already exists: choose another id.")]
+    IdTaken { kind: &'static str, id: String },
 }
 
 impl CoreError {
@@ -142,6 +150,10 @@ impl CoreError {
             Self::DefaultBrandRequired => "default_brand_required",
             Self::InvalidEmail { .. } => "invalid_email",
             Self::LastAdmin => "last_admin",
+            Self::TextTooLong { .. } => "text_too_long",
+            Self::ControlCharacters { .. } => "text_has_control_characters",
+            Self::TooMany { .. } => "too_many",
+            Self::IdTaken { .. } => "id_taken",
         }
     }
 

@@ -12,6 +12,7 @@ pub mod category;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod limits;
 pub mod messenger;
 pub mod mutation;
 pub mod notify;

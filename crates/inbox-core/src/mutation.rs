@@ -12,9 +12,10 @@ use serde_json::Value;
 use crate::attribute::TITLE;
 
 use crate::{
-    Author, Brand, BrandId, Category, Contact, ContactId, Conversation, ConversationId,
-    ConversationPart, CoreError, CreateTicket, Millis, Part, PartId, PartKind, StateCategory,
-    StateId, TeamId, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
+    limits, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId, Conversation,
+    ConversationId, ConversationPart, CoreError, CreateTicket, Millis, Part, PartId, PartKind,
+    StateCategory, StateId, Team, TeamId, Teammate, TeammateId, Ticket, TicketId, TicketState,
+    TicketType, TicketTypeId,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +142,13 @@ pub trait Workspace {
     /// The number the next new ticket gets.
     fn next_ticket_number(&self) -> Result<i64, Self::Error>;
     fn conversation(&self, id: ConversationId) -> Result<Conversation, Self::Error>;
+    /// Whether a ticket with this id exists (a new ticket's id must be free).
+    fn ticket_exists(&self, id: TicketId) -> Result<bool, Self::Error>;
+    /// The teammate, the team or the company, or `not_found`: every reference a mutation
+    /// stores must name something that exists, whichever path it came by.
+    fn teammate(&self, id: TeammateId) -> Result<Teammate, Self::Error>;
+    fn team(&self, id: TeamId) -> Result<Team, Self::Error>;
+    fn company(&self, id: CompanyId) -> Result<Company, Self::Error>;
 }
 
 /// Who acts, when, and where new ids come from (the caller owns clock and randomness).
@@ -384,6 +392,7 @@ pub fn apply<W: Workspace>(
             }
         }
         Mutation::Assign { teammate, team, .. } => {
+            check_assignee(ws, *teammate, *team)?;
             if (ticket.assignee_teammate, ticket.assignee_team) != (*teammate, *team) {
                 ticket.assignee_teammate = *teammate;
                 ticket.assignee_team = *team;
@@ -557,8 +566,23 @@ fn create<W: Workspace>(
     ctx: &mut Context,
     req: CreateTicket,
 ) -> Result<Ticket, W::Error> {
+    if ws.ticket_exists(req.id)? {
+        return Err(CoreError::IdTaken {
+            kind: "ticket",
+            id: req.id.to_string(),
+        }
+        .into());
+    }
     let ticket_type = ws.ticket_type(req.type_id)?;
     let states = ws.states()?;
+    limits::count("contacts", req.contacts.len(), limits::MAX_CONTACTS)?;
+    for contact in &req.contacts {
+        ws.contact(*contact)?;
+    }
+    if let Some(company) = req.company {
+        ws.company(company)?;
+    }
+    check_assignee(ws, req.assignee_teammate, req.assignee_team)?;
     let brand = match req.brand {
         Some(b) if ws.brand(b)?.is_none() => {
             return Err(CoreError::NotFound {
@@ -622,6 +646,21 @@ fn create<W: Workspace>(
         }));
     }
     Ok(ticket)
+}
+
+/// An assignee must exist: a ticket assigned to no one who can see it is lost work.
+fn check_assignee<W: Workspace>(
+    ws: &W,
+    teammate: Option<TeammateId>,
+    team: Option<TeamId>,
+) -> Result<(), W::Error> {
+    if let Some(teammate) = teammate {
+        ws.teammate(teammate)?;
+    }
+    if let Some(team) = team {
+        ws.team(team)?;
+    }
+    Ok(())
 }
 
 /// R11: a conversation has at most one linked ticket shared with the customer.
@@ -844,10 +883,10 @@ fn first_of<'a>(
 
 fn non_empty(body: &str, what: &'static str) -> Result<String, CoreError> {
     if body.trim().is_empty() {
-        Err(CoreError::EmptyBody { what })
-    } else {
-        Ok(body.to_owned())
+        return Err(CoreError::EmptyBody { what });
     }
+    limits::text(what, body, limits::MAX_BODY)?;
+    Ok(body.to_owned())
 }
 
 /// "#12 Title": how a linked ticket is named on a timeline, as it was when linked.

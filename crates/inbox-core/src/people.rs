@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{BrandId, CompanyId, ContactId, ConversationId, Millis, TeamId, TeammateId, TicketId};
+use crate::{
+    limits, BrandId, CompanyId, ContactId, ConversationId, CoreError, Millis, TeamId, TeammateId,
+    TicketId,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,6 +67,24 @@ pub struct Contact {
     pub name: String,
     pub email: String,
     pub company: Option<CompanyId>,
+}
+
+impl Contact {
+    /// A contact as every path must store it: a one-line name and an address the mailer can
+    /// send to (an address it could not parse would leave their emails failing forever).
+    pub fn validate(&self) -> Result<(), CoreError> {
+        limits::line("contact's name", &self.name, limits::MAX_NAME)?;
+        limits::email_address(&self.email)
+    }
+}
+
+impl Company {
+    pub fn validate(&self) -> Result<(), CoreError> {
+        if self.name.trim().is_empty() {
+            return Err(CoreError::NameEmpty { what: "company" });
+        }
+        limits::line("company's name", &self.name, limits::MAX_NAME)
+    }
 }
 
 /// A simple chat with a contact; may be converted into a ticket, or linked to one (R11).

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CoreError, StateId};
+use crate::{limits, CoreError, StateId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +86,12 @@ impl TicketState {
                 which: "customer-facing",
             });
         }
+        limits::line("state's label", &self.internal_label, limits::MAX_NAME)?;
+        limits::line(
+            "state's customer label",
+            &self.customer_label,
+            limits::MAX_NAME,
+        )?;
         let label = self.internal_label.trim().to_lowercase();
         let taken = existing
             .iter()

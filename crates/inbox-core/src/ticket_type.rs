@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 use crate::{
-    AttributeDef, Category, CoreError, DataType, StateCategory, StateId, TicketState, TicketTypeId,
+    limits, AttributeDef, Category, CoreError, DataType, StateCategory, StateId, TicketState,
+    TicketTypeId,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,8 +63,19 @@ impl TicketType {
         if self.name.trim().is_empty() {
             return Err(CoreError::TypeNameEmpty);
         }
+        limits::line("ticket type's name", &self.name, limits::MAX_NAME)?;
+        limits::line("ticket type's icon", &self.icon, limits::MAX_NAME)?;
+        limits::text(
+            "ticket type's description",
+            &self.description,
+            limits::MAX_BODY,
+        )?;
+        limits::count("attributes", self.attributes.len(), limits::MAX_ATTRIBUTES)?;
+        limits::count("states", self.states.len(), limits::MAX_MEMBERS)?;
         let mut keys = HashSet::new();
         for attr in &self.attributes {
+            limits::line("attribute's key", &attr.key, limits::MAX_NAME)?;
+            limits::line("attribute's name", &attr.name, limits::MAX_NAME)?;
             if !keys.insert(attr.key.as_str()) {
                 return Err(CoreError::AttributeDuplicate {
                     key: attr.key.clone(),
@@ -74,6 +86,10 @@ impl TicketType {
                     return Err(CoreError::AttributeListWithoutOptions {
                         name: attr.name.clone(),
                     });
+                }
+                limits::count("options", options.len(), limits::MAX_OPTIONS)?;
+                for option in options {
+                    limits::line("list option", option, limits::MAX_NAME)?;
                 }
             }
         }

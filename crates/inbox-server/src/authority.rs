@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
-use inbox_core::{apply, Author, Context, Millis, Mutation, Outcome};
+use inbox_core::{apply, Author, Context, Millis, Mutation, Outcome, TeammateId};
 use inbox_sync::{Cursor, Origin, PendingMutation, PushResult, Record};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Result, ServerError};
 use crate::notifications;
@@ -53,45 +55,125 @@ pub fn apply_one(db: &Db, mutation: &Mutation, how: Apply) -> Result<(Outcome, C
     Ok((outcome, cursor))
 }
 
-fn push_key(client_id: &str, seq: u64) -> String {
+/// A client id is its first pusher's: another teammate pushing under it would otherwise
+/// read their results and have their later changes dropped as replays.
+#[derive(Debug, Serialize, Deserialize)]
+struct ClientOwner {
+    teammate: TeammateId,
+    since: Millis,
+}
+
+/// A push result as kept for replays, with the SHA-256 of the mutation it answered: a replay
+/// must be the same mutation, or it is a different change reusing a sequence number.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredPush {
+    result: PushResult,
+    payload: String,
+}
+
+fn push_key(teammate: TeammateId, client_id: &str, seq: u64) -> String {
     // Zero-padded so a client's results list in sequence order.
+    format!("{teammate}/{client_id}/{seq:020}")
+}
+
+/// Results stored before keys named the teammate: `CLIENT/SEQ`, whole results without a hash.
+fn legacy_push_key(client_id: &str, seq: u64) -> String {
     format!("{client_id}/{seq:020}")
 }
 
-/// Applies a client's pushed mutations, each exactly once: a replay (in this batch or any
-/// later one) gets the first result back.
+fn payload_hash(mutation: &Mutation) -> String {
+    let json = serde_json::to_vec(mutation).expect("mutations serialise");
+    hex::encode(Sha256::digest(json))
+}
+
+/// Binds `client_id` to `teammate` on first use; refuses it to anyone else.
+fn claim_client(db: &Db, client_id: &str, teammate: TeammateId, now: Millis) -> Result<()> {
+    match db.get::<ClientOwner>(Kind::Client, client_id)? {
+        Some(owner) if owner.teammate == teammate => Ok(()),
+        Some(_) => Err(ServerError::Conflict {
+            code: "client_id_taken",
+            message: "This client id is another teammate's; an app makes a new one for each teammate who signs in.".into(),
+        }),
+        None => db.put(
+            Kind::Client,
+            client_id,
+            &ClientOwner {
+                teammate,
+                since: now,
+            },
+        ),
+    }
+}
+
+/// Applies `teammate`'s pushed mutations from one client, each exactly once: a replay (in this
+/// batch or any later one) gets the first result back, and a different mutation under a used
+/// sequence number is rejected (`push_replay_mismatch`) instead of being taken as a replay.
 pub fn push(
     db: &Db,
+    teammate: TeammateId,
     client_id: &str,
     mutations: &[PendingMutation],
-    actor: Author,
     now: Millis,
 ) -> Result<Vec<PushResult>> {
+    claim_client(db, client_id, teammate, now)?;
     let keys: Vec<String> = mutations
         .iter()
-        .map(|m| push_key(client_id, m.seq))
+        .map(|m| push_key(teammate, client_id, m.seq))
         .collect();
-    let mut known: HashMap<String, PushResult> = HashMap::new();
+    let legacy: Vec<String> = mutations
+        .iter()
+        .map(|m| legacy_push_key(client_id, m.seq))
+        .collect();
+    let mut known: HashMap<String, StoredPush> = HashMap::new();
     for (key, doc) in db.tx().get_many(Kind::Push, &keys)? {
         known.insert(key, parse("push result", &doc)?);
     }
+    let mut legacy_known: HashMap<String, PushResult> = HashMap::new();
+    for (key, doc) in db.tx().get_many(Kind::Push, &legacy)? {
+        legacy_known.insert(key, parse("push result", &doc)?);
+    }
     let mut results = Vec::with_capacity(mutations.len());
     let mut recorded = Vec::new();
-    for (key, pending) in keys.into_iter().zip(mutations) {
-        if let Some(result) = known.get(&key) {
+    for ((key, legacy), pending) in keys.into_iter().zip(legacy).zip(mutations) {
+        let payload = payload_hash(&pending.mutation);
+        if let Some(stored) = known.get(&key) {
+            results.push(if stored.payload == payload {
+                stored.result.clone()
+            } else {
+                replay_mismatch(pending.seq)
+            });
+            continue;
+        }
+        if let Some(result) = legacy_known.get(&legacy) {
             results.push(result.clone());
             continue;
         }
-        let result = push_one(db, client_id, pending, actor, now)?;
+        let result = push_one(db, client_id, pending, Author::Teammate(teammate), now)?;
+        let stored = StoredPush {
+            result: result.clone(),
+            payload,
+        };
         recorded.push((
             key.clone(),
-            serde_json::to_string(&result).expect("results serialise"),
+            serde_json::to_string(&stored).expect("results serialise"),
         ));
-        known.insert(key, result.clone());
+        known.insert(key, stored);
         results.push(result);
     }
     db.tx().put_many(Kind::Push, &recorded)?;
     Ok(results)
+}
+
+fn replay_mismatch(seq: u64) -> PushResult {
+    PushResult::Rejected {
+        seq,
+        error: inbox_core::ErrorBody {
+            code: "push_replay_mismatch".into(),
+            message: format!(
+                "Change number {seq} of this app was already applied with different content; this one was not applied."
+            ),
+        },
+    }
 }
 
 /// Applies one pushed mutation; a rule it breaks makes it rejected, not the push failed.

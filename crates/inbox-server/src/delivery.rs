@@ -12,7 +12,9 @@ use inbox_core::messenger::customer_view;
 use inbox_core::notify::EmailDecision;
 use inbox_core::{Millis, Workspace};
 
-use crate::error::Result;
+use std::panic::AssertUnwindSafe;
+
+use crate::error::{Result, ServerError};
 use crate::mail::{Mailer, Outgoing};
 use crate::notifications::{put_email, reply_bodies, seen_parts, QueuedEmail};
 use crate::storage::{EmailRow, SharedStorage, StorageExt};
@@ -20,88 +22,163 @@ use crate::workspace::{parse, Db};
 
 /// How long a claimed email is left to its sender before another attempt may take it.
 pub const LEASE: Millis = 60_000;
-/// Emails claimed per round.
+/// Emails looked at per round.
 const BATCH: usize = 50;
 
 /// Where replies to customer emails are addressed.
 #[derive(Debug, Clone)]
 pub struct EmailConfig {
     pub inbound_domain: String,
+    /// The secret a mail relay must send to post inbound email (none: anyone may).
+    pub inbound_secret: Option<String>,
     pub from_address: String,
     pub secret: Vec<u8>,
 }
 
-/// One round: claims what is due, sends it, records the result. Returns how many were sent.
+/// Failed sends before an email is given up on as `failed`: with the back-off below, about
+/// two days of a relay refusing it.
+pub const MAX_ATTEMPTS: u32 = 100;
+
+/// One round: takes what is due, one email at a time, each in its own transactions, so an
+/// email that cannot be built or sent ends `failed` with its reason and never holds up the
+/// others. Returns how many were sent.
 pub fn run_once(
     storage: &SharedStorage,
     mailer: &dyn Mailer,
     config: &EmailConfig,
     now: Millis,
 ) -> Result<usize> {
-    let claimed = storage.writing(|tx| claim_due(&Db::new(tx), config, now))?;
+    let due = storage.reading(|tx| tx.due_emails(now, BATCH))?;
     let mut sent = 0;
-    for (row, email, outgoing) in claimed {
-        match mailer.send(&outgoing) {
-            Ok(()) => {
-                let mut email = email;
-                email.sent_at = Some(now);
-                storage
-                    .writing(|tx| put_email(&Db::new(tx), &row.id, "sent", row.due_at, &email))?;
-                sent += 1;
-            }
-            Err(e) => {
-                // Kept pending with a growing pause: mail is never dropped for a relay's hiccup.
-                eprintln!("inbox-server: sending email {} failed: {e}", row.id);
-                let retry_at = now + backoff(email.attempts);
-                storage
-                    .writing(|tx| put_email(&Db::new(tx), &row.id, "pending", retry_at, &email))?;
-            }
+    for row in due {
+        // A panic while building one email (a broken template, a mail library's assertion)
+        // must not take delivery down for everyone.
+        let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            deliver(storage, mailer, config, &row, now)
+        }));
+        match attempt {
+            Ok(Ok(true)) => sent += 1,
+            Ok(Ok(false)) => {}
+            // The database itself failed: this round is over, the next one tries again.
+            Ok(Err(e @ ServerError::Storage(_))) => return Err(e),
+            Ok(Err(e)) => give_up(storage, &row, &e.to_string())?,
+            Err(panic) => give_up(storage, &row, &panic_message(&panic))?,
         }
     }
     Ok(sent)
+}
+
+/// Sends one due email if it still is due; returns whether it went out.
+fn deliver(
+    storage: &SharedStorage,
+    mailer: &dyn Mailer,
+    config: &EmailConfig,
+    row: &EmailRow,
+    now: Millis,
+) -> Result<bool> {
+    let Some((email, outgoing)) =
+        storage.writing(|tx| claim(&Db::new(tx), &row.id, config, now))?
+    else {
+        return Ok(false);
+    };
+    match mailer.send(&outgoing) {
+        Ok(()) => {
+            let email = QueuedEmail {
+                sent_at: Some(now),
+                ..email
+            };
+            storage.writing(|tx| put_email(&Db::new(tx), &row.id, "sent", row.due_at, &email))?;
+            Ok(true)
+        }
+        Err(e @ ServerError::Delivery(_)) if email.attempts < MAX_ATTEMPTS => {
+            // Kept pending with a growing pause: mail is never dropped for a relay's hiccup.
+            tracing::warn!(email = %row.id, error = %e, "sending an email failed; retrying later");
+            let retry_at = now + backoff(email.attempts);
+            storage.writing(|tx| put_email(&Db::new(tx), &row.id, "pending", retry_at, &email))?;
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Marks an email `failed` with the reason, for admins to see (`GET /emails?status=failed`).
+/// Even an email whose stored document no longer reads is taken out of the queue.
+fn give_up(storage: &SharedStorage, row: &EmailRow, reason: &str) -> Result<()> {
+    tracing::error!(email = %row.id, reason, "an email cannot be delivered and is given up");
+    storage.writing(|tx| {
+        let Some(mut current) = tx.email(&row.id)? else {
+            return Ok(());
+        };
+        if let Ok(mut email) = serde_json::from_str::<QueuedEmail>(&current.doc) {
+            email.failed = Some(reason.to_owned());
+            current.doc = serde_json::to_string(&email).expect("queued emails serialise");
+        }
+        current.status = "failed".into();
+        tx.put_email(&current)
+    })
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    format!("building the email failed: {text}")
 }
 
 fn backoff(attempts: u32) -> Millis {
     (5_000 * 2i64.pow(attempts.min(8))).min(30 * 60_000)
 }
 
-type Claimed = (EmailRow, QueuedEmail, Outgoing);
-
-fn claim_due(db: &Db, config: &EmailConfig, now: Millis) -> Result<Vec<Claimed>> {
-    let mut claimed = Vec::new();
-    let due = db.tx().due_emails(now, BATCH)?;
-    for row in due {
-        let mut email: QueuedEmail = parse("queued email", &row.doc)?;
-        let seen = seen_parts(db, email.contact, email.ticket)?;
-        match email.due.decide(&seen, now) {
-            EmailDecision::Drop => {
-                email.dropped = Some("seen in the Messenger in time".into());
-                put_email(db, &row.id, "dropped", row.due_at, &email)?;
+/// Decides what to do with the email `id` now and, when it is to be sent, claims it with a
+/// lease and returns it rendered. Another process may have taken it since it was listed:
+/// then it is no longer due and nothing happens.
+fn claim(
+    db: &Db,
+    id: &str,
+    config: &EmailConfig,
+    now: Millis,
+) -> Result<Option<(QueuedEmail, Outgoing)>> {
+    let Some(row) = db.tx().email(id)? else {
+        return Ok(None);
+    };
+    if !matches!(row.status.as_str(), "pending" | "sending") || row.due_at > now {
+        return Ok(None);
+    }
+    let mut email: QueuedEmail = parse("queued email", &row.doc)?;
+    let seen = seen_parts(db, email.contact, email.ticket)?;
+    match email.due.decide(&seen, now) {
+        EmailDecision::Drop => {
+            email.dropped = Some("seen in the Messenger in time".into());
+            put_email(db, id, "dropped", row.due_at, &email)?;
+            Ok(None)
+        }
+        EmailDecision::Wait { until } => {
+            put_email(db, id, "pending", until, &email)?;
+            Ok(None)
+        }
+        EmailDecision::Send => {
+            if email.rendered.is_none() {
+                email.rendered = render_email(db, &email, config)?;
             }
-            EmailDecision::Wait { until } => put_email(db, &row.id, "pending", until, &email)?,
-            EmailDecision::Send => {
-                if email.rendered.is_none() {
-                    email.rendered = render_email(db, &email, config)?;
-                }
-                let Some(rendered) = email.rendered.clone() else {
-                    email.dropped = Some("the ticket is no longer shared with the customer".into());
-                    put_email(db, &row.id, "dropped", row.due_at, &email)?;
-                    continue;
-                };
-                email.attempts += 1;
-                put_email(db, &row.id, "sending", now + LEASE, &email)?;
-                let brand = db.brand(db.ticket(email.ticket)?.brand)?;
-                let outgoing = Outgoing {
-                    id: row.id.clone(),
-                    from_name: brand.map(|b| b.name).unwrap_or_default(),
-                    from_address: config.from_address.clone(),
-                    email: rendered,
-                };
-                claimed.push((row, email, outgoing));
-            }
+            let Some(rendered) = email.rendered.clone() else {
+                email.dropped = Some("the ticket is no longer shared with the customer".into());
+                put_email(db, id, "dropped", row.due_at, &email)?;
+                return Ok(None);
+            };
+            email.attempts += 1;
+            put_email(db, id, "sending", now + LEASE, &email)?;
+            let brand = db.brand(db.ticket(email.ticket)?.brand)?;
+            let outgoing = Outgoing {
+                id: id.to_owned(),
+                from_name: brand.map(|b| b.name).unwrap_or_default(),
+                from_address: config.from_address.clone(),
+                email: rendered,
+            };
+            Ok(Some((email, outgoing)))
         }
     }
-    Ok(claimed)
 }
 
 /// The email as the customer will get it, or None if the ticket is no longer theirs to see.
@@ -164,8 +241,8 @@ pub async fn run(
         .await;
         match round {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => eprintln!("inbox-server: email delivery round failed: {e}"),
-            Err(e) => eprintln!("inbox-server: email delivery round panicked: {e}"),
+            Ok(Err(e)) => tracing::error!(error = %e, "an email delivery round failed"),
+            Err(e) => tracing::error!(error = %e, "an email delivery round panicked"),
         }
         let _ = tokio::time::timeout(interval, wake.notified()).await;
     }

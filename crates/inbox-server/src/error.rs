@@ -21,15 +21,30 @@ pub enum ServerError {
     Conflict { code: &'static str, message: String },
     #[error("The request body is larger than the server accepts.")]
     TooLarge,
+    #[error("The request body did not arrive in time.")]
+    BodyTimeout,
     #[error("There is no such endpoint; see /openapi.json.")]
     NotFoundRoute,
     #[error("This endpoint does not take that method; see /openapi.json.")]
     MethodNotAllowed,
     #[error("The storage failed: {0}")]
     Storage(String),
-    /// An email could not be handed on (the relay refused it or is unreachable).
+    /// A stored document no longer reads: the database was changed behind our back.
+    #[error("The storage holds a record it cannot read: {0}")]
+    Corrupt(String),
+    /// An email could not be handed on for now (the relay is unreachable or busy).
     #[error("{0}")]
     Delivery(String),
+    /// An email that can never be delivered (the relay refused it for good).
+    #[error("{0}")]
+    Undeliverable(String),
+    /// Too many requests of a kind: try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooMany {
+        code: &'static str,
+        message: String,
+        retry_after: u64,
+    },
 }
 
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
@@ -50,10 +65,14 @@ impl ServerError {
             ServerError::Forbidden(_) => "forbidden",
             ServerError::BadRequest { code, .. } | ServerError::Conflict { code, .. } => code,
             ServerError::TooLarge => "body_too_large",
+            ServerError::BodyTimeout => "body_timeout",
             ServerError::NotFoundRoute => "no_such_endpoint",
             ServerError::MethodNotAllowed => "method_not_allowed",
             ServerError::Storage(_) => "storage_failed",
+            ServerError::Corrupt(_) => "storage_failed",
             ServerError::Delivery(_) => "delivery_failed",
+            ServerError::Undeliverable(_) => "undeliverable",
+            ServerError::TooMany { code, .. } => code,
         }
     }
 
@@ -61,16 +80,21 @@ impl ServerError {
         match self {
             ServerError::Core(CoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
             ServerError::Core(CoreError::NotAdmin) => StatusCode::FORBIDDEN,
+            ServerError::Core(CoreError::IdTaken { .. }) => StatusCode::CONFLICT,
             ServerError::Core(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::Unauthorized | ServerError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ServerError::Conflict { .. } => StatusCode::CONFLICT,
             ServerError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ServerError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ServerError::NotFoundRoute => StatusCode::NOT_FOUND,
             ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ServerError::Delivery(_) => StatusCode::BAD_GATEWAY,
+            ServerError::Corrupt(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ServerError::Delivery(_) | ServerError::Undeliverable(_) => StatusCode::BAD_GATEWAY,
+            ServerError::TooMany { code, .. } if *code == "busy" => StatusCode::SERVICE_UNAVAILABLE,
+            ServerError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -83,7 +107,13 @@ impl ServerError {
 
     /// A stored document that no longer parses: the database was changed behind our back.
     pub fn corrupt(what: &str, e: serde_json::Error) -> ServerError {
-        ServerError::Storage(format!("a stored {what} could not be read: {e}"))
+        ServerError::Corrupt(format!("a stored {what} could not be read: {e}"))
+    }
+
+    /// Whether the failure is the server's own (storage, a bug), whose detail is for its log
+    /// and never for the client.
+    pub fn is_internal(&self) -> bool {
+        self.status().is_server_error() && !matches!(self, ServerError::TooMany { .. })
     }
 }
 
@@ -113,10 +143,30 @@ pub fn postgres_message(e: &postgres::Error) -> String {
 }
 
 impl IntoResponse for ServerError {
+    /// Internal failures are logged with their detail (and the request's id, by the tracing
+    /// span around the request) and answered with a generic message: database text or a
+    /// panic's message would tell an attacker about the inside of the server.
     fn into_response(self) -> Response {
-        if let ServerError::Storage(message) = &self {
-            eprintln!("inbox-server: storage error: {message}");
+        let status = self.status();
+        let body = if self.is_internal() && !matches!(self, ServerError::Delivery(_)) {
+            tracing::error!(code = self.code(), error = %self, "request failed");
+            ErrorBody {
+                code: self.code().to_owned(),
+                message: format!(
+                    "The server failed to handle this request; it has been logged (request {}). Try again, or tell the server's admin that request id.",
+                    crate::http::request_id().unwrap_or_default()
+                ),
+            }
+        } else {
+            self.body()
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let ServerError::TooMany { retry_after, .. } = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after),
+            );
         }
-        (self.status(), Json(self.body())).into_response()
+        response
     }
 }

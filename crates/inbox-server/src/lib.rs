@@ -5,6 +5,7 @@ pub mod auth;
 pub mod authority;
 pub mod delivery;
 pub mod error;
+pub mod fuzz;
 pub mod http;
 pub mod mail;
 pub mod notifications;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use inbox_server::authority::now;
 use inbox_server::error::ServerError;
+use inbox_server::http::{Limits, LoginLimits};
 use inbox_server::mail::{EmlDir, Mailer, Smtp};
 use inbox_server::server::{serve, ServeOptions};
 use inbox_server::setup::{seed_demo, teammate_password, teammate_token};
@@ -89,12 +90,87 @@ struct ServeArgs {
     /// The domain of reply-to addresses; mail to it must be posted to /inbound/email.
     #[arg(long, default_value = inbox_store::INBOUND_EMAIL_DOMAIN)]
     inbound_domain: String,
+    /// The secret the mail relay must send (header X-Inbox-Relay-Secret) to post inbound
+    /// email; without one, anyone who can reach the server may post to /inbound/email.
+    #[arg(long, env = "INBOX_INBOUND_SECRET", hide_env_values = true)]
+    inbound_secret: Option<String>,
     /// How often due emails are looked for, in milliseconds.
     #[arg(long, default_value_t = 1_000, hide = true)]
     delivery_interval_ms: u64,
+    /// Seconds a client has to send a request's headers; idle keep-alive connections close
+    /// after as long.
+    #[arg(long, env = "INBOX_HEADER_TIMEOUT", default_value_t = 15)]
+    header_timeout: u64,
+    /// Seconds a client has to send a request's body.
+    #[arg(long, env = "INBOX_BODY_TIMEOUT", default_value_t = 60)]
+    body_timeout: u64,
+    /// Open connections at most (kept below the process's file limit too).
+    #[arg(long, env = "INBOX_MAX_CONNECTIONS", default_value_t = 10_000)]
+    max_connections: usize,
+    /// Password checks running at once (each takes ~20 MB for a moment).
+    #[arg(long, env = "INBOX_LOGIN_CONCURRENCY", default_value_t = 2)]
+    login_concurrency: usize,
+    /// Wrong passwords for one account per 15 minutes before its sign-in pauses.
+    #[arg(long, env = "INBOX_LOGIN_FAILURES", default_value_t = 10)]
+    login_failures_per_account: u32,
+    /// Sign-in attempts from one address per minute.
+    #[arg(long, env = "INBOX_LOGIN_ATTEMPTS", default_value_t = 30)]
+    login_attempts_per_address: u32,
+    /// The server runs behind a TLS proxy on this machine: take clients' addresses from the
+    /// last X-Forwarded-For entry of connections from loopback.
+    #[arg(long, env = "INBOX_BEHIND_PROXY")]
+    behind_proxy: bool,
+}
+
+impl ServeArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(self.header_timeout.max(1)),
+            body_timeout: Duration::from_secs(self.body_timeout.max(1)),
+            max_connections: self.max_connections.max(1),
+            login: LoginLimits {
+                concurrency: self.login_concurrency.max(1),
+                failures_per_account: self.login_failures_per_account.max(1),
+                attempts_per_address: self.login_attempts_per_address.max(1),
+                ..LoginLimits::default()
+            },
+            behind_proxy: self.behind_proxy,
+        }
+    }
+}
+
+/// Logs go to standard error: one line per request and per notable event, plain text or JSON
+/// (`INBOX_LOG_FORMAT=json`), filtered by `INBOX_LOG` (`info` by default; `warn`, `debug`, or
+/// per module: `inbox_server=debug`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INBOX_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    if std::env::var("INBOX_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Large allocations (an Argon2 check takes ~20 MB) go straight back to the system when freed.
+/// glibc otherwise raises its mmap threshold after the first such free and keeps later ones in
+/// the arena of whichever thread made them: a burst of sign-ins left the server holding
+/// gigabytes it no longer used.
+fn return_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator tunable; it is called before any other thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
 }
 
 fn main() -> ExitCode {
+    return_large_allocations();
+    init_logging();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -115,7 +191,9 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             let opts = ServeOptions {
                 storage: args.db.open()?,
                 mailer,
+                limits: args.limits(),
                 inbound_domain: args.inbound_domain,
+                inbound_secret: args.inbound_secret.filter(|s| !s.is_empty()),
                 delivery_interval: Duration::from_millis(args.delivery_interval_ms),
             };
             tokio::runtime::Runtime::new()

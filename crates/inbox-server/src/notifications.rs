@@ -55,6 +55,10 @@ pub struct QueuedEmail {
     /// Why it was not sent, when dropped.
     #[serde(default)]
     pub dropped: Option<String>,
+    /// Why it could never be sent, when failed (a relay refused it for good, or it could not
+    /// be built).
+    #[serde(default)]
+    pub failed: Option<String>,
     /// The rendered email, fixed when first claimed for sending so a retry sends the same.
     #[serde(default)]
     pub rendered: Option<inbox_core::email::Email>,
@@ -270,6 +274,7 @@ fn queue_emails(
                     attempts: 0,
                     sent_at: None,
                     dropped: None,
+                    failed: None,
                     rendered: None,
                 };
                 pending.insert(pair, (id, email));

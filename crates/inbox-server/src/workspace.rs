@@ -6,8 +6,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use inbox_core::{
-    Brand, BrandId, Change, Contact, ContactId, Conversation, ConversationId, CoreError, Millis,
-    Part, Ticket, TicketId, TicketState, TicketType, TicketTypeId, Workspace,
+    Brand, BrandId, Change, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
+    CoreError, Millis, Part, Team, TeamId, Teammate, TeammateId, Ticket, TicketId, TicketState,
+    TicketType, TicketTypeId, Workspace,
 };
 use inbox_sync::{ChangeSet, Cursor, Origin, Record};
 use serde::de::DeserializeOwned;
@@ -347,5 +348,21 @@ impl Workspace for Db<'_> {
 
     fn conversation(&self, id: ConversationId) -> Result<Conversation> {
         self.require(Kind::Conversation, "conversation", &id.to_string())
+    }
+
+    fn ticket_exists(&self, id: TicketId) -> Result<bool> {
+        Ok(self.tx().ticket(&id.to_string())?.is_some())
+    }
+
+    fn teammate(&self, id: TeammateId) -> Result<Teammate> {
+        self.require(Kind::Teammate, "teammate", &id.to_string())
+    }
+
+    fn team(&self, id: TeamId) -> Result<Team> {
+        self.require(Kind::Team, "team", &id.to_string())
+    }
+
+    fn company(&self, id: CompanyId) -> Result<Company> {
+        self.require(Kind::Company, "company", &id.to_string())
     }
 }

@@ -75,14 +75,15 @@ fn smtp_delivers_one_message_with_envelope_headers_and_both_bodies() {
 }
 
 #[test]
-fn a_refused_recipient_is_a_delivery_error_and_nothing_is_delivered() {
+fn a_refused_recipient_is_undeliverable_and_nothing_is_delivered() {
     let (port, delivered) = receiver(Some("ada@customer.test"));
     let smtp = Smtp::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap();
 
     let err = smtp.send(&outgoing()).unwrap_err();
 
-    assert_eq!(err.code(), "delivery_failed");
-    assert!(err.to_string().contains("refused"), "{err}");
+    // A 5xx refusal is final: the queue gives the email up instead of retrying it forever.
+    assert_eq!(err.code(), "undeliverable");
+    assert!(err.to_string().contains("failed"), "{err}");
     assert!(matches!(
         delivered.try_recv(),
         Err(mpsc::TryRecvError::Empty)

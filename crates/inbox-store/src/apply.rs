@@ -4,9 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use inbox_core::notify::{plan, planned_parts, MessengerState};
 use inbox_core::{
-    apply, Author, Brand, BrandId, Change, Contact, ContactId, Context, Conversation,
-    ConversationId, CreateTicket, Millis, Mutation, Outcome, Part, TeammateId, Ticket, TicketField,
-    TicketId, TicketState, TicketType, TicketTypeId, Workspace,
+    apply, Author, Brand, BrandId, Change, Company, CompanyId, Contact, ContactId, Context,
+    Conversation, ConversationId, CreateTicket, Millis, Mutation, Outcome, Part, Team, TeamId,
+    Teammate, TeammateId, Ticket, TicketField, TicketId, TicketState, TicketType, TicketTypeId,
+    Workspace,
 };
 use rusqlite::types::Value;
 
@@ -69,6 +70,34 @@ impl Workspace for Store {
 
     fn contact(&self, contact: ContactId) -> Result<Contact> {
         Store::contact(self, contact)
+    }
+
+    fn ticket_exists(&self, id: TicketId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM tickets WHERE id = ?1")?
+            .exists([id.to_string()])?)
+    }
+
+    fn teammate(&self, id: TeammateId) -> Result<Teammate> {
+        Store::teammate(self, id)
+    }
+
+    fn team(&self, id: TeamId) -> Result<Team> {
+        Store::teams(self)?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| {
+                inbox_core::CoreError::NotFound {
+                    kind: "team",
+                    id: id.to_string(),
+                }
+                .into()
+            })
+    }
+
+    fn company(&self, id: CompanyId) -> Result<Company> {
+        Store::company(self, id)
     }
 
     fn brand(&self, brand: BrandId) -> Result<Option<Brand>> {

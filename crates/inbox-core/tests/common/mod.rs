@@ -71,6 +71,30 @@ impl Workspace for Memory {
             .unwrap_or(0)
             + 1)
     }
+    fn ticket_exists(&self, id: TicketId) -> Result<bool, CoreError> {
+        Ok(self.tickets.contains_key(&id))
+    }
+    fn teammate(&self, id: TeammateId) -> Result<Teammate, CoreError> {
+        Ok(Teammate {
+            id,
+            name: "Sam".into(),
+            email: "sam@northwind.example".into(),
+            role: Role::Teammate,
+        })
+    }
+    fn team(&self, id: TeamId) -> Result<Team, CoreError> {
+        Ok(Team {
+            id,
+            name: "Billing".into(),
+            members: Vec::new(),
+        })
+    }
+    fn company(&self, id: CompanyId) -> Result<Company, CoreError> {
+        Ok(Company {
+            id,
+            name: "Acme".into(),
+        })
+    }
     fn conversation(&self, id: ConversationId) -> Result<Conversation, CoreError> {
         self.conversations
             .get(&id)

@@ -1,7 +1,9 @@
 //! Request extractors whose failures are typed `{code, message}` errors like every other.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use inbox_core::{Contact, Role};
@@ -51,7 +53,7 @@ impl Teammate {
             Ok(())
         } else {
             Err(ServerError::Forbidden(
-                "Only an admin can change workspace settings, ticket types and states.",
+                "Only an admin can do this: change workspace settings, ticket types, states and teammates, make customer tokens, or see the email queue.",
             ))
         }
     }
@@ -63,6 +65,7 @@ impl FromRequestParts<AppState> for Teammate {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServerError> {
         match subject(parts, state).await? {
             Subject::Teammate(id) => {
+                tracing::Span::current().record("teammate", tracing::field::display(id));
                 let teammate = state
                     .read(move |db| db.require(Kind::Teammate, "teammate", &id.to_string()))
                     .await
@@ -99,16 +102,50 @@ impl FromRequestParts<AppState> for Customer {
     }
 }
 
-/// A JSON body; a malformed one is a 400 `invalid_body` saying what is wrong.
-pub struct Body<T>(pub T);
+/// The address a request came from: the peer, or behind a local proxy the address the proxy
+/// put last in `X-Forwarded-For`.
+pub struct ClientAddress(pub String);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = ServerError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ServerError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServerError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = || {
+            let header = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()?;
+            let last = header.to_str().ok()?.rsplit(',').next()?.trim();
+            last.parse::<std::net::IpAddr>().ok()
+        };
+        let address = match peer {
+            Some(ip) if state.limits.behind_proxy && ip.is_loopback() => forwarded().or(Some(ip)),
+            other => other,
+        };
+        Ok(ClientAddress(
+            address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
+    }
+}
+
+/// A JSON body; a malformed one is a 400 `invalid_body` saying what is wrong, one that takes
+/// longer than the body deadline to arrive a 408.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
+    type Rejection = ServerError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ServerError> {
+        let json = axum::Json::<T>::from_request(req, state);
+        match tokio::time::timeout(state.limits.body_timeout, json).await {
+            Err(_) => Err(ServerError::BodyTimeout),
+            Ok(Ok(axum::Json(value))) => Ok(Body(value)),
+            Ok(Err(rejection)) => Err(json_rejection(rejection)),
         }
     }
 }
@@ -138,9 +175,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// Raw bytes (an inbound email); too large is a 413.
-pub async fn bytes(req: Request) -> Result<axum::body::Bytes, ServerError> {
-    axum::body::to_bytes(req.into_body(), super::BODY_LIMIT)
+/// Raw bytes (an inbound email); too large is a 413, too slow a 408.
+pub async fn bytes(req: Request, state: &AppState) -> Result<axum::body::Bytes, ServerError> {
+    let body = axum::body::to_bytes(req.into_body(), super::BODY_LIMIT);
+    tokio::time::timeout(state.limits.body_timeout, body)
         .await
+        .map_err(|_| ServerError::BodyTimeout)?
         .map_err(|_| ServerError::TooLarge)
 }

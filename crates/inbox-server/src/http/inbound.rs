@@ -1,18 +1,26 @@
 //! Inbound email: a customer's reply to a notification email, posted raw (RFC 822) by the mail
-//! relay. The reply-to address carries a signed token naming the ticket (R10); a bad or forged
-//! token, or a sender who is not a customer of that ticket, is refused.
+//! relay. The relay proves itself with a shared secret (when the server is given one); the
+//! reply-to address carries a signed token naming the ticket (R10); a bad or forged token, or a
+//! sender who is not a customer of that ticket, is refused. A relay retrying the same message
+//! (same Message-ID) adds the reply once.
 
 use axum::extract::{Request, State};
+use axum::http::HeaderMap;
 use axum::Json;
 use inbox_core::email::ticket_from_reply_token;
 use inbox_core::Workspace;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::extract::bytes;
 use super::messenger::customer_reply;
 use super::AppState;
 use crate::error::{Result, ServerError};
 use crate::mail::inbound::parse_reply;
+use crate::storage::Kind;
+
+/// The header a mail relay sends the server's inbound secret in.
+pub const RELAY_SECRET_HEADER: &str = "x-inbox-relay-secret";
 
 #[derive(Serialize)]
 pub struct Accepted {
@@ -20,8 +28,14 @@ pub struct Accepted {
 }
 
 pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<Accepted>> {
-    let raw = bytes(req).await?;
-    let reply = parse_reply(&raw, &state.email.inbound_domain)?;
+    check_relay(&state, req.headers())?;
+    let raw = bytes(req, &state).await?;
+    // Parsing is CPU work on input anyone can send: off the async workers, so a slow message
+    // never holds up other requests.
+    let domain = state.email.inbound_domain.clone();
+    let reply = tokio::task::spawn_blocking(move || parse_reply(&raw, &domain))
+        .await
+        .map_err(|e| ServerError::Storage(format!("parsing an inbound email panicked: {e}")))??;
     let ticket = ticket_from_reply_token(&reply.token, &state.email.secret).ok_or(
         ServerError::Forbidden("The reply address is not one this server signed."),
     )?;
@@ -39,9 +53,36 @@ pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<A
             let contact = contact.ok_or(ServerError::Forbidden(
                 "The sender is not a customer of this ticket.",
             ))?;
+            if let Some(message_id) = &reply.message_id {
+                let key = hex::encode(Sha256::digest(message_id.as_bytes()));
+                if db.tx().get(Kind::Inbound, &key)?.is_some() {
+                    return Ok(ticket.id);
+                }
+                db.put(Kind::Inbound, &key, &ticket.id)?;
+            }
             customer_reply(db, &contact, ticket.id, reply.body)?;
             Ok(ticket.id)
         })
         .await?;
     Ok(Json(Accepted { ticket }))
+}
+
+/// With an inbound secret configured, only a relay that sends it may post mail: anyone else
+/// is refused before a byte of the message is read.
+fn check_relay(state: &AppState, headers: &HeaderMap) -> Result<()> {
+    let Some(secret) = &state.email.inbound_secret else {
+        return Ok(());
+    };
+    let given = headers
+        .get(RELAY_SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    // Compared as hashes, so the time taken tells nothing about how much of it matched.
+    if Sha256::digest(given) == Sha256::digest(secret.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ServerError::Forbidden(
+            "Inbound email is taken only from the mail relay: send the server's inbound secret in X-Inbox-Relay-Secret.",
+        ))
+    }
 }

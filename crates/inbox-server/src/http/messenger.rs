@@ -9,7 +9,7 @@ use inbox_core::messenger::{
 use inbox_core::{Author, Contact, Mutation, Ticket, Workspace};
 use serde::{Deserialize, Serialize};
 
-use super::extract::Body;
+use super::extract::{Body, SignedIn};
 use super::{AppState, Customer};
 use crate::authority::{apply_one, now, Apply};
 use crate::error::Result;
@@ -39,6 +39,19 @@ pub async fn home(
 pub struct MessengerStateBody {
     /// The Messenger is open on the customer's screen (no launcher badge then).
     open: bool,
+}
+
+/// `POST /messenger/logout`: the customer ends their Messenger session; the token stops
+/// working.
+pub async fn logout(
+    State(state): State<AppState>,
+    SignedIn(token): SignedIn,
+    _: Customer,
+) -> Result<axum::http::StatusCode> {
+    state
+        .write(move |db| crate::auth::revoke(db, &token))
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 pub async fn set_state(
@@ -115,7 +128,7 @@ pub async fn seen(
 
 #[derive(Deserialize)]
 pub struct ReplyBody {
-    body: String,
+    pub body: String,
 }
 
 pub async fn reply(

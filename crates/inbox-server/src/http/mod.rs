@@ -2,15 +2,18 @@
 //! and inbound email. Handlers are thin: they authenticate, decode, and run domain code in a
 //! storage transaction on a blocking thread.
 
+mod context;
 mod extract;
 mod inbound;
 mod messenger;
 mod openapi;
 mod rest;
 mod sync;
+mod throttle;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
@@ -22,10 +25,43 @@ use crate::error::{Result, ServerError};
 use crate::storage::{SharedStorage, StorageExt};
 use crate::workspace::Db;
 
+pub use context::{request_id, REQUEST_ID_HEADER};
 pub use extract::{Customer, Teammate};
+pub use inbound::RELAY_SECRET_HEADER;
+pub use messenger::{MessengerStateBody, ReplyBody};
+pub use rest::translate_search;
+pub use throttle::LoginLimits;
 
 /// Request bodies larger than this are refused with 413 (inbound emails included).
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// What one client may hold of the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A request's head (request line and headers) must arrive within this; an idle
+    /// keep-alive connection is closed after it.
+    pub header_timeout: Duration,
+    /// A request's whole body must arrive within this.
+    pub body_timeout: Duration,
+    /// Open connections at most (also kept below the process's file limit).
+    pub max_connections: usize,
+    pub login: LoginLimits,
+    /// Take the client's address from the last `X-Forwarded-For` entry when the connection
+    /// comes from loopback (the server runs behind a local TLS proxy).
+    pub behind_proxy: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(15),
+            body_timeout: Duration::from_secs(60),
+            max_connections: 10_000,
+            login: LoginLimits::default(),
+            behind_proxy: false,
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -36,10 +72,12 @@ pub struct AppState {
     last_cursor: Arc<AtomicI64>,
     /// Wakes email delivery when a change may have queued mail.
     pub wake_delivery: Arc<Notify>,
+    pub limits: Arc<Limits>,
+    logins: Arc<throttle::LoginGuard>,
 }
 
 impl AppState {
-    pub fn new(storage: SharedStorage, email: EmailConfig) -> Result<AppState> {
+    pub fn new(storage: SharedStorage, email: EmailConfig, limits: Limits) -> Result<AppState> {
         let last = storage.reading(|tx| tx.last_cursor())?;
         let (pokes, _) = broadcast::channel(64);
         let state = AppState {
@@ -48,6 +86,8 @@ impl AppState {
             pokes,
             last_cursor: Arc::new(AtomicI64::new(last)),
             wake_delivery: Arc::new(Notify::new()),
+            logins: Arc::new(throttle::LoginGuard::new(&limits.login)),
+            limits: Arc::new(limits),
         };
         let watcher = state.clone();
         state
@@ -116,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/bootstrap", get(sync::bootstrap))
         .route("/sync/stream", get(sync::stream))
         .route("/messenger/home", get(messenger::home))
+        .route("/messenger/logout", post(messenger::logout))
         .route("/messenger/state", put(messenger::set_state))
         .route("/messenger/tickets/{id}", get(messenger::ticket))
         .route("/messenger/tickets/{id}/seen", post(messenger::seen))
@@ -126,5 +167,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ServerError::NotFoundRoute })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            context::panicked,
+        ))
+        .layer(axum::middleware::from_fn(context::request_context))
         .with_state(state)
 }

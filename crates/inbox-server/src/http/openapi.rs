@@ -193,6 +193,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     // Messenger (customers)
     get("/messenger/home", "Messenger", Customer, "The customer's Messenger home: Recent tickets, Tickets space, badges")
         .returns("MessengerHome"),
+    post("/messenger/logout", "Messenger", Customer, "Sign the customer out: the request's token stops working")
+        .returns_raw("text/plain", "Nothing (204)."),
     put("/messenger/state", "Messenger", Customer, "Whether the Messenger is open on the customer's screen")
         .body("MessengerStateRequest")
         .returns("MessengerStateRequest"),
@@ -273,6 +275,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .body("CreateTeammateRequest")
         .returns("Admin")
         .also(&[409]),
+    get("/emails", "Settings", Admin, "Customer emails by status: which ones failed, and why")
+        .query(&[("status", "string", "pending, sending, sent, dropped or failed (the default).")])
+        .returns("EmailList"),
     // Settings
     get("/settings", "Settings", Teammate, "Workspace settings").returns("Settings"),
     put("/settings", "Settings", Admin, "Change the reply-email delay")
@@ -942,6 +947,21 @@ fn schemas() -> Value {
             ),
         ),
         ("AdminList", typed_list("admin.list", "admins", "Admin")),
+        (
+            "Email",
+            object(
+                &["id", "contact_id", "ticket_id", "status", "attempts"],
+                json!({
+                    "id": id("The email's queue id (its Message-ID)"),
+                    "contact_id": id("The customer it is for"),
+                    "ticket_id": id("The ticket it is about"),
+                    "status": one_of(&["pending", "sending", "sent", "dropped", "failed"], "Where it is"),
+                    "attempts": json!({"type": "integer", "description": "Sends tried"}),
+                    "reason": json!({"type": ["string", "null"], "description": "Why it failed or was dropped"}),
+                }),
+            ),
+        ),
+        ("EmailList", typed_list("email.list", "emails", "Email")),
         (
             "CreateTeammateRequest",
             strict(

@@ -8,14 +8,14 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures_util::stream::{self, Stream};
-use inbox_core::{Author, Millis, TeammateId, TicketId};
+use inbox_core::{Millis, TeammateId, TicketId};
 use inbox_sync::{
     BootstrapPage, Cursor, LoginRequest, LoginResponse, Poke, PullResponse, PushRequest,
     PushResponse, Record, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use serde::Deserialize;
 
-use super::extract::{Body, Query, SignedIn};
+use super::extract::{Body, ClientAddress, Query, SignedIn};
 use super::{AppState, Teammate};
 use crate::auth::{self, Subject};
 use crate::authority::{self, check_client_id, now};
@@ -61,9 +61,8 @@ pub async fn push(
             format!("Push at most {MAX_PUSH} mutations at a time."),
         ));
     }
-    let actor = Author::Teammate(teammate.id);
     let response = state
-        .write(move |db| authority::push(db, &req.client_id, &req.mutations, actor, now()))
+        .write(move |db| authority::push(db, teammate.id, &req.client_id, &req.mutations, now()))
         .await?;
     let (cursor, _) = state.subscribe();
     Ok(Json(PushResponse {
@@ -83,8 +82,11 @@ pub struct PullQuery {
 /// get the same answer, in the same time.
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Body(req): Body<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
+    let account = req.email.trim().to_lowercase();
+    let _check = state.logins.admit(&account, &address).await?;
     let email = req.email.clone();
     let (teammate, stored) = state
         .read(move |db| {
@@ -102,6 +104,7 @@ pub async fn login(
         tokio::task::spawn_blocking(move || auth::verify_password(stored.as_deref(), &password))
             .await
             .unwrap_or(false);
+    state.logins.record(&account, matches);
     let Some(teammate) = teammate.filter(|_| matches) else {
         return Err(ServerError::InvalidCredentials);
     };

@@ -48,14 +48,14 @@ pub fn message(mail: &Outgoing) -> Result<Message, ServerError> {
     check_id(&mail.id)?;
     let email = &mail.email;
     let from = Mailbox::new(
-        Some(mail.from_name.clone()),
+        Some(header_text(&mail.from_name)),
         address("from", &mail.from_address)?,
     );
     Message::builder()
         .from(from)
         .to(Mailbox::new(None, address("to", &email.to)?))
         .reply_to(Mailbox::new(None, address("reply-to", &email.reply_to)?))
-        .subject(email.subject.clone())
+        .subject(header_text(&email.subject))
         .message_id(Some(message_id(&mail.id)))
         .date_now()
         .multipart(MultiPart::alternative_plain_html(
@@ -65,6 +65,14 @@ pub fn message(mail: &Outgoing) -> Result<Message, ServerError> {
         .map_err(|e| {
             ServerError::bad_request("invalid_email", format!("The email cannot be built: {e}"))
         })
+}
+
+/// Text for a header on one line. Validation keeps control characters out of every name,
+/// but data stored before it did must still never split a header (or trip the mail library).
+fn header_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The id ends up in a header and a file name: only letters, digits, `-` and `_` are safe in
@@ -97,10 +105,12 @@ pub struct EmlDir {
 }
 
 impl EmlDir {
-    /// Creates `dir` (and its parents) if needed.
+    /// Creates `dir` (and its parents) if needed, and removes the temp files of writers that
+    /// were killed mid-write.
     pub fn new(dir: impl Into<PathBuf>) -> Result<EmlDir, ServerError> {
         let dir = dir.into();
         fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+        remove_orphaned_temp_files(&dir);
         Ok(EmlDir { dir })
     }
 
@@ -179,6 +189,29 @@ impl Drop for TempFile {
     }
 }
 
+/// Temp files are `.ID.PID-N.tmp`; one whose process is gone will never be renamed. Those of a
+/// live process (another server on the same folder) are left to it.
+fn remove_orphaned_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let pid = stem
+            .rsplit_once('.')
+            .and_then(|(_, writer)| writer.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        let alive = pid.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Makes the rename itself durable. Best effort: without it a crash may lose the file, and
 /// the queue then resends, which is what happens without the file anyway.
 fn sync_dir(dir: &Path) {
@@ -241,15 +274,16 @@ impl Mailer for Smtp {
     fn send(&self, mail: &Outgoing) -> Result<(), ServerError> {
         let message = message(mail)?;
         self.transport.send(&message).map(drop).map_err(|e| {
-            let kind = if e.is_permanent() {
-                "refused"
-            } else {
-                "failed"
-            };
-            ServerError::Delivery(format!(
-                "SMTP delivery of {} to {}:{} {kind}: {e}",
+            let text = format!(
+                "SMTP delivery of {} to {}:{} failed: {e}",
                 mail.id, self.host, self.port
-            ))
+            );
+            // A 5xx answer is final: retrying the same message only gets it refused again.
+            if e.is_permanent() {
+                ServerError::Undeliverable(text)
+            } else {
+                ServerError::Delivery(text)
+            }
         })
     }
 }
@@ -306,6 +340,31 @@ mod tests {
     }
 
     const ID: &str = "01J0000000000000000000000A";
+
+    #[test]
+    fn temp_files_of_dead_writers_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join(format!(".{ID}.{}-0.tmp", u32::MAX - 1));
+        let live = dir
+            .path()
+            .join(format!(".{ID}.{}-0.tmp", std::process::id()));
+        let eml = dir.path().join(format!("{ID}.eml"));
+        for path in [&dead, &live, &eml] {
+            fs::write(path, "x").unwrap();
+        }
+        EmlDir::new(dir.path()).unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists() && eml.exists());
+    }
+
+    #[test]
+    fn names_with_line_breaks_never_split_a_header() {
+        let mut mail = outgoing(ID);
+        mail.from_name = "Acme\r\nBcc: everyone@evil.test".to_owned();
+        mail.email.subject = "Hello\r\nBcc: everyone@evil.test".to_owned();
+        let text = String::from_utf8(message(&mail).unwrap().formatted()).unwrap();
+        assert!(!text.lines().any(|l| l.starts_with("Bcc:")), "{text}");
+    }
 
     #[test]
     fn message_carries_the_headers_and_both_parts() {

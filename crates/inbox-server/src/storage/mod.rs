@@ -42,10 +42,14 @@ pub enum Kind {
     Messenger,
     /// A notification the customer has not seen in the Messenger yet, id `CONTACT/TICKET`.
     Unseen,
+    /// An inbound email already added, by the SHA-256 of its Message-ID.
+    Inbound,
+    /// A sync client id, bound to the teammate who first pushed with it.
+    Client,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -61,6 +65,8 @@ impl Kind {
         Kind::Push,
         Kind::Messenger,
         Kind::Unseen,
+        Kind::Inbound,
+        Kind::Client,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +86,8 @@ impl Kind {
             Kind::Push => "push",
             Kind::Messenger => "messenger",
             Kind::Unseen => "unseen",
+            Kind::Inbound => "inbound",
+            Kind::Client => "client",
         }
     }
 }
@@ -134,8 +142,8 @@ impl TicketRow {
     }
 }
 
-/// A queued customer email. `status` is `pending`, `sending` (claimed until `due_at`), `sent`
-/// or `dropped`.
+/// A queued customer email. `status` is `pending`, `sending` (claimed until `due_at`), `sent`,
+/// `dropped` (no longer to be sent) or `failed` (could never be sent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailRow {
     pub id: String,
@@ -205,6 +213,8 @@ pub trait Tx {
     fn due_emails(&mut self, now: i64, limit: usize) -> Result<Vec<EmailRow>>;
     /// When the earliest pending (or leased) email is due.
     fn next_email_due(&mut self) -> Result<Option<i64>>;
+    /// Emails with `status`, most recently due first (for admins: which ones failed).
+    fn emails_with_status(&mut self, status: &str, limit: usize) -> Result<Vec<EmailRow>>;
 
     // Batches: a tracker moving 10,000 tickets writes them in a few statements where a backend
     // pays a round trip per statement (PostgreSQL). Ids in one batch are distinct.

@@ -312,7 +312,7 @@ fn watch_loop(config: &Config, mut client: Client, on_change: &dyn Fn(i64), clos
         if closed.load(Ordering::Relaxed) {
             return;
         }
-        eprintln!("inbox-server: lost the PostgreSQL change notifications; reconnecting");
+        tracing::warn!("lost the PostgreSQL change notifications; reconnecting");
         match reconnect(config, on_change, closed) {
             Some(fresh) => client = fresh,
             None => return,
@@ -365,7 +365,7 @@ fn reconnect(config: &Config, on_change: &dyn Fn(i64), closed: &AtomicBool) -> O
             Ok((client, cursor))
         });
         if let Ok((client, cursor)) = listening {
-            eprintln!("inbox-server: listening to PostgreSQL change notifications again");
+            tracing::info!("listening to PostgreSQL change notifications again");
             on_change(cursor);
             return Some(client);
         }
@@ -715,6 +715,14 @@ impl Tx for PgTx<'_, '_> {
              WHERE status IN ('pending', 'sending') AND due_at <= $1
              ORDER BY due_at, id LIMIT $2",
             &[&now, &(limit as i64)],
+        )
+    }
+
+    fn emails_with_status(&mut self, status: &str, limit: usize) -> Result<Vec<EmailRow>> {
+        self.emails(
+            "SELECT id, contact_id, ticket_id, status, due_at, doc FROM emails
+             WHERE status = $1 ORDER BY due_at DESC, id DESC LIMIT $2",
+            &[&status, &(limit as i64)],
         )
     }
 

@@ -73,7 +73,40 @@ CREATE INDEX emails_pending ON emails (contact_id, ticket_id, status);
 pub struct SqliteStorage {
     path: std::path::PathBuf,
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Readers,
+}
+
+/// Read connections, at most [`MAX_READERS`]: each holds its own page cache, so a burst of
+/// concurrent reads waits for one instead of opening as many connections as there are threads.
+struct Readers {
+    idle: Mutex<(Vec<Connection>, usize)>,
+    freed: std::sync::Condvar,
+}
+
+const MAX_READERS: usize = 8;
+
+impl Readers {
+    fn take(&self, path: &Path) -> Result<Connection> {
+        let mut pool = self.idle.lock().expect("reader pool");
+        loop {
+            if let Some(conn) = pool.0.pop() {
+                return Ok(conn);
+            }
+            if pool.1 < MAX_READERS {
+                pool.1 += 1;
+                drop(pool);
+                return connect(path).inspect_err(|_| {
+                    self.idle.lock().expect("reader pool").1 -= 1;
+                });
+            }
+            pool = self.freed.wait(pool).expect("reader pool");
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        self.idle.lock().expect("reader pool").0.push(conn);
+        self.freed.notify_one();
+    }
 }
 
 impl SqliteStorage {
@@ -94,7 +127,10 @@ impl SqliteStorage {
         Ok(SqliteStorage {
             path: path.to_owned(),
             writer: Mutex::new(conn),
-            readers: Mutex::new(Vec::new()),
+            readers: Readers {
+                idle: Mutex::new((Vec::new(), 0)),
+                freed: std::sync::Condvar::new(),
+            },
         })
     }
 }
@@ -129,16 +165,14 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 impl Storage for SqliteStorage {
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        let conn = self.readers.lock().expect("reader pool").pop();
-        let conn = match conn {
-            Some(conn) => conn,
-            None => connect(&self.path)?,
-        };
-        conn.execute_batch("BEGIN")?;
-        let result = f(&mut SqliteTx { conn: &conn });
+        let conn = self.readers.take(&self.path)?;
+        let result = conn
+            .execute_batch("BEGIN")
+            .map_err(ServerError::from)
+            .and_then(|()| f(&mut SqliteTx { conn: &conn }));
         // A read has nothing to keep; ending it releases the snapshot.
         let _ = conn.execute_batch("COMMIT");
-        self.readers.lock().expect("reader pool").push(conn);
+        self.readers.give_back(conn);
         result
     }
 
@@ -480,6 +514,16 @@ impl Tx for SqliteTx<'_> {
                  ORDER BY due_at, id LIMIT ?2"
             ),
             &[&now, &(limit as i64)],
+        )
+    }
+
+    fn emails_with_status(&mut self, status: &str, limit: usize) -> Result<Vec<EmailRow>> {
+        self.emails(
+            &format!(
+                "SELECT {EMAIL_COLUMNS} FROM emails WHERE status = ?1
+                 ORDER BY due_at DESC, id DESC LIMIT ?2"
+            ),
+            &[&status, &(limit as i64)],
         )
     }
 

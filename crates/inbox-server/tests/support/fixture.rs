@@ -80,12 +80,19 @@ pub async fn fixture(server: &TestServer, delay_seconds: i64) -> Fixture {
 
 pub static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// A client id of the token's own: the server binds a client id to the teammate who first
+/// pushed with it.
+pub fn client_id(client: &Client) -> String {
+    let token = client.token.as_deref().unwrap_or_default();
+    format!("tests-{}", token.get(4..20).unwrap_or(token))
+}
+
 pub async fn push(client: &Client, mutation: Value) -> Value {
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let res = client
         .post(
             "/sync/push",
-            json!({"client_id": "tests", "mutations": [{"seq": seq, "mutation": mutation}]}),
+            json!({"client_id": client_id(client), "mutations": [{"seq": seq, "mutation": mutation}]}),
         )
         .await
         .ok();

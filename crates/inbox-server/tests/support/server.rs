@@ -112,6 +112,11 @@ impl TestServer {
         }
     }
 
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("a running server").id()
+    }
+
     /// kill -9, then start again on the same data.
     pub fn restart(&mut self) {
         self.kill9();
@@ -201,6 +206,11 @@ pub fn run(args: &[&str]) -> String {
 pub fn spawn_server(args: &[String]) -> (Child, String) {
     let mut child = Command::new(BIN)
         .args(args)
+        // Warnings and errors only: a line per request would bury the tests' own output.
+        .env(
+            "INBOX_LOG",
+            std::env::var("INBOX_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

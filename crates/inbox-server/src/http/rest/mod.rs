@@ -7,9 +7,11 @@
 //! customer notifications and the change log are the same whoever calls. Other entities created
 //! here are appended to the change log in the same transaction, so syncing apps see them.
 
+mod emails;
 mod people;
 mod resource;
 mod search;
+pub use search::translate as translate_search;
 mod settings;
 mod ticket_types;
 mod tickets;
@@ -76,6 +78,7 @@ pub fn routes() -> Router<AppState> {
             "/teammates",
             get(people::teammates).post(people::create_teammate),
         )
+        .route("/emails", get(emails::list))
         // Intercom calls teammates "admins"; its users look for them there.
         .route("/admins", get(people::teammates))
         .route("/settings", get(settings::show).put(settings::update))
@@ -174,18 +177,10 @@ fn required_text(field: &'static str, value: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
-/// An email address, normalised; only its shape is checked (nothing is sent to it here).
+/// An email address, normalised, that the mailer will be able to send to.
 fn email_address(value: &str) -> Result<String> {
     let email = value.trim().to_lowercase();
-    let ok = email.split_once('@').is_some_and(|(user, domain)| {
-        !user.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
-    });
-    if ok {
-        Ok(email)
-    } else {
-        Err(ServerError::bad_request(
-            "invalid_email",
-            format!("\"{}\" is not an email address.", value.trim()),
-        ))
-    }
+    inbox_core::limits::email_address(&email)
+        .map_err(|e| ServerError::bad_request("invalid_email", e.to_string()))?;
+    Ok(email)
 }

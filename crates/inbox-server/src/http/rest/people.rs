@@ -158,6 +158,7 @@ pub async fn create_contact(
                 email,
                 company,
             };
+            contact.validate()?;
             db.put(Kind::Contact, &contact.id.to_string(), &contact)?;
             db.log(now, None, vec![Record::Contact(contact.clone())])?;
             Ok(resource::contact(&contact))
@@ -204,11 +205,14 @@ pub async fn contact_tickets(
 
 /// `POST /contacts/{id}/messenger_token`: a customer token for the Messenger API, which is how
 /// an integration that has signed its customer in lets them see their tickets.
+/// `POST /contacts/{id}/messenger_token`: a token that speaks for the customer in the
+/// Messenger API. Admins only: it reads everything the customer can.
 pub async fn messenger_token(
     State(state): State<AppState>,
-    _: Teammate,
+    me: Teammate,
     Path(id): Path<String>,
 ) -> Result<Json<Value>> {
+    me.require_admin()?;
     let token = state
         .write(move |db| {
             let contact = contact_by_path(db, &id)?;
@@ -271,6 +275,7 @@ pub async fn create_company(
                 id: new_id(body.id.as_deref(), now, |id| exists(db, Kind::Company, id))?,
                 name,
             };
+            company.validate()?;
             db.put(Kind::Company, &company.id.to_string(), &company)?;
             db.log(now, None, vec![Record::Company(company.clone())])?;
             Ok(resource::company(&company))
@@ -344,9 +349,9 @@ pub async fn create_teammate(
                 email,
                 role,
             };
-            db.put(Kind::Teammate, &teammate.id.to_string(), &teammate)?;
-            db.log(now, None, vec![Record::Teammate(teammate.clone())])?;
-            Ok(resource::teammate(&teammate))
+            let change = inbox_core::AdminChange::SaveTeammate(teammate);
+            let saved = crate::authority::save_settings(db, &change, &me.0, now)?;
+            Ok(resource::teammate(&saved.teammates[0]))
         })
         .await?;
     Ok(Json(created))

@@ -237,15 +237,14 @@ fn invalid_value(field: &str, expected: &str, value: &Value) -> ServerError {
 /// Translates an Intercom search query into a storage filter. `states` resolves state
 /// categories to the workspace's states.
 pub fn translate(query: &Value, states: &[TicketState]) -> Result<Filter> {
-    let mut conditions = 0;
-    let filter = node(query, states, 1, &mut conditions)?;
-    if conditions > MAX_CONDITIONS {
-        return Err(ServerError::bad_request(
-            "query_too_complex",
-            format!("A query may hold at most {MAX_CONDITIONS} conditions."),
-        ));
-    }
-    Ok(filter)
+    node(query, states, 1, &mut 0)
+}
+
+fn too_many_conditions() -> ServerError {
+    ServerError::bad_request(
+        "query_too_complex",
+        format!("A query may hold at most {MAX_CONDITIONS} conditions (each value of IN and NIN counts)."),
+    )
 }
 
 fn node(query: &Value, states: &[TicketState], depth: usize, count: &mut usize) -> Result<Filter> {
@@ -290,6 +289,9 @@ fn node(query: &Value, states: &[TicketState], depth: usize, count: &mut usize) 
             let parts = value.as_array().ok_or_else(|| {
                 invalid_query("The `value` of an AND or OR group is an array of queries.")
             })?;
+            if parts.len() > MAX_CONDITIONS {
+                return Err(too_many_conditions());
+            }
             let parts = parts
                 .iter()
                 .map(|p| node(p, states, depth + 1, count))
@@ -297,7 +299,12 @@ fn node(query: &Value, states: &[TicketState], depth: usize, count: &mut usize) 
             Ok(group(parts))
         }
         Some(field) => {
-            *count += 1;
+            // Counted as they come, each value of IN and NIN as one comparison, so a huge
+            // query is refused before any of it is translated.
+            *count += value.as_array().map_or(1, |values| values.len().max(1));
+            if *count > MAX_CONDITIONS {
+                return Err(too_many_conditions());
+            }
             let field = field
                 .as_str()
                 .ok_or_else(|| invalid_query("`field` is the name of a ticket field."))?;
@@ -438,7 +445,17 @@ fn compare(
             let b = b.ok_or_else(|| invalid_value(name, "true or false", value))?;
             cmp(field, op, SqlValue::Bool(b))
         }
-        Kind::Time => time(field, op, integer(name, value)?),
+        Kind::Time => {
+            let seconds = integer(name, value)?;
+            if !(-MAX_SECONDS..=MAX_SECONDS).contains(&seconds) {
+                return Err(invalid_value(
+                    name,
+                    "a time in unix seconds (within ±100,000,000,000)",
+                    value,
+                ));
+            }
+            time(field, op, seconds)
+        }
         Kind::Category => {
             let category: Category = parse_category(text("a category")?).ok_or_else(|| {
                 invalid_value(name, "a category: Customer, Back-office or Tracker", value)
@@ -448,6 +465,10 @@ fn compare(
         Kind::State => state(name, field, op, value, states)?,
     })
 }
+
+/// Times beyond about the year 5000 either way mean nothing and would overflow in
+/// milliseconds.
+const MAX_SECONDS: i64 = 100_000_000_000;
 
 /// Timestamps are searched in unix seconds but stored in milliseconds: `= s` means any time
 /// within second `s`, and the bounds count whole seconds.

@@ -169,6 +169,7 @@ fn contact_by_email(db: &Db, email: &str, name: Option<&str>, now: i64) -> Resul
         email,
         company: None,
     };
+    contact.validate()?;
     db.put(Kind::Contact, &contact.id.to_string(), &contact)?;
     db.log(now, None, vec![Record::Contact(contact.clone())])?;
     Ok(contact)
