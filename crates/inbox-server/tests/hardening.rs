@@ -95,13 +95,7 @@ async fn inbound_mail_needs_the_relay_secret_and_lands_once() {
     )
     .await;
     let emails = emails_settle(&server, 1).await;
-    let line = emails[0]
-        .lines()
-        .find(|l| l.starts_with("Reply-To:"))
-        .unwrap();
-    let address = line[line.find("reply+").unwrap()..]
-        .trim_end_matches('>')
-        .trim();
+    let address = reply_to(&emails[0]);
     let raw = format!(
         "From: <{}>\r\nTo: {address}\r\nMessage-ID: <same@customer.test>\r\n\
          Content-Type: text/plain\r\n\r\nOnly once, please.\r\n",
@@ -525,4 +519,28 @@ async fn malformed_values_get_typed_errors_not_500s() {
         "{message}"
     );
     alive(&server).await;
+}
+
+/// 9: only admins make customer tokens, and customers can end their own sessions.
+#[tokio::test]
+async fn customer_tokens_are_for_admins_and_customers_can_sign_out() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 180).await;
+    let sam = server.client(&server.token(DEMO_TEAMMATE));
+    sam.post(
+        &format!("/contacts/{}/messenger_token", f.contact),
+        json!({}),
+    )
+    .await
+    .error(403, "forbidden");
+    let customer = customer(&server, &f, &f.contact).await;
+    customer.get("/messenger/home").await.ok();
+    assert_eq!(
+        customer.post("/messenger/logout", json!({})).await.status,
+        204
+    );
+    customer
+        .get("/messenger/home")
+        .await
+        .error(401, "unauthorized");
 }

@@ -219,15 +219,6 @@ async fn customers_see_only_their_own_shared_tickets_and_nothing_internal() {
         .error(422, "empty_body");
 }
 
-fn reply_to(email: &str) -> String {
-    let line = email
-        .lines()
-        .find(|l| l.starts_with("Reply-To:"))
-        .expect("a Reply-To header");
-    let start = line.find("reply+").unwrap();
-    line[start..].trim_end_matches('>').trim().to_owned()
-}
-
 fn raw_reply(from: &str, to: &str, body: &str) -> String {
     format!(
         "From: Customer <{from}>\r\nTo: {to}\r\nSubject: Re: your request\r\n\

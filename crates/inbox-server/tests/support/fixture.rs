@@ -131,3 +131,13 @@ pub fn says(email: &str, text: &str) -> bool {
     let unfolded = email.replace("=\r\n", "").replace("=\n", "");
     unfolded.contains(text)
 }
+
+/// The reply+TOKEN address an email asks customers to answer to.
+pub fn reply_to(email: &str) -> String {
+    let line = email
+        .lines()
+        .find(|l| l.starts_with("Reply-To:"))
+        .expect("a Reply-To header");
+    let start = line.find("reply+").unwrap();
+    line[start..].trim_end_matches('>').trim().to_owned()
+}
