@@ -82,11 +82,18 @@ pub fn apply_admin(
                     .map(|t| &t.name),
             )?;
             limits::count("members", team.members.len(), limits::MAX_MEMBERS)?;
+            let before = settings.teams.iter().find(|t| t.id == team.id);
             for member in &team.members {
-                if !settings.teammates.iter().any(|t| t.id == *member) {
+                let Some(teammate) = settings.teammates.iter().find(|t| t.id == *member) else {
                     return Err(CoreError::NotFound {
                         kind: "teammate",
                         id: member.to_string(),
+                    });
+                };
+                let joining = before.is_none_or(|t| !t.members.contains(member));
+                if joining && !teammate.active {
+                    return Err(CoreError::TeammateInactive {
+                        name: teammate.name.clone(),
                     });
                 }
             }
@@ -234,7 +241,8 @@ fn check_teammate(teammate: &Teammate, teammates: &[Teammate]) -> Result<Teammat
             name: email,
         });
     }
-    if teammate.role != Role::Admin && !others.clone().any(|t| t.role == Role::Admin) {
+    let stays_admin = teammate.role == Role::Admin && teammate.active;
+    if !stays_admin && !others.clone().any(|t| t.role == Role::Admin && t.active) {
         return Err(CoreError::LastAdmin);
     }
     Ok(Teammate {
@@ -281,12 +289,14 @@ mod tests {
             name: "Alex".into(),
             email: "alex@example.com".into(),
             role: Role::Admin,
+            active: true,
         };
         let sam = Teammate {
             id: TeammateId(id(2)),
             name: "Sam".into(),
             email: "sam@example.com".into(),
             role: Role::Teammate,
+            active: true,
         };
         Settings {
             ticket_types: vec![bug],
@@ -434,6 +444,7 @@ mod tests {
             name: "Mei".into(),
             email: " MEI@example.com ".into(),
             role: Role::Teammate,
+            active: true,
         };
         let saved = save(AdminChange::SaveTeammate(newcomer.clone())).unwrap();
         assert_eq!(saved.teammates[0].email, "mei@example.com");

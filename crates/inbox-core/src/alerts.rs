@@ -131,6 +131,7 @@ mod tests {
             name: name.into(),
             email: format!("{n}@x.example"),
             role: Role::Teammate,
+            active: true,
         }
     }
 

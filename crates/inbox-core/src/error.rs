@@ -95,7 +95,7 @@ pub enum CoreError {
     DefaultBrandRequired,
     #[error("\"{email}\" is not an email address.")]
     InvalidEmail { email: String },
-    #[error("The workspace needs at least one admin.")]
+    #[error("The workspace needs at least one active admin.")]
     LastAdmin,
     #[error("The {what} is too long: at most {max} characters.")]
     TextTooLong { what: String, max: usize },
@@ -105,6 +105,8 @@ pub enum CoreError {
     TooMany { what: &'static str, max: usize },
     #[error("A {kind} with id {id} already exists: choose another id.")]
     IdTaken { kind: &'static str, id: String },
+    #[error("{name} has been deactivated and cannot be given tickets or join a team.")]
+    TeammateInactive { name: String },
 }
 
 impl CoreError {
@@ -154,6 +156,7 @@ impl CoreError {
             Self::ControlCharacters { .. } => "text_has_control_characters",
             Self::TooMany { .. } => "too_many",
             Self::IdTaken { .. } => "id_taken",
+            Self::TeammateInactive { .. } => "teammate_inactive",
         }
     }
 

@@ -392,7 +392,9 @@ pub fn apply<W: Workspace>(
             }
         }
         Mutation::Assign { teammate, team, .. } => {
-            check_assignee(ws, *teammate, *team)?;
+            // Leaving a deactivated teammate in place (changing only the team) is fine.
+            let new_teammate = teammate.filter(|t| Some(*t) != ticket.assignee_teammate);
+            check_assignee(ws, new_teammate, *team)?;
             if (ticket.assignee_teammate, ticket.assignee_team) != (*teammate, *team) {
                 ticket.assignee_teammate = *teammate;
                 ticket.assignee_team = *team;
@@ -648,14 +650,20 @@ fn create<W: Workspace>(
     Ok(ticket)
 }
 
-/// An assignee must exist: a ticket assigned to no one who can see it is lost work.
+/// An assignee must exist and be active: a ticket given to no one who can see it is lost work.
 fn check_assignee<W: Workspace>(
     ws: &W,
     teammate: Option<TeammateId>,
     team: Option<TeamId>,
 ) -> Result<(), W::Error> {
     if let Some(teammate) = teammate {
-        ws.teammate(teammate)?;
+        let teammate = ws.teammate(teammate)?;
+        if !teammate.active {
+            return Err(CoreError::TeammateInactive {
+                name: teammate.name,
+            }
+            .into());
+        }
     }
     if let Some(team) = team {
         ws.team(team)?;

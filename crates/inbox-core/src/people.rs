@@ -36,6 +36,14 @@ pub struct Teammate {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// A deactivated teammate (who left the team) keeps their name on past work, but cannot
+    /// sign in, be given tickets or join a team; deactivating them ends their sessions.
+    #[serde(default = "active")]
+    pub active: bool,
+}
+
+fn active() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

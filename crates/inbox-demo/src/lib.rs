@@ -179,6 +179,7 @@ impl<'a> Generator<'a> {
                 name: name.to_owned(),
                 email: format!("{}@northwind.example", first.replace('á', "a")),
                 role,
+                active: true,
             };
             store.insert_teammate(&teammate)?;
             teammates.push(teammate);

@@ -9,6 +9,7 @@ use inbox_sync::{Cursor, Origin, PendingMutation, PushResult, Record};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::auth::TokenKind;
 use crate::error::{Result, ServerError};
 use crate::notifications;
 use crate::storage::Kind;
@@ -231,6 +232,10 @@ pub fn save_settings(
     now: Millis,
 ) -> Result<inbox_core::Saved> {
     let saved = inbox_core::apply_admin(change, actor, &db.admin_settings()?)?;
+    for teammate in saved.teammates.iter().filter(|t| !t.active) {
+        // A teammate who left is signed out everywhere, integrations included.
+        crate::auth::revoke_all(db, teammate.id, &[TokenKind::Session, TokenKind::Api])?;
+    }
     let records = inbox_sync::admin_records(&saved);
     for record in &records {
         match record {

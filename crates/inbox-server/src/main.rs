@@ -13,7 +13,9 @@ use inbox_server::error::ServerError;
 use inbox_server::http::{Limits, LoginLimits};
 use inbox_server::mail::{EmlDir, Mailer, Smtp};
 use inbox_server::server::{serve, ServeOptions};
-use inbox_server::setup::{seed_demo, teammate_password, teammate_token};
+use inbox_server::setup::{
+    revoke_token, seed_demo, set_active, teammate_password, teammate_token, teammate_tokens,
+};
 use inbox_server::storage::postgres::PostgresStorage;
 use inbox_server::storage::sqlite::SqliteStorage;
 use inbox_server::storage::SharedStorage;
@@ -49,6 +51,40 @@ enum Command {
     },
     /// Prints a new API token for a teammate (an empty workspace gets them as its first admin).
     Token {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// What the token is for, shown when tokens are listed.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Lists a teammate's tokens (sessions and API tokens; never the secrets).
+    Tokens {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+    },
+    /// Revokes one of a teammate's tokens by the id `tokens` lists.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        token_id: String,
+    },
+    /// Deactivates a teammate who left: they can no longer sign in, and every session and API
+    /// token of theirs ends at once.
+    Deactivate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+    },
+    /// Lets a deactivated teammate sign in again.
+    Activate {
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
@@ -120,6 +156,9 @@ struct ServeArgs {
     /// last X-Forwarded-For entry of connections from loopback.
     #[arg(long, env = "INBOX_BEHIND_PROXY")]
     behind_proxy: bool,
+    /// Days an app's sign-in may go unused before it ends (API tokens do not expire).
+    #[arg(long, env = "INBOX_SESSION_IDLE_DAYS", default_value_t = 14.0)]
+    session_idle_days: f64,
 }
 
 impl ServeArgs {
@@ -135,6 +174,9 @@ impl ServeArgs {
                 ..LoginLimits::default()
             },
             behind_proxy: self.behind_proxy,
+            session_idle: Duration::from_secs_f64(
+                self.session_idle_days.clamp(0.0, 3650.0) * 86_400.0,
+            ),
         }
     }
 }
@@ -225,8 +267,53 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             );
             Ok(())
         }
-        Command::Token { db, email } => {
-            println!("{}", teammate_token(db.open()?.as_ref(), &email, now())?);
+        Command::Token { db, email, name } => {
+            println!(
+                "{}",
+                teammate_token(db.open()?.as_ref(), &email, name, now())?
+            );
+            Ok(())
+        }
+        Command::Tokens { db, email } => {
+            for t in teammate_tokens(db.open()?.as_ref(), &email)? {
+                let kind = serde_json::to_string(&t.kind).expect("kinds serialise");
+                println!(
+                    "{}  {:<9} created {}  last used {}  {}",
+                    t.id,
+                    kind.trim_matches('"'),
+                    t.created_at,
+                    t.last_used_at,
+                    t.name.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Revoke {
+            db,
+            email,
+            token_id,
+        } => {
+            if revoke_token(db.open()?.as_ref(), &email, &token_id)? {
+                println!("Token {token_id} no longer works.");
+                Ok(())
+            } else {
+                Err(ServerError::bad_request(
+                    "unknown_token",
+                    format!("{email} has no token {token_id}; `inbox-server tokens` lists them."),
+                ))
+            }
+        }
+        Command::Deactivate { db, email } => {
+            let teammate = set_active(db.open()?.as_ref(), &email, false, now())?;
+            println!(
+                "{} ({}) is deactivated: signed out everywhere, their API tokens revoked.",
+                teammate.name, teammate.email
+            );
+            Ok(())
+        }
+        Command::Activate { db, email } => {
+            let teammate = set_active(db.open()?.as_ref(), &email, true, now())?;
+            println!("{} ({}) can sign in again.", teammate.name, teammate.email);
             Ok(())
         }
     }

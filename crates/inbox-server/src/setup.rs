@@ -6,7 +6,7 @@ use inbox_core::{
 use inbox_demo::{add_big_tracker, seed, DemoOptions};
 use inbox_store::Store;
 
-use crate::auth::{self, Subject};
+use crate::auth::{self, Subject, TokenKind};
 use crate::authority::random;
 use crate::error::{Result, ServerError};
 use crate::storage::{Kind, Storage, StorageExt};
@@ -34,11 +34,22 @@ fn is_empty(db: &Db) -> Result<bool> {
 /// A new API token for the teammate with `email`. On an empty workspace that teammate is
 /// created as its first admin, with a default brand and one state of each category, so the
 /// server is usable at once.
-pub fn teammate_token(storage: &dyn Storage, email: &str, now: Millis) -> Result<String> {
+pub fn teammate_token(
+    storage: &dyn Storage,
+    email: &str,
+    name: Option<String>,
+    now: Millis,
+) -> Result<String> {
     storage.writing(|tx| {
         let db = Db::new(tx);
         let teammate = teammate_or_first_admin(&db, email, now)?;
-        auth::issue(&db, Subject::Teammate(teammate.id), now)
+        auth::issue(
+            &db,
+            Subject::Teammate(teammate.id),
+            TokenKind::Api,
+            name,
+            now,
+        )
     })
 }
 
@@ -55,6 +66,55 @@ pub fn teammate_password(
         let teammate = teammate_or_first_admin(&db, email, now)?;
         auth::set_password(&db, teammate.id, password, now)?;
         Ok(teammate)
+    })
+}
+
+/// The teammate with `email`, or `unknown_teammate`.
+fn existing_teammate(db: &Db, email: &str) -> Result<Teammate> {
+    find_teammate(db, email)?.ok_or_else(|| {
+        ServerError::bad_request(
+            "unknown_teammate",
+            format!("No teammate has the email {}.", email.trim()),
+        )
+    })
+}
+
+/// Deactivates (or reactivates) the teammate with `email`, by the same rules as an admin in
+/// the app: deactivating ends every session and API token of theirs, and the last active admin
+/// stays. Whoever runs the command line holds the server's data, so they act as an admin.
+pub fn set_active(
+    storage: &dyn Storage,
+    email: &str,
+    active: bool,
+    now: Millis,
+) -> Result<Teammate> {
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        let teammate = existing_teammate(&db, email)?;
+        let operator = Teammate {
+            role: inbox_core::Role::Admin,
+            active: true,
+            ..teammate.clone()
+        };
+        let change = inbox_core::AdminChange::SaveTeammate(Teammate { active, ..teammate });
+        let saved = crate::authority::save_settings(&db, &change, &operator, now)?;
+        Ok(saved.teammates[0].clone())
+    })
+}
+
+/// The tokens of the teammate with `email`, newest first.
+pub fn teammate_tokens(storage: &dyn Storage, email: &str) -> Result<Vec<auth::TokenInfo>> {
+    storage.reading(|tx| {
+        let db = Db::new(tx);
+        auth::tokens_of(&db, existing_teammate(&db, email)?.id)
+    })
+}
+
+/// Revokes one token of the teammate with `email` by its listed id; false if none has it.
+pub fn revoke_token(storage: &dyn Storage, email: &str, id: &str) -> Result<bool> {
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        auth::revoke_by_id(&db, existing_teammate(&db, email)?.id, id)
     })
 }
 
@@ -95,6 +155,7 @@ fn create_workspace(db: &Db, email: &str, now: Millis) -> Result<()> {
         name,
         email: email.to_owned(),
         role: Role::Admin,
+        active: true,
     };
     db.put(Kind::Teammate, &admin.id.to_string(), &admin)?;
     let domain = email.split('@').nth(1).unwrap_or("support");

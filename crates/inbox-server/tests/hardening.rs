@@ -544,3 +544,145 @@ async fn customer_tokens_are_for_admins_and_customers_can_sign_out() {
         .await
         .error(401, "unauthorized");
 }
+
+async fn sign_in(server: &TestServer, email: &str, password: &str) -> Client {
+    let res = server
+        .anonymous()
+        .post("/sync/login", json!({"email": email, "password": password}))
+        .await
+        .ok();
+    server.client(res["token"].as_str().unwrap())
+}
+
+/// Reads a live stream until the server ends it; false if it is still open after `secs`.
+async fn stream_ends(client: &Client, secs: u64) -> bool {
+    let mut res = client
+        .http
+        .get(format!("{}/sync/stream", client.base))
+        .bearer_auth(client.token.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, res.chunk()).await {
+            Err(_) => return false,
+            Ok(Ok(Some(_))) => continue,
+            Ok(_) => return true,
+        }
+    }
+}
+
+/// 7: a departed teammate is locked out at once: sessions, API tokens and live streams end,
+/// and nobody can give them tickets.
+#[tokio::test]
+async fn a_deactivated_teammate_is_locked_out_everywhere() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 180).await;
+    server.set_password(DEMO_TEAMMATE, "sams password");
+    let session = sign_in(&server, DEMO_TEAMMATE, "sams password").await;
+    let api = server.client(&server.token(DEMO_TEAMMATE));
+    let me = session.get("/sync/me").await.ok();
+    let sam = me["id"].as_str().unwrap().to_owned();
+    let watching = {
+        let session = session.clone();
+        tokio::spawn(async move { stream_ends(&session, 10).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let saved = f
+        .admin
+        .put(&format!("/teammates/{sam}"), json!({"active": false}))
+        .await
+        .ok();
+    assert_eq!(saved["active"], false);
+    assert!(watching.await.unwrap(), "the live stream ends at once");
+    session.get("/sync/me").await.error(401, "unauthorized");
+    api.get("/sync/me").await.error(401, "unauthorized");
+    server
+        .anonymous()
+        .post(
+            "/sync/login",
+            json!({"email": DEMO_TEAMMATE, "password": "sams password"}),
+        )
+        .await
+        .error(401, "invalid_credentials");
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let assign = json!({"type": "assign", "ticket": f.ticket, "teammate": sam, "team": null});
+    assert_eq!(
+        push_as(&f.admin, "tests", seq, assign).await.result(),
+        "teammate_inactive"
+    );
+    let admins = f.admin.get("/teammates").await.ok();
+    assert!(admins["admins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == json!(sam) && t["active"] == false));
+
+    // The command line does the same, and undoes it.
+    run_cli(&server, &["activate", "--email", DEMO_TEAMMATE]);
+    let again = sign_in(&server, DEMO_TEAMMATE, "sams password").await;
+    again.get("/sync/me").await.ok();
+    run_cli(&server, &["deactivate", "--email", DEMO_TEAMMATE]);
+    again.get("/sync/me").await.error(401, "unauthorized");
+}
+
+fn run_cli(server: &TestServer, args: &[&str]) -> String {
+    let mut all: Vec<&str> = args.to_vec();
+    let data_dir = server.data_dir.to_str().unwrap().to_owned();
+    all.extend(["--data-dir", &data_dir]);
+    server::run(&all)
+}
+
+/// 7: sessions end when unused for the idle time and when the password changes; API tokens
+/// are listed (never their secrets) and revoked by their owner or an admin.
+#[tokio::test]
+async fn sessions_expire_and_tokens_are_listed_and_revoked() {
+    // About two seconds of idle time.
+    let server = TestServer::start_with(Some(5), &["--session-idle-days", "0.000025"]);
+    server.set_password(DEMO_TEAMMATE, "sams password");
+    let admin = server.client(&server.token(DEMO_ADMIN));
+    let session = sign_in(&server, DEMO_TEAMMATE, "sams password").await;
+    session.get("/sync/me").await.ok();
+    let made = session
+        .post("/tokens", json!({"name": "billing sync"}))
+        .await
+        .ok();
+    let api = server.client(made["token"].as_str().unwrap());
+    tokio::time::sleep(Duration::from_millis(2_600)).await;
+    session.get("/sync/me").await.error(401, "unauthorized");
+    api.get("/sync/me").await.ok();
+
+    let listed = api.get("/tokens").await.ok();
+    let tokens = listed["tokens"].as_array().unwrap();
+    let billing = tokens.iter().find(|t| t["name"] == "billing sync").unwrap();
+    assert_eq!(billing["kind"], "api");
+    assert!(!listed.to_string().contains(api.token.as_deref().unwrap()));
+    let sam = api.get("/sync/me").await.ok()["id"].clone();
+    api.get(&format!(
+        "/tokens?teammate_id={}",
+        admin.get("/sync/me").await.ok()["id"].as_str().unwrap()
+    ))
+    .await
+    .error(403, "forbidden");
+    let id = billing["id"].as_str().unwrap();
+    let status = admin
+        .delete(&format!(
+            "/tokens/{id}?teammate_id={}",
+            sam.as_str().unwrap()
+        ))
+        .await
+        .status;
+    assert_eq!(status, 204);
+    api.get("/sync/me").await.error(401, "unauthorized");
+
+    // A new password ends the sessions made with the old one, not the API tokens.
+    let session = sign_in(&server, DEMO_TEAMMATE, "sams password").await;
+    let api = server.client(&server.token(DEMO_TEAMMATE));
+    server.set_password(DEMO_TEAMMATE, "a brand new one");
+    session.get("/sync/me").await.error(401, "unauthorized");
+    api.get("/sync/me").await.ok();
+}

@@ -18,6 +18,7 @@ mod read_model;
 mod records;
 mod replica;
 mod schema;
+pub use schema::LATEST as SCHEMA_VERSION;
 mod search;
 mod unread;
 mod write;

@@ -81,11 +81,17 @@ impl Store {
     fn upsert_teammate(&self, t: &Teammate) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO teammates (id, name, email, role) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO teammates (id, name, email, role, active) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
-                    role = excluded.role",
+                    role = excluded.role, active = excluded.active",
             )?
-            .execute(params![t.id.to_string(), t.name, t.email, t.role.as_str()])?;
+            .execute(params![
+                t.id.to_string(),
+                t.name,
+                t.email,
+                t.role.as_str(),
+                t.active
+            ])?;
         Ok(())
     }
 

@@ -324,6 +324,10 @@ const MIGRATIONS: &[&str] = &[
         INSERT INTO ticket_search_refresh VALUES (NULL);
     END;
     "#,
+    // 6: a deactivated teammate keeps their name on past work but is given no new work.
+    r#"
+    ALTER TABLE teammates ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -75,9 +75,15 @@ impl Store {
     pub fn insert_teammate(&self, t: &Teammate) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO teammates (id, name, email, role) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO teammates (id, name, email, role, active) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![t.id.to_string(), t.name, t.email, t.role.as_str()])?;
+            .execute(params![
+                t.id.to_string(),
+                t.name,
+                t.email,
+                t.role.as_str(),
+                t.active
+            ])?;
         Ok(())
     }
 
@@ -568,6 +574,7 @@ fn teammate_row(r: &Row) -> rusqlite::Result<Teammate> {
         name: r.get("name")?,
         email: r.get("email")?,
         role: codec::role(r, "role")?,
+        active: r.get("active")?,
     })
 }
 

@@ -132,6 +132,7 @@ fn states_brands_teams_and_teammates_are_saved_and_checked() {
         name: "Noor".into(),
         email: "noor@northwind.example".into(),
         role: Role::Teammate,
+        active: true,
     };
     store
         .apply_admin(&AdminChange::SaveTeammate(newcomer.clone()))

@@ -685,7 +685,7 @@ fn a_file_from_before_search_is_indexed_when_opened() {
     .unwrap();
     drop(conn);
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), inbox_store::SCHEMA_VERSION);
     let page = store
         .search(&SearchQuery {
             filters: Default::default(),

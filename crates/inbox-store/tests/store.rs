@@ -91,6 +91,7 @@ fn fixture() -> Fixture {
                     name: name.into(),
                     email: email.into(),
                     role: Role::Admin,
+                    active: true,
                 })?;
             }
             s.set_me(me)?;
@@ -173,7 +174,7 @@ fn a_new_file_is_created_migrated_and_reopened_with_its_data() {
     drop(f.store);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), inbox_store::SCHEMA_VERSION);
     assert!(!store.is_empty().unwrap());
     assert_eq!(store.ticket(ticket.id).unwrap(), ticket);
     assert_eq!(store.states().unwrap(), f.states);
@@ -611,7 +612,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
     drop(conn);
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), inbox_store::SCHEMA_VERSION);
     assert_eq!(
         store.ticket(ticket.id).unwrap(),
         ticket,

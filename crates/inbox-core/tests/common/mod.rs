@@ -80,6 +80,7 @@ impl Workspace for Memory {
             name: "Sam".into(),
             email: "sam@northwind.example".into(),
             role: Role::Teammate,
+            active: true,
         })
     }
     fn team(&self, id: TeamId) -> Result<Team, CoreError> {

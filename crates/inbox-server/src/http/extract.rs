@@ -29,7 +29,13 @@ fn bearer(parts: &Parts) -> Result<String, ServerError> {
 
 async fn subject(parts: &Parts, state: &AppState) -> Result<Subject, ServerError> {
     let token = bearer(parts)?;
-    state.read(move |db| auth::resolve(db, &token)).await
+    let resolved = state.check_token(token.clone()).await?;
+    if resolved.stale {
+        state
+            .write(move |db| auth::touch(db, &token, crate::authority::now()))
+            .await?;
+    }
+    Ok(resolved.subject)
 }
 
 /// The bearer token a request came with (not yet checked: pair it with [`Teammate`]).
@@ -66,10 +72,13 @@ impl FromRequestParts<AppState> for Teammate {
         match subject(parts, state).await? {
             Subject::Teammate(id) => {
                 tracing::Span::current().record("teammate", tracing::field::display(id));
-                let teammate = state
+                let teammate: inbox_core::Teammate = state
                     .read(move |db| db.require(Kind::Teammate, "teammate", &id.to_string()))
                     .await
                     .map_err(|_| ServerError::Unauthorized)?;
+                if !teammate.active {
+                    return Err(ServerError::Unauthorized);
+                }
                 Ok(Teammate(teammate))
             }
             Subject::Contact(_) => Err(ServerError::Forbidden(

@@ -51,6 +51,7 @@ pub async fn logout(
     state
         .write(move |db| crate::auth::revoke(db, &token))
         .await?;
+    state.auth_changed();
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

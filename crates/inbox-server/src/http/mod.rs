@@ -49,6 +49,8 @@ pub struct Limits {
     /// Take the client's address from the last `X-Forwarded-For` entry when the connection
     /// comes from loopback (the server runs behind a local TLS proxy).
     pub behind_proxy: bool,
+    /// A session token unused for this long stops working (API tokens do not expire).
+    pub session_idle: Duration,
 }
 
 impl Default for Limits {
@@ -59,6 +61,7 @@ impl Default for Limits {
             max_connections: 10_000,
             login: LoginLimits::default(),
             behind_proxy: false,
+            session_idle: Duration::from_secs(14 * 24 * 3600),
         }
     }
 }
@@ -74,6 +77,8 @@ pub struct AppState {
     pub wake_delivery: Arc<Notify>,
     pub limits: Arc<Limits>,
     logins: Arc<throttle::LoginGuard>,
+    /// Bumped whenever tokens may have stopped working, so live streams check theirs at once.
+    auth_changes: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl AppState {
@@ -87,6 +92,7 @@ impl AppState {
             last_cursor: Arc::new(AtomicI64::new(last)),
             wake_delivery: Arc::new(Notify::new()),
             logins: Arc::new(throttle::LoginGuard::new(&limits.login)),
+            auth_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             limits: Arc::new(limits),
         };
         let watcher = state.clone();
@@ -103,6 +109,23 @@ impl AppState {
             // No subscribers is fine: nobody is listening right now.
             let _ = self.pokes.send(cursor);
         }
+    }
+
+    /// Tokens may have stopped working (a sign-out, a revocation, a teammate deactivated):
+    /// live streams re-check theirs now rather than at their next periodic check.
+    pub fn auth_changed(&self) {
+        self.auth_changes.send_modify(|n| *n += 1);
+    }
+
+    pub fn watch_auth(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.auth_changes.subscribe()
+    }
+
+    /// Who `token` speaks for now, or `unauthorized`.
+    pub async fn check_token(&self, token: String) -> Result<crate::auth::Resolved> {
+        let idle = self.limits.session_idle.as_millis() as i64;
+        self.read(move |db| crate::auth::resolve(db, &token, crate::authority::now(), idle))
+            .await
     }
 
     pub fn subscribe(&self) -> (i64, broadcast::Receiver<i64>) {

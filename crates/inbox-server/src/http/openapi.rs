@@ -275,6 +275,18 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .body("CreateTeammateRequest")
         .returns("Admin")
         .also(&[409]),
+    put("/teammates/{id}", "Teammates", Admin, "Rename, change the role of, deactivate or reactivate a teammate (deactivating signs them out everywhere)")
+        .body("UpdateTeammateRequest")
+        .returns("Admin"),
+    get("/tokens", "Teammates", Teammate, "Your sessions and API tokens (an admin: anyone's, with teammate_id)")
+        .query(&[("teammate_id", "string", "Whose tokens (admins only; default: yours).")])
+        .returns("TokenList"),
+    post("/tokens", "Teammates", Teammate, "A new API token for an integration; its secret is shown only in this answer")
+        .body("CreateTokenRequest")
+        .returns("NewToken"),
+    delete("/tokens/{id}", "Teammates", Teammate, "Revoke a token: it stops working at once")
+        .query(&[("teammate_id", "string", "Whose token (admins only; default: yours).")])
+        .returns_raw("text/plain", "Nothing (204)."),
     get("/emails", "Settings", Admin, "Customer emails by status: which ones failed, and why")
         .query(&[("status", "string", "pending, sending, sent, dropped or failed (the default).")])
         .returns("EmailList"),
@@ -943,6 +955,7 @@ fn schemas() -> Value {
                     "name": string("Their name"),
                     "email": string("Their email"),
                     "role": one_of(&["admin", "teammate"], "Admins change workspace settings, types and states"),
+                    "active": json!({"type": "boolean", "description": "false: deactivated (left the team); cannot sign in or be given tickets"}),
                 }),
             ),
         ),
@@ -962,6 +975,47 @@ fn schemas() -> Value {
             ),
         ),
         ("EmailList", typed_list("email.list", "emails", "Email")),
+        (
+            "UpdateTeammateRequest",
+            strict(
+                &[],
+                json!({
+                    "name": string("Their name"),
+                    "email": string("Unique among teammates"),
+                    "role": one_of(&["admin", "teammate"], "Admins change workspace settings"),
+                    "active": json!({"type": "boolean", "description": "false deactivates them: signed out everywhere, API tokens revoked"}),
+                }),
+            ),
+        ),
+        (
+            "Token",
+            object(
+                &["id", "kind", "teammate_id", "created_at", "last_used_at"],
+                json!({
+                    "id": string("Names the token (the start of its hash); not a secret"),
+                    "kind": one_of(&["session", "api", "customer"], "A sign-in of the app, or an integration's key"),
+                    "teammate_id": id("Whose it is"),
+                    "name": json!({"type": ["string", "null"], "description": "What an API token is for"}),
+                    "created_at": json!({"type": "integer", "description": "Milliseconds since 1970"}),
+                    "last_used_at": json!({"type": "integer", "description": "Milliseconds since 1970"}),
+                }),
+            ),
+        ),
+        ("TokenList", typed_list("token.list", "tokens", "Token")),
+        (
+            "CreateTokenRequest",
+            strict(
+                &["name"],
+                json!({ "name": string("What the token is for") }),
+            ),
+        ),
+        (
+            "NewToken",
+            object(
+                &["type", "token"],
+                json!({ "type": constant("token"), "token": string("The secret: send it as Authorization: Bearer TOKEN") }),
+            ),
+        ),
         (
             "CreateTeammateRequest",
             strict(

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::extract::{Body, ClientAddress, Query, SignedIn};
 use super::{AppState, Teammate};
-use crate::auth::{self, Subject};
+use crate::auth::{self, Subject, TokenKind};
 use crate::authority::{self, check_client_id, now};
 use crate::error::{Result, ServerError};
 use crate::setup::find_teammate;
@@ -105,12 +105,13 @@ pub async fn login(
             .await
             .unwrap_or(false);
     state.logins.record(&account, matches);
-    let Some(teammate) = teammate.filter(|_| matches) else {
+    // A deactivated teammate gets the same answer as a wrong password: nothing to learn.
+    let Some(teammate) = teammate.filter(|t| matches && t.active) else {
         return Err(ServerError::InvalidCredentials);
     };
     let id = teammate.id;
     let token = state
-        .write(move |db| auth::issue(db, Subject::Teammate(id), now()))
+        .write(move |db| auth::issue(db, Subject::Teammate(id), TokenKind::Session, None, now()))
         .await?;
     Ok(Json(LoginResponse { token, teammate }))
 }
@@ -122,6 +123,7 @@ pub async fn logout(
     _: Teammate,
 ) -> Result<axum::http::StatusCode> {
     state.write(move |db| auth::revoke(db, &token)).await?;
+    state.auth_changed();
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -138,6 +140,9 @@ pub async fn admin(
     let saved = state
         .write(move |db| authority::save_settings(db, &change, &teammate, now()))
         .await?;
+    if !saved.teammates.is_empty() {
+        state.auth_changed();
+    }
     Ok(Json(saved))
 }
 
@@ -330,24 +335,28 @@ fn part_record(doc: &str) -> Result<Record> {
     }
 }
 
+/// How often a live stream checks that its token still works, for revocations made by another
+/// server process or the command line (this process's own wake it at once).
+const STREAM_RECHECK: Duration = Duration::from_secs(15);
+
 /// Server-sent events: one `poke` with the newest cursor on connect and after every change.
+/// The stream ends as soon as its token stops working (signed out, revoked, expired, the
+/// teammate deactivated): a departed teammate's app hears nothing more.
 pub async fn stream(
     State(state): State<AppState>,
+    SignedIn(token): SignedIn,
     _: Teammate,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let (current, rx) = state.subscribe();
-    let events = stream::unfold((Some(current), rx), |(first, mut rx)| async move {
-        let cursor = match first {
-            Some(c) => c,
-            None => loop {
-                match rx.recv().await {
-                    Ok(c) => break c,
-                    // Missed pokes only matter for their newest cursor, which comes next.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
-            },
-        };
+    let live = Live {
+        state: state.clone(),
+        token,
+        pokes: rx,
+        auth: state.watch_auth(),
+        first: Some(current),
+    };
+    let events = stream::unfold(live, |mut live| async move {
+        let cursor = live.next_poke().await?;
         let poke = Poke {
             cursor: Cursor(cursor),
         };
@@ -355,9 +364,52 @@ pub async fn stream(
             .event("poke")
             .json_data(poke)
             .expect("pokes serialise");
-        Some((Ok(event), (None, rx)))
+        Some((Ok(event), live))
     });
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+struct Live {
+    state: AppState,
+    token: String,
+    pokes: tokio::sync::broadcast::Receiver<i64>,
+    auth: tokio::sync::watch::Receiver<u64>,
+    first: Option<i64>,
+}
+
+impl Live {
+    /// The next cursor to tell the client, or None when the stream is over.
+    async fn next_poke(&mut self) -> Option<i64> {
+        use tokio::sync::broadcast::error::RecvError;
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
+        let mut recheck = tokio::time::interval(STREAM_RECHECK);
+        recheck.reset();
+        loop {
+            tokio::select! {
+                poke = self.pokes.recv() => match poke {
+                    Ok(cursor) => return Some(cursor),
+                    // Missed pokes only matter for their newest cursor, which comes next.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
+                },
+                changed = self.auth.changed() => {
+                    changed.ok()?;
+                    self.still_signed_in().await?;
+                }
+                _ = recheck.tick() => self.still_signed_in().await?,
+            }
+        }
+    }
+
+    async fn still_signed_in(&self) -> Option<()> {
+        self.state
+            .check_token(self.token.clone())
+            .await
+            .ok()
+            .map(drop)
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub use search::translate as translate_search;
 mod settings;
 mod ticket_types;
 mod tickets;
+mod tokens;
 
 use std::str::FromStr;
 
@@ -79,6 +80,12 @@ pub fn routes() -> Router<AppState> {
             get(people::teammates).post(people::create_teammate),
         )
         .route("/emails", get(emails::list))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
+        .route(
+            "/teammates/{id}",
+            axum::routing::put(people::update_teammate),
+        )
         // Intercom calls teammates "admins"; its users look for them there.
         .route("/admins", get(people::teammates))
         .route("/settings", get(settings::show).put(settings::update))

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::resource::{self, Catalog};
 use super::search::{ticket_list, Page, Pagination};
 use super::{email_address, exists, new_id, parse_id, required_text};
-use crate::auth::{self, Subject};
+use crate::auth::{self, Subject, TokenKind};
 use crate::authority::now;
 use crate::error::{Result, ServerError};
 use crate::http::extract::{Body, Query};
@@ -216,7 +216,13 @@ pub async fn messenger_token(
     let token = state
         .write(move |db| {
             let contact = contact_by_path(db, &id)?;
-            let token = auth::issue(db, Subject::Contact(contact.id), now())?;
+            let token = auth::issue(
+                db,
+                Subject::Contact(contact.id),
+                TokenKind::Customer,
+                None,
+                now(),
+            )?;
             Ok(json!({
                 "type": "messenger_token",
                 "contact_id": contact.id.to_string(),
@@ -327,12 +333,7 @@ pub async fn create_teammate(
     let email = email_address(&body.email)?;
     let role = match body.role.as_deref() {
         None => Role::Teammate,
-        Some(role) => Role::parse(role.trim()).ok_or_else(|| {
-            ServerError::bad_request(
-                "invalid_role",
-                format!("\"{role}\" is not a role: use admin or teammate."),
-            )
-        })?,
+        Some(role) => parse_role(role)?,
     };
     let created = state
         .write(move |db| {
@@ -348,6 +349,7 @@ pub async fn create_teammate(
                 name,
                 email,
                 role,
+                active: true,
             };
             let change = inbox_core::AdminChange::SaveTeammate(teammate);
             let saved = crate::authority::save_settings(db, &change, &me.0, now)?;
@@ -355,4 +357,54 @@ pub async fn create_teammate(
         })
         .await?;
     Ok(Json(created))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTeammateBody {
+    name: Option<String>,
+    email: Option<String>,
+    role: Option<String>,
+    /// false deactivates the teammate: signed out everywhere, API tokens revoked.
+    active: Option<bool>,
+}
+
+/// `PUT /teammates/{id}`: an admin renames, changes the role of, deactivates or reactivates a
+/// teammate, by the same rules as the app's settings.
+pub async fn update_teammate(
+    State(state): State<AppState>,
+    me: Teammate,
+    Path(id): Path<String>,
+    Body(body): Body<UpdateTeammateBody>,
+) -> Result<Json<Value>> {
+    me.require_admin()?;
+    let id: TeammateId = parse_id("teammate", &id)?;
+    let role = body.role.as_deref().map(parse_role).transpose()?;
+    let email = body.email.as_deref().map(email_address).transpose()?;
+    let saved = state
+        .write(move |db| {
+            let current: Member = db.require(Kind::Teammate, "teammate", &id.to_string())?;
+            let teammate = Member {
+                name: body.name.unwrap_or(current.name.clone()),
+                email: email.unwrap_or(current.email.clone()),
+                role: role.unwrap_or(current.role),
+                active: body.active.unwrap_or(current.active),
+                ..current
+            };
+            let change = inbox_core::AdminChange::SaveTeammate(teammate);
+            let saved = crate::authority::save_settings(db, &change, &me.0, now())?;
+            Ok(resource::teammate(&saved.teammates[0]))
+        })
+        .await?;
+    state.auth_changed();
+    Ok(Json(saved))
+}
+
+fn parse_role(role: &str) -> Result<Role> {
+    Role::parse(role.trim()).ok_or_else(|| {
+        ServerError::bad_request(
+            "invalid_role",
+            format!("\"{role}\" is not a role: use admin or teammate."),
+        )
+    })
 }

@@ -469,6 +469,7 @@ pub fn teammate(t: &Teammate) -> Value {
         "name": t.name,
         "email": t.email,
         "role": t.role.as_str(),
+        "active": t.active,
     })
 }
 
