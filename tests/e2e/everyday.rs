@@ -625,5 +625,114 @@ async fn an_admin_adds_a_ticket_type_and_renames_a_state_in_settings() {
     )
     .await;
     app.wait_for("label[data-field=serial_number] input").await;
+    app.press(&[ESCAPE]).await;
+
+    a_teammate_who_left_is_deactivated_and_reactivated(&app, &store).await;
     app.close().await;
+}
+
+/// Deactivates a teammate who holds one of the tickets on screen: Settings asks first and lists
+/// them last, the assignee menu stops offering them, their ticket still names them; then
+/// reactivates them.
+async fn a_teammate_who_left_is_deactivated_and_reactivated(app: &App, store: &Store) {
+    let me = store.me().unwrap().id;
+    let rows = store
+        .list_tickets(&InboxQuery {
+            view: View::All,
+            filters: Filters::default(),
+            sort: Sort::LastActivity,
+            offset: 0,
+            limit: 8,
+        })
+        .unwrap()
+        .rows;
+    let tickets: Vec<_> = rows
+        .iter()
+        .map(|r| store.ticket(r.id).unwrap())
+        .collect();
+    let theirs = tickets
+        .iter()
+        .find(|t| t.assignee_teammate.is_some_and(|a| a != me))
+        .expect("a ticket on screen held by someone else");
+    let leaver = store.teammate(theirs.assignee_teammate.unwrap()).unwrap();
+    let other = tickets
+        .iter()
+        .find(|t| t.assignee_teammate != Some(leaver.id))
+        .expect("a ticket on screen not held by them");
+    let row = format!("[data-testid=teammate-row][data-id='{}']", leaver.id);
+
+    app.click("[data-testid=open-settings]").await;
+    app.click("[data-testid=settings-workspace]").await;
+    app.click("[data-testid=admin-tab-team]").await;
+    app.click(&format!("{row} [data-testid=deactivate-teammate]"))
+        .await;
+    let warning = app
+        .text(&format!("{row} [data-testid=deactivate-confirm] p"))
+        .await;
+    assert!(
+        warning.starts_with(&format!("{} will be signed out everywhere", leaver.name)),
+        "{warning}"
+    );
+    app.screenshot("settings-deactivate");
+    app.click(&format!("{row} [data-testid=confirm-deactivate]"))
+        .await;
+    app.wait_for(&format!("{row}[data-active=false] [data-testid=teammate-deactivated]"))
+        .await;
+    assert!(!store.teammate(leaver.id).unwrap().active);
+    let last = app
+        .js(
+            "const rows = document.querySelectorAll('[data-testid=teammate-row]');
+             return rows[rows.length - 1].dataset.id;",
+            vec![],
+        )
+        .await;
+    assert_eq!(last, json!(leaver.id.to_string()), "those who left come last");
+    app.screenshot("settings-teammates");
+    app.press(&[ESCAPE]).await;
+
+    // Not offered for a ticket of someone else's...
+    let open = |id: inbox_core::TicketId| async move {
+        app.click(&format!("[data-testid=ticket-row][data-ticket-id='{id}']"))
+            .await;
+        app.wait_for(&format!("[data-testid=ticket-detail][data-ticket-id='{id}']"))
+            .await;
+        app.click("[data-testid=assignee-menu]").await;
+        app.wait_for("[data-testid=assignee-none]").await;
+    };
+    let option = format!("[data-testid=assignee-option-{}]", leaver.id);
+    open(other.id).await;
+    let offered = app
+        .js("return !!document.querySelector(arguments[0]);", vec![json!(option)])
+        .await;
+    assert_eq!(offered, json!(false), "a deactivated teammate is not offered");
+    app.press(&[ESCAPE]).await;
+
+    // ... while the ticket they hold still names them.
+    open(theirs.id).await;
+    let label = app.text("[data-testid=assignee-menu]").await;
+    assert!(
+        label.contains(&format!("{} (deactivated)", leaver.name)),
+        "{label}"
+    );
+    app.until(
+        "them checked as the ticket's assignee",
+        "const o = document.querySelector(arguments[0]);
+         return o && o.getAttribute('aria-checked') === 'true' && o.textContent.includes('Deactivated');",
+        vec![json!(option)],
+    )
+    .await;
+    app.press(&[ESCAPE]).await;
+
+    app.click("[data-testid=open-settings]").await;
+    app.click("[data-testid=settings-workspace]").await;
+    app.click("[data-testid=admin-tab-team]").await;
+    app.click(&format!("{row} [data-testid=reactivate-teammate]"))
+        .await;
+    app.wait_for(&format!("{row}[data-active=true] [data-testid=deactivate-teammate]"))
+        .await;
+    assert!(store.teammate(leaver.id).unwrap().active);
+    app.press(&[ESCAPE]).await;
+    open(other.id).await;
+    app.wait_for(&option).await;
+    app.press(&[ESCAPE]).await;
 }

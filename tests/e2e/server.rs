@@ -32,6 +32,7 @@ pub fn serve(
         mailer: Arc::new(EmlDir::new(dir.join("outbox")).unwrap()),
         inbound_domain: "inbound.test".into(),
         inbound_secret: None,
+        reply_token_days: inbox_core::email::REPLY_TOKEN_DAYS,
         delivery_interval: Duration::from_secs(1),
         limits: Default::default(),
     };

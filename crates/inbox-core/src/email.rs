@@ -8,7 +8,7 @@ use sha2::Sha256;
 
 use crate::messenger::MessengerTicket;
 use crate::notify::Reason;
-use crate::{Brand, Contact, TicketId};
+use crate::{Brand, Contact, Millis, TicketId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email {
@@ -131,21 +131,42 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The unguessable token in a reply-to address: the ticket id and a signature that only the
-/// holder of `secret` can make.
-pub fn reply_token(ticket: TicketId, secret: &[u8]) -> String {
+/// How long a reply-to address keeps working after its email was made, by default: a leaked
+/// or forwarded address stops being a way in, and a customer answering a months-old email is
+/// told to use the Messenger instead.
+pub const REPLY_TOKEN_DAYS: i64 = 90;
+
+const DAY: Millis = 86_400_000;
+
+/// The unguessable token in a reply-to address: the ticket id, the day the email was made, and
+/// a signature over both that only the holder of `secret` can make.
+pub fn reply_token(ticket: TicketId, issued: Millis, secret: &[u8]) -> String {
     let id = ticket.to_string().to_lowercase();
-    format!("{id}.{}", signature(&id, secret))
+    let signed = format!("{id}.{}", base36(issued.div_euclid(DAY).max(0) as u64));
+    format!("{signed}.{}", signature(&signed, secret))
 }
 
-/// The ticket a reply-to token names, if its signature is right.
-pub fn ticket_from_reply_token(token: &str, secret: &[u8]) -> Option<TicketId> {
-    let (id, sig) = token
-        .trim()
-        .to_lowercase()
-        .split_once('.')
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))?;
-    let expected = signature(&id, secret);
+/// Why a reply-to token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyTokenError {
+    /// Not a token this secret signed (or one from before tokens carried their day).
+    Forged,
+    /// Signed, but older than the allowed age.
+    Expired,
+}
+
+/// The ticket a reply-to token names, if its signature is right and it is at most
+/// `max_age_days` old at `now`.
+pub fn ticket_from_reply_token(
+    token: &str,
+    secret: &[u8],
+    now: Millis,
+    max_age_days: i64,
+) -> Result<TicketId, ReplyTokenError> {
+    let token = token.trim().to_lowercase();
+    let (signed, sig) = token.rsplit_once('.').ok_or(ReplyTokenError::Forged)?;
+    let (id, day) = signed.split_once('.').ok_or(ReplyTokenError::Forged)?;
+    let expected = signature(signed, secret);
     // Compare without an early exit, so timing tells nothing about the signature.
     let same = expected.len() == sig.len()
         && expected
@@ -153,11 +174,34 @@ pub fn ticket_from_reply_token(token: &str, secret: &[u8]) -> Option<TicketId> {
             .zip(sig.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0;
-    same.then(|| id.to_uppercase().parse().ok()).flatten()
+    if !same {
+        return Err(ReplyTokenError::Forged);
+    }
+    let ticket = id.to_uppercase().parse().map_err(|_| ReplyTokenError::Forged)?;
+    let issued = u64::from_str_radix(day, 36).map_err(|_| ReplyTokenError::Forged)? as i64;
+    if now.div_euclid(DAY) - issued > max_age_days {
+        return Err(ReplyTokenError::Expired);
+    }
+    Ok(ticket)
 }
 
-/// HMAC-SHA256 truncated to 96 bits (as RFC 2104 allows): `reply+ID.SIG` must fit the 64
-/// characters an email address's local part may have (6 + 26 + 1 + 24 = 57).
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("digits are ASCII")
+}
+
+/// HMAC-SHA256 truncated to 96 bits (as RFC 2104 allows): `reply+ID.DAY.SIG` must fit the 64
+/// characters an email address's local part may have (6 + 26 + 1 + 3 + 1 + 24 = 61 until the
+/// day number needs a fourth digit, in 2097).
 fn signature(id: &str, secret: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(id.as_bytes());

@@ -171,26 +171,42 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
 
 #[test]
 fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
+    use inbox_core::email::{ReplyTokenError, REPLY_TOKEN_DAYS};
     let secret = b"workspace secret";
-    let token = reply_token(id(CUSTOMER), secret);
-    assert_eq!(ticket_from_reply_token(&token, secret), Some(id(CUSTOMER)));
+    let day = 86_400_000;
+    let now = 20_000 * day + 5;
+    let token = reply_token(id(CUSTOMER), now, secret);
+    let read = |token: &str, secret: &[u8], at| {
+        ticket_from_reply_token(token, secret, at, REPLY_TOKEN_DAYS)
+    };
+    assert_eq!(read(&token, secret, now), Ok(id(CUSTOMER)));
     assert_eq!(
-        ticket_from_reply_token(&token.to_uppercase(), secret),
-        Some(id(CUSTOMER)),
+        read(&token.to_uppercase(), secret, now),
+        Ok(id(CUSTOMER)),
         "mail systems may change case"
     );
-    assert_eq!(ticket_from_reply_token(&token, b"another secret"), None);
-    let other = reply_token(id(TRACKER), secret);
-    let forged = format!(
-        "{}.{}",
-        id(TRACKER).to_string().to_lowercase(),
-        token.split_once('.').unwrap().1
-    );
+    assert_eq!(read(&token, b"another secret", now), Err(ReplyTokenError::Forged));
+    let other = reply_token(id(TRACKER), now, secret);
+    let (_, rest) = token.split_once('.').unwrap();
+    let forged = format!("{}.{rest}", id(TRACKER).to_string().to_lowercase());
     assert_ne!(forged, other);
-    assert_eq!(ticket_from_reply_token(&forged, secret), None);
-    assert_eq!(ticket_from_reply_token("garbage", secret), None);
+    assert_eq!(read(&forged, secret, now), Err(ReplyTokenError::Forged));
+    assert_eq!(read("garbage", secret, now), Err(ReplyTokenError::Forged));
+    let (signed, sig) = token.rsplit_once('.').unwrap();
+    let (ticket, _) = signed.split_once('.').unwrap();
+    let younger = format!("{ticket}.zzz.{sig}");
+    assert_eq!(read(&younger, secret, now), Err(ReplyTokenError::Forged), "the day is signed");
+    assert_eq!(
+        read(&token, secret, now + REPLY_TOKEN_DAYS * day),
+        Ok(id(CUSTOMER))
+    );
+    assert_eq!(
+        read(&token, secret, now + (REPLY_TOKEN_DAYS + 1) * day),
+        Err(ReplyTokenError::Expired)
+    );
+    let in_2096 = reply_token(id(CUSTOMER), 46_000 * day, secret);
     assert!(
-        format!("reply+{token}").len() <= 64,
+        format!("reply+{in_2096}").len() <= 64,
         "an address's local part has at most 64 characters"
     );
 }

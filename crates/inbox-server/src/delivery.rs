@@ -31,6 +31,8 @@ pub struct EmailConfig {
     pub inbound_domain: String,
     /// The secret a mail relay must send to post inbound email (none: anyone may).
     pub inbound_secret: Option<String>,
+    /// Days a reply-to address keeps working after its email was made.
+    pub reply_token_days: i64,
     pub from_address: String,
     pub secret: Vec<u8>,
 }
@@ -160,7 +162,7 @@ fn claim(
         }
         EmailDecision::Send => {
             if email.rendered.is_none() {
-                email.rendered = render_email(db, &email, config)?;
+                email.rendered = render_email(db, &email, config, now)?;
             }
             let Some(rendered) = email.rendered.clone() else {
                 email.dropped = Some("the ticket is no longer shared with the customer".into());
@@ -186,6 +188,7 @@ fn render_email(
     db: &Db,
     email: &QueuedEmail,
     config: &EmailConfig,
+    now: Millis,
 ) -> Result<Option<inbox_core::email::Email>> {
     let ticket = db.ticket(email.ticket)?;
     let ticket_type = db.ticket_type(ticket.type_id)?;
@@ -207,14 +210,14 @@ fn render_email(
         brand: &brand,
         contact: &contact,
         replies: &replies,
-        reply_to: reply_address(ticket.id, config),
+        reply_to: reply_address(ticket.id, config, now),
     })))
 }
 
-pub fn reply_address(ticket: inbox_core::TicketId, config: &EmailConfig) -> String {
+pub fn reply_address(ticket: inbox_core::TicketId, config: &EmailConfig, now: Millis) -> String {
     format!(
         "reply+{}@{}",
-        reply_token(ticket, &config.secret),
+        reply_token(ticket, now, &config.secret),
         config.inbound_domain
     )
 }

@@ -130,6 +130,9 @@ struct ServeArgs {
     /// email; without one, anyone who can reach the server may post to /inbound/email.
     #[arg(long, env = "INBOX_INBOUND_SECRET", hide_env_values = true)]
     inbound_secret: Option<String>,
+    /// Days a reply-to address keeps working after its email was made.
+    #[arg(long, env = "INBOX_REPLY_TOKEN_DAYS", default_value_t = inbox_core::email::REPLY_TOKEN_DAYS)]
+    reply_token_days: i64,
     /// How often due emails are looked for, in milliseconds.
     #[arg(long, default_value_t = 1_000, hide = true)]
     delivery_interval_ms: u64,
@@ -236,6 +239,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 limits: args.limits(),
                 inbound_domain: args.inbound_domain,
                 inbound_secret: args.inbound_secret.filter(|s| !s.is_empty()),
+                reply_token_days: args.reply_token_days.max(1),
                 delivery_interval: Duration::from_millis(args.delivery_interval_ms),
             };
             tokio::runtime::Runtime::new()

@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub inbound_domain: String,
     /// The secret the mail relay sends with inbound email (none: anyone may post it).
     pub inbound_secret: Option<String>,
+    /// Days a reply-to address keeps working after its email was made.
+    pub reply_token_days: i64,
     /// How often email delivery looks for due mail when nothing wakes it.
     pub delivery_interval: Duration,
     pub limits: Limits,
@@ -46,12 +48,14 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
     let storage = opts.storage.clone();
     let inbound_domain = opts.inbound_domain.clone();
     let inbound_secret = opts.inbound_secret.clone();
+    let reply_token_days = opts.reply_token_days;
     let limits = opts.limits.clone();
     let (state, email) = tokio::task::spawn_blocking(move || -> Result<_> {
         let email = EmailConfig {
             from_address: format!("notifications@{inbound_domain}"),
             inbound_domain,
             inbound_secret,
+            reply_token_days,
             secret: email_secret(storage.as_ref())?,
         };
         Ok((AppState::new(storage, email.clone(), limits)?, email))

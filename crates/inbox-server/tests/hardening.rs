@@ -114,6 +114,33 @@ async fn inbound_mail_needs_the_relay_secret_and_lands_once() {
     assert_eq!(post(Some("wrong")).await, 403);
     assert_eq!(post(Some("relay-s3cret")).await, 200);
     assert_eq!(post(Some("relay-s3cret")).await, 200, "a retry is fine");
+    // The same reply to an address made 91 days ago: signed, but expired.
+    let db = rusqlite::Connection::open(server.data_dir.join("server.sqlite3")).unwrap();
+    let secret: String = db
+        .query_row(
+            "SELECT doc FROM entities WHERE kind = 'setting' AND id = 'email_secret'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let secret = hex::decode(secret.trim_matches('"')).unwrap();
+    let long_ago = inbox_server::authority::now() - 91 * 86_400_000;
+    let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
+    let old = format!(
+        "reply+{}@{}",
+        inbox_core::email::reply_token(ticket, long_ago, &secret),
+        address.split('@').nth(1).unwrap()
+    );
+    let res = reqwest::Client::new()
+        .post(format!("{}/inbound/email", server.url))
+        .header("x-inbox-relay-secret", "relay-s3cret")
+        .body(raw.replace(&address, &old).replace("<same@", "<other@"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
     let parts = f
         .admin
         .get(&format!("/tickets/{}/parts", f.ticket))

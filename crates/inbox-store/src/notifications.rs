@@ -49,12 +49,12 @@ impl Store {
         Ok(settings)
     }
 
-    /// The address a customer's email reply about `ticket` goes to.
-    pub fn reply_to(&self, ticket: TicketId) -> Result<String> {
+    /// The address a customer's email about `ticket`, made at `now`, asks replies to go to.
+    pub fn reply_to(&self, ticket: TicketId, now: Millis) -> Result<String> {
         let secret = self.setting(EMAIL_SECRET)?.unwrap_or_default();
         Ok(format!(
             "reply+{}@{INBOUND_EMAIL_DOMAIN}",
-            reply_token(ticket, secret.as_bytes())
+            reply_token(ticket, now, secret.as_bytes())
         ))
     }
 
@@ -75,7 +75,7 @@ impl Store {
         let outcome = apply(self, mutation, &mut ctx)?;
         let settings = self.notification_settings()?;
         let collapsed = |_| MessengerState { collapsed: true };
-        let reply_to = |ticket| self.reply_to(ticket).unwrap_or_default();
+        let reply_to = |ticket| self.reply_to(ticket, now).unwrap_or_default();
         let deliveries = deliveries(self, &outcome, &collapsed, settings, now, &reply_to)?;
         let tickets_affected = outcome
             .updated_tickets()

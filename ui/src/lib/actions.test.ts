@@ -75,8 +75,10 @@ describe('texts', () => {
   });
 
   it('labels the assignee', () => {
-    expect(assigneeLabel({ name: 'Ana' }, { name: 'Billing' })).toBe('Ana · Billing');
-    expect(assigneeLabel({ name: 'Ana' }, null)).toBe('Ana');
+    expect(assigneeLabel({ name: 'Ana', active: true }, { name: 'Billing' })).toBe('Ana · Billing');
+    expect(assigneeLabel({ name: 'Ana', active: true }, null)).toBe('Ana');
+    expect(assigneeLabel({ name: 'Sam', active: false }, null)).toBe('Sam (deactivated)');
+    expect(assigneeLabel({ name: 'Sam', active: false }, { name: 'Billing' })).toBe('Sam (deactivated) · Billing');
     expect(assigneeLabel(null, { name: 'Billing' })).toBe('Billing');
     expect(assigneeLabel(null, null)).toBe('Unassigned');
   });
@@ -113,11 +115,12 @@ describe('composer rules', () => {
 
 describe('pickers', () => {
   const workspace = {
-    me: { id: 'm', name: 'Zoé Martin', email: 'zoe@x.io', role: 'teammate' as const },
+    me: { id: 'm', name: 'Zoé Martin', email: 'zoe@x.io', role: 'teammate' as const, active: true },
     teammates: [
-      { id: 'b', name: 'Bruno Díaz', email: 'bruno@x.io', role: 'teammate' as const },
-      { id: 'm', name: 'Zoé Martin', email: 'zoe@x.io', role: 'teammate' as const },
-      { id: 'a', name: 'Ana Silva', email: 'ana@x.io', role: 'admin' as const },
+      { id: 'b', name: 'Bruno Díaz', email: 'bruno@x.io', role: 'teammate' as const, active: true },
+      { id: 'm', name: 'Zoé Martin', email: 'zoe@x.io', role: 'teammate' as const, active: true },
+      { id: 'a', name: 'Ana Silva', email: 'ana@x.io', role: 'admin' as const, active: true },
+      { id: 's', name: 'Sam Lee', email: 'sam@x.io', role: 'teammate' as const, active: false },
     ],
     teams: [
       { id: 't2', name: 'Support', members: [] },
@@ -132,6 +135,14 @@ describe('pickers', () => {
     expect(teamOptions(workspace).map((t) => t.name)).toEqual(['Billing', 'Support']);
     expect(teamOptions(workspace, 'sup').map((t) => t.name)).toEqual(['Support']);
     expect(matchesFilter('anything', '  ')).toBe(true);
+  });
+
+  it('offers no deactivated teammate, except the one who holds the ticket, last', () => {
+    expect(teammateOptions(workspace, '', 'b').map((t) => t.id)).toEqual(['m', 'a', 'b']);
+    expect(teammateOptions(workspace, 'sam').map((t) => t.id)).toEqual([]);
+    expect(teammateOptions(workspace, '', 's').map((t) => t.id)).toEqual(['m', 'a', 'b', 's']);
+    expect(teammateOptions(workspace, 'sam', 's').map((t) => t.id)).toEqual(['s']);
+    expect(teammateOptions(workspace, 'ana', 's').map((t) => t.id)).toEqual(['a']);
   });
 });
 

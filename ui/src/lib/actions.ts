@@ -3,7 +3,7 @@
 // backend validates every mutation; these only choose what to offer and how to word it.
 import type { Category, StateCategory, Team, Teammate, TicketDetail, TicketState, TicketType, Workspace } from './api';
 import type { ComposerMode } from './drafts';
-import { STATE_CATEGORY_LABEL, STATE_CATEGORY_ORDER } from './labels';
+import { STATE_CATEGORY_LABEL, STATE_CATEGORY_ORDER, teammateLabel } from './labels';
 
 export interface StateGroup {
   category: StateCategory;
@@ -80,10 +80,15 @@ export function initialMode(rules: ComposerRules, draftMode: ComposerMode | null
   return rules.defaultMode;
 }
 
-/** The assignee as the header shows it: "Ana Silva · Billing", "Billing", "Unassigned". */
-export function assigneeLabel(teammate: Pick<Teammate, 'name'> | null, team: Pick<Team, 'name'> | null): string {
-  if (teammate && team) return `${teammate.name} · ${team.name}`;
-  return teammate?.name ?? team?.name ?? 'Unassigned';
+/** The assignee as the header shows it: "Ana Silva · Billing", "Billing", "Unassigned"; a
+ *  deactivated assignee is named as such ("Sam Lee (deactivated)"). */
+export function assigneeLabel(
+  teammate: Pick<Teammate, 'name' | 'active'> | null,
+  team: Pick<Team, 'name'> | null,
+): string {
+  const name = teammate ? teammateLabel(teammate) : null;
+  if (name && team) return `${name} · ${team.name}`;
+  return name ?? team?.name ?? 'Unassigned';
 }
 
 /** Case- and accent-insensitive "contains" for the pickers' filter boxes. */
@@ -97,11 +102,22 @@ export function matchesFilter(text: string, filter: string): boolean {
   return f === '' || fold(text).includes(f);
 }
 
-/** Teammates for the assignee menu: the signed-in teammate first, then by name. */
-export function teammateOptions(workspace: Pick<Workspace, 'teammates' | 'me'>, filter = ''): Teammate[] {
-  return workspace.teammates
-    .filter((t) => matchesFilter(`${t.name} ${t.email}`, filter))
+/**
+ * Teammates for the assignee menu: the signed-in teammate first, then by name. Deactivated
+ * teammates cannot be given tickets, so they are left out, except `current` (the ticket's
+ * assignee), last, so the menu still shows who holds the ticket.
+ */
+export function teammateOptions(
+  workspace: Pick<Workspace, 'teammates' | 'me'>,
+  filter = '',
+  current: string | null = null,
+): Teammate[] {
+  const matching = workspace.teammates.filter((t) => matchesFilter(`${t.name} ${t.email}`, filter));
+  const active = matching
+    .filter((t) => t.active)
     .sort((a, b) => (a.id === workspace.me.id ? -1 : b.id === workspace.me.id ? 1 : a.name.localeCompare(b.name)));
+  const held = matching.filter((t) => !t.active && t.id === current);
+  return [...active, ...held];
 }
 
 export function teamOptions(workspace: Pick<Workspace, 'teams'>, filter = ''): Team[] {

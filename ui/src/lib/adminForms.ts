@@ -1,6 +1,6 @@
 // Editing settings: pure helpers for the admin screens (the backend checks every change with
 // the same rules as the server).
-import type { AttributeDef, DataType, TicketType } from './api';
+import type { AttributeDef, DataType, Teammate, TicketType } from './api';
 
 export const DATA_TYPES: { kind: DataType['kind']; label: string }[] = [
   { kind: 'text', label: 'Text' },
@@ -65,4 +65,27 @@ export function canMove(type: TicketType, index: number, delta: number): boolean
   const to = index + delta;
   const attrs = type.attributes;
   return !attrs[index].built_in && to >= 0 && to < attrs.length && !attrs[to].built_in;
+}
+
+/** The Teammates list: active teammates first, then those who left; by name within each. */
+export function teammateOrder<T extends Pick<Teammate, 'name' | 'active'>>(teammates: T[]): T[] {
+  return [...teammates].sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name));
+}
+
+/** What deactivating a teammate does, said before it is done. */
+export function deactivationWarning(name: string): string {
+  const who = name.trim() || 'This teammate';
+  return (
+    `${who} will be signed out everywhere, their API tokens stop working, and they can no longer ` +
+    'be given tickets. Their past work keeps their name.'
+  );
+}
+
+/**
+ * The teammates a team's member checkboxes offer: every active one, and those deactivated who
+ * are already members (`saved`, the team as saved) so they can be taken off; a deactivated
+ * teammate cannot join a team.
+ */
+export function memberChoices<T extends Pick<Teammate, 'id' | 'name' | 'active'>>(teammates: T[], saved: string[]): T[] {
+  return teammateOrder(teammates.filter((t) => t.active || saved.includes(t.id)));
 }

@@ -17,6 +17,9 @@ export interface Teammate {
   name: string;
   email: string;
   role: Role;
+  /** False once deactivated (they left the team): their name stays on past work, but they
+   *  cannot sign in, be given tickets or join a team. */
+  active: boolean;
 }
 
 export interface Team {

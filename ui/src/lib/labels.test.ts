@@ -24,8 +24,8 @@ const states: TicketState[] = [
 const workspace = {
   states,
   teammates: [
-    { id: 't1', name: 'Alex Morgan', email: 'alex@example.test', role: 'admin' as const },
-    { id: 't2', name: 'Sam Lee', email: 'sam@example.test', role: 'teammate' as const },
+    { id: 't1', name: 'Alex Morgan', email: 'alex@example.test', role: 'admin' as const, active: true },
+    { id: 't2', name: 'Sam Lee', email: 'sam@example.test', role: 'teammate' as const, active: true },
   ],
   teams: [{ id: 'g1', name: 'Billing', members: ['t2'] }],
   brands: [{ id: 'b1', name: 'Northwind', logo_url: '', is_default: true }],

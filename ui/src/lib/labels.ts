@@ -4,6 +4,7 @@ import type {
   Category,
   PartKind,
   StateCategory,
+  Teammate,
   TicketType,
   TimelineEntry,
   View,
@@ -157,6 +158,12 @@ export function sidebarStates(workspace: Pick<Workspace, 'states'>, counts: View
       (a, b) => STATE_CATEGORY_ORDER[a.state.category] - STATE_CATEGORY_ORDER[b.state.category] || a.i - b.i,
     )
     .map(({ state }) => state);
+}
+
+/** A teammate where they hold something now (an assignee, a team member): "Sam Lee
+ *  (deactivated)" once they left, so nobody waits on them. Past events keep the bare name. */
+export function teammateLabel(teammate: Pick<Teammate, 'name' | 'active'>): string {
+  return teammate.active ? teammate.name : `${teammate.name} (deactivated)`;
 }
 
 export function teammateName(workspace: Pick<Workspace, 'teammates'> | null, id: string): string {

@@ -7,7 +7,7 @@
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use inbox_core::email::ticket_from_reply_token;
+use inbox_core::email::{ticket_from_reply_token, ReplyTokenError};
 use inbox_core::Workspace;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use super::extract::bytes;
 use super::messenger::customer_reply;
 use super::AppState;
+use crate::authority::now;
 use crate::error::{Result, ServerError};
 use crate::mail::inbound::parse_reply;
 use crate::storage::Kind;
@@ -36,9 +37,20 @@ pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<A
     let reply = tokio::task::spawn_blocking(move || parse_reply(&raw, &domain))
         .await
         .map_err(|e| ServerError::Storage(format!("parsing an inbound email panicked: {e}")))??;
-    let ticket = ticket_from_reply_token(&reply.token, &state.email.secret).ok_or(
-        ServerError::Forbidden("The reply address is not one this server signed."),
-    )?;
+    let ticket = ticket_from_reply_token(
+        &reply.token,
+        &state.email.secret,
+        now(),
+        state.email.reply_token_days,
+    )
+    .map_err(|e| match e {
+        ReplyTokenError::Forged => {
+            ServerError::Forbidden("The reply address is not one this server signed.")
+        }
+        ReplyTokenError::Expired => ServerError::Forbidden(
+            "The reply address has expired: the customer should answer in the Messenger, or reply to a newer email.",
+        ),
+    })?;
     let ticket = state
         .write(move |db| {
             let ticket = db.ticket(ticket)?;
