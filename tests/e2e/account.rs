@@ -108,7 +108,8 @@ async fn a_teammate_signs_in_from_the_window_and_out_again() {
     let sam_token = teammate_token(
         storage.as_ref(),
         "sam@northwind.example",
-        None, inbox_server::authority::now(),
+        None,
+        inbox_server::authority::now(),
     )
     .unwrap();
     let pushed = Client::new(&url, &sam_token)

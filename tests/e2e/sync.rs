@@ -79,7 +79,13 @@ impl Proxy {
 async fn the_app_follows_the_servers_changes_and_sends_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let (url, storage) = start_server(dir.path()).await;
-    let token = teammate_token(storage.as_ref(), ADMIN, None, inbox_server::authority::now()).unwrap();
+    let token = teammate_token(
+        storage.as_ref(),
+        ADMIN,
+        None,
+        inbox_server::authority::now(),
+    )
+    .unwrap();
     let app = App::launch(&["--server", &url, "--token", &token]).await;
     app.until_sync_state("online").await;
     let rows = app
@@ -183,7 +189,8 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
         &teammate_token(
             storage.as_ref(),
             "sam@northwind.example",
-            None, inbox_server::authority::now(),
+            None,
+            inbox_server::authority::now(),
         )
         .unwrap(),
     );
@@ -275,7 +282,13 @@ async fn a_change_the_server_refuses_is_undone_and_kept_with_its_reason() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy = Proxy::start(listener.local_addr().unwrap()).await;
     let _server = serve(listener, dir.path(), &storage);
-    let token = teammate_token(storage.as_ref(), ADMIN, None, inbox_server::authority::now()).unwrap();
+    let token = teammate_token(
+        storage.as_ref(),
+        ADMIN,
+        None,
+        inbox_server::authority::now(),
+    )
+    .unwrap();
     let app = App::launch(&["--server", &proxy.url(), "--token", &token]).await;
     app.until_sync_state("online").await;
 

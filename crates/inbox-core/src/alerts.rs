@@ -158,6 +158,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             last_activity_at: 0,
+            customer_activity_at: None,
         }
     }
 

@@ -177,7 +177,10 @@ pub fn ticket_from_reply_token(
     if !same {
         return Err(ReplyTokenError::Forged);
     }
-    let ticket = id.to_uppercase().parse().map_err(|_| ReplyTokenError::Forged)?;
+    let ticket = id
+        .to_uppercase()
+        .parse()
+        .map_err(|_| ReplyTokenError::Forged)?;
     let issued = u64::from_str_radix(day, 36).map_err(|_| ReplyTokenError::Forged)? as i64;
     if now.div_euclid(DAY) - issued > max_age_days {
         return Err(ReplyTokenError::Expired);

@@ -127,7 +127,9 @@ pub fn customer_view(
         state_label: state.customer_label.clone(),
         state_category: state.category,
         attributes,
-        last_activity_at: ticket.last_activity_at,
+        last_activity_at: ticket
+            .customer_activity_at
+            .unwrap_or(ticket.last_activity_at),
         action,
     })
 }

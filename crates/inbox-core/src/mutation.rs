@@ -301,6 +301,43 @@ pub fn apply<W: Workspace>(
     mutation: &Mutation,
     ctx: &mut Context,
 ) -> Result<Outcome, W::Error> {
+    let mut out = decide(ws, mutation, ctx)?;
+    stamp_customer_activity(&mut out, mutation, ctx.now);
+    Ok(out)
+}
+
+/// Tickets whose customer saw something happen get their customer activity time: what the
+/// customer is told of (the notification events), and any reply, theirs included.
+fn stamp_customer_activity(out: &mut Outcome, mutation: &Mutation, now: Millis) {
+    let mut seen: Vec<TicketId> = out
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Customer(
+                CustomerEvent::Submitted { ticket }
+                | CustomerEvent::TeammateReplied { ticket, .. }
+                | CustomerEvent::StateChanged { ticket, .. },
+            ) => Some(*ticket),
+            _ => None,
+        })
+        .collect();
+    if let Mutation::Reply { ticket, .. } = mutation {
+        seen.push(*ticket);
+    }
+    for change in &mut out.changes {
+        if let Change::UpdateTicket { ticket, .. } | Change::InsertTicket(ticket) = change {
+            if seen.contains(&ticket.id) {
+                ticket.customer_activity_at = Some(now);
+            }
+        }
+    }
+}
+
+fn decide<W: Workspace>(
+    ws: &W,
+    mutation: &Mutation,
+    ctx: &mut Context,
+) -> Result<Outcome, W::Error> {
     let mut out = Outcome::default();
     // Creation and conversation links first: they do not start from an existing ticket row.
     match mutation {

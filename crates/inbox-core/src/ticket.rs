@@ -40,6 +40,12 @@ pub struct Ticket {
     pub created_at: Millis,
     pub updated_at: Millis,
     pub last_activity_at: Millis,
+    /// When something the customer can see last happened (submission, a reply, a state change
+    /// they are told of): their Messenger orders tickets by it, so internal notes and
+    /// reassignments never reshuffle a customer's Recent tickets. None on tickets from before
+    /// it was kept (their last activity stands in).
+    #[serde(default)]
+    pub customer_activity_at: Option<Millis>,
 }
 
 /// What a teammate (or the API) submits to create a ticket. Attribute values are raw JSON, as a
@@ -235,6 +241,7 @@ impl Ticket {
             created_at: now,
             updated_at: now,
             last_activity_at: now,
+            customer_activity_at: None,
         })
     }
 }

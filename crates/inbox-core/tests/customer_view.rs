@@ -37,14 +37,17 @@ fn recent_tickets_hold_three_unresolved_tickets_newest_first() {
     for n in 0..5u128 {
         let req = ws.request(500 + n, 0);
         ws.run(Mutation::CreateTicket(req)).unwrap();
-        ws.tickets.get_mut(&id(500 + n)).unwrap().last_activity_at = 10 + n as i64;
+        ws.tickets
+            .get_mut(&id(500 + n))
+            .unwrap()
+            .customer_activity_at = Some(10 + n as i64);
     }
     ws.run(Mutation::Close {
         ticket: id(504),
         resolved: true,
     })
     .unwrap();
-    ws.tickets.get_mut(&id(504)).unwrap().last_activity_at = 100;
+    ws.tickets.get_mut(&id(504)).unwrap().customer_activity_at = Some(100);
     let home = messenger_home(contact(), &tickets(&ws), &ws.types, &ws.states, &[]);
     let recent: Vec<TicketId> = home.recent_tickets.iter().map(|t| t.id).collect();
     assert_eq!(recent.len(), RECENT_TICKETS);
@@ -65,6 +68,59 @@ fn recent_tickets_hold_three_unresolved_tickets_newest_first() {
             .iter()
             .all(|t| t.id != id(BACK_OFFICE) && t.id != id(TRACKER)),
         "only shared tickets"
+    );
+}
+
+#[test]
+fn only_what_the_customer_sees_moves_a_ticket_up_their_list() {
+    let mut ws = Memory::new(0);
+    for n in 0..2u128 {
+        ws.run(Mutation::CreateTicket(ws.request(600 + n, 0)))
+            .unwrap();
+        ws.tickets
+            .get_mut(&id(600 + n))
+            .unwrap()
+            .customer_activity_at = Some(10 + n as i64);
+    }
+    let order = |ws: &Memory| -> Vec<TicketId> {
+        messenger_home(contact(), &tickets(ws), &ws.types, &ws.states, &[])
+            .recent_tickets
+            .iter()
+            .filter(|t| t.id == id(600) || t.id == id(601))
+            .map(|t| t.id)
+            .collect()
+    };
+    assert_eq!(order(&ws), [id(601), id(600)]);
+    let note = Mutation::Note {
+        ticket: id(600),
+        body: "internal only".into(),
+        keep_private: false,
+    };
+    ws.run(note).unwrap();
+    let assign = Mutation::Assign {
+        ticket: id(600),
+        teammate: None,
+        team: Some(TeamId::from_parts(1, 1)),
+    };
+    ws.run(assign).unwrap();
+    assert_eq!(
+        order(&ws),
+        [id(601), id(600)],
+        "notes and assignments are internal"
+    );
+    assert!(
+        ws.get(600).last_activity_at > 11,
+        "teammates still see the activity"
+    );
+    ws.run(Mutation::Reply {
+        ticket: id(600),
+        body: "We are on it.".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        order(&ws),
+        [id(600), id(601)],
+        "a reply is news to the customer"
     );
 }
 
@@ -185,7 +241,10 @@ fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
         Ok(id(CUSTOMER)),
         "mail systems may change case"
     );
-    assert_eq!(read(&token, b"another secret", now), Err(ReplyTokenError::Forged));
+    assert_eq!(
+        read(&token, b"another secret", now),
+        Err(ReplyTokenError::Forged)
+    );
     let other = reply_token(id(TRACKER), now, secret);
     let (_, rest) = token.split_once('.').unwrap();
     let forged = format!("{}.{rest}", id(TRACKER).to_string().to_lowercase());
@@ -195,7 +254,11 @@ fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
     let (signed, sig) = token.rsplit_once('.').unwrap();
     let (ticket, _) = signed.split_once('.').unwrap();
     let younger = format!("{ticket}.zzz.{sig}");
-    assert_eq!(read(&younger, secret, now), Err(ReplyTokenError::Forged), "the day is signed");
+    assert_eq!(
+        read(&younger, secret, now),
+        Err(ReplyTokenError::Forged),
+        "the day is signed"
+    );
     assert_eq!(
         read(&token, secret, now + REPLY_TOKEN_DAYS * day),
         Ok(id(CUSTOMER))

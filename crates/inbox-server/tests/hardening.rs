@@ -140,7 +140,10 @@ async fn inbound_mail_needs_the_relay_secret_and_lands_once() {
         .unwrap();
     assert_eq!(res.status().as_u16(), 403);
     let body: Value = res.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("expired"),
+        "{body}"
+    );
     let parts = f
         .admin
         .get(&format!("/tickets/{}/parts", f.ticket))

@@ -624,5 +624,6 @@ pub(crate) fn ticket_row(r: &Row) -> rusqlite::Result<Ticket> {
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         last_activity_at: r.get("last_activity_at")?,
+        customer_activity_at: None,
     })
 }
