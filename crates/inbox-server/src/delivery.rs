@@ -33,6 +33,10 @@ pub struct EmailConfig {
     pub inbound_secret: Option<String>,
     /// Days a reply-to address keeps working after its email was made.
     pub reply_token_days: i64,
+    /// Who claims emails here: this host and the port the server listens on. Only one live
+    /// process can hold that port, so at start every claim under the name is a dead
+    /// predecessor's and is taken back at once instead of waiting out its lease.
+    pub claimer: String,
     pub from_address: String,
     pub secret: Vec<u8>,
 }
@@ -170,6 +174,7 @@ fn claim(
                 return Ok(None);
             };
             email.attempts += 1;
+            email.claimed_by = Some(config.claimer.clone());
             put_email(db, id, "sending", now + LEASE, &email)?;
             let brand = db.brand(db.ticket(email.ticket)?.brand)?;
             let outgoing = Outgoing {
@@ -224,6 +229,26 @@ pub fn reply_address(ticket: inbox_core::TicketId, config: &EmailConfig, now: Mi
 
 /// Runs delivery rounds until the process ends: at once when woken (a change queued mail),
 /// otherwise every `interval`.
+/// Puts back in the queue, due now, the emails a previous process under `claimer` had taken
+/// but never finished (it was killed mid-send). Returns how many.
+pub fn release_claims(storage: &SharedStorage, claimer: &str, now: Millis) -> Result<usize> {
+    storage.writing(|tx| {
+        let db = Db::new(tx);
+        let sending = db.tx().emails_with_status("sending", usize::MAX >> 1)?;
+        let mut released = 0;
+        for row in sending {
+            let Ok(email) = serde_json::from_str::<QueuedEmail>(&row.doc) else {
+                continue;
+            };
+            if email.claimed_by.as_deref() == Some(claimer) {
+                put_email(&db, &row.id, "pending", now, &email)?;
+                released += 1;
+            }
+        }
+        Ok(released)
+    })
+}
+
 pub async fn run(
     storage: SharedStorage,
     mailer: Arc<dyn Mailer>,
@@ -231,6 +256,17 @@ pub async fn run(
     wake: Arc<tokio::sync::Notify>,
     interval: Duration,
 ) {
+    let (storage2, claimer) = (storage.clone(), config.claimer.clone());
+    let released = tokio::task::spawn_blocking(move || {
+        release_claims(&storage2, &claimer, crate::authority::now())
+    })
+    .await;
+    match released {
+        Ok(Ok(0)) => {}
+        Ok(Ok(n)) => tracing::info!(emails = n, "took back emails a killed process was sending"),
+        Ok(Err(e)) => tracing::error!(error = %e, "taking back unfinished emails failed"),
+        Err(e) => tracing::error!(error = %e, "taking back unfinished emails panicked"),
+    }
     loop {
         let (storage2, mailer2, config2) = (storage.clone(), mailer.clone(), config.clone());
         let round = tokio::task::spawn_blocking(move || {

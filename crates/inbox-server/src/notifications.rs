@@ -55,6 +55,9 @@ pub struct QueuedEmail {
     /// Why it was not sent, when dropped.
     #[serde(default)]
     pub dropped: Option<String>,
+    /// The process that took it for sending (see `EmailConfig::claimer`).
+    #[serde(default)]
+    pub claimed_by: Option<String>,
     /// Why it could never be sent, when failed (a relay refused it for good, or it could not
     /// be built).
     #[serde(default)]
@@ -275,6 +278,7 @@ fn queue_emails(
                     sent_at: None,
                     dropped: None,
                     failed: None,
+                    claimed_by: None,
                     rendered: None,
                 };
                 pending.insert(pair, (id, email));

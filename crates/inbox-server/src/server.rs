@@ -43,6 +43,10 @@ pub async fn serve(listen: SocketAddr, opts: ServeOptions) -> Result<()> {
 
 /// Serves on a listener the caller bound (tests bind port 0 and read the address first).
 pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> Result<()> {
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let claimer = format!("{}:{}", hostname(), addr.port());
     // Storage calls block (the PostgreSQL client runs its own little runtime): off the async
     // threads, like every request's.
     let storage = opts.storage.clone();
@@ -56,6 +60,7 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
             inbound_domain,
             inbound_secret,
             reply_token_days,
+            claimer,
             secret: email_secret(storage.as_ref())?,
         };
         Ok((AppState::new(storage, email.clone(), limits)?, email))
@@ -75,9 +80,6 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
         state.wake_delivery.clone(),
         opts.delivery_interval,
     ));
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
     let max_connections = opts.limits.max_connections.min(connection_room());
     tracing::info!(%addr, max_connections, "listening");
     // Scripts and tests wait for this line.
@@ -163,4 +165,10 @@ fn connection_room() -> usize {
     }
     let current = limit.rlim_cur.min(1 << 20);
     current.saturating_sub(RESERVED).max(64) as usize
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".to_owned())
 }

@@ -716,3 +716,49 @@ async fn sessions_expire_and_tokens_are_listed_and_revoked() {
     session.get("/sync/me").await.error(401, "unauthorized");
     api.get("/sync/me").await.ok();
 }
+
+/// 9: after a crash, the emails the dead process was sending go out as soon as it is back,
+/// not after their lease runs out.
+#[tokio::test]
+async fn a_restarted_server_takes_back_the_emails_it_was_sending() {
+    let mut server = TestServer::start(Some(30));
+    let f = fixture(&server, 180).await;
+    push(
+        &f.admin,
+        json!({"type": "set_state", "ticket": f.ticket, "state": f.other_state}),
+    )
+    .await;
+    emails_settle(&server, 1).await;
+    let port = server.port();
+    server.kill9();
+    // As if killed mid-send: claimed under this host and port, its lease ten minutes long,
+    // and no file written yet.
+    let db = rusqlite::Connection::open(server.data_dir.join("server.sqlite3")).unwrap();
+    let (id, doc): (String, String) = db
+        .query_row(
+            "SELECT id, doc FROM emails WHERE status = 'sent'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let mut email: Value = serde_json::from_str(&doc).unwrap();
+    email["claimed_by"] = json!(format!("{}:{port}", host.trim()));
+    email["sent_at"] = Value::Null;
+    let lease_ends = inbox_server::authority::now() + 600_000;
+    db.execute(
+        "UPDATE emails SET status = 'sending', due_at = ?2, doc = ?3 WHERE id = ?1",
+        rusqlite::params![id, lease_ends, email.to_string()],
+    )
+    .unwrap();
+    std::fs::remove_file(server.email_dir.join(format!("{id}.eml"))).unwrap();
+
+    server.start_again_on(port);
+    emails_settle(&server, 1).await;
+    let status: String = db
+        .query_row("SELECT status FROM emails WHERE id = ?1", [&id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "sent");
+}

@@ -90,7 +90,12 @@ impl TestServer {
     }
 
     fn spawn(&mut self) {
-        let mut args: Vec<String> = vec!["serve".into(), "--listen".into(), "127.0.0.1:0".into()];
+        self.spawn_on(0);
+    }
+
+    fn spawn_on(&mut self, port: u16) {
+        let listen = format!("127.0.0.1:{port}");
+        let mut args: Vec<String> = vec!["serve".into(), "--listen".into(), listen];
         args.extend(self.db_args.iter().cloned());
         if !self.extra.iter().any(|a| a == "--smtp") {
             args.extend(["--email-dir".into(), path(&self.email_dir).into()]);
@@ -115,6 +120,16 @@ impl TestServer {
     /// The server process's id.
     pub fn pid(&self) -> u32 {
         self.child.as_ref().expect("a running server").id()
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Starts again (after `kill9`) on the same data and the same port.
+    pub fn start_again_on(&mut self, port: u16) {
+        self.spawn_on(port);
     }
 
     /// kill -9, then start again on the same data.
