@@ -625,7 +625,8 @@ async fn an_admin_adds_a_ticket_type_and_renames_a_state_in_settings() {
     )
     .await;
     app.wait_for("label[data-field=serial_number] input").await;
-    app.press(&[ESCAPE]).await;
+    app.click("[data-testid=create-ticket-form] button[aria-label=Cancel]")
+        .await;
 
     a_teammate_who_left_is_deactivated_and_reactivated(&app, &store).await;
     app.close().await;
@@ -646,10 +647,7 @@ async fn a_teammate_who_left_is_deactivated_and_reactivated(app: &App, store: &S
         })
         .unwrap()
         .rows;
-    let tickets: Vec<_> = rows
-        .iter()
-        .map(|r| store.ticket(r.id).unwrap())
-        .collect();
+    let tickets: Vec<_> = rows.iter().map(|r| store.ticket(r.id).unwrap()).collect();
     let theirs = tickets
         .iter()
         .find(|t| t.assignee_teammate.is_some_and(|a| a != me))
@@ -676,8 +674,10 @@ async fn a_teammate_who_left_is_deactivated_and_reactivated(app: &App, store: &S
     app.screenshot("settings-deactivate");
     app.click(&format!("{row} [data-testid=confirm-deactivate]"))
         .await;
-    app.wait_for(&format!("{row}[data-active=false] [data-testid=teammate-deactivated]"))
-        .await;
+    app.wait_for(&format!(
+        "{row}[data-active=false] [data-testid=teammate-deactivated]"
+    ))
+    .await;
     assert!(!store.teammate(leaver.id).unwrap().active);
     let last = app
         .js(
@@ -686,7 +686,11 @@ async fn a_teammate_who_left_is_deactivated_and_reactivated(app: &App, store: &S
             vec![],
         )
         .await;
-    assert_eq!(last, json!(leaver.id.to_string()), "those who left come last");
+    assert_eq!(
+        last,
+        json!(leaver.id.to_string()),
+        "those who left come last"
+    );
     app.screenshot("settings-teammates");
     app.press(&[ESCAPE]).await;
 
@@ -694,17 +698,26 @@ async fn a_teammate_who_left_is_deactivated_and_reactivated(app: &App, store: &S
     let open = |id: inbox_core::TicketId| async move {
         app.click(&format!("[data-testid=ticket-row][data-ticket-id='{id}']"))
             .await;
-        app.wait_for(&format!("[data-testid=ticket-detail][data-ticket-id='{id}']"))
-            .await;
+        app.wait_for(&format!(
+            "[data-testid=ticket-detail][data-ticket-id='{id}']"
+        ))
+        .await;
         app.click("[data-testid=assignee-menu]").await;
         app.wait_for("[data-testid=assignee-none]").await;
     };
     let option = format!("[data-testid=assignee-option-{}]", leaver.id);
     open(other.id).await;
     let offered = app
-        .js("return !!document.querySelector(arguments[0]);", vec![json!(option)])
+        .js(
+            "return !!document.querySelector(arguments[0]);",
+            vec![json!(option)],
+        )
         .await;
-    assert_eq!(offered, json!(false), "a deactivated teammate is not offered");
+    assert_eq!(
+        offered,
+        json!(false),
+        "a deactivated teammate is not offered"
+    );
     app.press(&[ESCAPE]).await;
 
     // ... while the ticket they hold still names them.
@@ -721,6 +734,7 @@ async fn a_teammate_who_left_is_deactivated_and_reactivated(app: &App, store: &S
         vec![json!(option)],
     )
     .await;
+    app.screenshot("assignee-deactivated");
     app.press(&[ESCAPE]).await;
 
     app.click("[data-testid=open-settings]").await;
@@ -728,8 +742,10 @@ async fn a_teammate_who_left_is_deactivated_and_reactivated(app: &App, store: &S
     app.click("[data-testid=admin-tab-team]").await;
     app.click(&format!("{row} [data-testid=reactivate-teammate]"))
         .await;
-    app.wait_for(&format!("{row}[data-active=true] [data-testid=deactivate-teammate]"))
-        .await;
+    app.wait_for(&format!(
+        "{row}[data-active=true] [data-testid=deactivate-teammate]"
+    ))
+    .await;
     assert!(store.teammate(leaver.id).unwrap().active);
     app.press(&[ESCAPE]).await;
     open(other.id).await;
