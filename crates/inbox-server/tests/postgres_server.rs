@@ -173,3 +173,41 @@ async fn each_email_goes_out_once_with_two_delivering_servers_and_a_kill_9() {
         .count();
     assert_eq!((state_emails, reply_emails), (1, 1), "{texts:#?}");
 }
+
+/// Issue 13: PostgreSQL refuses NUL in text, which used to fail a whole push batch with 500 on
+/// every retry. Validation refuses it first, so only that change is rejected.
+#[tokio::test]
+async fn a_nul_in_one_pushed_change_rejects_that_change_only() {
+    let url = database();
+    let server = TestServer::on(Some(&url), Some(20));
+    let f = fixture(&server, 180).await;
+    let note = |seq: u64, body: &str| json!({"seq": seq, "mutation": {"type": "note", "ticket": f.ticket, "body": body}});
+    let res = f
+        .admin
+        .post(
+            "/sync/push",
+            json!({"client_id": "pg-nul", "mutations": [
+                note(1, "before"), note(2, "nul \u{0} here"), note(3, "after"),
+            ]}),
+        )
+        .await
+        .ok();
+    let statuses: Vec<&str> = res["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["applied", "rejected", "applied"], "{res}");
+    assert_eq!(
+        res["results"][1]["error"]["code"],
+        "text_has_control_characters"
+    );
+    let parts = f
+        .admin
+        .get(&format!("/tickets/{}/parts", f.ticket))
+        .await
+        .ok();
+    let text = parts.to_string();
+    assert!(text.contains("before") && text.contains("after"), "{text}");
+}

@@ -680,6 +680,7 @@ fn a_file_from_before_search_is_indexed_when_opened() {
          DROP TRIGGER ticket_search_after_pull; DROP TRIGGER ticket_search_after_first_pull;
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
+         ALTER TABLE teammates DROP COLUMN active;
          PRAGMA user_version = 4;",
     )
     .unwrap();
