@@ -95,6 +95,8 @@ pub struct InboxRow {
     pub open: bool,
     pub shared: bool,
     pub assignee_name: Option<String>,
+    /// False when the assignee was deactivated: the ticket waits on nobody.
+    pub assignee_active: bool,
     pub team_name: Option<String>,
     pub contact_name: Option<String>,
     pub last_activity_at: Millis,
@@ -343,7 +345,8 @@ impl Store {
              SELECT t.id, t.number, t.title, t.category, t.open, t.shared, t.last_activity_at,
                 tt.name AS type_name, tt.icon AS type_icon,
                 s.id AS state_id, s.internal_label AS state_label, s.category AS state_category,
-                tm.name AS assignee_name, team.name AS team_name,
+                tm.name AS assignee_name, COALESCE(tm.active, 1) AS assignee_active,
+                team.name AS team_name,
                 (SELECT c.name FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id
                  WHERE tc.ticket_id = t.id ORDER BY tc.position LIMIT 1) AS contact_name,
                 {unread} AS unread
@@ -372,6 +375,7 @@ impl Store {
                     open: r.get("open")?,
                     shared: r.get("shared")?,
                     assignee_name: r.get("assignee_name")?,
+                    assignee_active: r.get("assignee_active")?,
                     team_name: r.get("team_name")?,
                     contact_name: r.get("contact_name")?,
                     last_activity_at: r.get("last_activity_at")?,

@@ -158,3 +158,66 @@ fn states_brands_teams_and_teammates_are_saved_and_checked() {
         .unwrap_err();
     assert_eq!(error.body().code, "not_admin");
 }
+
+#[test]
+fn a_deactivated_teammate_keeps_their_tickets_but_gets_no_new_ones() {
+    let (_dir, mut store) = demo();
+    let me = store.me().unwrap();
+    let sam = store
+        .teammates()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.id != me.id)
+        .unwrap();
+    let rows = |store: &Store| {
+        let page = store
+            .list_tickets(&inbox_store::InboxQuery {
+                view: inbox_store::View::All,
+                filters: Default::default(),
+                sort: inbox_store::Sort::LastActivity,
+                offset: 0,
+                limit: 100,
+            })
+            .unwrap();
+        assert!(page.total <= 100);
+        page.rows
+            .into_iter()
+            .filter(|r| r.assignee_name.as_deref() == Some(sam.name.as_str()))
+            .collect::<Vec<_>>()
+    };
+    assert!(rows(&store).iter().all(|r| r.assignee_active));
+    store
+        .apply_admin(&AdminChange::SaveTeammate(Teammate {
+            active: false,
+            ..sam.clone()
+        }))
+        .unwrap();
+    assert!(
+        !store.teammate(sam.id).unwrap().active,
+        "kept across a read"
+    );
+    let held = rows(&store);
+    assert!(!held.is_empty() && held.iter().all(|r| !r.assignee_active));
+
+    let unassigned = store
+        .ticket_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| store.ticket(id).unwrap())
+        .find(|t| t.assignee_teammate != Some(sam.id))
+        .unwrap();
+    let mut n = 1u128 << 91;
+    let mut random = || {
+        n += 1;
+        n
+    };
+    let assign = Mutation::Assign {
+        ticket: unassigned.id,
+        teammate: Some(sam.id),
+        team: None,
+    };
+    let error = store
+        .apply(&assign, Author::Teammate(me.id), NOW, &mut random)
+        .unwrap_err();
+    assert_eq!(error.body().code, "teammate_inactive");
+}

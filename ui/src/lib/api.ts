@@ -199,6 +199,8 @@ export interface InboxRow {
   open: boolean;
   shared: boolean;
   assignee_name: string | null;
+  /** False when the assignee was deactivated. */
+  assignee_active: boolean;
   team_name: string | null;
   contact_name: string | null;
   last_activity_at: Millis;

@@ -25,6 +25,7 @@ const row: InboxRow = {
   open: true,
   shared: true,
   assignee_name: null,
+  assignee_active: true,
   team_name: null,
   contact_name: 'Ava Chen',
   last_activity_at: 0,
