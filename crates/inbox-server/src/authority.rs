@@ -231,10 +231,17 @@ pub fn save_settings(
     actor: &inbox_core::Teammate,
     now: Millis,
 ) -> Result<inbox_core::Saved> {
-    let saved = inbox_core::apply_admin(change, actor, &db.admin_settings()?)?;
-    for teammate in saved.teammates.iter().filter(|t| !t.active) {
-        // A teammate who left is signed out everywhere, integrations included.
-        crate::auth::revoke_all(db, teammate.id, &[TokenKind::Session, TokenKind::Api])?;
+    let settings = db.admin_settings()?;
+    let saved = inbox_core::apply_admin(change, actor, &settings)?;
+    for teammate in &saved.teammates {
+        let before = settings.teammates.iter().find(|t| t.id == teammate.id);
+        if !teammate.active {
+            // A teammate who left is signed out everywhere, integrations included.
+            crate::auth::revoke_all(db, teammate.id, &[TokenKind::Session, TokenKind::Api])?;
+        } else if before.is_some_and(|b| b.email != teammate.email) {
+            // A new address (a mailbox taken over, say) must sign in again.
+            crate::auth::revoke_all(db, teammate.id, &[TokenKind::Session])?;
+        }
     }
     let records = inbox_sync::admin_records(&saved);
     for record in &records {

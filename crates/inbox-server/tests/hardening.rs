@@ -715,6 +715,18 @@ async fn sessions_expire_and_tokens_are_listed_and_revoked() {
     server.set_password(DEMO_TEAMMATE, "a brand new one");
     session.get("/sync/me").await.error(401, "unauthorized");
     api.get("/sync/me").await.ok();
+
+    // So does a new email address.
+    let session = sign_in(&server, DEMO_TEAMMATE, "a brand new one").await;
+    admin
+        .put(
+            &format!("/teammates/{}", sam.as_str().unwrap()),
+            json!({"email": "sam.okafor@northwind.example"}),
+        )
+        .await
+        .ok();
+    session.get("/sync/me").await.error(401, "unauthorized");
+    api.get("/sync/me").await.ok();
 }
 
 /// 9: after a crash, the emails the dead process was sending go out as soon as it is back,
