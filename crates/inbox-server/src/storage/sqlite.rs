@@ -535,3 +535,40 @@ impl Tx for SqliteTx<'_> {
         )?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn concurrent_reads_share_a_bounded_pool_of_connections() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Arc::new(SqliteStorage::open_dir(dir.path()).unwrap());
+        let inside = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let readers: Vec<_> = (0..40)
+            .map(|_| {
+                let (storage, inside, most) = (storage.clone(), inside.clone(), most.clone());
+                std::thread::spawn(move || {
+                    storage
+                        .read(&mut |_| {
+                            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            Ok(())
+                        })
+                        .unwrap();
+                })
+            })
+            .collect();
+        for reader in readers {
+            reader.join().unwrap();
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!((2..=MAX_READERS).contains(&most), "{most} reads at once");
+        assert!(storage.readers.idle.lock().unwrap().1 <= MAX_READERS);
+    }
+}
