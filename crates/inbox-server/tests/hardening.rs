@@ -144,13 +144,8 @@ async fn inbound_mail_needs_the_relay_secret_and_lands_once() {
         body["message"].as_str().unwrap().contains("expired"),
         "{body}"
     );
-    let parts = f
-        .admin
-        .get(&format!("/tickets/{}/parts", f.ticket))
-        .await
-        .ok();
-    let copies = parts.to_string().matches("Only once, please.").count();
-    assert_eq!(copies, 1, "{parts}");
+    let text = timeline_text(&f.admin, &f.ticket).await;
+    assert_eq!(text.matches("Only once, please.").count(), 1, "{text}");
 }
 
 /// 2: every reference of every mutation is checked on the push path too.
@@ -337,12 +332,7 @@ async fn exactly_once_cannot_be_hijacked() {
             .result(),
         "push_replay_mismatch"
     );
-    let parts = f
-        .admin
-        .get(&format!("/tickets/{}/parts", f.ticket))
-        .await
-        .ok();
-    let text = parts.to_string();
+    let text = timeline_text(&f.admin, &f.ticket).await;
     assert_eq!(text.matches("\"mine\"").count(), 1, "{text}");
     assert!(!text.contains("something else") && !text.contains("sam's"));
 }

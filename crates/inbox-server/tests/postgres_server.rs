@@ -203,11 +203,6 @@ async fn a_nul_in_one_pushed_change_rejects_that_change_only() {
         res["results"][1]["error"]["code"],
         "text_has_control_characters"
     );
-    let parts = f
-        .admin
-        .get(&format!("/tickets/{}/parts", f.ticket))
-        .await
-        .ok();
-    let text = parts.to_string();
+    let text = timeline_text(&f.admin, &f.ticket).await;
     assert!(text.contains("before") && text.contains("after"), "{text}");
 }

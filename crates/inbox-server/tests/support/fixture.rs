@@ -141,3 +141,12 @@ pub fn reply_to(email: &str) -> String {
     let start = line.find("reply+").unwrap();
     line[start..].trim_end_matches('>').trim().to_owned()
 }
+
+/// A ticket's timeline as JSON text, for looking for what a test wrote.
+pub async fn timeline_text(client: &Client, ticket: &str) -> String {
+    client
+        .get(&format!("/tickets/{ticket}/parts"))
+        .await
+        .ok()
+        .to_string()
+}
