@@ -34,6 +34,7 @@ pub fn serve(
         inbound_secret: None,
         reply_token_days: inbox_core::email::REPLY_TOKEN_DAYS,
         delivery_interval: Duration::from_secs(1),
+        webhook_retry: Duration::from_secs(5),
         limits: Default::default(),
     };
     tokio::spawn(serve_on(listener, opts))

@@ -53,6 +53,7 @@ pub fn apply_one(db: &Db, mutation: &Mutation, how: Apply) -> Result<(Outcome, C
         records.extend(planned.into_iter().map(Record::TicketPart));
     }
     let cursor = db.log(how.now, how.origin, records)?;
+    crate::webhooks::record(db, mutation, &outcome, how.actor, cursor.0, how.now)?;
     Ok((outcome, cursor))
 }
 

@@ -12,4 +12,6 @@ pub mod notifications;
 pub mod server;
 pub mod setup;
 pub mod storage;
+pub mod webhook_delivery;
+pub mod webhooks;
 pub mod workspace;

@@ -136,6 +136,9 @@ struct ServeArgs {
     /// How often due emails are looked for, in milliseconds.
     #[arg(long, default_value_t = 1_000, hide = true)]
     delivery_interval_ms: u64,
+    /// The first pause after a failed webhook delivery, in milliseconds (it doubles).
+    #[arg(long, default_value_t = 5_000, hide = true)]
+    webhook_retry_ms: u64,
     /// Seconds a client has to send a request's headers; idle keep-alive connections close
     /// after as long.
     #[arg(long, env = "INBOX_HEADER_TIMEOUT", default_value_t = 15)]
@@ -241,6 +244,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 inbound_secret: args.inbound_secret.filter(|s| !s.is_empty()),
                 reply_token_days: args.reply_token_days.max(1),
                 delivery_interval: Duration::from_millis(args.delivery_interval_ms),
+                webhook_retry: Duration::from_millis(args.webhook_retry_ms),
             };
             tokio::runtime::Runtime::new()
                 .map_err(|e| ServerError::Storage(format!("cannot start the runtime: {e}")))?

@@ -29,8 +29,10 @@ pub struct ServeOptions {
     pub inbound_secret: Option<String>,
     /// Days a reply-to address keeps working after its email was made.
     pub reply_token_days: i64,
-    /// How often email delivery looks for due mail when nothing wakes it.
+    /// How often email and webhook delivery look for due work when nothing wakes them.
     pub delivery_interval: Duration,
+    /// The first pause after a failed webhook delivery (it doubles with each failure).
+    pub webhook_retry: Duration,
     pub limits: Limits,
 }
 
@@ -73,6 +75,17 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
              (set --inbound-secret and have the mail relay send it)"
         );
     }
+    tokio::spawn(crate::webhook_delivery::run(
+        opts.storage.clone(),
+        opts.mailer.clone(),
+        crate::webhook_delivery::WebhookConfig {
+            retry_base: opts.webhook_retry.as_millis() as i64,
+            from_address: email.from_address.clone(),
+            claimer: email.claimer.clone(),
+        },
+        state.wake_webhooks.clone(),
+        opts.delivery_interval,
+    ));
     tokio::spawn(delivery::run(
         opts.storage,
         opts.mailer,

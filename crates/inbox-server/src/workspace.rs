@@ -33,6 +33,7 @@ struct Cache {
     types: Option<Vec<TicketType>>,
     brands: Option<Vec<Brand>>,
     settings: Option<inbox_core::notify::NotificationSettings>,
+    webhooks: Option<Vec<crate::webhooks::Endpoint>>,
 }
 
 impl Cache {
@@ -43,6 +44,7 @@ impl Cache {
             Kind::TicketType => self.types = None,
             Kind::Brand => self.brands = None,
             Kind::Setting => self.settings = None,
+            Kind::Webhook => self.webhooks = None,
             _ => {}
         }
     }
@@ -68,6 +70,11 @@ impl<'a> Db<'a> {
         let value = read()?;
         *slot(&mut self.cache.borrow_mut()) = Some(value.clone());
         Ok(value)
+    }
+
+    /// The registered webhook endpoints (read once per transaction: every change asks).
+    pub fn webhooks(&self) -> Result<Vec<crate::webhooks::Endpoint>> {
+        self.cached(|c| &mut c.webhooks, || self.all(Kind::Webhook))
     }
 
     /// The transaction itself, for primitive reads and writes.

@@ -7,7 +7,7 @@ mod extract;
 mod inbound;
 mod messenger;
 mod openapi;
-mod rest;
+pub(crate) mod rest;
 mod sync;
 mod throttle;
 
@@ -75,6 +75,8 @@ pub struct AppState {
     last_cursor: Arc<AtomicI64>,
     /// Wakes email delivery when a change may have queued mail.
     pub wake_delivery: Arc<Notify>,
+    /// Wakes webhook delivery when a change may have recorded events.
+    pub wake_webhooks: Arc<Notify>,
     pub limits: Arc<Limits>,
     logins: Arc<throttle::LoginGuard>,
     /// Bumped whenever tokens may have stopped working, so live streams check theirs at once.
@@ -91,6 +93,7 @@ impl AppState {
             pokes,
             last_cursor: Arc::new(AtomicI64::new(last)),
             wake_delivery: Arc::new(Notify::new()),
+            wake_webhooks: Arc::new(Notify::new()),
             logins: Arc::new(throttle::LoginGuard::new(&limits.login)),
             auth_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             limits: Arc::new(limits),
@@ -163,6 +166,7 @@ impl AppState {
         .map_err(|e| ServerError::Storage(format!("a write panicked: {e}")))??;
         self.poke(cursor);
         self.wake_delivery.notify_one();
+        self.wake_webhooks.notify_one();
         Ok(value)
     }
 }

@@ -287,6 +287,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
     delete("/tokens/{id}", "Teammates", Teammate, "Revoke a token: it stops working at once")
         .query(&[("teammate_id", "string", "Whose token (admins only; default: yours).")])
         .returns_raw("text/plain", "Nothing (204)."),
+    get("/webhooks", "Webhooks", Admin, "Webhook endpoints and the topics there are").returns("WebhookList"),
+    post("/webhooks", "Webhooks", Admin, "Register an endpoint; its signing secret is in this answer only")
+        .body("CreateWebhookRequest")
+        .returns("NewWebhook"),
+    get("/webhooks/{id}", "Webhooks", Admin, "An endpoint with its recent deliveries").returns("Webhook"),
+    put("/webhooks/{id}", "Webhooks", Admin, "Change the URL or topics, turn off or on again, or replay from an event")
+        .body("UpdateWebhookRequest")
+        .returns("Webhook"),
+    delete("/webhooks/{id}", "Webhooks", Admin, "Remove an endpoint")
+        .returns_raw("text/plain", "Nothing (204)."),
     get("/emails", "Settings", Admin, "Customer emails by status: which ones failed, and why")
         .query(&[("status", "string", "pending, sending, sent, dropped or failed (the default).")])
         .returns("EmailList"),
@@ -309,6 +319,7 @@ const TAGS: &[(&str, &str)] = &[
     ("Companies", "Companies and their tickets."),
     ("Teammates", "The workspace's teammates (Intercom: admins)."),
     ("Settings", "Workspace settings."),
+    ("Webhooks", "Signed, ordered, durable notifications to integrations, after Intercom's webhooks: each delivery is a notification_event with an X-Hub-Signature (HMAC-SHA1 of the body with the endpoint's secret) and X-Inbox-Signature-256 (HMAC-SHA256)."),
     ("Sync", "The desktop app's sync protocol."),
     ("Messenger", "The customer-facing API: only the customer's own shared tickets, only what customers may see."),
     ("Email", "Inbound email replies."),
@@ -975,6 +986,71 @@ fn schemas() -> Value {
             ),
         ),
         ("EmailList", typed_list("email.list", "emails", "Email")),
+        (
+            "Webhook",
+            object(
+                &[
+                    "type",
+                    "id",
+                    "url",
+                    "topics",
+                    "active",
+                    "failures",
+                    "recent_deliveries",
+                ],
+                json!({
+                    "type": constant("webhook"),
+                    "id": id("The endpoint's id"),
+                    "url": string("Where deliveries are posted"),
+                    "topics": array(one_of(crate::webhooks::TOPICS.as_slice(), "A topic")),
+                    "active": json!({"type": "boolean", "description": "false: turned off, or paused after failing"}),
+                    "paused_reason": json!({"type": ["string", "null"], "description": "Why it was paused"}),
+                    "created_at": json!({"type": "integer", "description": "Unix seconds"}),
+                    "last_event_id": string("The last event delivered; the next follows it"),
+                    "failures": json!({"type": "integer", "description": "Failed attempts in a row"}),
+                    "recent_deliveries": array(any_object("An attempt: event_id, topic, at, status, error")),
+                }),
+            ),
+        ),
+        (
+            "WebhookList",
+            object(
+                &["type", "webhooks", "topics"],
+                json!({
+                    "type": constant("webhook.list"),
+                    "webhooks": array(reference("Webhook")),
+                    "topics": array(string("A topic an endpoint may ask for")),
+                }),
+            ),
+        ),
+        (
+            "NewWebhook",
+            any_object(
+                "A Webhook with its `secret`: keep it to check signatures; it is not shown again",
+            ),
+        ),
+        (
+            "CreateWebhookRequest",
+            strict(
+                &["url", "topics"],
+                json!({
+                    "url": string("An http:// or https:// address"),
+                    "topics": array(one_of(crate::webhooks::TOPICS.as_slice(), "A topic")),
+                }),
+            ),
+        ),
+        (
+            "UpdateWebhookRequest",
+            strict(
+                &[],
+                json!({
+                    "url": string("An http:// or https:// address"),
+                    "topics": array(one_of(crate::webhooks::TOPICS.as_slice(), "A topic")),
+                    "active": json!({"type": "boolean", "description": "true turns a paused endpoint on again"}),
+                    "replay_after": json!({"type": ["string", "null"], "description": "Deliver again everything after this event id (null: all kept events)"}),
+                }),
+            ),
+        ),
         (
             "UpdateTeammateRequest",
             strict(

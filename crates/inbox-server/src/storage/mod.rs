@@ -46,10 +46,14 @@ pub enum Kind {
     Inbound,
     /// A sync client id, bound to the teammate who first pushed with it.
     Client,
+    /// A webhook endpoint, by id.
+    Webhook,
+    /// A webhook event waiting for its endpoints, id `CURSOR-N` (zero-padded: in log order).
+    WebhookEvent,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -67,6 +71,8 @@ impl Kind {
         Kind::Unseen,
         Kind::Inbound,
         Kind::Client,
+        Kind::Webhook,
+        Kind::WebhookEvent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +94,8 @@ impl Kind {
             Kind::Unseen => "unseen",
             Kind::Inbound => "inbound",
             Kind::Client => "client",
+            Kind::Webhook => "webhook",
+            Kind::WebhookEvent => "webhook_event",
         }
     }
 }

@@ -10,12 +10,14 @@
 mod emails;
 mod people;
 mod resource;
+pub(crate) use resource::Catalog;
 mod search;
 pub use search::translate as translate_search;
 mod settings;
 mod ticket_types;
 mod tickets;
 mod tokens;
+mod webhooks;
 
 use std::str::FromStr;
 
@@ -80,6 +82,13 @@ pub fn routes() -> Router<AppState> {
             get(people::teammates).post(people::create_teammate),
         )
         .route("/emails", get(emails::list))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::show)
+                .put(webhooks::update)
+                .delete(webhooks::delete),
+        )
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route(
