@@ -160,7 +160,7 @@ impl IntoResponse for ServerError {
         } else {
             self.body()
         };
-        let mut response = (status, Json(body)).into_response();
+        let mut response = (status, Json(wire(body))).into_response();
         if let ServerError::TooMany { retry_after, .. } = self {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -169,4 +169,17 @@ impl IntoResponse for ServerError {
         }
         response
     }
+}
+
+/// An error as HTTP clients read it: this project's `{code, message}`, and the same again in
+/// Intercom's shape (`type: "error.list"`, `request_id`, `errors: [{code, message}]`), so
+/// scripts written against either API understand it.
+pub fn wire(body: ErrorBody) -> serde_json::Value {
+    serde_json::json!({
+        "type": "error.list",
+        "request_id": crate::http::request_id(),
+        "code": body.code,
+        "message": body.message,
+        "errors": [{ "code": body.code, "message": body.message }],
+    })
 }

@@ -412,7 +412,7 @@ async fn updates_apply_every_field_in_one_transaction() {
         .await
         .error(404, "not_found");
     admin
-        .put(&path, json!({ "snoozed_until": 1 }))
+        .put(&path, json!({ "snoozes_until": 1 }))
         .await
         .error(400, "invalid_body");
     admin
@@ -1244,6 +1244,62 @@ async fn rest_changes_reach_syncing_apps() {
     assert!(records
         .iter()
         .any(|r| r["type"] == "ticket_part" && r["data"]["ticket"] == ticket["id"]));
+}
+
+/// What Intercom's SDK sends works here: `/me`, `admin_id` on replies and updates,
+/// `assignee_id` (a teammate, a team, or "0"), and errors in Intercom's `error.list` shape too.
+#[tokio::test]
+async fn intercom_clients_identify_assign_and_reply_as_an_admin() {
+    let (_server, admin, teammate) = start();
+    let me = admin.get("/me").await.ok();
+    assert_eq!(me["type"], "admin");
+    assert_eq!(me["email"], DEMO_ADMIN);
+    assert_eq!(me["app"]["type"], "app");
+    assert!(me["team_ids"].is_array() && me["has_inbox_seat"] == true);
+    let sam = teammate_id(&admin, DEMO_TEAMMATE).await;
+    let contact = new_contact(&admin, "intercom@client.example").await;
+    let ticket = refund(&admin, s(&contact["id"]), "Imported from Intercom").await;
+    let id = s(&ticket["id"]).to_owned();
+
+    let updated = admin
+        .put(
+            &format!("/tickets/{id}"),
+            json!({"assignee_id": sam, "admin_id": s(&me["id"]), "snoozed_until": null}),
+        )
+        .await
+        .ok();
+    assert_eq!(updated["admin_assignee_id"], json!(sam));
+    let unassigned = admin
+        .put(
+            &format!("/tickets/{id}"),
+            json!({"assignment": {"admin_id": s(&me["id"]), "assignee_id": "0"}}),
+        )
+        .await
+        .ok();
+    assert!(unassigned["admin_assignee_id"].is_null(), "{unassigned}");
+
+    let reply = admin
+        .post(
+            &format!("/tickets/{id}/reply"),
+            json!({"message_type": "comment", "type": "admin", "admin_id": sam, "body": "On it."}),
+        )
+        .await
+        .ok();
+    assert_eq!(reply["author"]["id"], json!(sam), "{reply}");
+    let refused = teammate
+        .post(
+            &format!("/tickets/{id}/reply"),
+            json!({"message_type": "note", "type": "admin", "admin_id": s(&me["id"]), "body": "x"}),
+        )
+        .await;
+    refused.error(403, "forbidden");
+    assert_eq!(refused.body["type"], "error.list");
+    assert_eq!(refused.body["errors"][0]["code"], "forbidden");
+    assert!(refused.body["request_id"].is_string());
+    admin
+        .put(&format!("/tickets/{id}"), json!({"not_intercom": 1}))
+        .await
+        .error(400, "invalid_body");
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use inbox_core::{ErrorBody, Teammate};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     BootstrapPage, Cursor, LoginRequest, LoginResponse, Poke, PullResponse, PushRequest,
@@ -127,14 +128,41 @@ impl Client {
 
     /// Signs out: the server forgets this client's token.
     pub async fn sign_out(&self) -> Result<()> {
-        let res = self
-            .request(reqwest::Method::POST, "/sync/logout")
-            .send()
-            .await?;
-        match res.status() {
-            s if s.is_success() => Ok(()),
-            s => Err(error_of(s, res.text().await.unwrap_or_default())),
-        }
+        self.send_empty(self.request(reqwest::Method::POST, "/sync/logout"))
+            .await
+    }
+
+    /// Every webhook endpoint, and the topics one may subscribe to (admins only).
+    pub async fn webhooks(&self) -> Result<WebhookList> {
+        self.send(self.request(reqwest::Method::GET, "/webhooks"))
+            .await
+    }
+
+    /// One endpoint, with its recent deliveries.
+    pub async fn webhook(&self, id: &str) -> Result<Webhook> {
+        self.send(self.request(reqwest::Method::GET, &webhook_path(id)))
+            .await
+    }
+
+    /// Registers an endpoint: it hears of events from now on. The answer is the only place
+    /// its secret is ever shown.
+    pub async fn create_webhook(&self, url: &str, topics: &[String]) -> Result<NewWebhook> {
+        let body = serde_json::json!({ "url": url, "topics": topics });
+        self.send(self.request(reqwest::Method::POST, "/webhooks").json(&body))
+            .await
+    }
+
+    pub async fn update_webhook(&self, id: &str, change: &WebhookChange) -> Result<Webhook> {
+        self.send(
+            self.request(reqwest::Method::PUT, &webhook_path(id))
+                .json(change),
+        )
+        .await
+    }
+
+    pub async fn delete_webhook(&self, id: &str) -> Result<()> {
+        self.send_empty(self.request(reqwest::Method::DELETE, &webhook_path(id)))
+            .await
     }
 
     pub fn token(&self) -> &str {
@@ -161,6 +189,15 @@ impl Client {
             return serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()));
         }
         Err(error_of(status, res.text().await.unwrap_or_default()))
+    }
+
+    /// For answers without a body worth reading (204 No Content).
+    async fn send_empty(&self, req: reqwest::RequestBuilder) -> Result<()> {
+        let res = req.send().await?;
+        match res.status() {
+            s if s.is_success() => Ok(()),
+            s => Err(error_of(s, res.text().await.unwrap_or_default())),
+        }
     }
 
     /// The teammate this client's token speaks for.
@@ -227,6 +264,80 @@ pub fn server_url(typed: &str) -> Result<String> {
     }
 }
 
+/// A webhook endpoint as admins see it: everything but its secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    pub topics: Vec<String>,
+    /// False when an admin turned it off or the server paused it (then `paused_reason` says why).
+    pub active: bool,
+    pub paused_reason: Option<String>,
+    /// In seconds, as Intercom's timestamps are.
+    pub created_at: i64,
+    /// The last event delivered (or skipped as not subscribed).
+    pub last_event_id: String,
+    /// Failed attempts at the current event, in a row.
+    pub failures: u32,
+    /// Newest first.
+    pub recent_deliveries: Vec<WebhookDelivery>,
+}
+
+/// One attempt at delivering one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    pub event_id: String,
+    pub topic: String,
+    pub at: inbox_core::Millis,
+    /// The receiver's HTTP status, when it answered at all.
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookList {
+    pub webhooks: Vec<Webhook>,
+    /// Every topic an endpoint may subscribe to, in the server's order.
+    pub topics: Vec<String>,
+}
+
+/// A webhook just registered, with the secret that signs its deliveries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    #[serde(flatten)]
+    pub webhook: Webhook,
+    pub secret: String,
+}
+
+/// What `PUT /webhooks/{id}` changes; what is None stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WebhookChange {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<String>>,
+    /// True turns on again an endpoint that was off or paused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Delivers again every event after this id; `Some(None)` (sent as null) replays every
+    /// event the server still keeps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_after: Option<Option<String>>,
+}
+
+/// Ids come from the server, but one is still a path segment: escape whatever is not plain.
+fn webhook_path(id: &str) -> String {
+    let mut path = String::from("/webhooks/");
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            path.push(b as char);
+        } else {
+            path.push_str(&format!("%{b:02X}"));
+        }
+    }
+    path
+}
+
 fn error_of(status: StatusCode, text: String) -> ClientError {
     match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => ClientError::Server {
@@ -278,6 +389,61 @@ impl Pokes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhooks_as_the_server_sends_them() {
+        let made: NewWebhook = serde_json::from_value(serde_json::json!({
+            "type": "webhook",
+            "id": "01J0000000000000000000000A",
+            "url": "https://hooks.example.com/inbox",
+            "topics": ["ticket.created", "ticket.note.created"],
+            "active": false,
+            "paused_reason": "10 failed deliveries in a row",
+            "created_at": 1_700_000_000,
+            "last_event_id": "00000000000000000042-000000",
+            "failures": 10,
+            "recent_deliveries": [
+                {"event_id": "00000000000000000043-000000", "topic": "ticket.created",
+                 "at": 1_700_000_000_123i64, "status": 500, "error": null},
+                {"event_id": "00000000000000000043-000000", "topic": "ticket.created",
+                 "at": 1_700_000_000_001i64, "status": null, "error": "connection refused"}
+            ],
+            "secret": "s3cret"
+        }))
+        .unwrap();
+        assert_eq!(made.secret, "s3cret");
+        assert_eq!(
+            made.webhook.paused_reason.as_deref(),
+            Some("10 failed deliveries in a row")
+        );
+        assert_eq!(made.webhook.recent_deliveries[0].status, Some(500));
+        assert_eq!(
+            made.webhook.recent_deliveries[1].error.as_deref(),
+            Some("connection refused")
+        );
+    }
+
+    #[test]
+    fn a_webhook_change_sends_only_what_changes() {
+        let off = WebhookChange {
+            active: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&off).unwrap(),
+            serde_json::json!({"active": false})
+        );
+        // Replaying everything kept is an explicit null, not an absent field.
+        let replay = WebhookChange {
+            replay_after: Some(None),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&replay).unwrap(),
+            serde_json::json!({"replay_after": null})
+        );
+        assert_eq!(webhook_path("01J/../x y"), "/webhooks/01J%2F..%2Fx%20y");
+    }
 
     #[test]
     fn server_addresses_as_typed() {

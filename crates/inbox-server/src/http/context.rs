@@ -58,5 +58,9 @@ pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         code: "internal_error".into(),
         message: "The server failed to handle this request; it has been logged. Tell the server's admin the x-request-id of this answer.".into(),
     };
-    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(crate::error::wire(body)),
+    )
+        .into_response()
 }

@@ -270,6 +270,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .query(PAGINATION)
         .returns("TicketList"),
     get("/teammates", "Teammates", Teammate, "List teammates").returns("AdminList"),
+    get("/me", "Teammates", Teammate, "The teammate the token speaks for, with the workspace (Intercom: identify an admin)").returns("AdminWithApp"),
     get("/admins", "Teammates", Teammate, "List teammates (Intercom's name for them)").returns("AdminList"),
     post("/teammates", "Teammates", Admin, "Add a teammate")
         .body("CreateTeammateRequest")
@@ -366,7 +367,7 @@ pub fn build() -> Value {
             "responses": {
                 "Error": {
                     "description": "An error: `code` is stable and machine-readable, `message` says what happened and what to do.",
-                    "content": { "application/json": { "schema": reference("Error") } },
+                    "content": { "application/json": { "schema": reference("ErrorList") } },
                 },
             },
             "schemas": schemas(),
@@ -588,6 +589,19 @@ fn schemas() -> Value {
             ),
         ),
         (
+            "ErrorList",
+            object(
+                &["type", "code", "message", "errors"],
+                json!({
+                    "type": constant("error.list"),
+                    "request_id": json!({"type": ["string", "null"], "description": "Give it to the server's admin: the log has the detail"}),
+                    "code": string("Stable, machine-readable (as in `errors[0].code`)"),
+                    "message": string("What happened and what to do, for a person"),
+                    "errors": array(reference("Error")),
+                }),
+            ),
+        ),
+        (
             "TicketState",
             object(
                 &["type", "id", "category", "internal_label", "external_label"],
@@ -771,6 +785,13 @@ fn schemas() -> Value {
                     "team_assignee_id": nullable_id("The team to assign; null unassigns"),
                     "brand_id": id("The brand"),
                     "skip_notifications": boolean("Change it without notifying customers"),
+                    "assignee_id": string("Intercom's assignee: a teammate's or a team's id; \"0\" unassigns"),
+                    "admin_id": id("Intercom's acting admin: who makes the change (another teammate: admin tokens only)"),
+                    "assignment": object(&[], json!({
+                        "admin_id": id("As `admin_id`"),
+                        "assignee_id": string("As `assignee_id`"),
+                    })),
+                    "snoozed_until": json!({"description": "Accepted for Intercom's clients; ignored (no snoozing yet)"}),
                 }),
             ),
         ),
@@ -782,8 +803,12 @@ fn schemas() -> Value {
                     "message_type": one_of(&["comment", "note"], "`comment` reaches the customer; `note` is internal"),
                     "body": string("The text"),
                     "keep_private": boolean("Notes on back-office tickets: do not cross-post where the ticket came from"),
-                    "type": one_of(&["admin"], "The author is always the token's teammate"),
+                    "type": one_of(&["admin"], "Replies here are a teammate's"),
                     "skip_notifications": boolean("Reply without notifying customers"),
+                    "admin_id": id("Intercom's author: the teammate who replies (another than the token's: admin tokens only)"),
+                    "created_at": json!({"description": "Accepted for Intercom's clients; ignored"}),
+                    "attachment_urls": json!({"description": "Accepted for Intercom's clients; ignored (no attachments yet)"}),
+                    "reply_options": json!({"description": "Accepted for Intercom's clients; ignored"}),
                 }),
             ),
         ),
@@ -967,10 +992,21 @@ fn schemas() -> Value {
                     "email": string("Their email"),
                     "role": one_of(&["admin", "teammate"], "Admins change workspace settings, types and states"),
                     "active": json!({"type": "boolean", "description": "false: deactivated (left the team); cannot sign in or be given tickets"}),
+                    "job_title": json!({"type": ["string", "null"]}),
+                    "away_mode_enabled": json!({"type": "boolean"}),
+                    "away_mode_reassign": json!({"type": "boolean"}),
+                    "has_inbox_seat": json!({"type": "boolean"}),
+                    "team_ids": array(id("A team the teammate is in")),
                 }),
             ),
         ),
         ("AdminList", typed_list("admin.list", "admins", "Admin")),
+        (
+            "AdminWithApp",
+            any_object(
+                "An Admin with `email_verified` and `app` (the workspace: id_code, name, timezone)",
+            ),
+        ),
         (
             "Email",
             object(

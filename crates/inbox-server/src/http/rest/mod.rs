@@ -95,6 +95,7 @@ pub fn routes() -> Router<AppState> {
             "/teammates/{id}",
             axum::routing::put(people::update_teammate),
         )
+        .route("/me", get(people::me))
         // Intercom calls teammates "admins"; its users look for them there.
         .route("/admins", get(people::teammates))
         .route("/settings", get(settings::show).put(settings::update))

@@ -307,7 +307,11 @@ pub async fn teammates(State(state): State<AppState>, _: Teammate) -> Result<Jso
     let all = state
         .read(|db| {
             let all: Vec<Member> = db.all(Kind::Teammate)?;
-            Ok(all.iter().map(resource::teammate).collect::<Vec<_>>())
+            let teams: Vec<inbox_core::Team> = db.all(Kind::Team)?;
+            Ok(all
+                .iter()
+                .map(|t| resource::teammate(t, &teams))
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(json!({ "type": "admin.list", "admins": all })))
@@ -353,7 +357,10 @@ pub async fn create_teammate(
             };
             let change = inbox_core::AdminChange::SaveTeammate(teammate);
             let saved = crate::authority::save_settings(db, &change, &me.0, now)?;
-            Ok(resource::teammate(&saved.teammates[0]))
+            Ok(resource::teammate(
+                &saved.teammates[0],
+                &db.all(Kind::Team)?,
+            ))
         })
         .await?;
     Ok(Json(created))
@@ -393,7 +400,10 @@ pub async fn update_teammate(
             };
             let change = inbox_core::AdminChange::SaveTeammate(teammate);
             let saved = crate::authority::save_settings(db, &change, &me.0, now())?;
-            Ok(resource::teammate(&saved.teammates[0]))
+            Ok(resource::teammate(
+                &saved.teammates[0],
+                &db.all(Kind::Team)?,
+            ))
         })
         .await?;
     state.auth_changed();
@@ -407,4 +417,30 @@ fn parse_role(role: &str) -> Result<Role> {
             format!("\"{role}\" is not a role: use admin or teammate."),
         )
     })
+}
+
+/// `GET /me`: the teammate the token speaks for, with the workspace (Intercom's
+/// `admins.identify()`, how an integration learns its admin id).
+pub async fn me(State(state): State<AppState>, Teammate(me): Teammate) -> Result<Json<Value>> {
+    let answer = state
+        .read(move |db| {
+            let teams: Vec<inbox_core::Team> = db.all(Kind::Team)?;
+            let brand = inbox_core::Workspace::default_brand(db)
+                .ok()
+                .and_then(|id| inbox_core::Workspace::brand(db, id).ok().flatten());
+            let mut admin = resource::teammate(&me, &teams);
+            admin["email_verified"] = json!(false);
+            admin["app"] = json!({
+                "type": "app",
+                "id_code": brand.as_ref().map(|b| b.id.to_string()),
+                "name": brand.map(|b| b.name),
+                "secure": false,
+                "identity_verification": false,
+                "timezone": "UTC",
+                "region": "local",
+            });
+            Ok(admin)
+        })
+        .await?;
+    Ok(Json(answer))
 }

@@ -461,8 +461,14 @@ pub fn company(c: &Company) -> Value {
     json!({ "type": "company", "id": c.id.to_string(), "name": c.name })
 }
 
-/// Intercom calls teammates admins; `role` says whether this one is a workspace admin.
-pub fn teammate(t: &Teammate) -> Value {
+/// Intercom calls teammates admins; `role` says whether this one is a workspace admin. The
+/// fields of Intercom's admin that have no meaning here yet (away mode) have its defaults.
+pub fn teammate(t: &Teammate, teams: &[inbox_core::Team]) -> Value {
+    let team_ids: Vec<String> = teams
+        .iter()
+        .filter(|team| team.members.contains(&t.id))
+        .map(|team| team.id.to_string())
+        .collect();
     json!({
         "type": "admin",
         "id": t.id.to_string(),
@@ -470,6 +476,11 @@ pub fn teammate(t: &Teammate) -> Value {
         "email": t.email,
         "role": t.role.as_str(),
         "active": t.active,
+        "job_title": null,
+        "away_mode_enabled": false,
+        "away_mode_reassign": false,
+        "has_inbox_seat": t.active,
+        "team_ids": team_ids,
     })
 }
 

@@ -228,6 +228,22 @@ pub struct UpdateBody {
     open: Option<bool>,
     #[serde(default)]
     skip_notifications: bool,
+    /// Intercom's way to assign: a teammate's or a team's id, `"0"` for nobody.
+    assignee_id: Option<String>,
+    /// Intercom's acting admin: who makes the change (the token's teammate when absent).
+    admin_id: Option<String>,
+    /// Intercom's newer form of the two above.
+    assignment: Option<IntercomAssignment>,
+    /// Accepted for Intercom's clients; snoozing does not exist here yet (see the README's list).
+    #[serde(default, rename = "snoozed_until")]
+    _snoozed_until: Option<Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntercomAssignment {
+    admin_id: Option<String>,
+    assignee_id: Option<String>,
 }
 
 /// `PUT /tickets/{id}`: every field given becomes one mutation, all applied in one transaction
@@ -249,9 +265,15 @@ pub async fn update(
             let now = now();
             let ticket = ticket_by_ref(db, &id)?;
             let skip_notifications = body.skip_notifications;
+            let assignment = body.assignment.as_ref();
+            let acting_as = body
+                .admin_id
+                .as_deref()
+                .or(assignment.and_then(|a| a.admin_id.as_deref()));
+            let by = acting(db, &me, acting_as)?;
             for mutation in &update_mutations(db, &ticket, body)? {
                 let how = Apply {
-                    actor: actor(&me),
+                    actor: actor(&by),
                     now,
                     origin: None,
                     skip_notifications,
@@ -286,12 +308,22 @@ fn update_mutations(db: &Db, ticket: &Ticket, f: UpdateBody) -> Result<Vec<Mutat
             brand: parse_id("brand", &brand)?,
         });
     }
-    if f.admin_assignee_id.is_some() || f.team_assignee_id.is_some() {
-        let teammate = match f.admin_assignee_id {
+    let assignee_id = f.assignee_id.or(f.assignment.and_then(|a| a.assignee_id));
+    let (admin_assignee, team_assignee) = match assignee_id.as_deref().map(str::trim) {
+        // Intercom's assignee is a teammate or a team; "0" is nobody.
+        Some("0") => (Some(None), Some(None)),
+        Some(id) if db.get::<inbox_core::Team>(Kind::Team, id)?.is_some() => {
+            (f.admin_assignee_id, Some(Some(id.to_owned())))
+        }
+        Some(id) => (Some(Some(id.to_owned())), f.team_assignee_id),
+        None => (f.admin_assignee_id, f.team_assignee_id),
+    };
+    if admin_assignee.is_some() || team_assignee.is_some() {
+        let teammate = match admin_assignee {
             Some(v) => v.map(|id| existing_teammate(db, &id)).transpose()?,
             None => ticket.assignee_teammate,
         };
-        let team = match f.team_assignee_id {
+        let team = match team_assignee {
             Some(v) => v.map(|id| existing_team(db, &id)).transpose()?,
             None => ticket.assignee_team,
         };
@@ -371,6 +403,44 @@ pub struct ReplyBody {
     author_type: Option<String>,
     #[serde(default)]
     skip_notifications: bool,
+    /// Intercom's author: the teammate who replies (the token's teammate when absent).
+    admin_id: Option<String>,
+    /// Accepted for Intercom's clients and not used yet (see the README's list).
+    #[serde(default, rename = "created_at")]
+    _created_at: Option<Value>,
+    #[serde(default, rename = "attachment_urls")]
+    _attachment_urls: Option<Value>,
+    #[serde(default, rename = "reply_options")]
+    _reply_options: Option<Value>,
+}
+
+/// The teammate a request acts as: the token's own, or (Intercom's `admin_id`) another active
+/// teammate, which only an admin's token may name.
+fn acting(
+    db: &Db,
+    me: &inbox_core::Teammate,
+    admin_id: Option<&str>,
+) -> Result<inbox_core::Teammate> {
+    let Some(id) = admin_id.map(str::trim) else {
+        return Ok(me.clone());
+    };
+    let id: TeammateId = parse_id("admin", id)?;
+    if id == me.id {
+        return Ok(me.clone());
+    }
+    if me.role != inbox_core::Role::Admin {
+        return Err(ServerError::Forbidden(
+            "Only an admin's token may act as another teammate (`admin_id`).",
+        ));
+    }
+    let teammate: inbox_core::Teammate = db.require(Kind::Teammate, "admin", &id.to_string())?;
+    if !teammate.active {
+        return Err(inbox_core::CoreError::TeammateInactive {
+            name: teammate.name,
+        }
+        .into());
+    }
+    Ok(teammate)
 }
 
 /// `POST /tickets/{id}/reply`: a reply or a note by the token's teammate; returns the new part.
@@ -417,8 +487,9 @@ pub async fn reply(
                     body: body.body,
                 }
             };
+            let by = acting(db, &me, body.admin_id.as_deref())?;
             let how = Apply {
-                actor: actor(&me),
+                actor: actor(&by),
                 now: now(),
                 origin: None,
                 skip_notifications: body.skip_notifications,
