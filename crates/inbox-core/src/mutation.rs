@@ -339,262 +339,387 @@ fn decide<W: Workspace>(
     ctx: &mut Context,
 ) -> Result<Outcome, W::Error> {
     let mut out = Outcome::default();
-    // Creation and conversation links first: they do not start from an existing ticket row.
+    let o = &mut out;
     match mutation {
         Mutation::CreateTicket(req) => {
-            create(ws, &mut out, ctx, req.clone())?;
-            return Ok(out);
+            create(ws, o, ctx, req.clone())?;
         }
         Mutation::ConvertConversation {
             conversation,
             ticket,
-        } => {
-            let conversation = ws.conversation(*conversation)?;
-            let req = CreateTicket {
-                conversation: Some(conversation.id),
-                origin_ticket: None,
-                ..ticket.clone()
-            };
-            if !create(ws, &mut out, ctx, req)?.shared {
-                return Err(CoreError::ConversationNeedsSharedTicket.into());
-            }
-            return Ok(out);
-        }
+        } => convert(ws, o, ctx, *conversation, ticket)?,
         Mutation::LinkConversation {
             conversation,
             ticket,
-        } => {
-            let mut ticket = ws.ticket(*ticket)?;
-            let conversation = ws.conversation(*conversation)?;
-            if !ticket.shared {
-                return Err(CoreError::ConversationNeedsSharedTicket.into());
-            }
-            if conversation.linked_ticket != Some(ticket.id) {
-                check_conversation_free(ws, &conversation)?;
-                ticket.conversation = Some(conversation.id);
-                link_conversation(&mut out, ctx, &ticket, &conversation);
-                out.changes
-                    .push(update(ticket, &[TicketField::Conversation], ctx.now));
-            }
-            return Ok(out);
+        } => link_to_conversation(ws, o, ctx, *conversation, *ticket)?,
+        Mutation::SetState { ticket, state } => set_state(ws, o, ctx, ws.ticket(*ticket)?, state)?,
+        Mutation::Close { ticket, resolved } => close(ws, o, ctx, ws.ticket(*ticket)?, resolved)?,
+        Mutation::Reopen { ticket } => reopen(ws, o, ctx, ws.ticket(*ticket)?)?,
+        Mutation::Assign {
+            ticket,
+            teammate,
+            team,
+        } => assign(ws, o, ctx, ws.ticket(*ticket)?, teammate, team)?,
+        Mutation::SetBrand { ticket, brand } => set_brand(ws, o, ctx, ws.ticket(*ticket)?, brand)?,
+        Mutation::SetShared { ticket, shared } => {
+            set_shared::<W>(o, ctx, ws.ticket(*ticket)?, shared)?
         }
-        _ => {}
-    }
-    let mut ticket = ws.ticket(mutation.ticket())?;
-    match mutation {
-        Mutation::CreateTicket(_)
-        | Mutation::ConvertConversation { .. }
-        | Mutation::LinkConversation { .. } => unreachable!("handled above"),
-        Mutation::SetState { state, .. } => {
-            let states = ws.states()?;
-            let ticket_type = ws.ticket_type(ticket.type_id)?;
-            let target = find_state(&states, *state)?;
-            ticket_type.check_state(target)?;
-            change_state(ws, &mut out, ctx, &states, ticket, target)?;
-        }
-        Mutation::Close { resolved, .. } => {
-            if *resolved {
-                let states = ws.states()?;
-                let ticket_type = ws.ticket_type(ticket.type_id)?;
-                let target = first_of(&ticket_type, &states, StateCategory::Resolved)?;
-                if ticket.state_id != target.id {
-                    change_state(ws, &mut out, ctx, &states, ticket, target)?;
-                    return Ok(out);
-                }
-            }
-            if ticket.open {
-                ticket.open = false;
-                out.part(ctx.part(
-                    ticket.id,
-                    PartKind::Closed {
-                        resolved: *resolved,
-                    },
-                ));
-                out.changes
-                    .push(update(ticket, &[TicketField::Open], ctx.now));
-            }
-        }
-        Mutation::Reopen { .. } => {
-            let states = ws.states()?;
-            let state = find_state(&states, ticket.state_id)?;
-            if state.category == StateCategory::Resolved {
-                let ticket_type = ws.ticket_type(ticket.type_id)?;
-                let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
-                change_state(ws, &mut out, ctx, &states, ticket, target)?;
-            } else if !ticket.open {
-                ticket.open = true;
-                out.part(ctx.part(ticket.id, PartKind::Reopened));
-                out.changes
-                    .push(update(ticket, &[TicketField::Open], ctx.now));
-            }
-        }
-        Mutation::Assign { teammate, team, .. } => {
-            // Leaving a deactivated teammate in place (changing only the team) is fine.
-            let new_teammate = teammate.filter(|t| Some(*t) != ticket.assignee_teammate);
-            check_assignee(ws, new_teammate, *team)?;
-            if (ticket.assignee_teammate, ticket.assignee_team) != (*teammate, *team) {
-                ticket.assignee_teammate = *teammate;
-                ticket.assignee_team = *team;
-                let kind = PartKind::AssignmentChanged {
-                    teammate: *teammate,
-                    team: *team,
-                };
-                out.part(ctx.part(ticket.id, kind));
-                out.changes
-                    .push(update(ticket, &[TicketField::Assignee], ctx.now));
-            }
-        }
-        Mutation::SetBrand { brand, .. } => {
-            let name = ws
-                .brand(*brand)?
-                .map(|b| b.name)
-                .ok_or_else(|| CoreError::NotFound {
-                    kind: "brand",
-                    id: brand.to_string(),
-                })?;
-            if ticket.brand != *brand {
-                ticket.brand = *brand;
-                let kind = PartKind::BrandChanged {
-                    brand: *brand,
-                    name,
-                };
-                out.part(ctx.part(ticket.id, kind));
-                out.changes
-                    .push(update(ticket, &[TicketField::Brand], ctx.now));
-            }
-        }
-        Mutation::SetShared { shared, .. } => {
-            ticket.category.check_shared(*shared)?;
-            if ticket.shared != *shared {
-                ticket.shared = *shared;
-                out.part(ctx.part(ticket.id, PartKind::ShareChanged { shared: *shared }));
-                if *shared {
-                    out.effects.push(Effect::Customer(CustomerEvent::Submitted {
-                        ticket: ticket.id,
-                    }));
-                }
-                out.changes
-                    .push(update(ticket, &[TicketField::Shared], ctx.now));
-            }
-        }
-        Mutation::Reply { body, .. } => {
-            let body = non_empty(body, "reply")?;
-            if !ticket.shared {
-                return Err(CoreError::ReplyOnInternalTicket.into());
-            }
-            let part = ctx.part(ticket.id, PartKind::Reply { body });
-            if let Author::Teammate(_) = ctx.actor {
-                out.effects
-                    .push(Effect::Customer(CustomerEvent::TeammateReplied {
-                        ticket: ticket.id,
-                        part: part.id,
-                    }));
-            }
-            out.part(part);
-            let states = ws.states()?;
-            let waiting =
-                find_state(&states, ticket.state_id)?.category == StateCategory::WaitingOnCustomer;
-            if matches!(ctx.actor, Author::Contact(_)) && waiting {
-                // R6b: the customer answered, so the ball is back with the team.
-                let ticket_type = ws.ticket_type(ticket.type_id)?;
-                let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
-                change_state(ws, &mut out, ctx, &states, ticket, target)?;
-            } else {
-                out.changes.push(update(ticket, &[], ctx.now));
-            }
-        }
+        Mutation::Reply { ticket, body } => reply(ws, o, ctx, ws.ticket(*ticket)?, body)?,
         Mutation::Note {
-            body, keep_private, ..
-        } => {
-            let body = non_empty(body, "note")?;
-            out.part(ctx.part(ticket.id, PartKind::Note { body: body.clone() }));
-            if !keep_private {
-                cross_post(&mut out, ctx, &ticket, body);
-            }
-            out.changes.push(update(ticket, &[], ctx.now));
+            ticket,
+            body,
+            keep_private,
+        } => note::<W>(o, ctx, ws.ticket(*ticket)?, body, keep_private)?,
+        Mutation::LinkTracker { ticket, tracker } => {
+            link_tracker(ws, o, ctx, ws.ticket(*ticket)?, tracker)?
         }
-        Mutation::LinkTracker { tracker, .. } => {
-            let tracker = ws.ticket(*tracker)?;
-            if tracker.category != Category::Tracker {
-                return Err(CoreError::NotATracker {
-                    number: number(&tracker),
-                }
-                .into());
-            }
-            if ticket.category != Category::Customer {
-                return Err(CoreError::OnlyCustomerTicketsLinkToTrackers {
-                    category: ticket.category,
-                }
-                .into());
-            }
-            match ticket.tracker {
-                Some(current) if current == tracker.id => {}
-                Some(current) => {
-                    let current = ws.ticket(current)?;
-                    return Err(CoreError::AlreadyLinkedToTracker {
-                        number: number(&current),
-                    }
-                    .into());
-                }
-                None => {
-                    ticket.tracker = Some(tracker.id);
-                    link_parts(&mut out, ctx, &ticket, &tracker, true);
-                    out.changes
-                        .push(update(ticket, &[TicketField::Tracker], ctx.now));
-                }
-            }
+        Mutation::UnlinkTracker { ticket } => unlink_tracker(ws, o, ctx, ws.ticket(*ticket)?)?,
+        Mutation::UpdateAttributes { ticket, attributes } => {
+            update_attributes(ws, o, ctx, ws.ticket(*ticket)?, attributes)?
         }
-        Mutation::UnlinkTracker { .. } => {
-            let tracker = ws.ticket(ticket.tracker.ok_or(CoreError::NotLinkedToTracker)?)?;
-            ticket.tracker = None;
-            link_parts(&mut out, ctx, &ticket, &tracker, false);
+        Mutation::MarkRead { ticket } => mark_read::<W>(o, ctx, ws.ticket(*ticket)?)?,
+    }
+    Ok(out)
+}
+
+/// Turns a conversation into a ticket shared with its customer, linked to it (R11).
+fn convert<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    conversation: ConversationId,
+    ticket: &CreateTicket,
+) -> Result<(), W::Error> {
+    let conversation = ws.conversation(conversation)?;
+    let req = CreateTicket {
+        conversation: Some(conversation.id),
+        origin_ticket: None,
+        ..ticket.clone()
+    };
+    if !create(ws, out, ctx, req)?.shared {
+        return Err(CoreError::ConversationNeedsSharedTicket.into());
+    }
+    Ok(())
+}
+
+fn link_to_conversation<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    conversation: ConversationId,
+    ticket: TicketId,
+) -> Result<(), W::Error> {
+    let mut ticket = ws.ticket(ticket)?;
+    let conversation = ws.conversation(conversation)?;
+    if !ticket.shared {
+        return Err(CoreError::ConversationNeedsSharedTicket.into());
+    }
+    if conversation.linked_ticket != Some(ticket.id) {
+        check_conversation_free(ws, &conversation)?;
+        ticket.conversation = Some(conversation.id);
+        link_conversation(out, ctx, &ticket, &conversation);
+        out.changes
+            .push(update(ticket, &[TicketField::Conversation], ctx.now));
+    }
+    Ok(())
+}
+
+fn set_state<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    ticket: Ticket,
+    state: &StateId,
+) -> Result<(), W::Error> {
+    let states = ws.states()?;
+    let ticket_type = ws.ticket_type(ticket.type_id)?;
+    let target = find_state(&states, *state)?;
+    ticket_type.check_state(target)?;
+    change_state(ws, out, ctx, &states, ticket, target)?;
+    Ok(())
+}
+
+fn close<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+    resolved: &bool,
+) -> Result<(), W::Error> {
+    if *resolved {
+        let states = ws.states()?;
+        let ticket_type = ws.ticket_type(ticket.type_id)?;
+        let target = first_of(&ticket_type, &states, StateCategory::Resolved)?;
+        if ticket.state_id != target.id {
+            change_state(ws, out, ctx, &states, ticket, target)?;
+            return Ok(());
+        }
+    }
+    if ticket.open {
+        ticket.open = false;
+        out.part(ctx.part(
+            ticket.id,
+            PartKind::Closed {
+                resolved: *resolved,
+            },
+        ));
+        out.changes
+            .push(update(ticket, &[TicketField::Open], ctx.now));
+    }
+    Ok(())
+}
+
+fn reopen<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+) -> Result<(), W::Error> {
+    let states = ws.states()?;
+    let state = find_state(&states, ticket.state_id)?;
+    if state.category == StateCategory::Resolved {
+        let ticket_type = ws.ticket_type(ticket.type_id)?;
+        let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
+        change_state(ws, out, ctx, &states, ticket, target)?;
+    } else if !ticket.open {
+        ticket.open = true;
+        out.part(ctx.part(ticket.id, PartKind::Reopened));
+        out.changes
+            .push(update(ticket, &[TicketField::Open], ctx.now));
+    }
+    Ok(())
+}
+
+fn assign<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+    teammate: &Option<TeammateId>,
+    team: &Option<TeamId>,
+) -> Result<(), W::Error> {
+    // Leaving a deactivated teammate in place (changing only the team) is fine.
+    let new_teammate = teammate.filter(|t| Some(*t) != ticket.assignee_teammate);
+    check_assignee(ws, new_teammate, *team)?;
+    if (ticket.assignee_teammate, ticket.assignee_team) != (*teammate, *team) {
+        ticket.assignee_teammate = *teammate;
+        ticket.assignee_team = *team;
+        let kind = PartKind::AssignmentChanged {
+            teammate: *teammate,
+            team: *team,
+        };
+        out.part(ctx.part(ticket.id, kind));
+        out.changes
+            .push(update(ticket, &[TicketField::Assignee], ctx.now));
+    }
+    Ok(())
+}
+
+fn set_brand<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+    brand: &BrandId,
+) -> Result<(), W::Error> {
+    let name = ws
+        .brand(*brand)?
+        .map(|b| b.name)
+        .ok_or_else(|| CoreError::NotFound {
+            kind: "brand",
+            id: brand.to_string(),
+        })?;
+    if ticket.brand != *brand {
+        ticket.brand = *brand;
+        let kind = PartKind::BrandChanged {
+            brand: *brand,
+            name,
+        };
+        out.part(ctx.part(ticket.id, kind));
+        out.changes
+            .push(update(ticket, &[TicketField::Brand], ctx.now));
+    }
+    Ok(())
+}
+
+fn set_shared<W: Workspace>(
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+    shared: &bool,
+) -> Result<(), W::Error> {
+    ticket.category.check_shared(*shared)?;
+    if ticket.shared != *shared {
+        ticket.shared = *shared;
+        out.part(ctx.part(ticket.id, PartKind::ShareChanged { shared: *shared }));
+        if *shared {
+            out.effects.push(Effect::Customer(CustomerEvent::Submitted {
+                ticket: ticket.id,
+            }));
+        }
+        out.changes
+            .push(update(ticket, &[TicketField::Shared], ctx.now));
+    }
+    Ok(())
+}
+
+fn reply<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    ticket: Ticket,
+    body: &str,
+) -> Result<(), W::Error> {
+    let body = non_empty(body, "reply")?;
+    if !ticket.shared {
+        return Err(CoreError::ReplyOnInternalTicket.into());
+    }
+    let part = ctx.part(ticket.id, PartKind::Reply { body });
+    if let Author::Teammate(_) = ctx.actor {
+        out.effects
+            .push(Effect::Customer(CustomerEvent::TeammateReplied {
+                ticket: ticket.id,
+                part: part.id,
+            }));
+    }
+    out.part(part);
+    let states = ws.states()?;
+    let waiting =
+        find_state(&states, ticket.state_id)?.category == StateCategory::WaitingOnCustomer;
+    if matches!(ctx.actor, Author::Contact(_)) && waiting {
+        // R6b: the customer answered, so the ball is back with the team.
+        let ticket_type = ws.ticket_type(ticket.type_id)?;
+        let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
+        change_state(ws, out, ctx, &states, ticket, target)?;
+    } else {
+        out.changes.push(update(ticket, &[], ctx.now));
+    }
+    Ok(())
+}
+
+fn note<W: Workspace>(
+    out: &mut Outcome,
+    ctx: &mut Context,
+    ticket: Ticket,
+    body: &str,
+    keep_private: &bool,
+) -> Result<(), W::Error> {
+    let body = non_empty(body, "note")?;
+    out.part(ctx.part(ticket.id, PartKind::Note { body: body.clone() }));
+    if !keep_private {
+        cross_post(out, ctx, &ticket, body);
+    }
+    out.changes.push(update(ticket, &[], ctx.now));
+    Ok(())
+}
+
+fn link_tracker<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+    tracker: &TicketId,
+) -> Result<(), W::Error> {
+    let tracker = ws.ticket(*tracker)?;
+    if tracker.category != Category::Tracker {
+        return Err(CoreError::NotATracker {
+            number: number(&tracker),
+        }
+        .into());
+    }
+    if ticket.category != Category::Customer {
+        return Err(CoreError::OnlyCustomerTicketsLinkToTrackers {
+            category: ticket.category,
+        }
+        .into());
+    }
+    match ticket.tracker {
+        Some(current) if current == tracker.id => {}
+        Some(current) => {
+            let current = ws.ticket(current)?;
+            return Err(CoreError::AlreadyLinkedToTracker {
+                number: number(&current),
+            }
+            .into());
+        }
+        None => {
+            ticket.tracker = Some(tracker.id);
+            link_parts(out, ctx, &ticket, &tracker, true);
             out.changes
                 .push(update(ticket, &[TicketField::Tracker], ctx.now));
         }
-        Mutation::UpdateAttributes { attributes, .. } => {
-            let ticket_type = ws.ticket_type(ticket.type_id)?;
-            let mut changed = false;
-            for (key, raw) in attributes {
-                let def = ticket_type
-                    .attribute(key)
-                    .ok_or_else(|| CoreError::AttributeUnknown { key: key.clone() })?;
-                let value = def.parse(raw)?;
-                if value.is_none() && key == TITLE {
-                    return Err(CoreError::AttributeRequired {
-                        key: key.clone(),
-                        name: def.name.clone(),
-                    }
-                    .into());
-                }
-                let from = ticket.attribute(key);
-                if from == value {
-                    continue;
-                }
-                ticket.set_attribute(key, value.clone());
-                let kind = PartKind::AttributeChanged {
-                    key: key.clone(),
-                    from,
-                    to: value,
-                };
-                out.part(ctx.part(ticket.id, kind));
-                changed = true;
-            }
-            if changed {
-                out.changes
-                    .push(update(ticket, &[TicketField::Attributes], ctx.now));
-            }
-        }
-        Mutation::MarkRead { .. } => {
-            if let Author::Teammate(teammate) = ctx.actor {
-                out.changes.push(Change::MarkRead {
-                    ticket: ticket.id,
-                    teammate,
-                    at: ctx.now,
-                });
-            }
-        }
     }
-    Ok(out)
+    Ok(())
+}
+
+fn unlink_tracker<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+) -> Result<(), W::Error> {
+    let tracker = ws.ticket(ticket.tracker.ok_or(CoreError::NotLinkedToTracker)?)?;
+    ticket.tracker = None;
+    link_parts(out, ctx, &ticket, &tracker, false);
+    out.changes
+        .push(update(ticket, &[TicketField::Tracker], ctx.now));
+    Ok(())
+}
+
+fn update_attributes<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    mut ticket: Ticket,
+    attributes: &BTreeMap<String, Value>,
+) -> Result<(), W::Error> {
+    let ticket_type = ws.ticket_type(ticket.type_id)?;
+    let mut changed = false;
+    for (key, raw) in attributes {
+        let def = ticket_type
+            .attribute(key)
+            .ok_or_else(|| CoreError::AttributeUnknown { key: key.clone() })?;
+        let value = def.parse(raw)?;
+        if value.is_none() && key == TITLE {
+            return Err(CoreError::AttributeRequired {
+                key: key.clone(),
+                name: def.name.clone(),
+            }
+            .into());
+        }
+        let from = ticket.attribute(key);
+        if from == value {
+            continue;
+        }
+        ticket.set_attribute(key, value.clone());
+        let kind = PartKind::AttributeChanged {
+            key: key.clone(),
+            from,
+            to: value,
+        };
+        out.part(ctx.part(ticket.id, kind));
+        changed = true;
+    }
+    if changed {
+        out.changes
+            .push(update(ticket, &[TicketField::Attributes], ctx.now));
+    }
+    Ok(())
+}
+
+fn mark_read<W: Workspace>(
+    out: &mut Outcome,
+    ctx: &mut Context,
+    ticket: Ticket,
+) -> Result<(), W::Error> {
+    if let Author::Teammate(teammate) = ctx.actor {
+        out.changes.push(Change::MarkRead {
+            ticket: ticket.id,
+            teammate,
+            at: ctx.now,
+        });
+    }
+    Ok(())
 }
 
 /// Creates a ticket by the rules of [`Ticket::create`], plus its links: the origin of a
