@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::messenger::MessengerTicket;
-use crate::notify::Reason;
+use crate::notification::Reason;
 use crate::{Brand, Contact, Millis, TicketId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod limits;
 pub mod messenger;
 pub mod mutation;
+pub mod notification;
 pub mod notify;
 pub mod people;
 pub mod state;

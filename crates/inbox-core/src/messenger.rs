@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::notify::{Channel, Notification};
+use crate::notification::{Channel, Notification};
 use crate::{ContactId, Millis, StateCategory, Ticket, TicketId, TicketState, TicketType};
 
 /// The Recent tickets card shows at most this many tickets (R9).

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::notification::{Channel, EmailDecision, EmailDue, Notification, Reason};
+
 use crate::email::{render, Email, EmailInput};
 use crate::messenger::{customer_view, MessengerTicket};
 use crate::{
@@ -51,53 +53,6 @@ impl Default for NotificationSettings {
 pub struct MessengerState {
     /// Collapsed (or closed): only then does the Messenger badge show (R4–R6).
     pub collapsed: bool,
-}
-
-/// One way a notification reaches a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// The badge on the collapsed Messenger launcher.
-    MessengerBadge,
-    /// The ticket shows in the Recent tickets card on the Messenger home (R9).
-    RecentTickets,
-    /// A badge on the Tickets space: a ticket was created or changed state (R8).
-    TicketsSpaceBadge,
-    /// A badge on the Messages space: a new message without a state change (R8).
-    MessagesSpaceBadge,
-    /// An event in the Messenger thread with the ticket pill at its top (R4).
-    ThreadEvent,
-    Email,
-}
-
-/// Why the customer hears about a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum Reason {
-    Submitted,
-    TeammateReplied { parts: Vec<PartId> },
-    StateChanged { from: StateId, to: StateId },
-}
-
-/// When an email goes out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "when", rename_all = "snake_case")]
-pub enum EmailDue {
-    /// Submissions and state changes are not delayed.
-    Now { at: Millis },
-    /// A teammate's reply: at `at`, unless the customer has seen `parts` in the Messenger by then.
-    UnlessSeen { at: Millis, parts: Vec<PartId> },
-}
-
-/// What one contact gets about one ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notification {
-    pub contact: ContactId,
-    pub ticket: TicketId,
-    /// Everything this mutation tells them about the ticket, in order.
-    pub reasons: Vec<Reason>,
-    pub channels: Vec<Channel>,
-    pub email: Option<EmailDue>,
 }
 
 /// Plans every customer notification an outcome causes. `tickets` are the tickets as they are
@@ -343,56 +298,4 @@ pub fn planned_parts(
             }
         })
         .collect()
-}
-
-/// What to do with a planned email when its time may have come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EmailDecision {
-    Send,
-    /// Not yet: ask again at this time.
-    Wait {
-        until: Millis,
-    },
-    /// The customer saw the replies in the Messenger in time: no email (R5).
-    Drop,
-}
-
-impl EmailDue {
-    pub fn at(&self) -> Millis {
-        match self {
-            EmailDue::Now { at } | EmailDue::UnlessSeen { at, .. } => *at,
-        }
-    }
-
-    /// Folds a newly planned email for the same contact and ticket into one still pending:
-    /// replies that follow each other within the delay go out as one email, once the delay has
-    /// passed since the last of them (R5); anything immediate takes the pending replies along.
-    pub fn merge(self, newer: EmailDue) -> EmailDue {
-        match (self, newer) {
-            (EmailDue::UnlessSeen { parts: mut old, .. }, EmailDue::UnlessSeen { at, parts }) => {
-                old.extend(parts);
-                EmailDue::UnlessSeen { at, parts: old }
-            }
-            (EmailDue::Now { at }, other) | (other, EmailDue::Now { at }) => EmailDue::Now {
-                at: at.min(other.at()),
-            },
-        }
-    }
-
-    /// Whether to send now, given which of the customer's replies they have seen.
-    pub fn decide(&self, seen: &[PartId], now: Millis) -> EmailDecision {
-        match self {
-            EmailDue::Now { .. } => EmailDecision::Send,
-            EmailDue::UnlessSeen { at, parts } => {
-                if parts.iter().all(|p| seen.contains(p)) {
-                    EmailDecision::Drop
-                } else if now < *at {
-                    EmailDecision::Wait { until: *at }
-                } else {
-                    EmailDecision::Send
-                }
-            }
-        }
-    }
 }

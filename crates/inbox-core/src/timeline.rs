@@ -65,8 +65,8 @@ pub enum PartKind {
     /// What the customers of this ticket were planned to get (R4–R6), recorded with the action.
     CustomersNotified {
         contacts: Vec<ContactId>,
-        channels: Vec<crate::notify::Channel>,
-        email: Option<crate::notify::EmailDue>,
+        channels: Vec<crate::notification::Channel>,
+        email: Option<crate::notification::EmailDue>,
     },
     /// An internal copy of an entry made on a linked back-office ticket (R12).
     CrossPost {

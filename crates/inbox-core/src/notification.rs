@@ -1,0 +1,106 @@
+//! What customers are told, as data: the channels a notification takes, why it is sent, when
+//! its email is due. The planner ([`crate::notify`]) decides these; the email and Messenger
+//! renderers read them. Kept apart from the planner so that neither renderer depends on it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ContactId, Millis, PartId, StateId, TicketId};
+
+/// One way a notification reaches a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The badge on the collapsed Messenger launcher.
+    MessengerBadge,
+    /// The ticket shows in the Recent tickets card on the Messenger home (R9).
+    RecentTickets,
+    /// A badge on the Tickets space: a ticket was created or changed state (R8).
+    TicketsSpaceBadge,
+    /// A badge on the Messages space: a new message without a state change (R8).
+    MessagesSpaceBadge,
+    /// An event in the Messenger thread with the ticket pill at its top (R4).
+    ThreadEvent,
+    Email,
+}
+
+/// Why the customer hears about a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Reason {
+    Submitted,
+    TeammateReplied { parts: Vec<PartId> },
+    StateChanged { from: StateId, to: StateId },
+}
+
+/// When an email goes out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "when", rename_all = "snake_case")]
+pub enum EmailDue {
+    /// Submissions and state changes are not delayed.
+    Now { at: Millis },
+    /// A teammate's reply: at `at`, unless the customer has seen `parts` in the Messenger by then.
+    UnlessSeen { at: Millis, parts: Vec<PartId> },
+}
+
+/// What one contact gets about one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub contact: ContactId,
+    pub ticket: TicketId,
+    /// Everything this mutation tells them about the ticket, in order.
+    pub reasons: Vec<Reason>,
+    pub channels: Vec<Channel>,
+    pub email: Option<EmailDue>,
+}
+
+/// What to do with a planned email when its time may have come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailDecision {
+    Send,
+    /// Not yet: ask again at this time.
+    Wait {
+        until: Millis,
+    },
+    /// The customer saw the replies in the Messenger in time: no email (R5).
+    Drop,
+}
+
+impl EmailDue {
+    pub fn at(&self) -> Millis {
+        match self {
+            EmailDue::Now { at } | EmailDue::UnlessSeen { at, .. } => *at,
+        }
+    }
+
+    /// Folds a newly planned email for the same contact and ticket into one still pending:
+    /// replies that follow each other within the delay go out as one email, once the delay has
+    /// passed since the last of them (R5); anything immediate takes the pending replies along.
+    pub fn merge(self, newer: EmailDue) -> EmailDue {
+        match (self, newer) {
+            (EmailDue::UnlessSeen { parts: mut old, .. }, EmailDue::UnlessSeen { at, parts }) => {
+                old.extend(parts);
+                EmailDue::UnlessSeen { at, parts: old }
+            }
+            (EmailDue::Now { at }, other) | (other, EmailDue::Now { at }) => EmailDue::Now {
+                at: at.min(other.at()),
+            },
+        }
+    }
+
+    /// Whether to send now, given which of the customer's replies they have seen.
+    pub fn decide(&self, seen: &[PartId], now: Millis) -> EmailDecision {
+        match self {
+            EmailDue::Now { .. } => EmailDecision::Send,
+            EmailDue::UnlessSeen { at, parts } => {
+                if parts.iter().all(|p| seen.contains(p)) {
+                    EmailDecision::Drop
+                } else if now < *at {
+                    EmailDecision::Wait { until: *at }
+                } else {
+                    EmailDecision::Send
+                }
+            }
+        }
+    }
+}
