@@ -122,7 +122,7 @@ pub async fn open_demo<R: Runtime>(
         let mut store = state.store();
         if store.is_empty()? {
             let options = DemoOptions::new(DemoOptions::DEFAULT_TICKETS, now_millis());
-            inbox_demo::seed(&mut store, options)?;
+            store.seed_demo(options)?;
         }
     }
     changed(&app, &state);

@@ -61,7 +61,8 @@ pub fn open_store(
     })?;
     if let (Some(tickets), None) = (demo_tickets, connection) {
         if store.is_empty().map_err(StartupError::Demo)? {
-            inbox_demo::seed(&mut store, DemoOptions::new(tickets, now_millis()))
+            store
+                .seed_demo(DemoOptions::new(tickets, now_millis()))
                 .map_err(StartupError::Demo)?;
             // Index the demo for search now, rather than on the first search.
             store.refresh_search_index().map_err(StartupError::Demo)?;

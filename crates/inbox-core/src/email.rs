@@ -131,6 +131,9 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The domain of reply-to addresses when the server is given none (and in the app's preview).
+pub const INBOUND_EMAIL_DOMAIN: &str = "inbound.teammate-inbox.local";
+
 /// How long a reply-to address keeps working after its email was made, by default: a leaked
 /// or forwarded address stops being a way in, and a customer answering a months-old email is
 /// told to use the Messenger instead.

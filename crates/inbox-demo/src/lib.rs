@@ -8,8 +8,6 @@
 
 mod big_tracker;
 mod rng;
-
-pub use big_tracker::add_big_tracker;
 mod words;
 
 use inbox_core::{
@@ -18,7 +16,6 @@ use inbox_core::{
     PartKind, Role, StateCategory, StateId, Team, TeamId, Teammate, TeammateId, Ticket, TicketId,
     TicketState, TicketType, TicketTypeId,
 };
-use inbox_store::{Store, StoreError};
 use serde_json::json;
 
 use std::collections::HashMap;
@@ -36,6 +33,9 @@ pub struct DemoOptions {
     pub tickets: usize,
     /// The newest activity in the workspace happens shortly before this instant.
     pub now: Millis,
+    /// Also a tracker with this many linked customer tickets (R13's worst case, for load
+    /// tests and benchmarks); none when 0.
+    pub big_tracker: usize,
 }
 
 impl DemoOptions {
@@ -47,8 +47,35 @@ impl DemoOptions {
             seed: 0x7ea3_11b0,
             tickets,
             now,
+            big_tracker: 0,
         }
     }
+
+    /// With a tracker that `linked` customer tickets are linked to.
+    pub fn with_big_tracker(self, linked: usize) -> DemoOptions {
+        DemoOptions {
+            big_tracker: linked,
+            ..self
+        }
+    }
+}
+
+/// Where the generated workspace goes: the app's store, the server's database. Each record
+/// comes once, everything it refers to before it; the caller owns the transaction.
+pub trait Sink {
+    type Error: From<inbox_core::CoreError>;
+    fn insert_brand(&self, brand: &Brand) -> Result<(), Self::Error>;
+    fn insert_teammate(&self, teammate: &Teammate) -> Result<(), Self::Error>;
+    /// The teammate the app is signed in as (a server has no such thing).
+    fn set_me(&self, teammate: TeammateId) -> Result<(), Self::Error>;
+    fn insert_team(&self, team: &Team) -> Result<(), Self::Error>;
+    fn insert_company(&self, company: &Company) -> Result<(), Self::Error>;
+    fn insert_contact(&self, contact: &Contact) -> Result<(), Self::Error>;
+    fn insert_state(&self, state: &TicketState) -> Result<(), Self::Error>;
+    fn insert_ticket_type(&self, ticket_type: &TicketType) -> Result<(), Self::Error>;
+    fn insert_ticket(&self, ticket: &Ticket) -> Result<(), Self::Error>;
+    fn append_part(&self, part: &Part) -> Result<(), Self::Error>;
+    fn insert_conversation(&self, conversation: &Conversation) -> Result<(), Self::Error>;
 }
 
 /// What the generator wrote.
@@ -58,33 +85,36 @@ pub struct DemoSummary {
     pub parts: usize,
     pub tracker_links: usize,
     pub conversations: usize,
+    /// The tracker of [`DemoOptions::big_tracker`], when asked for.
+    pub big_tracker: Option<TicketId>,
 }
 
-/// Fills an empty store with the demo workspace, in one transaction.
-pub fn seed(store: &mut Store, opts: DemoOptions) -> Result<DemoSummary, StoreError> {
-    store.write(|store| Generator::new(store, opts).run())
+/// Writes the demo workspace into `sink` (an empty one).
+pub fn generate<S: Sink>(sink: &S, opts: DemoOptions) -> Result<DemoSummary, S::Error> {
+    Generator::new(sink, opts).run()
 }
 
-struct Workspace {
+/// What the generator made first and the tickets refer to.
+pub(crate) struct Workspace {
     teammates: Vec<Teammate>,
     company_names: HashMap<CompanyId, String>,
     teams: Vec<Team>,
-    contacts: Vec<Contact>,
-    states: Vec<TicketState>,
-    types: Vec<TicketType>,
-    default_brand: BrandId,
+    pub(crate) contacts: Vec<Contact>,
+    pub(crate) states: Vec<TicketState>,
+    pub(crate) types: Vec<TicketType>,
+    pub(crate) default_brand: BrandId,
     brands: Vec<BrandId>,
 }
 
-struct Generator<'a> {
-    store: &'a Store,
+struct Generator<'a, S: Sink> {
+    store: &'a S,
     rng: Rng,
     opts: DemoOptions,
     summary: DemoSummary,
 }
 
-impl<'a> Generator<'a> {
-    fn new(store: &'a Store, opts: DemoOptions) -> Self {
+impl<'a, S: Sink> Generator<'a, S> {
+    fn new(store: &'a S, opts: DemoOptions) -> Self {
         Generator {
             store,
             rng: Rng::new(opts.seed),
@@ -94,11 +124,12 @@ impl<'a> Generator<'a> {
                 parts: 0,
                 tracker_links: 0,
                 conversations: 0,
+                big_tracker: None,
             },
         }
     }
 
-    fn run(mut self) -> Result<DemoSummary, StoreError> {
+    fn run(mut self) -> Result<DemoSummary, S::Error> {
         let ws = self.workspace()?;
         let mut trackers: Vec<TicketId> = Vec::new();
         let mut customer_tickets: Vec<(TicketId, ContactId, Millis)> = Vec::new();
@@ -134,6 +165,16 @@ impl<'a> Generator<'a> {
             }
         }
         self.conversations(&ws, &customer_tickets)?;
+        if self.opts.big_tracker > 0 {
+            let first_number = self.opts.tickets as i64 + 1;
+            self.summary.big_tracker = Some(big_tracker::add(
+                self.store,
+                &ws,
+                self.opts.big_tracker,
+                first_number,
+                self.opts.now,
+            )?);
+        }
         Ok(self.summary)
     }
 
@@ -141,7 +182,7 @@ impl<'a> Generator<'a> {
         (at.max(0) as u64, self.rng.u128())
     }
 
-    fn workspace(&mut self) -> Result<Workspace, StoreError> {
+    fn workspace(&mut self) -> Result<Workspace, S::Error> {
         let store = self.store;
         let base = self.opts.now - 400 * DAY;
         let mut brands = Vec::new();
@@ -407,7 +448,7 @@ impl<'a> Generator<'a> {
         created_at: Millis,
         trackers: &[TicketId],
         customer_tickets: &[(TicketId, ContactId, Millis)],
-    ) -> Result<Ticket, StoreError> {
+    ) -> Result<Ticket, S::Error> {
         let candidates: Vec<&TicketType> =
             ws.types.iter().filter(|t| t.category == category).collect();
         let ticket_type = *self.rng.pick(&candidates);
@@ -629,7 +670,7 @@ impl<'a> Generator<'a> {
         &mut self,
         ws: &Workspace,
         customer_tickets: &[(TicketId, ContactId, Millis)],
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), S::Error> {
         let count = (self.opts.tickets / 10).max(3);
         for i in 0..count {
             let linked = customer_tickets.get(i * 7).filter(|_| self.rng.chance(60));

@@ -124,7 +124,7 @@ struct ServeArgs {
     #[arg(long)]
     smtp: Option<String>,
     /// The domain of reply-to addresses; mail to it must be posted to /inbound/email.
-    #[arg(long, default_value = inbox_store::INBOUND_EMAIL_DOMAIN)]
+    #[arg(long, default_value = inbox_core::email::INBOUND_EMAIL_DOMAIN)]
     inbound_domain: String,
     /// The secret the mail relay must send (header X-Inbox-Relay-Secret) to post inbound
     /// email; without one, anyone who can reach the server may post to /inbound/email.

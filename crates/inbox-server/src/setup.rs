@@ -3,8 +3,7 @@
 use inbox_core::{
     Brand, BrandId, Millis, Role, StateCategory, StateId, Teammate, TeammateId, TicketState,
 };
-use inbox_demo::{add_big_tracker, seed, DemoOptions};
-use inbox_store::Store;
+use inbox_demo::{generate, DemoOptions, Sink};
 
 use crate::auth::{self, Subject, TokenKind};
 use crate::authority::random;
@@ -181,14 +180,6 @@ pub fn seed_demo(
     tracker_links: usize,
     now: Millis,
 ) -> Result<Seeded> {
-    let demo_err = |e: inbox_store::StoreError| ServerError::Storage(e.to_string());
-    let mut store = Store::open(std::path::Path::new(":memory:")).map_err(demo_err)?;
-    seed(&mut store, DemoOptions::new(tickets, now)).map_err(demo_err)?;
-    let big_tracker = if tracker_links > 0 {
-        Some(add_big_tracker(&mut store, tracker_links, now).map_err(demo_err)?)
-    } else {
-        None
-    };
     storage.writing(|tx| {
         let db = Db::new(tx);
         if !is_empty(&db)? {
@@ -197,13 +188,11 @@ pub fn seed_demo(
                 message: "The workspace already has data; seed an empty data folder.".into(),
             });
         }
-        let tickets = copy_demo(&store, &db).map_err(|e| match e {
-            Copy::Store(e) => demo_err(e),
-            Copy::Server(e) => e,
-        })?;
+        let options = DemoOptions::new(tickets, now).with_big_tracker(tracker_links);
+        let summary = generate(&db, options)?;
         Ok(Seeded {
-            tickets,
-            big_tracker,
+            tickets: summary.tickets + tracker_links + usize::from(tracker_links > 0),
+            big_tracker: summary.big_tracker,
         })
     })
 }
@@ -215,54 +204,45 @@ pub struct Seeded {
     pub big_tracker: Option<inbox_core::TicketId>,
 }
 
-enum Copy {
-    Store(inbox_store::StoreError),
-    Server(ServerError),
-}
+/// The demo goes straight into the server's database, as the app's store takes it.
+impl Sink for Db<'_> {
+    type Error = ServerError;
 
-impl From<inbox_store::StoreError> for Copy {
-    fn from(e: inbox_store::StoreError) -> Self {
-        Copy::Store(e)
+    fn insert_brand(&self, brand: &Brand) -> Result<()> {
+        self.put(Kind::Brand, &brand.id.to_string(), brand)
     }
-}
-
-impl From<ServerError> for Copy {
-    fn from(e: ServerError) -> Self {
-        Copy::Server(e)
+    fn insert_teammate(&self, teammate: &Teammate) -> Result<()> {
+        self.put(Kind::Teammate, &teammate.id.to_string(), teammate)
     }
-}
-
-fn copy_demo(store: &Store, db: &Db) -> std::result::Result<usize, Copy> {
-    for b in store.brands()? {
-        db.put(Kind::Brand, &b.id.to_string(), &b)?;
+    fn set_me(&self, _: TeammateId) -> Result<()> {
+        Ok(())
     }
-    for t in store.teammates()? {
-        db.put(Kind::Teammate, &t.id.to_string(), &t)?;
+    fn insert_team(&self, team: &inbox_core::Team) -> Result<()> {
+        self.put(Kind::Team, &team.id.to_string(), team)
     }
-    for t in store.teams()? {
-        db.put(Kind::Team, &t.id.to_string(), &t)?;
+    fn insert_company(&self, company: &inbox_core::Company) -> Result<()> {
+        self.put(Kind::Company, &company.id.to_string(), company)
     }
-    for c in store.companies()? {
-        db.put(Kind::Company, &c.id.to_string(), &c)?;
+    fn insert_contact(&self, contact: &inbox_core::Contact) -> Result<()> {
+        self.put(Kind::Contact, &contact.id.to_string(), contact)
     }
-    for c in store.contacts()? {
-        db.put(Kind::Contact, &c.id.to_string(), &c)?;
+    fn insert_state(&self, state: &TicketState) -> Result<()> {
+        self.put(Kind::TicketState, &state.id.to_string(), state)
     }
-    for s in store.states()? {
-        db.put(Kind::TicketState, &s.id.to_string(), &s)?;
+    fn insert_ticket_type(&self, ticket_type: &inbox_core::TicketType) -> Result<()> {
+        self.put(Kind::TicketType, &ticket_type.id.to_string(), ticket_type)
     }
-    for t in store.ticket_types()? {
-        db.put(Kind::TicketType, &t.id.to_string(), &t)?;
+    fn insert_ticket(&self, ticket: &inbox_core::Ticket) -> Result<()> {
+        self.put_ticket(ticket)
     }
-    for c in store.conversations()? {
-        db.put(Kind::Conversation, &c.id.to_string(), &c)?;
+    fn append_part(&self, part: &inbox_core::Part) -> Result<()> {
+        Db::append_part(self, part)
     }
-    let ids = store.ticket_ids()?;
-    for id in &ids {
-        db.put_ticket(&store.ticket(*id)?)?;
-        for part in store.timeline(*id)? {
-            db.append_part(&part)?;
-        }
+    fn insert_conversation(&self, conversation: &inbox_core::Conversation) -> Result<()> {
+        self.put(
+            Kind::Conversation,
+            &conversation.id.to_string(),
+            conversation,
+        )
     }
-    Ok(ids.len())
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use inbox_core::Category;
-use inbox_demo::{seed, DemoOptions};
+use inbox_demo::DemoOptions;
 use inbox_store::{Filters, InboxQuery, Sort, Store, View, DATABASE_FILE};
 
 const TICKETS: usize = 100_000;
@@ -16,7 +16,7 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join(DATABASE_FILE);
     let mut store = Store::open(&path).unwrap();
     let started = Instant::now();
-    let summary = seed(&mut store, DemoOptions::new(TICKETS, NOW)).unwrap();
+    let summary = store.seed_demo(DemoOptions::new(TICKETS, NOW)).unwrap();
     println!(
         "demo workspace: {} tickets, {} timeline parts generated in {:.1?}",
         summary.tickets,

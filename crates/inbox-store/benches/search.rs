@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use inbox_core::{Author, Category, Part, PartId, PartKind, TicketId};
-use inbox_demo::{seed, DemoOptions};
+use inbox_demo::DemoOptions;
 use inbox_store::{SearchQuery, Store, View, DATABASE_FILE};
 
 const TICKETS: usize = 100_000;
@@ -126,7 +126,7 @@ fn sentence(rng: &mut Rng) -> String {
 fn workspace(path: &std::path::Path) -> Store {
     let mut store = Store::open(path).unwrap();
     let started = Instant::now();
-    let summary = seed(&mut store, DemoOptions::new(TICKETS, NOW)).unwrap();
+    let summary = store.seed_demo(DemoOptions::new(TICKETS, NOW)).unwrap();
     let seeded = started.elapsed();
     let tickets: Vec<(TicketId, i64)> = {
         let conn = rusqlite::Connection::open(path).unwrap();

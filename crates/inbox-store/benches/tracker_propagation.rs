@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use inbox_core::{apply, Author, Context, Mutation, StateCategory};
-use inbox_demo::{add_big_tracker, seed, DemoOptions};
+use inbox_demo::DemoOptions;
 use inbox_store::{Store, DATABASE_FILE};
 
 const LINKED: usize = 10_000;
@@ -15,8 +15,11 @@ const NOW: i64 = 1_790_000_000_000;
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    seed(&mut store, DemoOptions::new(300, NOW)).unwrap();
-    let tracker = add_big_tracker(&mut store, LINKED, NOW).unwrap();
+    let tracker = store
+        .seed_demo(DemoOptions::new(300, NOW).with_big_tracker(LINKED))
+        .unwrap()
+        .big_tracker
+        .unwrap();
     let me = Author::Teammate(store.me().unwrap().id);
     let states = store.states().unwrap();
     let in_category = |category| states.iter().find(|s| s.category == category).unwrap().id;

@@ -11,8 +11,7 @@ use crate::{Result, Store};
 const DESKTOP_NOTIFICATIONS: &str = "desktop_notifications";
 const REPLY_EMAIL_DELAY: &str = "reply_email_delay_ms";
 const EMAIL_SECRET: &str = "email_secret";
-/// Where customers' email replies are received, until the server issue sets a real domain.
-pub const INBOUND_EMAIL_DOMAIN: &str = "inbound.teammate-inbox.local";
+pub use inbox_core::email::INBOUND_EMAIL_DOMAIN;
 
 /// What a mutation would tell customers.
 #[derive(Debug, Clone, PartialEq, Serialize)]

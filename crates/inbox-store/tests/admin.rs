@@ -2,7 +2,7 @@
 //! whole, checked by inbox-core, and visible everywhere at once.
 
 use inbox_core::*;
-use inbox_demo::{seed, DemoOptions};
+use inbox_demo::DemoOptions;
 use inbox_store::{Store, DATABASE_FILE};
 
 const NOW: i64 = 1_790_000_000_000;
@@ -10,7 +10,7 @@ const NOW: i64 = 1_790_000_000_000;
 fn demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    seed(&mut store, DemoOptions::new(40, NOW)).unwrap();
+    store.seed_demo(DemoOptions::new(40, NOW)).unwrap();
     (dir, store)
 }
 

@@ -2,7 +2,7 @@
 //! tracker carries along.
 
 use inbox_core::*;
-use inbox_demo::{add_big_tracker, seed, DemoOptions};
+use inbox_demo::DemoOptions;
 use inbox_store::{Store, DATABASE_FILE};
 
 const NOW: i64 = 1_790_000_000_000;
@@ -20,8 +20,11 @@ struct Setup {
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    seed(&mut store, DemoOptions::new(40, NOW)).unwrap();
-    let tracker = add_big_tracker(&mut store, LINKED, NOW).unwrap();
+    let tracker = store
+        .seed_demo(DemoOptions::new(40, NOW).with_big_tracker(LINKED))
+        .unwrap()
+        .big_tracker
+        .unwrap();
     let tracker = store.ticket(tracker).unwrap();
     let target = store
         .states()
@@ -517,7 +520,7 @@ fn the_reply_email_delay_is_a_validated_setting() {
 fn a_ticket_is_unread_when_someone_else_added_to_it_since_i_last_read_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    seed(&mut store, DemoOptions::new(40, NOW)).unwrap();
+    store.seed_demo(DemoOptions::new(40, NOW)).unwrap();
     let me = store.me().unwrap().id;
     let other = store
         .teammates()

@@ -3,7 +3,7 @@
 //! keeps the index in step.
 
 use inbox_core::*;
-use inbox_demo::{seed, DemoOptions};
+use inbox_demo::DemoOptions;
 use inbox_store::{
     SearchField, SearchHit, SearchPage, SearchQuery, Store, View, DATABASE_FILE, MATCH_END,
     MATCH_START,
@@ -29,7 +29,7 @@ struct Setup {
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    seed(&mut store, DemoOptions::new(200, NOW)).unwrap();
+    store.seed_demo(DemoOptions::new(200, NOW)).unwrap();
     let me = store.me().unwrap().id;
     let other = store
         .teammates()

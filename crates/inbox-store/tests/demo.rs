@@ -1,7 +1,7 @@
 //! The demo workspace, seeded into real database files.
 
 use inbox_core::{Category, StateCategory};
-use inbox_demo::{seed, DemoOptions};
+use inbox_demo::DemoOptions;
 use inbox_store::{InboxQuery, Sort, Store, View};
 
 const NOW: i64 = 1_790_000_000_000;
@@ -9,7 +9,7 @@ const NOW: i64 = 1_790_000_000_000;
 fn seeded(tickets: usize) -> (tempfile::TempDir, Store, inbox_demo::DemoSummary) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("demo.sqlite3")).unwrap();
-    let summary = seed(&mut store, DemoOptions::new(tickets, NOW)).unwrap();
+    let summary = store.seed_demo(DemoOptions::new(tickets, NOW)).unwrap();
     (dir, store, summary)
 }
 
