@@ -32,7 +32,7 @@ pub use mutation::{
     apply, read_conversation, Change, Context, CustomerEvent, Effect, Mutation, Outcome,
     TicketField, Workspace,
 };
-pub use people::{Brand, Company, Contact, Conversation, Role, Team, Teammate};
+pub use people::{Brand, Company, Contact, ContactRole, Conversation, Role, Team, Teammate};
 pub use state::{StateCategory, TicketState};
 pub use ticket::{CreateTicket, NewTicket, Ticket, ValidTicketFields};
 pub use ticket_type::TicketType;

@@ -75,6 +75,35 @@ pub struct Contact {
     pub name: String,
     pub email: String,
     pub company: Option<CompanyId>,
+    /// A signed-up user or a lead, as Intercom tells them apart.
+    #[serde(default)]
+    pub role: ContactRole,
+    /// The contact's id in the team's own systems (Intercom's `external_id`).
+    #[serde(default)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactRole {
+    #[default]
+    User,
+    Lead,
+}
+
+impl ContactRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactRole::User => "user",
+            ContactRole::Lead => "lead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ContactRole> {
+        [ContactRole::User, ContactRole::Lead]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
 }
 
 impl Contact {
@@ -82,6 +111,9 @@ impl Contact {
     /// send to (an address it could not parse would leave their emails failing forever).
     pub fn validate(&self) -> Result<(), CoreError> {
         limits::line("contact's name", &self.name, limits::MAX_NAME)?;
+        if let Some(external_id) = &self.external_id {
+            limits::line("contact's external id", external_id, limits::MAX_NAME)?;
+        }
         limits::email_address(&self.email)
     }
 }

@@ -24,6 +24,8 @@ fn customer() -> Contact {
         name: "Ava Chen".into(),
         email: "ava@acme.example".into(),
         company: None,
+        role: Default::default(),
+        external_id: None,
     }
 }
 

@@ -287,6 +287,8 @@ impl<'a, S: Sink> Generator<'a, S> {
                     i
                 ),
                 company: company.map(|c| c.id),
+                role: Default::default(),
+                external_id: None,
             };
             store.insert_contact(&contact)?;
             contacts.push(contact);

@@ -1300,6 +1300,31 @@ async fn intercom_clients_identify_assign_and_reply_as_an_admin() {
         .put(&format!("/tickets/{id}"), json!({"not_intercom": 1}))
         .await
         .error(400, "invalid_body");
+
+    let lead = admin
+        .post(
+            "/contacts",
+            json!({"email": "lead@client.example", "role": "lead", "external_id": "crm-42",
+                   "phone": "+1 555", "custom_attributes": {"plan": "pro"}}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        (&lead["role"], &lead["external_id"]),
+        (&json!("lead"), &json!("crm-42"))
+    );
+    let read = admin
+        .get(&format!("/contacts/{}", s(&lead["id"])))
+        .await
+        .ok();
+    assert_eq!(read["role"], "lead");
+    admin
+        .post(
+            "/contacts",
+            json!({"email": "x@client.example", "role": "visitor"}),
+        )
+        .await
+        .error(400, "invalid_role");
 }
 
 #[tokio::test]

@@ -144,6 +144,8 @@ fn contact_row(r: &rusqlite::Row) -> rusqlite::Result<Contact> {
         name: r.get("name")?,
         email: r.get("email")?,
         company: opt_id(r, "company_id")?,
+        role: Default::default(),
+        external_id: None,
     })
 }
 

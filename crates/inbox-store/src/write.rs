@@ -584,6 +584,8 @@ fn contact_row(r: &Row) -> rusqlite::Result<Contact> {
         name: r.get("name")?,
         email: r.get("email")?,
         company: opt_id(r, "company_id")?,
+        role: Default::default(),
+        external_id: None,
     })
 }
 

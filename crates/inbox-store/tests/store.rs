@@ -109,6 +109,8 @@ fn fixture() -> Fixture {
                 name: "Ava Chen".into(),
                 email: "ava@acme.example".into(),
                 company: Some(company),
+                role: ContactRole::User,
+                external_id: None,
             })?;
             for st in &states {
                 s.insert_state(st)?;

@@ -57,6 +57,8 @@ impl Workspace for Memory {
             name: "Ava Chen".into(),
             email: "ava@acme.example".into(),
             company: None,
+            role: Default::default(),
+            external_id: None,
         })
     }
     fn default_brand(&self) -> Result<BrandId, CoreError> {

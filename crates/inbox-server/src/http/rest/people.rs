@@ -4,7 +4,9 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use inbox_core::{Company, CompanyId, Contact, ContactId, Role, Teammate as Member, TeammateId};
+use inbox_core::{
+    Company, CompanyId, Contact, ContactId, ContactRole, Role, Teammate as Member, TeammateId,
+};
 use inbox_sync::Record;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -130,6 +132,24 @@ pub struct CreateContactBody {
     name: Option<String>,
     email: String,
     company_id: Option<String>,
+    /// `user` (the default) or `lead`.
+    role: Option<String>,
+    external_id: Option<String>,
+    /// Accepted for Intercom's clients and not kept (see the README's list).
+    #[serde(default, rename = "phone")]
+    _phone: Option<Value>,
+    #[serde(default, rename = "avatar")]
+    _avatar: Option<Value>,
+    #[serde(default, rename = "signed_up_at")]
+    _signed_up_at: Option<Value>,
+    #[serde(default, rename = "last_seen_at")]
+    _last_seen_at: Option<Value>,
+    #[serde(default, rename = "owner_id")]
+    _owner_id: Option<Value>,
+    #[serde(default, rename = "unsubscribed_from_emails")]
+    _unsubscribed_from_emails: Option<Value>,
+    #[serde(default, rename = "custom_attributes")]
+    _custom_attributes: Option<Value>,
 }
 
 pub async fn create_contact(
@@ -138,6 +158,15 @@ pub async fn create_contact(
     Body(body): Body<CreateContactBody>,
 ) -> Result<Json<Value>> {
     let email = email_address(&body.email)?;
+    let role = match body.role.as_deref().map(str::trim) {
+        None => ContactRole::User,
+        Some(role) => ContactRole::parse(role).ok_or_else(|| {
+            ServerError::bad_request(
+                "invalid_role",
+                format!("\"{role}\" is not a contact role: use user or lead."),
+            )
+        })?,
+    };
     let created = state
         .write(move |db| {
             let now = now();
@@ -157,6 +186,11 @@ pub async fn create_contact(
                 name,
                 email,
                 company,
+                role,
+                external_id: body
+                    .external_id
+                    .map(|e| e.trim().to_owned())
+                    .filter(|e| !e.is_empty()),
             };
             contact.validate()?;
             db.put(Kind::Contact, &contact.id.to_string(), &contact)?;

@@ -447,14 +447,24 @@ pub fn parse_state_category(value: &str) -> Option<StateCategory> {
     StateCategory::parse(&value.trim().to_ascii_lowercase().replace([' ', '-'], "_"))
 }
 
+/// A contact with Intercom's fields; the email flags keep Intercom's defaults (this server
+/// tracks neither bounces nor unsubscribes yet).
 pub fn contact(c: &Contact) -> Value {
-    json!({
+    let mut contact = json!({
         "type": "contact",
         "id": c.id.to_string(),
+        "role": c.role.as_str(),
         "name": c.name,
         "email": c.email,
         "company_id": c.company.map(|id| id.to_string()),
-    })
+        "unsubscribed_from_emails": false,
+        "has_hard_bounced": false,
+        "marked_email_as_spam": false,
+    });
+    if let Some(external_id) = &c.external_id {
+        contact["external_id"] = json!(external_id);
+    }
+    contact
 }
 
 pub fn company(c: &Company) -> Value {

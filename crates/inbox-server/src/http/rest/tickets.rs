@@ -168,6 +168,8 @@ fn contact_by_email(db: &Db, email: &str, name: Option<&str>, now: i64) -> Resul
             .to_owned(),
         email,
         company: None,
+        role: Default::default(),
+        external_id: None,
     };
     contact.validate()?;
     db.put(Kind::Contact, &contact.id.to_string(), &contact)?;
