@@ -625,7 +625,7 @@ fn schemas() -> Value {
                     "id": string("The attribute's key"),
                     "key": string("The key tickets hold its value under (`_default_title_` and `_default_description_` in `ticket_attributes` for the two defaults)"),
                     "name": string("The label teammates see"),
-                    "data_type": one_of(&["string", "integer", "decimal", "boolean", "date", "list"], "The data type"),
+                    "data_type": one_of(&["string", "integer", "decimal", "boolean", "datetime", "list"], "The data type"),
                     "input_options": any_object("`multiline` for strings; `list_options: [{label}]` for lists"),
                     "required_to_create": boolean("Needed to create a ticket of the type"),
                     "visible_to_contacts": boolean("Customers see its value"),

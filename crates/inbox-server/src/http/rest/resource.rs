@@ -122,7 +122,7 @@ fn data_type(data_type: &DataType) -> (&'static str, Value) {
         DataType::Integer => ("integer", json!({})),
         DataType::Decimal => ("decimal", json!({})),
         DataType::Boolean => ("boolean", json!({})),
-        DataType::Date => ("date", json!({})),
+        DataType::Date => ("datetime", json!({})),
         DataType::List { options } => {
             let options: Vec<Value> = options.iter().map(|o| json!({ "label": o })).collect();
             ("list", json!({ "list_options": options }))
