@@ -265,11 +265,16 @@ pub struct TicketResource {
     ticket_state: Option<StateResource>,
     open: bool,
     is_shared: bool,
+    // Absent when unset, as Intercom leaves them out (its clients' types have no null there).
+    #[serde(skip_serializing_if = "Option::is_none")]
     admin_assignee_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     team_assignee_id: Option<String>,
     contacts: ContactList,
+    #[serde(skip_serializing_if = "Option::is_none")]
     company_id: Option<String>,
     brand_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     tracker_id: Option<String>,
     linked_objects: LinkedObjects,
     created_at: i64,
