@@ -167,7 +167,7 @@ where
 
 /// A ticket named by its id or its number, as Intercom clients send either a string or a number.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a ticket's id or number")]
 enum TicketRef {
     Number(i64),
     Text(String),
