@@ -109,6 +109,13 @@ impl Endpoint {
             ..self
         }
     }
+    /// Answers 204 with no body.
+    const fn no_content(self) -> Endpoint {
+        Endpoint {
+            response: Payload::None,
+            ..self
+        }
+    }
     const fn returns_raw(self, media: &'static str, description: &'static str) -> Endpoint {
         Endpoint {
             response: Payload::Raw(media, description),
@@ -167,18 +174,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
     post("/sync/login", "Sync", Public, "Sign in: a teammate's email and password for a new API token")
         .body("LoginRequest")
         .returns("LoginResponse")
-        .also(&[401]),
+        .also(&[401, 429, 503]),
     post("/sync/logout", "Sync", Teammate, "Sign out: the request's token stops working")
-        .returns_raw("text/plain", "Nothing (204)."),
+        .no_content(),
     post("/sync/admin", "Sync", Teammate, "An admin's settings change: a ticket type with its attributes, a state, a brand, a team or a teammate, saved whole")
         .body("AdminChange")
         .returns("AdminSaved")
         .also(&[403]),
     post("/sync/push", "Sync", Teammate, "Push client mutations; each is applied exactly once per (client_id, seq)")
         .body("PushRequest")
-        .returns("PushResponse"),
+        .returns("PushResponse")
+        .also(&[409]),
     get("/sync/me", "Sync", Teammate, "The teammate the token speaks for")
-        .returns_raw("application/json", "The teammate as a sync record: `{id, name, email, role}`."),
+        .returns("SyncTeammate"),
     get("/sync/pull", "Sync", Teammate, "Change sets after a cursor")
         .query(&[
             ("after", "integer", "The cursor to pull from (0: everything)."),
@@ -194,7 +202,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     get("/messenger/home", "Messenger", Customer, "The customer's Messenger home: Recent tickets, Tickets space, badges")
         .returns("MessengerHome"),
     post("/messenger/logout", "Messenger", Customer, "Sign the customer out: the request's token stops working")
-        .returns_raw("text/plain", "Nothing (204)."),
+        .no_content(),
     put("/messenger/state", "Messenger", Customer, "Whether the Messenger is open on the customer's screen")
         .body("MessengerStateRequest")
         .returns("MessengerStateRequest"),
@@ -287,7 +295,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .returns("NewToken"),
     delete("/tokens/{id}", "Teammates", Teammate, "Revoke a token: it stops working at once")
         .query(&[("teammate_id", "string", "Whose token (admins only; default: yours).")])
-        .returns_raw("text/plain", "Nothing (204)."),
+        .no_content(),
     get("/webhooks", "Webhooks", Admin, "Webhook endpoints and the topics there are").returns("WebhookList"),
     post("/webhooks", "Webhooks", Admin, "Register an endpoint; its signing secret is in this answer only")
         .body("CreateWebhookRequest")
@@ -297,7 +305,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .body("UpdateWebhookRequest")
         .returns("Webhook"),
     delete("/webhooks/{id}", "Webhooks", Admin, "Remove an endpoint")
-        .returns_raw("text/plain", "Nothing (204)."),
+        .no_content(),
     get("/emails", "Settings", Admin, "Customer emails by status: which ones failed, and why")
         .query(&[("status", "string", "pending, sending, sent, dropped or failed (the default).")])
         .returns("EmailList"),
@@ -395,7 +403,7 @@ fn content(payload: Payload) -> Option<Value> {
 fn errors(e: &Endpoint) -> Vec<(u16, &'static str)> {
     let mut out = Vec::new();
     let has_body = e.request != Payload::None;
-    if matches!(e.request, Payload::Json(_)) || !e.query.is_empty() {
+    if e.request != Payload::None || !e.query.is_empty() {
         out.push((
             400,
             "The body or query is malformed or names an unknown field.",
@@ -420,8 +428,13 @@ fn errors(e: &Endpoint) -> Vec<(u16, &'static str)> {
         out.push((404, "Something the request names does not exist."));
     }
     if has_body {
+        out.push((408, "The body did not arrive within the body deadline."));
         out.push((413, "The body is larger than 4 MiB."));
     }
+    out.push((
+        500,
+        "The server failed; the message holds a request id for its log.",
+    ));
     if e.method != "get" && e.auth != Auth::Public {
         out.push((422, "The change breaks a rule (R1–R16); `code` says which."));
     }
@@ -430,6 +443,8 @@ fn errors(e: &Endpoint) -> Vec<(u16, &'static str)> {
             401 => "The email or password is not right (`invalid_credentials`).",
             403 => "The request is not allowed.",
             409 => "The id or email is already taken.",
+            429 => "Too many attempts: wait for `Retry-After` seconds.",
+            503 => "Busy: try again after `Retry-After` seconds.",
             _ => "See `code`.",
         };
         out.push((*status, why));
@@ -473,11 +488,17 @@ fn operation(e: &Endpoint) -> Value {
         );
     }
     let mut responses = Map::new();
-    let mut ok = json!({ "description": "Success." });
-    if let Some(body) = content(e.response) {
-        ok["content"] = body;
+    match content(e.response) {
+        Some(body) => {
+            responses.insert(
+                "200".into(),
+                json!({ "description": "Success.", "content": body }),
+            );
+        }
+        None => {
+            responses.insert("204".into(), json!({ "description": "Done; no content." }));
+        }
     }
-    responses.insert("200".into(), ok);
     for (status, why) in errors(e) {
         responses.insert(
             status.to_string(),
@@ -1015,6 +1036,19 @@ fn schemas() -> Value {
             ),
         ),
         ("AdminList", typed_list("admin.list", "admins", "Admin")),
+        (
+            "SyncTeammate",
+            object(
+                &["id", "name", "email", "role", "active"],
+                json!({
+                    "id": id("The teammate's id"),
+                    "name": string("Their name"),
+                    "email": string("Their email"),
+                    "role": one_of(&["admin", "teammate"], "Admins change workspace settings"),
+                    "active": json!({"type": "boolean", "description": "false: deactivated"}),
+                }),
+            ),
+        ),
         (
             "AdminWithApp",
             any_object(
