@@ -13,6 +13,7 @@ mod settings;
 mod startup;
 mod sync;
 mod unread;
+mod webhooks;
 
 pub use options::LaunchOptions;
 
@@ -74,6 +75,12 @@ pub fn run() {
             settings::save_settings,
             commands::set_desktop_notifications,
             search::search_tickets,
+            webhooks::list_webhooks,
+            webhooks::get_webhook,
+            webhooks::create_webhook,
+            webhooks::update_webhook,
+            webhooks::replay_webhook,
+            webhooks::delete_webhook,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");

@@ -93,7 +93,7 @@ impl SyncHandle {
         self.wake();
     }
 
-    fn working_offline(&self) -> bool {
+    pub fn working_offline(&self) -> bool {
         self.offline.load(std::sync::atomic::Ordering::SeqCst)
     }
 

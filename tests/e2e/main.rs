@@ -11,3 +11,4 @@ mod preview;
 mod server;
 mod sync;
 mod ticket_rules;
+mod webhooks;

@@ -432,6 +432,22 @@ export const api = {
    *  also finds that ticket), best first. Blank text gives an empty page. */
   search: (text: string, view: View, filters: Filters, limit: number, offset: number) =>
     invoke<SearchPage>('search_tickets', { query: { text, view, filters, limit, offset } }),
+  /** Webhooks live on the server: these reject with `needs_server` on a workspace of this
+   *  computer's own, and with `offline` when the server cannot be asked. */
+  webhooks: () => invoke<WebhookList>('list_webhooks'),
+  webhook: (id: string) => invoke<Webhook>('get_webhook', { id }),
+  createWebhook: (url: string, topics: string[]) => invoke<NewWebhook>('create_webhook', { url, topics }),
+  /** What is left out stays as it is; `active: true` turns on again one that was paused. */
+  updateWebhook: (id: string, change: WebhookEdit) =>
+    invoke<Webhook>('update_webhook', {
+      id,
+      url: change.url ?? null,
+      topics: change.topics ?? null,
+      active: change.active ?? null,
+    }),
+  /** Delivers again every event after `after` (null: every event the server still keeps). */
+  replayWebhook: (id: string, after: string | null) => invoke<Webhook>('replay_webhook', { id, after }),
+  deleteWebhook: (id: string) => invoke<void>('delete_webhook', { id }),
 };
 
 /** Where the open workspace comes from (`get_session`, event `session-changed`). */
@@ -531,4 +547,48 @@ export interface AdminSaved {
   brands: Brand[];
   teams: Team[];
   teammates: Teammate[];
+}
+
+/** A webhook endpoint as admins see it (its secret only ever in `NewWebhook`). */
+export interface Webhook {
+  id: string;
+  url: string;
+  topics: string[];
+  /** False when turned off, or paused by the server (then `paused_reason` says why). */
+  active: boolean;
+  paused_reason: string | null;
+  /** In seconds, as Intercom's timestamps are. */
+  created_at: number;
+  last_event_id: string;
+  /** Failed attempts at the current event, in a row. */
+  failures: number;
+  /** Newest first. */
+  recent_deliveries: WebhookDelivery[];
+}
+
+/** One attempt at delivering one event. */
+export interface WebhookDelivery {
+  event_id: string;
+  topic: string;
+  at: Millis;
+  /** The receiver's HTTP status, when it answered at all. */
+  status: number | null;
+  error: string | null;
+}
+
+export interface WebhookList {
+  webhooks: Webhook[];
+  /** Every topic an endpoint may subscribe to. */
+  topics: string[];
+}
+
+export interface NewWebhook extends Webhook {
+  /** Signs every delivery; shown in this answer only. */
+  secret: string;
+}
+
+export interface WebhookEdit {
+  url?: string;
+  topics?: string[];
+  active?: boolean;
 }
