@@ -221,7 +221,8 @@ fn topics_of(
 }
 
 /// Records the events of an applied change, under the change's cursor, for the endpoints that
-/// want them. Nothing is read or written when no endpoint wants any of them.
+/// want them (on or off: one turned on again catches up). Nothing is read or written when no
+/// endpoint wants any of them.
 pub fn record(
     db: &Db,
     mutation: &Mutation,
@@ -237,7 +238,8 @@ pub fn record(
     let endpoints = db.webhooks()?;
     let wanted: Vec<_> = topics
         .into_iter()
-        .filter(|(topic, _)| endpoints.iter().any(|e| e.active && e.wants(topic)))
+        // Paused and turned-off endpoints too: when on again, what happened meanwhile follows.
+        .filter(|(topic, _)| endpoints.iter().any(|e| e.wants(topic)))
         .collect();
     if wanted.is_empty() {
         return Ok(());

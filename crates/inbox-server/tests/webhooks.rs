@@ -239,6 +239,8 @@ async fn an_endpoint_that_keeps_failing_is_paused_its_admin_told_and_it_can_repl
         "the admin is told by email"
     );
 
+    // What happens while it is paused waits for it.
+    push(&f.admin, note(&f, "while paused")).await;
     receiver.fail.store(0, Ordering::SeqCst);
     f.admin
         .put(&format!("/webhooks/{hook}"), json!({"active": true}))
@@ -246,19 +248,24 @@ async fn an_endpoint_that_keeps_failing_is_paused_its_admin_told_and_it_can_repl
         .ok();
     let first = eventually(15, async || {
         let got = receiver.delivered();
-        (!got.is_empty()).then(|| got[0].event["id"].clone())
+        (got.len() >= 2).then(|| got[0].event["id"].clone())
     })
     .await;
+    assert_eq!(
+        notes(&receiver.delivered()).1.len(),
+        2,
+        "both notes, once each"
+    );
     f.admin
         .put(&format!("/webhooks/{hook}"), json!({"replay_after": null}))
         .await
         .ok();
     let again = eventually(15, async || {
         let got = receiver.delivered();
-        (got.len() >= 2).then(|| got[1].event["id"].clone())
+        (got.len() >= 3).then(|| got[2].event["id"].clone())
     })
     .await;
-    assert_eq!(first, again, "a replay carries the same event id");
+    assert_eq!(first, again, "a replay carries the same event ids");
     f.admin
         .post(
             "/webhooks",
