@@ -9,8 +9,9 @@ use inbox_sync::client::Client;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use crate::commands::{lock, AppState, Syncing};
+use crate::commands::{AppState, Syncing};
 use crate::error::{CommandError, CommandResult};
+use crate::locks::lock;
 use crate::session::{self, Connection};
 use crate::startup::{now_millis, open_store};
 use inbox_demo::DemoOptions;

@@ -17,6 +17,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::CommandResult;
+use crate::locks::lock;
 use crate::session::Connection;
 use crate::sync::{SyncHandle, SyncStatus};
 
@@ -70,11 +71,6 @@ impl AppState {
             client,
         });
     }
-}
-
-/// A panic while holding a lock cannot leave SQLite half-written: transactions roll back.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[derive(Serialize)]

@@ -5,6 +5,7 @@ mod alerts;
 mod commands;
 mod desktop;
 mod error;
+mod locks;
 mod options;
 mod profiles;
 mod search;

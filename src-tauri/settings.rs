@@ -6,8 +6,9 @@
 use inbox_core::{AdminChange, Saved};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use crate::commands::{lock, AppState};
+use crate::commands::AppState;
 use crate::error::{CommandError, CommandResult};
+use crate::locks::lock;
 
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(

@@ -17,7 +17,7 @@ use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Notify;
 
 use crate::alerts::DesktopAlerts;
-use crate::commands::lock;
+use crate::locks::lock;
 use crate::startup::now_millis;
 use inbox_core::alerts::Alerter;
 

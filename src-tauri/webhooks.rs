@@ -5,8 +5,9 @@
 use inbox_sync::client::{Client, ClientError, NewWebhook, Webhook, WebhookChange, WebhookList};
 use tauri::State;
 
-use crate::commands::{lock, AppState};
+use crate::commands::AppState;
 use crate::error::{CommandError, CommandResult};
+use crate::locks::lock;
 
 /// The signed-in server's client, unless there is none or the teammate chose to work offline.
 fn server(state: &AppState) -> CommandResult<Client> {
