@@ -19,10 +19,12 @@ SERVER_LISTEN ?= 127.0.0.1:8080
 DEMO_ADMIN := alex@northwind.example
 DEMO_PASSWORD := inbox-demo
 
-.PHONY: run run-local test bench deps system-deps tauri-driver ui-deps ui lint app server-bin server server-demo
+SDK_DIR := crates/inbox-server/tests/intercom-sdk
+
+.PHONY: run run-local test bench deps system-deps tauri-driver ui-deps sdk-deps ui lint app server-bin server server-demo
 
 ## Install everything the app and its tests need (idempotent).
-deps: system-deps tauri-driver ui-deps
+deps: system-deps tauri-driver ui-deps sdk-deps
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -45,6 +47,13 @@ ui-deps: ui/node_modules/.package-lock.json
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	npm --prefix ui ci --no-audit --no-fund
+	@touch $@
+
+## Intercom's Node SDK and TypeScript, for the test that runs a workflow through the SDK.
+sdk-deps: $(SDK_DIR)/node_modules/.package-lock.json
+
+$(SDK_DIR)/node_modules/.package-lock.json: $(SDK_DIR)/package.json $(SDK_DIR)/package-lock.json
+	npm --prefix $(SDK_DIR) ci --no-audit --no-fund
 	@touch $@
 
 ## The frontend, built into ui/dist (embedded by the app's custom-protocol build).

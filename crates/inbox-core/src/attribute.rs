@@ -175,8 +175,23 @@ impl AttributeValue {
     }
 }
 
+/// The UTC calendar day (`YYYY-MM-DD`) of a Unix time in seconds, as date attributes hold it.
+/// Howard Hinnant's days-to-civil algorithm; valid for any day of years 0 to 9999.
+pub fn iso_date_of(unix_seconds: i64) -> String {
+    let z = unix_seconds.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// `YYYY-MM-DD` naming a real calendar day.
-fn is_iso_date(s: &str) -> bool {
+pub fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -334,5 +349,14 @@ mod tests {
                 serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
             assert_eq!(back, v);
         }
+    }
+
+    #[test]
+    fn unix_times_fall_on_their_utc_day() {
+        assert_eq!(iso_date_of(0), "1970-01-01");
+        assert_eq!(iso_date_of(-1), "1969-12-31");
+        assert_eq!(iso_date_of(951_782_400), "2000-02-29");
+        assert_eq!(iso_date_of(1_796_687_999), "2026-12-07");
+        assert!(is_iso_date(&iso_date_of(253_402_300_799)));
     }
 }

@@ -107,6 +107,10 @@ pub enum CoreError {
     IdTaken { kind: &'static str, id: String },
     #[error("{name} has been deactivated and cannot be given tickets or join a team.")]
     TeammateInactive { name: String },
+    #[error(
+        "A ticket's creation time must lie between 1970 and now; {at} ms since 1970 does not."
+    )]
+    CreatedAtOutOfRange { at: i64 },
 }
 
 impl CoreError {
@@ -157,6 +161,7 @@ impl CoreError {
             Self::TooMany { .. } => "too_many",
             Self::IdTaken { .. } => "id_taken",
             Self::TeammateInactive { .. } => "teammate_inactive",
+            Self::CreatedAtOutOfRange { .. } => "invalid_created_at",
         }
     }
 

@@ -52,6 +52,7 @@ pub struct Ticket {
 /// form or an HTTP body carries them, keyed by attribute key; `title` and `description` included.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewTicket {
+    /// Raw JSON; for the UI's bindings, the values its forms send (null for an empty field).
     pub attributes: BTreeMap<String, Value>,
 }
 
@@ -129,6 +130,10 @@ pub struct CreateTicket {
     pub shared: Option<bool>,
     pub conversation: Option<ConversationId>,
     pub origin_ticket: Option<TicketId>,
+    /// When the ticket was really raised, for tickets imported from another help desk; now
+    /// when absent. Never later than now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Millis>,
 }
 
 impl CreateTicket {
@@ -147,6 +152,7 @@ impl CreateTicket {
             shared: None,
             conversation: None,
             origin_ticket: None,
+            created_at: None,
         }
     }
 }
@@ -219,6 +225,13 @@ impl Ticket {
         let category = ticket_type.category;
         let shared = req.shared.unwrap_or(category.shared_by_default());
         category.check_shared(shared)?;
+        let created_at = match req.created_at {
+            Some(at) if !(0..=now).contains(&at) => {
+                return Err(CoreError::CreatedAtOutOfRange { at })
+            }
+            Some(at) => at,
+            None => now,
+        };
         Ok(Ticket {
             id: req.id,
             number,
@@ -238,7 +251,7 @@ impl Ticket {
             tracker: None,
             conversation: req.conversation,
             origin_ticket: req.origin_ticket,
-            created_at: now,
+            created_at,
             updated_at: now,
             last_activity_at: now,
             customer_activity_at: None,
@@ -493,5 +506,25 @@ mod create_tests {
         req.state_id = Some(states[3].id);
         let ticket = Ticket::create(req, &t, &states, BrandId::from_parts(1, 1), None, 0).unwrap();
         assert!(!ticket.open);
+    }
+
+    #[test]
+    fn an_imported_ticket_keeps_its_past_but_cannot_come_from_the_future() {
+        let states = default_states();
+        let t = sample_type(Category::Customer, &states);
+        let brand = BrandId::from_parts(1, 1);
+        let at = |created_at| {
+            let req = CreateTicket {
+                created_at: Some(created_at),
+                ..request(&t)
+            };
+            Ticket::create(req, &t, &states, brand, None, 5_000)
+        };
+        let imported = at(1_000).unwrap();
+        assert_eq!((imported.created_at, imported.updated_at), (1_000, 5_000));
+        assert_eq!(at(5_000).unwrap().created_at, 5_000);
+        for bad in [5_001, -1] {
+            assert_eq!(at(bad), Err(CoreError::CreatedAtOutOfRange { at: bad }));
+        }
     }
 }

@@ -495,6 +495,7 @@ impl<'a, S: Sink> Generator<'a, S> {
             shared: (category == Category::BackOffice).then(|| self.rng.chance(25)),
             conversation: None,
             origin_ticket,
+            created_at: None,
         };
         let mut ticket = Ticket::create(
             req,

@@ -26,6 +26,16 @@ pub fn email_secret(storage: &dyn Storage) -> Result<Vec<u8>> {
     })
 }
 
+/// The workspace's public id (Intercom's `workspace_id` and app `id_code`): derived from the
+/// workspace's secret, so it is stable for the life of the workspace without being stored, and
+/// says nothing about the secret.
+pub fn workspace_id(secret: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
+    mac.update(b"workspace id");
+    hex::encode(&mac.finalize().into_bytes()[..5])
+}
+
 fn is_empty(db: &Db) -> Result<bool> {
     Ok(db.tx().list(Kind::Teammate, "", 1)?.is_empty())
 }

@@ -142,22 +142,12 @@ fn request(contact: ContactId, n: u128, ticket_type: &TicketType, title: &str) -
         fields.attributes.insert("severity".into(), json!("High"));
     }
     CreateTicket {
-        id: new_id!(TicketId, 1000 + n),
-        type_id: ticket_type.id,
-        fields,
-        state_id: None,
         contacts: if ticket_type.category == Category::Tracker {
             vec![]
         } else {
             vec![contact]
         },
-        company: None,
-        brand: None,
-        assignee_teammate: None,
-        assignee_team: None,
-        shared: None,
-        conversation: None,
-        origin_ticket: None,
+        ..CreateTicket::new(new_id!(TicketId, 1000 + n), ticket_type.id, fields)
     }
 }
 

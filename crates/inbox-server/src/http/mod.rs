@@ -70,6 +70,8 @@ impl Default for Limits {
 pub struct AppState {
     pub storage: SharedStorage,
     pub email: Arc<EmailConfig>,
+    /// Intercom's `workspace_id`, as contacts and `/me` show it.
+    pub workspace_id: Arc<str>,
     /// The newest cursor, for the live stream.
     pokes: broadcast::Sender<i64>,
     last_cursor: Arc<AtomicI64>,
@@ -89,6 +91,7 @@ impl AppState {
         let (pokes, _) = broadcast::channel(64);
         let state = AppState {
             storage,
+            workspace_id: crate::setup::workspace_id(&email.secret).into(),
             email: Arc::new(email),
             pokes,
             last_cursor: Arc::new(AtomicI64::new(last)),

@@ -245,7 +245,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .returns("TicketType")
         .also(&[409]),
     get("/ticket_types/{id}", "Ticket types", Teammate, "Retrieve a ticket type").returns("TicketType"),
-    put("/ticket_types/{id}", "Ticket types", Admin, "Update a ticket type (name, description, icon, archived)")
+    put("/ticket_types/{id}", "Ticket types", Admin, "Update a ticket type (name, description, icon, archived; never its category)")
         .body("UpdateTicketTypeRequest")
         .returns("TicketType"),
     post("/ticket_types/{id}/attributes", "Ticket types", Admin, "Add an attribute to a ticket type")
@@ -263,6 +263,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .returns("Contact")
         .also(&[409]),
     get("/contacts/{id}", "Contacts", Teammate, "Retrieve a contact").returns("Contact"),
+    get("/contacts/find_by_external_id/{external_id}", "Contacts", Teammate, "The contact with this external id")
+        .returns("Contact"),
     get("/contacts/{id}/tickets", "Contacts", Teammate, "The contact's tickets (the Tickets tab of their profile)")
         .query(PAGINATION)
         .returns("TicketList"),
@@ -775,6 +777,7 @@ fn schemas() -> Value {
                     "ticket_type_id": id("Its type"),
                     "contacts": array(strict(&[], json!({
                         "id": id("An existing contact"),
+                        "external_id": string("An existing contact's id in the team's own systems"),
                         "email": string("A contact's email; a contact is created when none has it"),
                         "name": string("The name of a contact created from `email`"),
                     }))),
@@ -789,6 +792,7 @@ fn schemas() -> Value {
                     "conversation_id": id("The conversation to link (alias `conversation_to_link_id`)"),
                     "origin_ticket_id": string("A back-office ticket's originating customer ticket: id or number"),
                     "skip_notifications": boolean("Create it without notifying customers"),
+                    "created_at": integer("When it was raised (Unix seconds, not in the future), for imports; now when absent"),
                 }),
             ),
         ),
@@ -846,11 +850,11 @@ fn schemas() -> Value {
         (
             "SearchQuery",
             json!({
-                "description": "A condition, or an AND/OR group of queries (nested at most 4 deep, 100 conditions). Fields: id, ticket_id (number), ticket_type_id, category (Customer/request, Back-office/task, Tracker), ticket_state_id, state (a state id or category), open, admin_assignee_id, team_assignee_id, contact_ids, company_id, brand_id, is_shared, tracker_id, created_at, updated_at (unix seconds), title (_default_title_). Operators: = != IN NIN (all but booleans for IN/NIN), < > <= >= (numbers, times), ~ (title contains).",
+                "description": "A condition, or an AND/OR group of queries (nested at most 4 deep, 100 conditions). Fields: id, ticket_id (number), ticket_type_id, category (Customer/request, Back-office/task, Tracker), ticket_state_id, state (a state id or category), open, admin_assignee_id, team_assignee_id, contact_ids, company_id, brand_id, is_shared, tracker_id, created_at, updated_at (unix seconds), title (_default_title_), description (_default_description_), teammate_ids (a teammate who wrote on or changed the ticket), snoozed_until, ticket_attribute.{id} (a type's own attribute, compared as its data type; dates by Unix time or YYYY-MM-DD). Operators: = != IN NIN (all but booleans for IN/NIN), < > <= >= (numbers, times, dates), and for text ~ (contains), !~ (does not contain), ^ (starts with), $ (ends with), ignoring case.",
                 "oneOf": [
                     strict(&["field", "operator", "value"], json!({
                         "field": string("A searchable field"),
-                        "operator": one_of(&["=", "!=", "IN", "NIN", "<", ">", "<=", ">=", "~"], "The comparison"),
+                        "operator": one_of(&["=", "!=", "IN", "NIN", "<", ">", "<=", ">=", "~", "!~", "^", "$"], "The comparison"),
                         "value": json!({ "description": "A string, number, boolean, null (nullable fields) or, for IN/NIN, an array" }),
                     })),
                     strict(&["operator", "value"], json!({
@@ -876,13 +880,14 @@ fn schemas() -> Value {
         (
             "CreateTicketTypeRequest",
             strict(
-                &["name", "category"],
+                &["name"],
                 json!({
                     "id": id("Chosen by the client; made by the server when absent"),
                     "name": string("The name"),
                     "description": string("What it is for"),
                     "icon": string("An emoji"),
-                    "category": string("Customer, Back-office or Tracker (also customer, back_office, request, task)"),
+                    "category": string("Customer, Back-office or Tracker (also customer, back_office, request, task); Customer when absent"),
+                    "is_internal": boolean("Without `category`: true makes a Back-office type"),
                     "ticket_state_ids": array(id("A state")),
                 }),
             ),
@@ -896,6 +901,8 @@ fn schemas() -> Value {
                     "description": string("What it is for"),
                     "icon": string("An emoji"),
                     "archived": boolean("Archived types take no new tickets"),
+                    "category": string("Accepted when it is the type's own category: categories never change"),
+                    "is_internal": boolean("Accepted when it matches the type (true: Back-office): categories never change"),
                 }),
             ),
         ),
@@ -913,6 +920,9 @@ fn schemas() -> Value {
                     "list_options": json!({ "type": "array", "description": "List options: strings or {label}" }),
                     "required_to_create": boolean("Needed to create a ticket"),
                     "visible_to_contacts": boolean("Customers see its value (alias `visible_to_customer`); default true"),
+                    "required_to_create_for_contacts": boolean("Accepted for compatibility with Intercom; not used yet"),
+                    "visible_on_create": boolean("Accepted for compatibility with Intercom; not used yet"),
+                    "allow_multiple_values": boolean("Accepted for compatibility with Intercom; not used yet"),
                 }),
             ),
         ),
@@ -936,6 +946,9 @@ fn schemas() -> Value {
                 json!({
                     "type": constant("contact"),
                     "id": id("The contact's id"),
+                    "workspace_id": string("The workspace's id (as /me's app.id_code)"),
+                    "created_at": integer("When the contact was created (Unix seconds)"),
+                    "updated_at": integer("When it last changed (Unix seconds)"),
                     "name": string("Their name"),
                     "email": string("Their email"),
                     "company_id": nullable_id("Their company"),

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use inbox_core::Ticket;
 
 use crate::error::Result;
-pub use query::{Field, Filter, Op, SqlValue};
+pub use query::{Dialect, Field, Filter, JsonKind, Op, SqlValue};
 
 /// Small collections stored as `(kind, id) → document`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,7 +17,9 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSqlOwned, ToSql};
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Statement, Transaction};
 
-use super::{EmailRow, Filter, Kind, PartRow, SearchPage, SqlValue, Storage, TicketRow, Tx};
+use super::{
+    Dialect, EmailRow, Filter, Kind, PartRow, SearchPage, SqlValue, Storage, TicketRow, Tx,
+};
 use crate::error::{postgres_message, Result, ServerError};
 
 /// The advisory lock every write (and migration) holds until it ends. Any constant works as long
@@ -387,6 +389,7 @@ fn param(value: SqlValue) -> Box<dyn ToSql + Sync> {
     match value {
         SqlValue::Text(t) => Box::new(t),
         SqlValue::Int(i) => Box::new(i),
+        SqlValue::Float(f) => Box::new(f),
         SqlValue::Bool(b) => Box::new(b),
         // Filters render comparisons with NULL as IS NULL; text suits the columns one could reach.
         SqlValue::Null => Box::new(None::<String>),
@@ -604,7 +607,7 @@ impl Tx for PgTx<'_, '_> {
 
     fn search_tickets(&mut self, filter: &Filter, offset: i64, limit: i64) -> Result<SearchPage> {
         // The clause names whitelisted columns only; every value is a parameter.
-        let (clause, values) = filter.to_sql(&|n| format!("${n}"));
+        let (clause, values) = filter.to_sql(Dialect::Postgres);
         let mut params: Vec<Box<dyn ToSql + Sync>> = values.into_iter().map(param).collect();
         let count = format!("SELECT COUNT(*) FROM tickets WHERE {clause}");
         let row = self.tx.query_one(&count, &borrowed(&params))?;

@@ -1,8 +1,9 @@
 //! Ticket search filters, rendered to SQL with bound parameters for either backend. Column
-//! names come from a fixed list; values are always parameters, never spliced into the text.
+//! names and JSON paths come from fixed lists; values (attribute keys included) are always
+//! parameters, never spliced into the text.
 
 /// A searchable ticket field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field {
     Id,
     Number,
@@ -20,11 +21,100 @@ pub enum Field {
     CreatedAt,
     UpdatedAt,
     Title,
+    Description,
+    /// Snoozing does not exist yet: no ticket is snoozed, so this is always null.
+    SnoozedUntil,
+    /// A teammate who wrote on the ticket or changed it (its timeline has a part by them).
+    Participant,
+    /// One of the ticket type's own attributes, by key, holding values of `kind`.
+    Attribute {
+        key: String,
+        kind: JsonKind,
+    },
+}
+
+/// What JSON values an attribute holds, so that comparisons read them as such.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    Text,
+    Number,
+    Boolean,
+}
+
+/// The SQL spelling of the two backends where they differ: placeholders and JSON access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The n-th placeholder (1-based). PostgreSQL's carry the value's type, so a parameter
+    /// compared with a JSON expression still binds as what it is.
+    fn placeholder(self, n: usize, value: &SqlValue) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => {
+                let ty = match value {
+                    SqlValue::Text(_) | SqlValue::Null => "text",
+                    SqlValue::Int(_) => "bigint",
+                    SqlValue::Float(_) => "float8",
+                    SqlValue::Bool(_) => "boolean",
+                };
+                format!("${n}::{ty}")
+            }
+        }
+    }
+
+    /// The text at a fixed top-level key of a JSON `column`.
+    fn json_text(self, column: &str, key: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_extract({column}, '$.{key}')"),
+            Dialect::Postgres => format!("({column}::jsonb ->> '{key}')"),
+        }
+    }
+
+    /// A ticket attribute's value, read as `kind` (null where it holds another kind), with
+    /// the attribute key as a parameter.
+    fn attribute(self, key: &str, kind: JsonKind, params: &mut Vec<SqlValue>) -> String {
+        match self {
+            Dialect::Sqlite => {
+                // SQLite's json_extract already yields numbers, text and 0/1 as such.
+                let path = push(
+                    self,
+                    params,
+                    SqlValue::Text(format!("$.attributes.\"{key}\"")),
+                );
+                format!("json_extract(doc, {path})")
+            }
+            Dialect::Postgres => {
+                let k = push(self, params, SqlValue::Text(key.to_owned()));
+                let value = format!("(doc::jsonb -> 'attributes' -> {k})");
+                let text = format!("(doc::jsonb -> 'attributes' ->> {k})");
+                match kind {
+                    JsonKind::Text => text,
+                    JsonKind::Number => format!(
+                        "(CASE WHEN jsonb_typeof({value}) = 'number' THEN {text}::float8 END)"
+                    ),
+                    JsonKind::Boolean => format!(
+                        "(CASE WHEN jsonb_typeof({value}) = 'boolean' THEN {text}::boolean END)"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Adds a parameter and returns its placeholder.
+fn push(dialect: Dialect, params: &mut Vec<SqlValue>, value: SqlValue) -> String {
+    params.push(value);
+    dialect.placeholder(params.len(), &params[params.len() - 1])
 }
 
 impl Field {
-    fn column(self) -> &'static str {
-        match self {
+    /// The SQL expression for this field of the `tickets` row, pushing any parameter it needs.
+    fn expr(&self, d: Dialect, params: &mut Vec<SqlValue>) -> String {
+        let column = match self {
             Field::Id => "id",
             Field::Number => "number",
             Field::TypeId => "type_id",
@@ -33,7 +123,6 @@ impl Field {
             Field::Open => "open",
             Field::AssigneeTeammate => "assignee_teammate",
             Field::AssigneeTeam => "assignee_team",
-            Field::Contact => "contact_id",
             Field::Company => "company_id",
             Field::Brand => "brand_id",
             Field::Shared => "shared",
@@ -41,6 +130,32 @@ impl Field {
             Field::CreatedAt => "created_at",
             Field::UpdatedAt => "updated_at",
             Field::Title => "title",
+            Field::SnoozedUntil => "NULL",
+            Field::Description => return d.json_text("doc", "description"),
+            Field::Attribute { key, kind } => return d.attribute(key, *kind, params),
+            Field::Contact | Field::Participant => {
+                unreachable!("related rows are compared through EXISTS")
+            }
+        };
+        column.to_owned()
+    }
+
+    /// For fields held in another table: that table's rows of the ticket, and the expression
+    /// compared there.
+    fn related(&self, d: Dialect) -> Option<(&'static str, String)> {
+        match self {
+            Field::Contact => Some((
+                "SELECT 1 FROM ticket_contacts r WHERE r.ticket_id = tickets.id",
+                "r.contact_id".to_owned(),
+            )),
+            Field::Participant => Some((
+                "SELECT 1 FROM parts r WHERE r.owner_id = tickets.id",
+                match d {
+                    Dialect::Sqlite => "json_extract(r.doc, '$.author.id')".to_owned(),
+                    Dialect::Postgres => "(r.doc::jsonb -> 'author' ->> 'id')".to_owned(),
+                },
+            )),
+            _ => None,
         }
     }
 }
@@ -51,14 +166,21 @@ pub enum Op {
     Ne,
     Lt,
     Gt,
-    /// Case-insensitive substring (text fields).
+    Le,
+    Ge,
+    /// Case-insensitive substring (text fields), and its negation.
     Contains,
+    NotContains,
+    /// Case-insensitive prefix and suffix.
+    StartsWith,
+    EndsWith,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SqlValue {
     Text(String),
     Int(i64),
+    Float(f64),
     Bool(bool),
     Null,
 }
@@ -77,14 +199,14 @@ pub enum Filter {
 }
 
 impl Filter {
-    /// The WHERE clause and its parameters; `placeholder(n)` spells the n-th (1-based).
-    pub fn to_sql(&self, placeholder: &dyn Fn(usize) -> String) -> (String, Vec<SqlValue>) {
+    /// The WHERE clause over `tickets` and its parameters.
+    pub fn to_sql(&self, dialect: Dialect) -> (String, Vec<SqlValue>) {
         let mut params = Vec::new();
-        let sql = self.render(placeholder, &mut params);
+        let sql = self.render(dialect, &mut params);
         (sql, params)
     }
 
-    fn render(&self, ph: &dyn Fn(usize) -> String, params: &mut Vec<SqlValue>) -> String {
+    fn render(&self, d: Dialect, params: &mut Vec<SqlValue>) -> String {
         match self {
             Filter::True => "1 = 1".to_owned(),
             Filter::And(parts) | Filter::Or(parts) if parts.is_empty() => {
@@ -95,60 +217,71 @@ impl Filter {
                 }
                 .to_owned()
             }
-            Filter::And(parts) => join(parts, " AND ", ph, params),
-            Filter::Or(parts) => join(parts, " OR ", ph, params),
+            Filter::And(parts) => join(parts, " AND ", d, params),
+            Filter::Or(parts) => join(parts, " OR ", d, params),
             Filter::Cmp { field, op, value } => {
-                let column = field.column();
-                if *value == SqlValue::Null {
+                if let Some((rows, compared)) = field.related(d) {
+                    // "Is (not) X" means some (no) related row is X; "is (not) null" means it
+                    // has no (some) related row at all.
                     let not = if *op == Op::Ne { "NOT " } else { "" };
-                    return if *field == Field::Contact {
-                        format!(
-                            "{not}NOT EXISTS (SELECT 1 FROM ticket_contacts c WHERE c.ticket_id = tickets.id)"
-                        )
-                    } else {
-                        format!("{column} IS {not}NULL")
+                    return match value {
+                        SqlValue::Null => {
+                            let not = if *op == Op::Ne { "" } else { "NOT " };
+                            format!("{not}EXISTS ({rows})")
+                        }
+                        value => {
+                            let p = push(d, params, value.clone());
+                            format!("{not}EXISTS ({rows} AND {compared} = {p})")
+                        }
                     };
                 }
-                let (value, op_sql) = match op {
-                    Op::Eq => (value.clone(), "="),
-                    Op::Ne => (value.clone(), "<>"),
-                    Op::Lt => (value.clone(), "<"),
-                    Op::Gt => (value.clone(), ">"),
-                    Op::Contains => (
-                        match value {
-                            SqlValue::Text(t) => SqlValue::Text(format!("%{}%", escape_like(t))),
-                            other => other.clone(),
-                        },
-                        "LIKE",
-                    ),
-                };
-                params.push(value);
-                let p = ph(params.len());
-                if *field == Field::Contact {
+                let left = field.expr(d, params);
+                if *value == SqlValue::Null {
                     let not = if *op == Op::Ne { "NOT " } else { "" };
-                    return format!(
-                        "{not}EXISTS (SELECT 1 FROM ticket_contacts c WHERE c.ticket_id = tickets.id AND c.contact_id = {p})"
-                    );
+                    return format!("{left} IS {not}NULL");
                 }
-                if *op == Op::Contains {
-                    format!("LOWER({column}) LIKE LOWER({p}) ESCAPE '\\'")
-                } else {
-                    format!("{column} {op_sql} {p}")
+                let pattern = |text: &str| match op {
+                    Op::Contains | Op::NotContains => format!("%{}%", escape_like(text)),
+                    Op::StartsWith => format!("{}%", escape_like(text)),
+                    _ => format!("%{}", escape_like(text)),
+                };
+                match (op, value) {
+                    (Op::Contains | Op::NotContains | Op::StartsWith | Op::EndsWith, v) => {
+                        let text = match v {
+                            SqlValue::Text(t) => t.clone(),
+                            other => unreachable!("text operators take text, not {other:?}"),
+                        };
+                        let p = push(d, params, SqlValue::Text(pattern(&text)));
+                        let like = format!("LIKE LOWER({p}) ESCAPE '\\'");
+                        if *op == Op::NotContains {
+                            // A missing value does not contain anything.
+                            format!("COALESCE(LOWER({left}), '') NOT {like}")
+                        } else {
+                            format!("LOWER({left}) {like}")
+                        }
+                    }
+                    (op, value) => {
+                        let sql_op = match op {
+                            Op::Eq => "=",
+                            Op::Ne => "<>",
+                            Op::Lt => "<",
+                            Op::Gt => ">",
+                            Op::Le => "<=",
+                            _ => ">=",
+                        };
+                        let p = push(d, params, value.clone());
+                        format!("{left} {sql_op} {p}")
+                    }
                 }
             }
         }
     }
 }
 
-fn join(
-    parts: &[Filter],
-    sep: &str,
-    ph: &dyn Fn(usize) -> String,
-    params: &mut Vec<SqlValue>,
-) -> String {
+fn join(parts: &[Filter], sep: &str, d: Dialect, params: &mut Vec<SqlValue>) -> String {
     let rendered: Vec<String> = parts
         .iter()
-        .map(|p| format!("({})", p.render(ph, params)))
+        .map(|p| format!("({})", p.render(d, params)))
         .collect();
     rendered.join(sep)
 }
@@ -184,10 +317,10 @@ mod tests {
                 },
             ]),
         ]);
-        let (sql, params) = filter.to_sql(&|n| format!("${n}"));
+        let (sql, params) = filter.to_sql(Dialect::Postgres);
         assert_eq!(
             sql,
-            "(LOWER(title) LIKE LOWER($1) ESCAPE '\\') AND ((open = $2) OR (assignee_teammate IS NULL))"
+            "(LOWER(title) LIKE LOWER($1::text) ESCAPE '\\') AND ((open = $2::boolean) OR (assignee_teammate IS NULL))"
         );
         assert_eq!(
             params,
@@ -195,6 +328,52 @@ mod tests {
                 SqlValue::Text("%50\\%'; DROP TABLE tickets; --%".into()),
                 SqlValue::Bool(true)
             ]
+        );
+    }
+
+    #[test]
+    fn attribute_keys_are_parameters_too() {
+        let filter = Filter::Cmp {
+            field: Field::Attribute {
+                key: "amount".into(),
+                kind: JsonKind::Number,
+            },
+            op: Op::Ge,
+            value: SqlValue::Float(10.5),
+        };
+        let (sql, params) = filter.to_sql(Dialect::Sqlite);
+        assert_eq!(sql, "json_extract(doc, ?1) >= ?2");
+        assert_eq!(
+            params,
+            [
+                SqlValue::Text("$.attributes.\"amount\"".into()),
+                SqlValue::Float(10.5)
+            ]
+        );
+        let (sql, _) = filter.to_sql(Dialect::Postgres);
+        assert_eq!(
+            sql,
+            "(CASE WHEN jsonb_typeof((doc::jsonb -> 'attributes' -> $1::text)) = 'number' THEN (doc::jsonb -> 'attributes' ->> $1::text)::float8 END) >= $2::float8"
+        );
+    }
+
+    #[test]
+    fn text_operators_match_case_insensitively_and_missing_values_lack_everything() {
+        let cmp = |op| Filter::Cmp {
+            field: Field::Description,
+            op,
+            value: SqlValue::Text("50%".into()),
+        };
+        let (sql, params) = cmp(Op::StartsWith).to_sql(Dialect::Sqlite);
+        assert_eq!(
+            sql,
+            "LOWER(json_extract(doc, '$.description')) LIKE LOWER(?1) ESCAPE '\\'"
+        );
+        assert_eq!(params, [SqlValue::Text("50\\%%".into())]);
+        let (sql, _) = cmp(Op::NotContains).to_sql(Dialect::Postgres);
+        assert_eq!(
+            sql,
+            "COALESCE(LOWER((doc::jsonb ->> 'description')), '') NOT LIKE LOWER($1::text) ESCAPE '\\'"
         );
     }
 }

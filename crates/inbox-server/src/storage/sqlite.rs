@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
-use super::{EmailRow, Filter, Kind, SearchPage, SqlValue, Storage, TicketRow, Tx};
+use super::{Dialect, EmailRow, Filter, Kind, SearchPage, SqlValue, Storage, TicketRow, Tx};
 use crate::error::{Result, ServerError};
 
 /// The database file inside the data directory.
@@ -210,6 +210,7 @@ impl ToSql for SqlValue {
         Ok(ToSqlOutput::Owned(match self {
             SqlValue::Text(t) => Value::Text(t.clone()),
             SqlValue::Int(i) => Value::Integer(*i),
+            SqlValue::Float(f) => Value::Real(*f),
             SqlValue::Bool(b) => Value::Integer(*b as i64),
             SqlValue::Null => Value::Null,
         }))
@@ -404,7 +405,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn search_tickets(&mut self, filter: &Filter, offset: i64, limit: i64) -> Result<SearchPage> {
-        let (clause, mut values) = filter.to_sql(&|n| format!("?{n}"));
+        let (clause, mut values) = filter.to_sql(Dialect::Sqlite);
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM tickets WHERE {clause}"),
             rusqlite::params_from_iter(values.iter()),

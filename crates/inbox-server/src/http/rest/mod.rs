@@ -66,6 +66,10 @@ pub fn routes() -> Router<AppState> {
             get(people::contacts).post(people::create_contact),
         )
         .route("/contacts/{id}", get(people::contact))
+        .route(
+            "/contacts/find_by_external_id/{external_id}",
+            get(people::contact_by_external),
+        )
         .route("/contacts/{id}/tickets", get(people::contact_tickets))
         .route(
             "/contacts/{id}/messenger_token",

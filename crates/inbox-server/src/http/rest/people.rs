@@ -83,18 +83,43 @@ pub async fn contacts(
     _: Teammate,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>> {
+    let workspace = state.workspace_id.clone();
+    let render = move |c: &Contact| resource::contact(c, &workspace);
     let list = state
         .read(move |db| match &q.email {
             Some(email) => {
                 let found = find_contact_by_email(db, email)?;
-                Ok(resource::list(
-                    found.iter().map(resource::contact).collect(),
-                ))
+                Ok(resource::list(found.iter().map(render).collect()))
             }
-            None => page(db, Kind::Contact, &q, resource::contact),
+            None => page(db, Kind::Contact, &q, render),
         })
         .await?;
     Ok(Json(list))
+}
+
+/// The contact the team's own systems know as `external_id` (a 404 when none is).
+pub(super) fn contact_by_external_id(db: &Db, external_id: &str) -> Result<Contact> {
+    let external_id = external_id.trim();
+    let all: Vec<Contact> = db.all(Kind::Contact)?;
+    all.into_iter()
+        .find(|c| c.external_id.as_deref() == Some(external_id))
+        .ok_or_else(|| crate::workspace::not_found("contact", external_id))
+}
+
+/// `GET /contacts/find_by_external_id/{external_id}`, as Intercom's.
+pub async fn contact_by_external(
+    State(state): State<AppState>,
+    _: Teammate,
+    Path(external_id): Path<String>,
+) -> Result<Json<Value>> {
+    let workspace = state.workspace_id.clone();
+    let found = state
+        .read(move |db| {
+            let contact = contact_by_external_id(db, &external_id)?;
+            Ok(resource::contact(&contact, &workspace))
+        })
+        .await?;
+    Ok(Json(found))
 }
 
 fn contact_by_path(db: &Db, id: &str) -> Result<Contact> {
@@ -112,8 +137,9 @@ pub async fn contact(
     _: Teammate,
     Path(id): Path<String>,
 ) -> Result<Json<Value>> {
+    let workspace = state.workspace_id.clone();
     let found = state
-        .read(move |db| Ok(resource::contact(&contact_by_path(db, &id)?)))
+        .read(move |db| Ok(resource::contact(&contact_by_path(db, &id)?, &workspace)))
         .await?;
     Ok(Json(found))
 }
@@ -167,11 +193,28 @@ pub async fn create_contact(
             )
         })?,
     };
+    let external_id = body
+        .external_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned);
+    let workspace = state.workspace_id.clone();
     let created = state
         .write(move |db| {
             let now = now();
             if find_contact_by_email(db, &email)?.is_some() {
                 return Err(email_taken(&email));
+            }
+            if let Some(external_id) = &external_id {
+                if contact_by_external_id(db, external_id).is_ok() {
+                    return Err(ServerError::Conflict {
+                        code: "external_id_taken",
+                        message: format!(
+                            "Another contact already has the external id \"{external_id}\"."
+                        ),
+                    });
+                }
             }
             let company = body
                 .company_id
@@ -187,15 +230,12 @@ pub async fn create_contact(
                 email,
                 company,
                 role,
-                external_id: body
-                    .external_id
-                    .map(|e| e.trim().to_owned())
-                    .filter(|e| !e.is_empty()),
+                external_id,
             };
             contact.validate()?;
             db.put(Kind::Contact, &contact.id.to_string(), &contact)?;
             db.log(now, None, vec![Record::Contact(contact.clone())])?;
-            Ok(resource::contact(&contact))
+            Ok(resource::contact(&contact, &workspace))
         })
         .await?;
     Ok(Json(created))
@@ -456,6 +496,7 @@ fn parse_role(role: &str) -> Result<Role> {
 /// `GET /me`: the teammate the token speaks for, with the workspace (Intercom's
 /// `admins.identify()`, how an integration learns its admin id).
 pub async fn me(State(state): State<AppState>, Teammate(me): Teammate) -> Result<Json<Value>> {
+    let workspace = state.workspace_id.clone();
     let answer = state
         .read(move |db| {
             let teams: Vec<inbox_core::Team> = db.all(Kind::Team)?;
@@ -466,7 +507,7 @@ pub async fn me(State(state): State<AppState>, Teammate(me): Teammate) -> Result
             admin["email_verified"] = json!(false);
             admin["app"] = json!({
                 "type": "app",
-                "id_code": brand.as_ref().map(|b| b.id.to_string()),
+                "id_code": &*workspace,
                 "name": brand.map(|b| b.name),
                 "secure": false,
                 "identity_verification": false,

@@ -344,6 +344,13 @@ impl Catalog {
         &self.states
     }
 
+    /// The ticket types, in id (creation) order.
+    pub fn types(&self) -> Vec<&TicketType> {
+        let mut types: Vec<&TicketType> = self.types.values().collect();
+        types.sort_by_key(|t| t.id);
+        types
+    }
+
     fn state(&self, id: inbox_core::StateId) -> Option<&TicketState> {
         self.states.iter().find(|s| s.id == id)
     }
@@ -453,11 +460,16 @@ pub fn parse_state_category(value: &str) -> Option<StateCategory> {
 }
 
 /// A contact with Intercom's fields; the email flags keep Intercom's defaults (this server
-/// tracks neither bounces nor unsubscribes yet).
-pub fn contact(c: &Contact) -> Value {
+/// tracks neither bounces nor unsubscribes yet). Contacts do not change once created, and
+/// their ULID holds when that was.
+pub fn contact(c: &Contact, workspace_id: &str) -> Value {
+    let created_at = secs(c.id.0.timestamp_ms() as Millis);
     let mut contact = json!({
         "type": "contact",
         "id": c.id.to_string(),
+        "workspace_id": workspace_id,
+        "created_at": created_at,
+        "updated_at": created_at,
         "role": c.role.as_str(),
         "name": c.name,
         "email": c.email,

@@ -6,7 +6,8 @@
 
 use axum::extract::State;
 use axum::Json;
-use inbox_core::{Category, TicketState};
+use inbox_core::attribute::{is_iso_date, iso_date_of};
+use inbox_core::{Category, DataType, TicketState, TicketType};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -14,7 +15,7 @@ use super::resource::{parse_category, parse_state_category, Catalog};
 use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
 use crate::http::{AppState, Teammate};
-use crate::storage::{Field, Filter, Op, SqlValue};
+use crate::storage::{Field, Filter, JsonKind, Op, SqlValue};
 use crate::workspace::{parse, Db};
 
 /// Intercom's page size limits.
@@ -51,7 +52,7 @@ pub async fn tickets(
         .read(move |db| {
             let catalog = Catalog::load(db)?;
             let filter = match &body.query {
-                Some(query) => translate(query, catalog.states())?,
+                Some(query) => translate(query, catalog.states(), &catalog.types())?,
                 None => Filter::True,
             };
             ticket_list(db, &catalog, &filter, page)
@@ -137,7 +138,10 @@ enum Kind {
     Text,
     Id,
     Integer,
+    Decimal,
     Boolean,
+    /// A calendar day (`YYYY-MM-DD`), searched by a Unix time on that day or by the day.
+    Date,
     /// Unix seconds; stored as milliseconds.
     Time,
     Category,
@@ -167,60 +171,58 @@ const FIELDS: &[(&str, Field, Kind, bool)] = &[
     ("updated_at", Field::UpdatedAt, Kind::Time, false),
     ("title", Field::Title, Kind::Text, false),
     ("_default_title_", Field::Title, Kind::Text, false),
+    ("description", Field::Description, Kind::Text, false),
+    (
+        "_default_description_",
+        Field::Description,
+        Kind::Text,
+        false,
+    ),
+    ("snoozed_until", Field::SnoozedUntil, Kind::Time, true),
+    ("teammate_ids", Field::Participant, Kind::Id, false),
 ];
 
+/// Intercom's prefix for a ticket type's own attributes: `ticket_attribute.{id}`.
+const ATTRIBUTE_PREFIX: &str = "ticket_attribute.";
+
+const EVERY_KIND: &[Kind] = &[
+    Kind::Text,
+    Kind::Id,
+    Kind::Integer,
+    Kind::Decimal,
+    Kind::Boolean,
+    Kind::Date,
+    Kind::Time,
+    Kind::Category,
+    Kind::State,
+];
+const LISTABLE: &[Kind] = &[
+    Kind::Text,
+    Kind::Id,
+    Kind::Integer,
+    Kind::Decimal,
+    Kind::Date,
+    Kind::Category,
+    Kind::State,
+];
+const ORDERED: &[Kind] = &[Kind::Integer, Kind::Decimal, Kind::Date, Kind::Time];
+
 /// Operators by the field kinds they apply to. `<`/`>` are strict, `<=`/`>=` inclusive; `IN`
-/// and `NIN` take an array and stand for `=` OR … and `!=` AND ….
+/// and `NIN` take an array and stand for `=` OR … and `!=` AND …; the text operators ignore
+/// case.
 const OPERATORS: &[(&str, &[Kind])] = &[
-    (
-        "=",
-        &[
-            Kind::Text,
-            Kind::Id,
-            Kind::Integer,
-            Kind::Boolean,
-            Kind::Time,
-            Kind::Category,
-            Kind::State,
-        ],
-    ),
-    (
-        "!=",
-        &[
-            Kind::Text,
-            Kind::Id,
-            Kind::Integer,
-            Kind::Boolean,
-            Kind::Time,
-            Kind::Category,
-            Kind::State,
-        ],
-    ),
-    (
-        "IN",
-        &[
-            Kind::Text,
-            Kind::Id,
-            Kind::Integer,
-            Kind::Category,
-            Kind::State,
-        ],
-    ),
-    (
-        "NIN",
-        &[
-            Kind::Text,
-            Kind::Id,
-            Kind::Integer,
-            Kind::Category,
-            Kind::State,
-        ],
-    ),
-    ("<", &[Kind::Integer, Kind::Time]),
-    (">", &[Kind::Integer, Kind::Time]),
-    ("<=", &[Kind::Integer, Kind::Time]),
-    (">=", &[Kind::Integer, Kind::Time]),
+    ("=", EVERY_KIND),
+    ("!=", EVERY_KIND),
+    ("IN", LISTABLE),
+    ("NIN", LISTABLE),
+    ("<", ORDERED),
+    (">", ORDERED),
+    ("<=", ORDERED),
+    (">=", ORDERED),
     ("~", &[Kind::Text]),
+    ("!~", &[Kind::Text]),
+    ("^", &[Kind::Text]),
+    ("$", &[Kind::Text]),
 ];
 
 fn invalid_query(message: impl Into<String>) -> ServerError {
@@ -234,10 +236,16 @@ fn invalid_value(field: &str, expected: &str, value: &Value) -> ServerError {
     )
 }
 
-/// Translates an Intercom search query into a storage filter. `states` resolves state
-/// categories to the workspace's states.
-pub fn translate(query: &Value, states: &[TicketState]) -> Result<Filter> {
-    node(query, states, 1, &mut 0)
+/// What a query's names resolve against: state categories to the workspace's states,
+/// `ticket_attribute.{key}` to the ticket types' attributes.
+struct Vocabulary<'a> {
+    states: &'a [TicketState],
+    types: &'a [&'a TicketType],
+}
+
+/// Translates an Intercom search query into a storage filter.
+pub fn translate(query: &Value, states: &[TicketState], types: &[&TicketType]) -> Result<Filter> {
+    node(query, &Vocabulary { states, types }, 1, &mut 0)
 }
 
 fn too_many_conditions() -> ServerError {
@@ -247,7 +255,7 @@ fn too_many_conditions() -> ServerError {
     )
 }
 
-fn node(query: &Value, states: &[TicketState], depth: usize, count: &mut usize) -> Result<Filter> {
+fn node(query: &Value, v: &Vocabulary, depth: usize, count: &mut usize) -> Result<Filter> {
     if depth > MAX_DEPTH {
         return Err(ServerError::bad_request(
             "query_too_complex",
@@ -294,7 +302,7 @@ fn node(query: &Value, states: &[TicketState], depth: usize, count: &mut usize) 
             }
             let parts = parts
                 .iter()
-                .map(|p| node(p, states, depth + 1, count))
+                .map(|p| node(p, v, depth + 1, count))
                 .collect::<Result<Vec<_>>>()?;
             Ok(group(parts))
         }
@@ -308,22 +316,52 @@ fn node(query: &Value, states: &[TicketState], depth: usize, count: &mut usize) 
             let field = field
                 .as_str()
                 .ok_or_else(|| invalid_query("`field` is the name of a ticket field."))?;
-            condition(field, operator, value, states)
+            condition(field, operator, value, v)
         }
     }
 }
 
-fn condition(name: &str, operator: &str, value: &Value, states: &[TicketState]) -> Result<Filter> {
-    let &(_, field, kind, nullable) = FIELDS.iter().find(|f| f.0 == name).ok_or_else(|| {
+/// A field by its API name: (storage field, kind, may be null).
+fn field(name: &str, types: &[&TicketType]) -> Result<(Field, Kind, bool)> {
+    let unknown = |why: String| ServerError::bad_request("unknown_search_field", why);
+    if let Some(key) = name.strip_prefix(ATTRIBUTE_PREFIX) {
+        // Title and description are attributes too, in Intercom's API and in ours.
+        match key {
+            "_default_title_" | "title" => return Ok((Field::Title, Kind::Text, false)),
+            "_default_description_" | "description" => {
+                return Ok((Field::Description, Kind::Text, false))
+            }
+            _ => {}
+        }
+        // The same key on several types: the first type (in id order) says what it holds.
+        let def = types
+            .iter()
+            .find_map(|t| t.attribute(key).filter(|a| !a.built_in))
+            .ok_or_else(|| unknown(format!("No ticket type has an attribute `{key}`.")))?;
+        let (kind, json) = match def.data_type {
+            DataType::Text | DataType::LongText | DataType::List { .. } => {
+                (Kind::Text, JsonKind::Text)
+            }
+            DataType::Integer => (Kind::Integer, JsonKind::Number),
+            DataType::Decimal => (Kind::Decimal, JsonKind::Number),
+            DataType::Boolean => (Kind::Boolean, JsonKind::Boolean),
+            DataType::Date => (Kind::Date, JsonKind::Text),
+        };
+        let key = key.to_owned();
+        return Ok((Field::Attribute { key, kind: json }, kind, true));
+    }
+    let (_, field, kind, nullable) = FIELDS.iter().find(|f| f.0 == name).ok_or_else(|| {
         let names: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
-        ServerError::bad_request(
-            "unknown_search_field",
-            format!(
-                "Tickets cannot be searched by `{name}`; searchable fields: {}.",
-                names.join(", ")
-            ),
-        )
+        unknown(format!(
+            "Tickets cannot be searched by `{name}`; searchable fields: {}, and {ATTRIBUTE_PREFIX}{{id}}.",
+            names.join(", ")
+        ))
     })?;
+    Ok((field.clone(), *kind, *nullable))
+}
+
+fn condition(name: &str, operator: &str, value: &Value, v: &Vocabulary) -> Result<Filter> {
+    let (field, kind, nullable) = field(name, v.types)?;
     let applies = OPERATORS
         .iter()
         .find(|(op, _)| *op == operator)
@@ -347,7 +385,7 @@ fn condition(name: &str, operator: &str, value: &Value, states: &[TicketState]) 
         }
         Some(true) => {}
     }
-    let one = |op: Op, v: &Value| compare(name, field, kind, nullable, op, v, states);
+    let one = |op: Op, value: &Value| compare(name, &field, kind, nullable, op, value, v.states);
     match operator {
         "IN" | "NIN" => {
             let values = value
@@ -372,24 +410,23 @@ fn condition(name: &str, operator: &str, value: &Value, states: &[TicketState]) 
         "=" => one(Op::Eq, value),
         "!=" => one(Op::Ne, value),
         "~" => one(Op::Contains, value),
+        "!~" => one(Op::NotContains, value),
+        "^" => one(Op::StartsWith, value),
+        "$" => one(Op::EndsWith, value),
         "<" => one(Op::Lt, value),
         ">" => one(Op::Gt, value),
-        // Integer bounds make the inclusive operators exact: `<= n` is `< n + 1`.
-        "<=" | ">=" => {
-            let n = integer(name, value)?;
-            let (op, bound) = if operator == "<=" {
-                (Op::Lt, n.saturating_add(1))
-            } else {
-                (Op::Gt, n.saturating_sub(1))
-            };
-            compare(name, field, kind, nullable, op, &json!(bound), states)
-        }
+        "<=" => one(Op::Le, value),
+        ">=" => one(Op::Ge, value),
         _ => unreachable!("every operator of the table is handled"),
     }
 }
 
-fn cmp(field: Field, op: Op, value: SqlValue) -> Filter {
-    Filter::Cmp { field, op, value }
+fn cmp(field: &Field, op: Op, value: SqlValue) -> Filter {
+    Filter::Cmp {
+        field: field.clone(),
+        op,
+        value,
+    }
 }
 
 fn integer(name: &str, value: &Value) -> Result<i64> {
@@ -404,7 +441,7 @@ fn integer(name: &str, value: &Value) -> Result<i64> {
 /// One comparison of `field` with a single value.
 fn compare(
     name: &str,
-    field: Field,
+    field: &Field,
     kind: Kind,
     nullable: bool,
     op: Op,
@@ -417,7 +454,7 @@ fn compare(
         }
         return Err(invalid_value(
             name,
-            "no null (only assignees, contacts, company and tracker may be null, with = or !=)",
+            "no null (only assignees, contacts, company, tracker, snoozed_until and a type's own attributes may be null, with = or !=)",
             value,
         ));
     }
@@ -436,6 +473,24 @@ fn compare(
             cmp(field, op, SqlValue::Text(id.to_string()))
         }
         Kind::Integer => cmp(field, op, SqlValue::Int(integer(name, value)?)),
+        Kind::Decimal => {
+            let n = match value {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            };
+            let n = n
+                .filter(|n: &f64| n.is_finite())
+                .ok_or_else(|| invalid_value(name, "a number", value))?;
+            cmp(field, op, SqlValue::Float(n))
+        }
+        Kind::Date => {
+            let day = match value {
+                Value::String(s) if is_iso_date(s.trim()) => s.trim().to_owned(),
+                _ => iso_date_of(seconds(name, value)?),
+            };
+            cmp(field, op, SqlValue::Text(day))
+        }
         Kind::Boolean => {
             let b = match value {
                 Value::Bool(b) => Some(*b),
@@ -445,17 +500,7 @@ fn compare(
             let b = b.ok_or_else(|| invalid_value(name, "true or false", value))?;
             cmp(field, op, SqlValue::Bool(b))
         }
-        Kind::Time => {
-            let seconds = integer(name, value)?;
-            if !(-MAX_SECONDS..=MAX_SECONDS).contains(&seconds) {
-                return Err(invalid_value(
-                    name,
-                    "a time in unix seconds (within ±100,000,000,000)",
-                    value,
-                ));
-            }
-            time(field, op, seconds)
-        }
+        Kind::Time => time(field, op, seconds(name, value)?),
         Kind::Category => {
             let category: Category = parse_category(text("a category")?).ok_or_else(|| {
                 invalid_value(name, "a category: Customer, Back-office or Tracker", value)
@@ -470,15 +515,29 @@ fn compare(
 /// milliseconds.
 const MAX_SECONDS: i64 = 100_000_000_000;
 
+fn seconds(name: &str, value: &Value) -> Result<i64> {
+    let seconds = integer(name, value)?;
+    if !(-MAX_SECONDS..=MAX_SECONDS).contains(&seconds) {
+        return Err(invalid_value(
+            name,
+            "a time in unix seconds (within ±100,000,000,000)",
+            value,
+        ));
+    }
+    Ok(seconds)
+}
+
 /// Timestamps are searched in unix seconds but stored in milliseconds: `= s` means any time
 /// within second `s`, and the bounds count whole seconds.
-fn time(field: Field, op: Op, seconds: i64) -> Filter {
+fn time(field: &Field, op: Op, seconds: i64) -> Filter {
     let start = seconds.saturating_mul(1000);
     let end = seconds.saturating_add(1).saturating_mul(1000);
     let int = SqlValue::Int;
     match op {
         Op::Lt => cmp(field, Op::Lt, int(start)),
         Op::Gt => cmp(field, Op::Gt, int(end - 1)),
+        Op::Le => cmp(field, Op::Lt, int(end)),
+        Op::Ge => cmp(field, Op::Gt, int(start - 1)),
         Op::Ne => Filter::Or(vec![
             cmp(field, Op::Lt, int(start)),
             cmp(field, Op::Gt, int(end - 1)),
@@ -493,7 +552,7 @@ fn time(field: Field, op: Op, seconds: i64) -> Filter {
 /// A state id, or (as Intercom's `state` takes) a category meaning any state of it.
 fn state(
     name: &str,
-    field: Field,
+    field: &Field,
     op: Op,
     value: &Value,
     states: &[TicketState],
@@ -527,7 +586,8 @@ fn state(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use inbox_core::{StateCategory, StateId};
+    use crate::storage::Dialect;
+    use inbox_core::{AttributeDef, StateCategory, StateId, TicketTypeId};
 
     fn states() -> Vec<TicketState> {
         StateCategory::ALL
@@ -537,8 +597,28 @@ mod tests {
             .collect()
     }
 
+    fn order_type() -> TicketType {
+        let attributes = vec![
+            AttributeDef::new("order_id", "Order", DataType::Text),
+            AttributeDef::new("amount", "Amount", DataType::Decimal),
+            AttributeDef::new("due", "Due", DataType::Date),
+        ];
+        TicketType::new(
+            TicketTypeId::from_parts(1, 1),
+            "Order",
+            "",
+            Category::Customer,
+            attributes,
+            vec![],
+        )
+    }
+
+    fn filter(query: Value) -> Result<Filter> {
+        translate(&query, &states(), &[&order_type()])
+    }
+
     fn sql(query: Value) -> Result<String> {
-        translate(&query, &states()).map(|f| f.to_sql(&|n| format!("?{n}")).0)
+        filter(query).map(|f| f.to_sql(Dialect::Sqlite).0)
     }
 
     fn code(query: Value) -> &'static str {
@@ -571,14 +651,59 @@ mod tests {
     }
 
     #[test]
+    fn intercom_text_operators_and_fields_translate() {
+        assert_eq!(
+            sql(json!({"operator": "OR", "value": [
+                {"field": "title", "operator": "^", "value": "Refund"},
+                {"field": "description", "operator": "$", "value": "twice."},
+                {"field": "ticket_attribute._default_title_", "operator": "!~", "value": "spam"},
+            ]}))
+            .unwrap(),
+            "(LOWER(title) LIKE LOWER(?1) ESCAPE '\\') OR (LOWER(json_extract(doc, '$.description')) LIKE LOWER(?2) ESCAPE '\\') OR (COALESCE(LOWER(title), '') NOT LIKE LOWER(?3) ESCAPE '\\')"
+        );
+        let teammate = "01KBYZ1V3X8S7Q0G5N2C4M6P9R";
+        assert_eq!(
+            sql(json!({"field": "teammate_ids", "operator": "=", "value": teammate})).unwrap(),
+            "EXISTS (SELECT 1 FROM parts r WHERE r.owner_id = tickets.id AND json_extract(r.doc, '$.author.id') = ?1)"
+        );
+        assert_eq!(
+            sql(json!({"field": "snoozed_until", "operator": "=", "value": null})).unwrap(),
+            "NULL IS NULL"
+        );
+    }
+
+    #[test]
+    fn ticket_attributes_compare_as_their_data_type() {
+        let params = |q| filter(q).unwrap().to_sql(Dialect::Sqlite).1;
+        assert_eq!(
+            params(json!({"field": "ticket_attribute.amount", "operator": ">=", "value": "19.9"})),
+            [
+                SqlValue::Text("$.attributes.\"amount\"".into()),
+                SqlValue::Float(19.9)
+            ]
+        );
+        // A date attribute is a calendar day: a Unix time means its UTC day.
+        assert_eq!(
+            params(json!({"field": "ticket_attribute.due", "operator": "<", "value": 86_400}))[1],
+            SqlValue::Text("1970-01-02".into())
+        );
+        assert_eq!(
+            params(
+                json!({"field": "ticket_attribute.due", "operator": "=", "value": "2026-12-01"})
+            )[1],
+            SqlValue::Text("2026-12-01".into())
+        );
+        assert_eq!(
+            sql(json!({"field": "ticket_attribute.order_id", "operator": "=", "value": null}))
+                .unwrap(),
+            "json_extract(doc, ?1) IS NULL"
+        );
+    }
+
+    #[test]
     fn times_are_whole_seconds() {
-        let f = |op| {
-            translate(
-                &json!({"field": "created_at", "operator": op, "value": 10}),
-                &[],
-            )
-        };
-        let bounds = |f: Filter| f.to_sql(&|n| n.to_string()).1;
+        let f = |op| filter(json!({"field": "created_at", "operator": op, "value": 10}));
+        let bounds = |f: Filter| f.to_sql(Dialect::Sqlite).1;
         assert_eq!(
             bounds(f("=").unwrap()),
             [SqlValue::Int(9_999), SqlValue::Int(11_000)]
@@ -596,8 +721,20 @@ mod tests {
             "unknown_search_field"
         );
         assert_eq!(
-            code(json!({"field": "title", "operator": "^", "value": "x"})),
+            code(json!({"field": "title", "operator": "<", "value": "x"})),
             "unknown_search_operator"
+        );
+        assert_eq!(
+            code(json!({"field": "ticket_attribute.colour", "operator": "=", "value": "red"})),
+            "unknown_search_field"
+        );
+        assert_eq!(
+            code(json!({"field": "ticket_attribute.amount", "operator": "~", "value": "1"})),
+            "unknown_search_operator"
+        );
+        assert_eq!(
+            code(json!({"field": "ticket_attribute.amount", "operator": ">", "value": "lots"})),
+            "invalid_search_value"
         );
         assert_eq!(
             code(json!({"field": "open", "operator": "~", "value": "x"})),

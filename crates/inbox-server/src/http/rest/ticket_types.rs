@@ -62,8 +62,12 @@ pub struct CreateTypeBody {
     description: String,
     /// An emoji; a ticket when absent.
     icon: Option<String>,
-    /// `Customer`, `Back-office` or `Tracker` (any spelling `parse_category` takes).
-    category: String,
+    /// `Customer`, `Back-office` or `Tracker` (any spelling `parse_category` takes); as in
+    /// Intercom, Customer when absent (Back-office with `is_internal`).
+    category: Option<String>,
+    /// Intercom's older way to ask for a back-office type, used when `category` is absent.
+    #[serde(default)]
+    is_internal: bool,
     /// The states the type offers, in menu order; every non-archived state when absent.
     ticket_state_ids: Option<Vec<String>>,
 }
@@ -90,7 +94,11 @@ pub async fn create(
     Body(body): Body<CreateTypeBody>,
 ) -> Result<Json<TicketTypeResource>> {
     me.require_admin()?;
-    let category = category(&body.category)?;
+    let category = match &body.category {
+        Some(c) => category(c)?,
+        None if body.is_internal => Category::BackOffice,
+        None => Category::Customer,
+    };
     let created = state
         .write(move |db| {
             let now = now();
@@ -145,6 +153,10 @@ pub struct UpdateTypeBody {
     icon: Option<String>,
     /// Archived types take no new tickets; existing ones stay.
     archived: Option<bool>,
+    /// A type's category never changes: accepted when it is the type's own, refused otherwise.
+    category: Option<String>,
+    /// Intercom's older spelling of "back-office"; like `category`, it cannot change.
+    is_internal: Option<bool>,
 }
 
 pub async fn update(
@@ -168,6 +180,14 @@ pub async fn update(
             }
             if let Some(archived) = body.archived {
                 t.archived = archived;
+            }
+            let asked = match (&body.category, body.is_internal) {
+                (Some(c), _) => Some(category(c)?),
+                (None, Some(true)) => Some(Category::BackOffice),
+                (None, Some(false)) | (None, None) => None,
+            };
+            if asked.is_some_and(|c| c != t.category) {
+                return Err(inbox_core::CoreError::TypeCategoryFixed.into());
             }
             save_type(db, &t, &me.0, now())?;
             Ok(ticket_type(&t, &db.states()?))
@@ -209,6 +229,14 @@ pub struct CreateAttributeBody {
     required_to_create: bool,
     #[serde(alias = "visible_to_customer")]
     visible_to_contacts: Option<bool>,
+    /// Intercom's Messenger-form settings and multi-select lists: accepted and not used yet
+    /// (see the README's list).
+    #[serde(default, rename = "required_to_create_for_contacts")]
+    _required_to_create_for_contacts: Option<bool>,
+    #[serde(default, rename = "visible_on_create")]
+    _visible_on_create: Option<bool>,
+    #[serde(default, rename = "allow_multiple_values")]
+    _allow_multiple_values: Option<bool>,
 }
 
 /// A stable key from a name: "Order ID" → `order_id`.

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::Json;
+use inbox_core::attribute::TITLE;
 use inbox_core::{
     BrandId, CompanyId, Contact, ConversationId, CreateTicket, Mutation, NewTicket, PartKind,
     StateCategory, StateId, TeamId, TeammateId, Ticket, TicketId, TicketTypeId, Workspace,
@@ -31,6 +32,8 @@ use crate::workspace::Db;
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
     id: Option<String>,
+    /// The contact's id in the team's own systems.
+    external_id: Option<String>,
     email: Option<String>,
     /// The name of a contact created from `email`.
     name: Option<String>,
@@ -67,6 +70,8 @@ pub struct CreateBody {
     origin_ticket_id: Option<TicketRef>,
     #[serde(default)]
     skip_notifications: bool,
+    /// When the ticket was raised (Unix seconds), for imports; now when absent.
+    created_at: Option<i64>,
 }
 
 pub async fn create(
@@ -91,11 +96,16 @@ pub async fn create(
             let assignment = body.assignment.unwrap_or_default();
             let teammate = body.admin_assignee_id.or(assignment.admin_assignee_id);
             let team = body.team_assignee_id.or(assignment.team_assignee_id);
-            let attributes = body
+            let mut attributes: BTreeMap<String, Value> = body
                 .ticket_attributes
                 .into_iter()
                 .map(|(k, v)| (our_key(&ticket_type, &k), v))
                 .collect();
+            // Intercom's SDK creates tickets with no attributes at all: such a ticket is
+            // titled after its type, as Intercom shows an untitled ticket.
+            attributes
+                .entry(TITLE.to_owned())
+                .or_insert_with(|| Value::String(ticket_type.name.clone()));
             let req = CreateTicket {
                 state_id: body
                     .ticket_state_id
@@ -118,6 +128,7 @@ pub async fn create(
                     .origin_ticket_id
                     .map(|r| ticket_by_ref(db, &r.as_ref_string()).map(|t| t.id))
                     .transpose()?,
+                created_at: body.created_at.map(|secs| secs.saturating_mul(1000)),
                 ..CreateTicket::new(id, type_id, NewTicket { attributes })
             };
             let how = Apply {
@@ -137,13 +148,14 @@ pub async fn create(
 fn resolve_contacts(db: &Db, inputs: &[ContactInput], now: i64) -> Result<Vec<Contact>> {
     let mut contacts: Vec<Contact> = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let contact = match (&input.id, &input.email) {
-            (Some(id), _) => db.contact(parse_id("contact", id)?)?,
-            (None, Some(email)) => contact_by_email(db, email, input.name.as_deref(), now)?,
-            (None, None) => {
+        let contact = match (&input.id, &input.external_id, &input.email) {
+            (Some(id), _, _) => db.contact(parse_id("contact", id)?)?,
+            (None, Some(external_id), _) => super::people::contact_by_external_id(db, external_id)?,
+            (None, None, Some(email)) => contact_by_email(db, email, input.name.as_deref(), now)?,
+            (None, None, None) => {
                 return Err(ServerError::bad_request(
                     "invalid_contact",
-                    "Each of `contacts` needs an `id` or an `email`.",
+                    "Each of `contacts` needs an `id`, an `external_id` or an `email`.",
                 ))
             }
         };
