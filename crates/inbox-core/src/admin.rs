@@ -11,6 +11,7 @@ use crate::{limits, Brand, CoreError, Role, Team, Teammate, TicketState, TicketT
 /// One settings change. Each is a whole entity, created or replaced by id: the settings
 /// screens edit a copy and save it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AdminChange {
     /// A ticket type: name, icon, description, its attributes in display order (new ones
@@ -37,6 +38,7 @@ pub struct Settings {
 /// What a change writes, whole entities to save (a new default brand also saves the brand
 /// that stops being the default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Saved {
     pub ticket_types: Vec<TicketType>,
     pub states: Vec<TicketState>,

@@ -11,6 +11,7 @@ pub const TITLE: &str = "title";
 pub const DESCRIPTION: &str = "description";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DataType {
     Text,
@@ -38,6 +39,7 @@ impl DataType {
 
 /// A field of a ticket type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AttributeDef {
     /// Stable key, unique within the type (`title`, `order_id`…).
     pub key: String,
@@ -154,11 +156,13 @@ impl AttributeDef {
 /// A validated attribute value, serialised as the plain JSON a form or the API sends. List
 /// options and dates (`YYYY-MM-DD`) are text that [`AttributeDef::parse`] has checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum AttributeValue {
     Boolean(bool),
     Integer(i64),
-    Decimal(f64),
+    /// Always finite ([`AttributeDef::parse`] refuses the rest), so never JSON's null.
+    Decimal(#[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))] f64),
     Text(String),
 }
 

@@ -11,6 +11,7 @@ use crate::notification::Reason;
 use crate::{Brand, Contact, Millis, TicketId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Email {
     pub to: String,
     /// `reply+TOKEN@domain`: a reply to it lands on the ticket (R10).

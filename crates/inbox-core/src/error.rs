@@ -175,6 +175,7 @@ impl CoreError {
 
 /// The wire shape of every error, across IPC and HTTP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,

@@ -12,6 +12,7 @@ pub const RECENT_TICKETS: usize = 3;
 
 /// What the customer can do from a ticket in the Tickets space (R8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketAction {
     SendMessage,
@@ -20,6 +21,7 @@ pub enum TicketAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessengerTicket {
     pub id: TicketId,
     pub number: Option<i64>,

@@ -19,6 +19,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Mutation {
     /// Creates a ticket. A back-office ticket may name the customer ticket (`origin_ticket`) or
@@ -87,6 +88,8 @@ pub enum Mutation {
     /// Changes attribute values (title and description included), validated against the type.
     UpdateAttributes {
         ticket: TicketId,
+        /// Raw values by key, null clearing one; the UI sends them as its forms hold them.
+        #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, Option<crate::AttributeValue>>))]
         attributes: BTreeMap<String, Value>,
     },
     /// The acting teammate has read the ticket.
@@ -186,6 +189,7 @@ impl Context<'_> {
 
 /// A write to make, in order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     /// The ticket as it is now; `fields` says what changed besides its update and activity
@@ -211,6 +215,7 @@ pub enum Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketField {
     State,
@@ -226,6 +231,7 @@ pub enum TicketField {
 
 /// Something that happened because of a mutation, beyond the ticket it named.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Effect {
     /// A linked ticket followed its tracker's state (R13).
@@ -248,6 +254,7 @@ pub enum Effect {
 
 /// The seam where customer notifications attach: each event names the ticket it is about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum CustomerEvent {
     /// A ticket became visible to its customer (created shared, or shared later: R2).
@@ -266,6 +273,7 @@ pub enum CustomerEvent {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Outcome {
     pub changes: Vec<Change>,
     pub effects: Vec<Effect>,

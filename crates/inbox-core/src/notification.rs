@@ -8,7 +8,10 @@ use crate::{ContactId, Millis, PartId, StateId, TicketId};
 
 /// One way a notification reaches a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
+// The UI's bindings reserve `Channel` for Tauri's; JSON never carries a type's name.
+#[cfg_attr(feature = "specta", serde(rename = "NotificationChannel"))]
 pub enum Channel {
     /// The badge on the collapsed Messenger launcher.
     MessengerBadge,
@@ -25,6 +28,7 @@ pub enum Channel {
 
 /// Why the customer hears about a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason {
     Submitted,
@@ -34,6 +38,7 @@ pub enum Reason {
 
 /// When an email goes out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "when", rename_all = "snake_case")]
 pub enum EmailDue {
     /// Submissions and state changes are not delayed.
@@ -44,6 +49,7 @@ pub enum EmailDue {
 
 /// What one contact gets about one ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notification {
     pub contact: ContactId,
     pub ticket: TicketId,

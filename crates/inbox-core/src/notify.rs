@@ -20,6 +20,7 @@ use crate::{
 pub const DEFAULT_REPLY_EMAIL_DELAY: Millis = 3 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NotificationSettings {
     /// How long a teammate's reply waits for the customer to see it in the Messenger before it
     /// is emailed (R5).
@@ -207,6 +208,7 @@ fn email_due(reasons: &[Reason], settings: NotificationSettings, now: Millis) ->
 
 /// One notification with everything needed to show or send it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Delivery {
     pub notification: Notification,
     pub contact: Contact,

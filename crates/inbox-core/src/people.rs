@@ -9,6 +9,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -31,6 +32,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Teammate {
     pub id: TeammateId,
     pub name: String,
@@ -47,6 +49,7 @@ fn active() -> bool {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Team {
     pub id: TeamId,
     pub name: String,
@@ -55,6 +58,7 @@ pub struct Team {
 
 /// A brand a workspace supports customers under; emails use the ticket's brand (R14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Brand {
     pub id: BrandId,
     pub name: String,
@@ -64,12 +68,14 @@ pub struct Brand {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Company {
     pub id: CompanyId,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Contact {
     pub id: ContactId,
     pub name: String,
@@ -84,6 +90,7 @@ pub struct Contact {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ContactRole {
     #[default]
@@ -129,6 +136,7 @@ impl Company {
 
 /// A simple chat with a contact; may be converted into a ticket, or linked to one (R11).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Conversation {
     pub id: ConversationId,
     pub contact: ContactId,

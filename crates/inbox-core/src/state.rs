@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{limits, CoreError, StateId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum StateCategory {
     Submitted,
@@ -55,6 +56,7 @@ impl StateCategory {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketState {
     pub id: StateId,
     pub internal_label: String,

@@ -11,6 +11,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Ticket {
     pub id: TicketId,
     /// The human number (#123), assigned by the server; local demo data numbers its own.
@@ -51,8 +52,10 @@ pub struct Ticket {
 /// What a teammate (or the API) submits to create a ticket. Attribute values are raw JSON, as a
 /// form or an HTTP body carries them, keyed by attribute key; `title` and `description` included.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewTicket {
     /// Raw JSON; for the UI's bindings, the values its forms send (null for an empty field).
+    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, Option<AttributeValue>>))]
     pub attributes: BTreeMap<String, Value>,
 }
 
@@ -114,6 +117,7 @@ impl NewTicket {
 
 /// Everything needed to create a ticket, as a teammate, the API or an automation asks for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateTicket {
     pub id: TicketId,
     pub type_id: TicketTypeId,

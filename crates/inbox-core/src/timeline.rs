@@ -8,6 +8,7 @@ use crate::{
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Author {
     Teammate(TeammateId),
@@ -17,6 +18,7 @@ pub enum Author {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PartKind {
     /// A message the customer sees, from a teammate or from the customer.
@@ -111,6 +113,7 @@ impl PartKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Part {
     pub id: PartId,
     pub ticket: TicketId,
@@ -122,6 +125,7 @@ pub struct Part {
 /// An entry on a conversation's timeline: a back-office ticket raised from it, and that
 /// ticket's cross-posted notes and state changes (R12).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConversationPart {
     pub id: PartId,
     pub conversation: ConversationId,

@@ -13,6 +13,7 @@ use crate::{Result, Store};
 
 /// Which tickets a list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum View {
     All,
@@ -46,6 +47,7 @@ pub enum View {
 /// Newest first; by state: in the states' workflow order (submitted first, resolved last),
 /// newest first within each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     LastActivity,
@@ -56,6 +58,7 @@ pub enum Sort {
 /// Narrowing a view further; every filter given must hold (and within one filter, any of its
 /// values). Empty: the whole view.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct Filters {
     pub categories: Vec<Category>,
@@ -68,6 +71,7 @@ pub struct Filters {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InboxQuery {
     pub view: View,
     #[serde(default)]
@@ -82,6 +86,7 @@ pub const MAX_PAGE: u32 = 500;
 
 /// One line of the inbox list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InboxRow {
     pub id: TicketId,
     pub number: Option<i64>,
@@ -105,6 +110,7 @@ pub struct InboxRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InboxPage {
     /// How many tickets the whole view holds.
     pub total: i64,
@@ -113,6 +119,7 @@ pub struct InboxPage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ViewCounts {
     pub all: i64,
     pub mine: i64,

@@ -15,6 +15,7 @@ pub use inbox_core::email::INBOUND_EMAIL_DOMAIN;
 
 /// What a mutation would tell customers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Preview {
     /// One entry per contact and ticket; empty when no customer hears about it.
     pub deliveries: Vec<Delivery>,

@@ -14,6 +14,7 @@ const WORK_OFFLINE: &str = "work_offline";
 
 /// A mutation the server refused, with its reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncIssue {
     pub seq: u64,
     pub mutation: Mutation,

@@ -11,12 +11,14 @@ use crate::{Result, Store};
 
 /// How many tickets a profile has, and how many of them are open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketCounts {
     pub total: i64,
     pub open: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ContactProfile {
     pub contact: Contact,
     pub company: Option<Company>,
@@ -25,6 +27,7 @@ pub struct ContactProfile {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CompanyProfile {
     pub company: Company,
     /// Its people, by name.
@@ -34,6 +37,7 @@ pub struct CompanyProfile {
 
 /// One line of the directory.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DirectoryEntry {
     Contact {

@@ -12,6 +12,7 @@ use crate::write::conversation_row;
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LinkedTicketSummary {
     pub id: TicketId,
     pub number: Option<i64>,
@@ -22,6 +23,7 @@ pub struct LinkedTicketSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TimelineEntry {
     pub id: PartId,
     pub author: Author,
@@ -31,6 +33,7 @@ pub struct TimelineEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketDetail {
     pub ticket: Ticket,
     pub ticket_type: TicketType,
@@ -53,6 +56,7 @@ pub struct TicketDetail {
 
 /// A conversation as the inbox lists it, with the tickets that came from it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConversationRow {
     pub conversation: Conversation,
     pub contact_name: String,

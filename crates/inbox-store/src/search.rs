@@ -29,6 +29,7 @@ const RANK: &str = "bm25(ticket_search, 10.0, 2.0, 4.0, 1.0, 1.0)";
 const SNIPPET_TOKENS: u32 = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchQuery {
     /// What the teammate typed: every word must match (the last one as a prefix, as it may not
     /// be finished). `#123` or `123` alone also finds ticket number 123.
@@ -45,6 +46,7 @@ pub struct SearchQuery {
 
 /// Where a hit's best match is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchField {
     /// The ticket's number is what was typed (`#123`, `123`).
@@ -57,6 +59,7 @@ pub enum SearchField {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub row: InboxRow,
     pub field: SearchField,
@@ -66,6 +69,7 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchPage {
     /// How many tickets of the view match.
     pub total: i64,

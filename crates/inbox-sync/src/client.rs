@@ -266,6 +266,7 @@ pub fn server_url(typed: &str) -> Result<String> {
 
 /// A webhook endpoint as admins see it: everything but its secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Webhook {
     pub id: String,
     pub url: String,
@@ -285,6 +286,7 @@ pub struct Webhook {
 
 /// One attempt at delivering one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WebhookDelivery {
     pub event_id: String,
     pub topic: String,
@@ -295,6 +297,7 @@ pub struct WebhookDelivery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WebhookList {
     pub webhooks: Vec<Webhook>,
     /// Every topic an endpoint may subscribe to, in the server's order.
@@ -303,6 +306,7 @@ pub struct WebhookList {
 
 /// A webhook just registered, with the secret that signs its deliveries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewWebhook {
     #[serde(flatten)]
     pub webhook: Webhook,
