@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libssl-dev xvfb xauth dbus webkit2gtk-driver \
-	imagemagick fonts-noto-color-emoji postgresql notification-daemon xdotool
+	imagemagick fonts-noto-color-emoji postgresql notification-daemon xdotool python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -20,11 +20,12 @@ DEMO_ADMIN := alex@northwind.example
 DEMO_PASSWORD := inbox-demo
 
 SDK_DIR := crates/inbox-server/tests/intercom-sdk
+ST_DIR := crates/inbox-server/tests/schemathesis
 
-.PHONY: run run-local test bench deps system-deps tauri-driver ui-deps sdk-deps ui lint app server-bin server server-demo
+.PHONY: run run-local test bench deps system-deps tauri-driver ui-deps sdk-deps schemathesis-deps ui lint app server-bin server server-demo bindings
 
 ## Install everything the app and its tests need (idempotent).
-deps: system-deps tauri-driver ui-deps sdk-deps
+deps: system-deps tauri-driver ui-deps sdk-deps schemathesis-deps
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -56,9 +57,22 @@ $(SDK_DIR)/node_modules/.package-lock.json: $(SDK_DIR)/package.json $(SDK_DIR)/p
 	npm --prefix $(SDK_DIR) ci --no-audit --no-fund
 	@touch $@
 
+## Schemathesis (pinned with its dependencies), for the test that fuzzes the server's API.
+schemathesis-deps: $(ST_DIR)/.venv/.installed
+
+$(ST_DIR)/.venv/.installed: $(ST_DIR)/constraints.txt
+	python3 -m venv $(ST_DIR)/.venv
+	$(ST_DIR)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(ST_DIR)/constraints.txt
+	@touch $@
+
 ## The frontend, built into ui/dist (embedded by the app's custom-protocol build).
 ui: ui-deps
 	npm --prefix ui run build
+
+## Writes the UI's IPC bindings (ui/src/lib/bindings.ts) from the Rust commands, events and
+## types; `make test` fails while the file is stale.
+bindings:
+	$(CARGO) test $(APP_FEATURES) --lib -- --ignored export_bindings
 
 ## The app binary with the UI embedded.
 app: ui
