@@ -7,17 +7,19 @@ use std::time::Duration;
 
 use inbox_sync::client::Client;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
+use tauri_specta::Event;
 
 use crate::commands::{AppState, Syncing};
 use crate::error::{CommandError, CommandResult};
+use crate::events::SessionChanged;
 use crate::locks::lock;
 use crate::session::{self, Connection};
 use crate::startup::{now_millis, open_store};
 use inbox_demo::DemoOptions;
 
 /// Where the open workspace comes from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Session {
     /// The server synced with; None for a workspace only on this computer.
     pub server: Option<String>,
@@ -37,6 +39,7 @@ fn session(state: &AppState) -> Session {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_session(state: State<'_, AppState>) -> Session {
     session(&state)
 }
@@ -44,6 +47,7 @@ pub fn get_session(state: State<'_, AppState>) -> Session {
 /// Signs in to `server` with a teammate's email and password, remembers the sign-in (outside
 /// the database, readable only by the user) and opens that teammate's copy of the workspace.
 #[tauri::command]
+#[specta::specta]
 pub async fn sign_in<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -82,6 +86,7 @@ pub async fn sign_in<R: Runtime>(
 /// Signs out: stops syncing, tells the server to forget the token, and opens the workspace
 /// only on this computer (or the sign-in screen when there is none).
 #[tauri::command]
+#[specta::specta]
 pub async fn sign_out<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -108,6 +113,7 @@ pub async fn sign_out<R: Runtime>(
 
 /// Fills the empty workspace on this computer with the demo, to try the app without a server.
 #[tauri::command]
+#[specta::specta]
 pub async fn open_demo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -140,5 +146,5 @@ async fn disconnect(state: &AppState) -> Option<Syncing> {
 /// The window shows another workspace now.
 fn changed<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
     crate::unread::show(app, &state.store());
-    let _ = app.emit("session-changed", session(state));
+    let _ = SessionChanged(session(state)).emit(app);
 }

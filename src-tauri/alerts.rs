@@ -2,7 +2,10 @@
 //! finds in synced changes; clicking one opens its ticket in the window.
 
 use inbox_core::alerts::{Alert, Alerter};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
+use tauri_specta::Event;
+
+use crate::events::OpenTicket;
 
 pub struct DesktopAlerts<R: Runtime> {
     app: AppHandle<R>,
@@ -28,7 +31,7 @@ impl<R: Runtime> Alerter for DesktopAlerts<R> {
             match shown {
                 Ok(handle) => handle.wait_for_action(|action| {
                     if action == "default" {
-                        let _ = app.emit("open-ticket", alert.ticket.to_string());
+                        let _ = OpenTicket(alert.ticket).emit(&app);
                     }
                 }),
                 // No notification server (a bare session): the window still shows everything.

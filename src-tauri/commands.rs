@@ -1,5 +1,6 @@
 //! The IPC commands: decode, call the store (which applies `inbox-core`), map errors. Nothing is
-//! decided here. The TypeScript side of this contract is `ui/src/lib/api.ts`.
+//! decided here. The TypeScript side of this contract, `ui/src/lib/bindings.ts`, is generated
+//! from these functions and their types (see `ipc.rs`).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -73,7 +74,8 @@ impl AppState {
     }
 }
 
-#[derive(Serialize)]
+/// The workspace as the signed-in teammate sees it.
+#[derive(Serialize, specta::Type)]
 pub struct Workspace {
     me: Teammate,
     teammates: Vec<Teammate>,
@@ -84,6 +86,7 @@ pub struct Workspace {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_workspace(state: State<'_, AppState>) -> CommandResult<Workspace> {
     let store = state.store();
     Ok(Workspace {
@@ -97,22 +100,25 @@ pub fn get_workspace(state: State<'_, AppState>) -> CommandResult<Workspace> {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_view_counts(state: State<'_, AppState>) -> CommandResult<ViewCounts> {
     Ok(state.store().view_counts()?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn list_tickets(state: State<'_, AppState>, query: InboxQuery) -> CommandResult<InboxPage> {
     Ok(state.store().list_tickets(&query)?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<TicketDetail> {
     let id: TicketId = id.parse()?;
     Ok(state.store().ticket_detail(id)?)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Applied {
     /// The ticket the mutation named, as it is now.
     detail: TicketDetail,
@@ -122,6 +128,7 @@ pub struct Applied {
 
 /// Applies a mutation as the signed-in teammate, now.
 #[tauri::command]
+#[specta::specta]
 pub fn apply_mutation<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -139,6 +146,7 @@ pub fn apply_mutation<R: Runtime>(
 /// The teammate is looking at `id`: it counts as read, if it was not already. Returns
 /// whether it was unread (its row and the unread counts then change).
 #[tauri::command]
+#[specta::specta]
 pub fn read_ticket<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -156,6 +164,7 @@ pub fn read_ticket<R: Runtime>(
 
 /// Tickets by title or number, for pickers such as "link to a tracker".
 #[tauri::command]
+#[specta::specta]
 pub fn find_tickets(
     state: State<'_, AppState>,
     text: String,
@@ -166,6 +175,7 @@ pub fn find_tickets(
 
 /// A conversation's own timeline: back-office tickets raised from it and their cross-posts.
 #[tauri::command]
+#[specta::specta]
 pub fn get_conversation_timeline(
     state: State<'_, AppState>,
     conversation: String,
@@ -175,6 +185,7 @@ pub fn get_conversation_timeline(
 
 /// The teammate opened a conversation: its linked shared ticket counts as read (R11).
 #[tauri::command]
+#[specta::specta]
 pub fn read_conversation(state: State<'_, AppState>, conversation: String) -> CommandResult<()> {
     let mut store = state.store();
     let conversation = store.conversation(conversation.parse()?)?;
@@ -186,6 +197,7 @@ pub fn read_conversation(state: State<'_, AppState>, conversation: String) -> Co
 
 /// Conversations, most recent activity first, with their linked and back-office tickets.
 #[tauri::command]
+#[specta::specta]
 pub fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<ConversationRow>> {
     Ok(state.store().conversation_rows(200)?)
 }
@@ -193,6 +205,7 @@ pub fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<Conve
 /// A fresh ticket id, for a ticket the UI is about to create (ids are minted where tickets are
 /// created, so a ticket made offline keeps its id when it syncs).
 #[tauri::command]
+#[specta::specta]
 pub fn new_ticket_id() -> String {
     TicketId(new_ulid()).to_string()
 }
@@ -219,17 +232,20 @@ fn apply_as_me(
 
 /// The changes the server refused, with their reasons and content.
 #[tauri::command]
+#[specta::specta]
 pub fn list_sync_issues(state: State<'_, AppState>) -> CommandResult<Vec<SyncIssue>> {
     Ok(state.store().sync_issues()?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn dismiss_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<()> {
     Ok(state.store().dismiss_sync_issue(seq)?)
 }
 
 /// Tries a refused change again, as a new change (the rules decide again, locally first).
 #[tauri::command]
+#[specta::specta]
 pub fn resend_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<()> {
     let mut store = state.store();
     let issue = store
@@ -248,11 +264,13 @@ pub fn resend_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<
 
 /// Whether alerts (assigned to me, a customer's reply, a mention…) show as desktop notifications.
 #[tauri::command]
+#[specta::specta]
 pub fn get_desktop_notifications(state: State<'_, AppState>) -> CommandResult<bool> {
     Ok(state.store().desktop_notifications()?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn set_desktop_notifications(state: State<'_, AppState>, on: bool) -> CommandResult<bool> {
     let store = state.store();
     store.set_desktop_notifications(on)?;
@@ -261,6 +279,7 @@ pub fn set_desktop_notifications(state: State<'_, AppState>, on: bool) -> Comman
 
 /// Works offline on purpose, or goes back online; remembered until the teammate goes online.
 #[tauri::command]
+#[specta::specta]
 pub fn set_work_offline(
     state: State<'_, AppState>,
     offline: bool,
@@ -275,6 +294,7 @@ pub fn set_work_offline(
 
 /// Where syncing stands, or None for a local workspace that syncs with no server.
 #[tauri::command]
+#[specta::specta]
 pub fn get_sync_status(state: State<'_, AppState>) -> Option<SyncStatus> {
     state.sync().as_ref().map(SyncHandle::status)
 }
@@ -285,6 +305,7 @@ fn new_ulid() -> ulid::Ulid {
 
 /// What `mutation` would send each customer, before the teammate commits to it.
 #[tauri::command]
+#[specta::specta]
 pub fn preview_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Preview> {
     let store = state.store();
     let actor = Author::Teammate(store.me()?.id);
@@ -292,6 +313,7 @@ pub fn preview_mutation(state: State<'_, AppState>, mutation: Mutation) -> Comma
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_notification_settings(
     state: State<'_, AppState>,
 ) -> CommandResult<NotificationSettings> {
@@ -300,6 +322,7 @@ pub fn get_notification_settings(
 
 /// Sets the reply-email delay, in milliseconds (0 to 24 hours).
 #[tauri::command]
+#[specta::specta]
 pub fn set_reply_email_delay(
     state: State<'_, AppState>,
     delay: i64,

@@ -4,8 +4,10 @@ use inbox_core::{CoreError, ErrorBody};
 use inbox_store::StoreError;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
+/// In the UI's bindings it is `ApiError` (a name JSON never carries): a rejected command's
+/// promise carries one.
+#[derive(Debug, Serialize, specta::Type)]
+#[serde(transparent, rename = "ApiError")]
 pub struct CommandError(ErrorBody);
 
 impl From<StoreError> for CommandError {

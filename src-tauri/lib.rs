@@ -5,6 +5,8 @@ mod alerts;
 mod commands;
 mod desktop;
 mod error;
+mod events;
+mod ipc;
 mod locks;
 mod options;
 mod profiles;
@@ -27,12 +29,16 @@ pub fn run() {
             std::process::exit(2);
         }
     };
+    let ipc = ipc::builder();
     tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(desktop::single_instance(&options))
         .plugin(desktop::window_state(&options))
         .on_window_event(desktop::save_on_change)
+        .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
+            // Before anything can emit an event (the sync task, below).
+            ipc.mount_events(app.handle());
             let data_dir = startup::data_dir(app.handle(), &options)?;
             // --server/--token for this run, else the sign-in saved by the last one.
             let connection = options.server.clone().or_else(|| session::load(&data_dir));
@@ -45,44 +51,6 @@ pub fn run() {
             tauri::Manager::manage(app, state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::get_workspace,
-            commands::get_view_counts,
-            commands::list_tickets,
-            commands::get_ticket,
-            commands::apply_mutation,
-            commands::find_tickets,
-            commands::list_conversations,
-            commands::read_conversation,
-            commands::get_conversation_timeline,
-            commands::preview_mutation,
-            commands::get_notification_settings,
-            commands::set_reply_email_delay,
-            commands::new_ticket_id,
-            commands::get_sync_status,
-            commands::set_work_offline,
-            commands::list_sync_issues,
-            commands::dismiss_sync_issue,
-            commands::resend_sync_issue,
-            commands::get_desktop_notifications,
-            commands::read_ticket,
-            account::get_session,
-            account::sign_in,
-            account::sign_out,
-            account::open_demo,
-            profiles::list_directory,
-            profiles::get_contact_profile,
-            profiles::get_company_profile,
-            settings::save_settings,
-            commands::set_desktop_notifications,
-            search::search_tickets,
-            webhooks::list_webhooks,
-            webhooks::get_webhook,
-            webhooks::create_webhook,
-            webhooks::update_webhook,
-            webhooks::replay_webhook,
-            webhooks::delete_webhook,
-        ])
         .run(tauri::generate_context!())
         .expect("error while running Teammate Inbox");
 }

@@ -8,6 +8,7 @@ use crate::error::CommandResult;
 
 /// Contacts and companies whose name or email contains `text` (at most 100 of each).
 #[tauri::command]
+#[specta::specta]
 pub fn list_directory(
     state: State<'_, AppState>,
     text: String,
@@ -16,6 +17,7 @@ pub fn list_directory(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_contact_profile(
     state: State<'_, AppState>,
     id: String,
@@ -24,6 +26,7 @@ pub fn get_contact_profile(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_company_profile(
     state: State<'_, AppState>,
     id: String,

@@ -4,13 +4,16 @@
 //! they need a connection.
 
 use inbox_core::{AdminChange, Saved};
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
+use tauri_specta::Event;
 
 use crate::commands::AppState;
 use crate::error::{CommandError, CommandResult};
+use crate::events::WorkspaceChanged;
 use crate::locks::lock;
 
 #[tauri::command]
+#[specta::specta]
 pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -37,7 +40,7 @@ pub async fn save_settings<R: Runtime>(
         }
         None => {
             let saved = state.store().apply_admin(&change)?;
-            let _ = app.emit("workspace-changed", ());
+            let _ = WorkspaceChanged.emit(&app);
             saved
         }
     };

@@ -1,7 +1,7 @@
 //! The sync task: when the app is started against a server, it pushes the outbox and pulls the
 //! server's changes (rebased over what is still pending) on every poke from the live stream,
-//! after every local change, and every few seconds; the UI hears `sync-status` and, when the
-//! data changed, `workspace-changed`.
+//! after every local change, and every few seconds; the UI hears [`SyncStatusChanged`] and, when
+//! the data changed, [`WorkspaceChanged`].
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,10 +13,12 @@ use inbox_sync::engine::{bootstrap, sync, Progress, Pushed, SyncError};
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 use serde::Serialize;
 use tauri::async_runtime::JoinHandle;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
+use tauri_specta::Event;
 use tokio::sync::Notify;
 
 use crate::alerts::DesktopAlerts;
+use crate::events::{SyncStatusChanged, WorkspaceChanged};
 use crate::locks::lock;
 use crate::startup::now_millis;
 use inbox_core::alerts::Alerter;
@@ -34,7 +36,7 @@ fn pause(failures: u32) -> Duration {
         .min(MAX_BACKOFF)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
     /// The teammate chose to work offline: nothing goes out or comes in until they go online.
@@ -45,7 +47,7 @@ pub enum SyncState {
     Offline,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct SyncStatus {
     pub state: SyncState,
     pub server: String,
@@ -58,7 +60,7 @@ pub struct SyncStatus {
     pub error: Option<ErrorBody>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub struct BootstrapProgress {
     pub tickets: u64,
     pub total_tickets: u64,
@@ -202,7 +204,7 @@ async fn run<R: Runtime>(
                 count_queued(&mut status, &lock(&store));
                 status.clone()
             };
-            let _ = app.emit("sync-status", status);
+            let _ = SyncStatusChanged(status).emit(&app);
             handle.wake.notified().await;
             continue;
         }
@@ -230,7 +232,7 @@ async fn run<R: Runtime>(
             }
         };
         if changed {
-            let _ = app.emit("workspace-changed", ());
+            let _ = WorkspaceChanged.emit(&app);
             crate::unread::show(&app, &lock(&store));
         }
         let (alerts, wanted) = {
@@ -245,7 +247,7 @@ async fn run<R: Runtime>(
                 alerter.alert(alert);
             }
         }
-        let _ = app.emit("sync-status", handle.status());
+        let _ = SyncStatusChanged(handle.status()).emit(&app);
         let _ = tokio::time::timeout(pause(failures), handle.wake.notified()).await;
     }
 }
@@ -275,7 +277,7 @@ async fn round<R: Runtime>(
                 tickets: p.tickets,
                 total_tickets: p.total_tickets,
             });
-            let _ = app.emit("sync-status", status.clone());
+            let _ = SyncStatusChanged(status.clone()).emit(app);
         };
         bootstrap(client, replica, &mut report).await?;
         let me = client.me().await?;

@@ -39,18 +39,21 @@ fn refused(e: ClientError) -> CommandError {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_webhooks(state: State<'_, AppState>) -> CommandResult<WebhookList> {
     let client = server(&state)?;
     client.webhooks().await.map_err(refused)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn get_webhook(state: State<'_, AppState>, id: String) -> CommandResult<Webhook> {
     let client = server(&state)?;
     client.webhook(&id).await.map_err(refused)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn create_webhook(
     state: State<'_, AppState>,
     url: String,
@@ -62,6 +65,7 @@ pub async fn create_webhook(
 
 /// A new URL or topics, or off and on again; what is None stays as it is.
 #[tauri::command]
+#[specta::specta]
 pub async fn update_webhook(
     state: State<'_, AppState>,
     id: String,
@@ -82,6 +86,7 @@ pub async fn update_webhook(
 /// Delivers again every event after `after`, or every event the server keeps when None.
 /// A command of its own: an IPC argument cannot tell "replay everything" from "no replay".
 #[tauri::command]
+#[specta::specta]
 pub async fn replay_webhook(
     state: State<'_, AppState>,
     id: String,
@@ -96,6 +101,7 @@ pub async fn replay_webhook(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn delete_webhook(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     let client = server(&state)?;
     client.delete_webhook(&id).await.map_err(refused)

@@ -12,7 +12,7 @@ import {
   teamOptions,
   teammateOptions,
 } from './actions';
-import type { StateCategory, TicketState } from './api';
+import type { StateCategory, TicketState } from './bindings';
 
 function st(id: string, category: StateCategory, archived = false): TicketState {
   return { id, internal_label: id.toUpperCase(), customer_label: id, category, archived };

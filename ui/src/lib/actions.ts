@@ -1,7 +1,16 @@
 // What the ticket actions show: the states a ticket can move to, grouped by state category, the
 // composer's modes, the assignee's label. Nothing here decides whether an action is allowed: the
 // backend validates every mutation; these only choose what to offer and how to word it.
-import type { Category, StateCategory, Team, Teammate, TicketDetail, TicketState, TicketType, Workspace } from './api';
+import type {
+  Category,
+  StateCategory,
+  Team,
+  Teammate,
+  TicketDetail,
+  TicketState,
+  TicketType,
+  Workspace,
+} from './bindings';
 import type { ComposerMode } from './drafts';
 import { STATE_CATEGORY_LABEL, STATE_CATEGORY_ORDER, teammateLabel } from './labels';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketType } from './api';
+import type { TicketType } from './bindings';
 import {
   attributeKey,
   canMove,

@@ -1,6 +1,6 @@
 // Editing settings: pure helpers for the admin screens (the backend checks every change with
 // the same rules as the server).
-import type { AttributeDef, DataType, Teammate, TicketType } from './api';
+import type { AttributeDef, DataType, Teammate, TicketType } from './bindings';
 
 export const DATA_TYPES: { kind: DataType['kind']; label: string }[] = [
   { kind: 'text', label: 'Text' },

@@ -1,5 +1,8 @@
 // Formatting of times, numbers and attribute values for display.
-import type { AttributeDef, AttributeValue, Millis } from './api';
+import type { AttributeDef, AttributeValue } from './bindings';
+
+/** A point in time: milliseconds since the Unix epoch, as every time from the backend is. */
+export type Millis = number;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

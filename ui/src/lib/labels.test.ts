@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketState, TicketType, ViewCounts } from './api';
+import type { TicketState, TicketType, ViewCounts } from './bindings';
 import {
   attributeName,
   describeEvent,

@@ -10,7 +10,7 @@ import type {
   View,
   ViewCounts,
   Workspace,
-} from './api';
+} from './bindings';
 import { channelLabel } from './preview';
 import { formatAttributeValue } from './format';
 

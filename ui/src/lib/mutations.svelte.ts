@@ -1,7 +1,8 @@
-// Runs the ticket actions: every one is a `Mutation` sent through `api.apply`; the backend
+// Runs the ticket actions: every one is a `Mutation` sent through `commands.applyMutation`; the backend
 // validates it and answers with the ticket as it is now, or with an `{code, message}` error.
 // This class only tracks which control is waiting and which error to show where.
-import { asApiError, type ApiError, type Applied, type Mutation } from './api';
+import type { ApiError, Applied, Mutation } from './bindings';
+import { asApiError } from './errors';
 
 /** Where an action was started from: its control is disabled while it runs, its error shown there. */
 export type ActionArea = 'state' | 'close' | 'assign' | 'brand' | 'share' | 'compose' | 'tracker';

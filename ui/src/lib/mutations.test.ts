@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Applied, Mutation } from './api';
+import type { Applied, Mutation } from './bindings';
 import { TicketActions } from './mutations.svelte';
 
 function deferred() {

@@ -1,6 +1,7 @@
 // A cache of list pages keyed by offset, fetched lazily as the list scrolls. Plain TS: the list
 // component tells it which pages it wants (most urgent first) and re-renders on `onChange`.
-import { asApiError, type ApiError } from './api';
+import type { ApiError } from './bindings';
+import { asApiError } from './errors';
 
 export interface Page<Row> {
   total: number;

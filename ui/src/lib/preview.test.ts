@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Delivery, Preview } from './api';
+import type { Delivery, Preview } from './bindings';
 import { channelLabel, delayMinutes, emailWhen, inDuration, moreText, summaryText } from './preview';
 
 function delivery(contact: string): Delivery {

@@ -1,11 +1,12 @@
 // Wording of the notification preview: channel names, when the email goes out, the summary line.
-// What is sent is the backend's call (`api.preview`); this only puts it into words.
-import type { Channel, Delivery, EmailDue, Millis, Preview } from './api';
+// What is sent is the backend's call (`commands.previewMutation`); this only puts it into words.
+import type { Delivery, EmailDue, NotificationChannel, Preview } from './bindings';
+import type { Millis } from './format';
 
 /** How many deliveries are shown in full; the rest are listed by name, collapsed. */
 export const PREVIEW_FULL_LIMIT = 20;
 
-export const CHANNEL_LABELS: Record<Channel, string> = {
+export const CHANNEL_LABELS: Record<NotificationChannel, string> = {
   messenger_badge: 'Messenger badge',
   recent_tickets: 'Recent tickets',
   tickets_space_badge: 'Tickets space badge',
@@ -15,11 +16,11 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
 };
 
 /** A hint shown on hover, for the channels whose delivery has a condition. */
-export const CHANNEL_HINTS: Partial<Record<Channel, string>> = {
+export const CHANNEL_HINTS: Partial<Record<NotificationChannel, string>> = {
   messenger_badge: 'Shown if the Messenger is collapsed',
 };
 
-export function channelLabel(channel: Channel): string {
+export function channelLabel(channel: NotificationChannel): string {
   return CHANNEL_LABELS[channel] ?? channel;
 }
 

@@ -1,5 +1,5 @@
 // Profiles (R15): whose page is open, and the directory's words.
-import type { DirectoryEntry, View } from './api';
+import type { DirectoryEntry, View } from './bindings';
 
 /** A contact's or a company's profile. */
 export type Profile = { kind: 'contact' | 'company'; id: string };

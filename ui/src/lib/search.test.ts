@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InboxRow, SearchHit } from './api';
+import type { InboxRow, SearchHit } from './bindings';
 import {
   MATCH_END as E,
   MATCH_START as S,

@@ -1,7 +1,7 @@
 // Search results: a snippet split into plain and matched text, and what each hit shows. The
 // store marks each match with two private-use characters (never HTML), so the UI can render
 // matches with <mark> while every bit of text stays text.
-import type { SearchField, SearchHit } from './api';
+import type { SearchField, SearchHit } from './bindings';
 
 /** Where a match starts in a snippet. */
 export const MATCH_START = '\uE000';

@@ -1,4 +1,4 @@
-import type { Mutation } from './api';
+import type { Mutation } from './bindings';
 
 /** What a refused change was, in a teammate's words. */
 export function describeMutation(m: Mutation): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttributeDef, TicketType } from './api';
+import type { AttributeDef, TicketType } from './bindings';
 import {
   attributeValues,
   buildCreateTicket,

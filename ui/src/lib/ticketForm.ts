@@ -1,7 +1,7 @@
 // The create-ticket form, generated from a ticket type's attributes: which input each attribute
 // gets, and how the raw input values become the `CreateTicket` the backend validates. Nothing is
 // judged here (required fields, options, number formats): the backend answers with an error.
-import type { AttributeDef, AttributeValue, Category, CreateTicket, DataType, TicketType, Workspace } from './api';
+import type { AttributeDef, AttributeValue, Category, CreateTicket, DataType, TicketType, Workspace } from './bindings';
 
 export type InputKind = 'text' | 'textarea' | 'number' | 'checkbox' | 'select' | 'date';
 

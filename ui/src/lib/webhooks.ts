@@ -1,6 +1,7 @@
 // Webhooks in Settings: pure helpers for how endpoints, topics and deliveries read. The server
 // checks every change; these only decide what the admin sees.
-import type { Millis, Webhook, WebhookDelivery } from './api';
+import type { Webhook, WebhookDelivery } from './bindings';
+import type { Millis } from './format';
 
 export type WebhookStatusKind = 'active' | 'off' | 'paused';
 
