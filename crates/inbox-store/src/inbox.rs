@@ -9,6 +9,7 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::codec::{self, id};
+use crate::condition::Condition;
 use crate::{Result, Store};
 
 /// Which tickets a list shows.
@@ -135,33 +136,29 @@ pub struct ViewCounts {
 }
 
 impl View {
-    /// The WHERE clause selecting this view (none for all tickets: SQLite counts a whole table
-    /// much faster without one), and its parameters.
-    pub(crate) fn filter(&self, store: &Store) -> Result<(&'static str, Vec<Value>)> {
-        let text = |s: String| vec![Value::Text(s)];
+    /// The condition selecting this view's tickets.
+    pub(crate) fn condition(&self, store: &Store) -> Result<Condition> {
+        let is = |sql: &str, value: String| Condition::clause(sql, [Value::Text(value)]);
         Ok(match self {
-            View::All => ("", vec![]),
-            View::Mine => (
-                "WHERE t.assignee_teammate_id = ?",
-                text(store.me()?.id.to_string()),
+            View::All => Condition::all(),
+            View::Mine => is("t.assignee_teammate_id = ?", store.me()?.id.to_string()),
+            View::Unassigned => Condition::clause(
+                "t.assignee_teammate_id IS NULL AND t.assignee_team_id IS NULL",
+                [],
             ),
-            View::Unassigned => (
-                "WHERE t.assignee_teammate_id IS NULL AND t.assignee_team_id IS NULL",
-                vec![],
+            View::Category { category } => is("t.category = ?", category.as_str().into()),
+            View::State { state_id } => is("t.state_id = ?", state_id.to_string()),
+            View::Team { team_id } => is("t.assignee_team_id = ?", team_id.to_string()),
+            View::Brand { brand_id } => is("t.brand_id = ?", brand_id.to_string()),
+            View::Contact { contact_id } => is(
+                "t.id IN (SELECT ticket_id FROM ticket_contacts WHERE contact_id = ?)",
+                contact_id.to_string(),
             ),
-            View::Category { category } => ("WHERE t.category = ?", text(category.as_str().into())),
-            View::State { state_id } => ("WHERE t.state_id = ?", text(state_id.to_string())),
-            View::Team { team_id } => ("WHERE t.assignee_team_id = ?", text(team_id.to_string())),
-            View::Brand { brand_id } => ("WHERE t.brand_id = ?", text(brand_id.to_string())),
-            View::Contact { contact_id } => (
-                "WHERE t.id IN (SELECT ticket_id FROM ticket_contacts WHERE contact_id = ?)",
-                text(contact_id.to_string()),
-            ),
-            View::Company { company_id } => (
-                "WHERE (t.company_id = ? OR t.id IN (
+            View::Company { company_id } => Condition::clause(
+                "t.company_id = ? OR t.id IN (
                     SELECT tc.ticket_id FROM ticket_contacts tc
-                    JOIN contacts c ON c.id = tc.contact_id WHERE c.company_id = ?))",
-                vec![
+                    JOIN contacts c ON c.id = tc.contact_id WHERE c.company_id = ?)",
+                [
                     Value::Text(company_id.to_string()),
                     Value::Text(company_id.to_string()),
                 ],
@@ -184,17 +181,13 @@ fn placeholders(n: usize) -> String {
 }
 
 impl Filters {
-    /// The view's WHERE clause with these filters ANDed to it, and all the parameters.
-    pub(crate) fn apply(&self, store: &Store, view: &View) -> Result<(String, Vec<Value>)> {
-        let (base, mut params) = view.filter(store)?;
-        let mut clauses: Vec<String> = Vec::new();
-        if let Some(rest) = base.strip_prefix("WHERE ") {
-            clauses.push(rest.to_owned());
-        }
+    /// The view's condition with these filters ANDed to it.
+    pub(crate) fn apply(&self, store: &Store, view: &View) -> Result<Condition> {
+        let mut condition = view.condition(store)?;
         let mut any_of = |column: &str, values: Vec<String>| {
             if !values.is_empty() {
-                clauses.push(format!("{column} IN ({})", placeholders(values.len())));
-                params.extend(values.into_iter().map(Value::Text));
+                let sql = format!("{column} IN ({})", placeholders(values.len()));
+                condition.and(sql, values.into_iter().map(Value::Text));
             }
         };
         any_of(
@@ -213,25 +206,21 @@ impl Filters {
             self.brands.iter().map(ToString::to_string).collect(),
         );
         if let Some(open) = self.open {
-            clauses.push("t.open = ?".into());
-            params.push(Value::Integer(open.into()));
+            condition.and("t.open = ?", [Value::Integer(open.into())]);
         }
         if self.unread {
-            clauses.push(crate::unread::has_unread_part("?"));
-            params.push(Value::Text(store.me()?.id.to_string()));
+            let me = Value::Text(store.me()?.id.to_string());
+            condition.and(crate::unread::has_unread_part("?"), [me]);
         }
-        Ok(if clauses.is_empty() {
-            (String::new(), params)
-        } else {
-            (format!("WHERE {}", clauses.join(" AND ")), params)
-        })
+        Ok(condition)
     }
 }
 
 impl Store {
     /// One page of a view, newest first by the chosen sort, and the view's total.
     pub fn list_tickets(&self, q: &InboxQuery) -> Result<InboxPage> {
-        let (filter, params) = q.filters.apply(self, &q.view)?;
+        let condition = q.filters.apply(self, &q.view)?;
+        let filter = condition.where_clause();
         let limit = q.limit.min(MAX_PAGE);
         let rows = match q.sort {
             Sort::LastActivity | Sort::Created => {
@@ -241,7 +230,7 @@ impl Store {
                     "t.last_activity_at DESC, t.id DESC"
                 };
                 // The page is picked on the covering index first, then joined for its few rows.
-                let mut page_params = params.clone();
+                let mut page_params = condition.params().to_vec();
                 page_params.push(Value::Integer(limit.into()));
                 page_params.push(Value::Integer(q.offset.into()));
                 self.inbox_rows(
@@ -252,10 +241,10 @@ impl Store {
                     order,
                 )?
             }
-            Sort::State => self.rows_by_state(&filter, &params, limit, q.offset)?,
+            Sort::State => self.rows_by_state(&condition, limit, q.offset)?,
         };
         Ok(InboxPage {
-            total: self.view_total(&filter, params)?,
+            total: self.view_total(&condition)?,
             offset: q.offset,
             rows,
         })
@@ -264,12 +253,13 @@ impl Store {
     /// How many tickets pass `filter`. Scrolling a view asks again with every page, and
     /// counting most of a large workspace takes milliseconds: the answer is kept until the
     /// database changes (a write here, or one by another connection).
-    fn view_total(&self, filter: &str, params: Vec<Value>) -> Result<i64> {
+    fn view_total(&self, condition: &Condition) -> Result<i64> {
         let data_version: i64 = self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?;
         let version = (self.conn.total_changes(), data_version);
-        let key = format!("{filter}|{params:?}");
+        let filter = condition.where_clause();
+        let key = format!("{filter}|{:?}", condition.params());
         {
             let mut totals = self.totals.borrow_mut();
             if totals.version != version {
@@ -285,7 +275,7 @@ impl Store {
         let total = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
-            .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
+            .query_row(rusqlite::params_from_iter(condition.params()), |r| r.get(0))?;
         self.totals.borrow_mut().counts.insert(key, total);
         Ok(total)
     }
@@ -293,26 +283,17 @@ impl Store {
     /// A page by state: the states in workflow order (submitted first, resolved last; within a
     /// category, in the workspace's order), newest activity first within each. Each state's
     /// first `offset + limit` tickets come off its own index, so no page sorts the whole view.
-    fn rows_by_state(
-        &self,
-        filter: &str,
-        params: &[Value],
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<InboxRow>> {
+    fn rows_by_state(&self, filter: &Condition, limit: u32, offset: u32) -> Result<Vec<InboxRow>> {
         let mut states = self.states()?;
         states.sort_by_key(|s| StateCategory::ALL.iter().position(|c| *c == s.category));
-        let condition = filter
-            .strip_prefix("WHERE ")
-            .map(|c| format!(" AND ({c})"))
-            .unwrap_or_default();
+        let condition = filter.and_clause();
         let mut page_params = Vec::new();
         let branches: Vec<String> = states
             .iter()
             .enumerate()
             .map(|(rank, state)| {
                 page_params.push(Value::Text(state.id.to_string()));
-                page_params.extend(params.iter().cloned());
+                page_params.extend(filter.params().iter().cloned());
                 page_params.push(Value::Integer(i64::from(offset) + i64::from(limit)));
                 format!(
                     "SELECT * FROM (SELECT t.id, {rank} AS rank, t.last_activity_at AS at
@@ -395,11 +376,12 @@ impl Store {
     /// How many tickets each view of the sidebar holds.
     pub fn view_counts(&self) -> Result<ViewCounts> {
         let count = |view: View| -> Result<i64> {
-            let (filter, params) = view.filter(self)?;
+            let condition = view.condition(self)?;
+            let filter = condition.where_clause();
             Ok(self
                 .conn
                 .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
-                .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
+                .query_row(rusqlite::params_from_iter(condition.params()), |r| r.get(0))?)
         };
         let by_category = Category::ALL
             .into_iter()

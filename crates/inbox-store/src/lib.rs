@@ -8,6 +8,7 @@
 mod admin;
 mod apply;
 mod codec;
+mod condition;
 mod demo;
 mod error;
 mod inbox;

@@ -127,13 +127,14 @@ impl Store {
     }
 
     fn ticket_counts(&self, view: &View) -> Result<TicketCounts> {
-        let (filter, params) = view.filter(self)?;
+        let condition = view.condition(self)?;
+        let filter = condition.where_clause();
         Ok(self
             .conn
             .prepare_cached(&format!(
                 "SELECT COUNT(*), COALESCE(SUM(t.open), 0) FROM tickets t {filter}"
             ))?
-            .query_row(rusqlite::params_from_iter(params), |r| {
+            .query_row(rusqlite::params_from_iter(condition.params()), |r| {
                 Ok(TicketCounts {
                     total: r.get(0)?,
                     open: r.get(1)?,

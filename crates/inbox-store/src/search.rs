@@ -12,7 +12,7 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::inbox::{Filters, InboxRow, View, MAX_PAGE};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store};
 
 /// Marks where a match starts in a snippet (a private-use character, never in indexed text).
 pub const MATCH_START: char = '\u{E000}';
@@ -120,18 +120,9 @@ impl Store {
             });
         }
         self.refresh_search_index()?;
-        let (filter, filter_params) = q.filters.apply(self, &q.view)?;
-        let filter = match filter.as_str() {
-            "" => String::new(),
-            f => match f.strip_prefix("WHERE ") {
-                Some(condition) => format!(" AND ({condition})"),
-                None => {
-                    return Err(StoreError::Corrupt(format!(
-                        "a view's filter is not a WHERE clause: {f}"
-                    )))
-                }
-            },
-        };
+        let condition = q.filters.apply(self, &q.view)?;
+        let filter = condition.and_clause();
+        let filter_params = condition.params();
 
         // The ticket with that number leads, if it is in the view.
         let numbered: Option<(i64, String)> = match number {
@@ -165,7 +156,7 @@ impl Store {
             let (text_total, page, numbered_matches) = self.rank(
                 expression,
                 &filter,
-                &filter_params,
+                filter_params,
                 numbered_key,
                 text_offset + text_limit,
             )?;
