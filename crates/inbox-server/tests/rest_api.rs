@@ -731,7 +731,10 @@ async fn search_takes_intercom_queries_and_pages() {
     let by_attribute = search(cond("ticket_attribute.order_id", "=", json!("A-1")))
         .await
         .ok();
-    assert!(by_attribute["total_count"].as_i64().unwrap() >= 1, "{by_attribute}");
+    assert!(
+        by_attribute["total_count"].as_i64().unwrap() >= 1,
+        "{by_attribute}"
+    );
     search(cond("ticket_attribute.colour", "=", json!("red")))
         .await
         .error(400, "unknown_search_field");
