@@ -174,12 +174,32 @@ impl IntoResponse for ServerError {
 /// An error as HTTP clients read it: this project's `{code, message}`, and the same again in
 /// Intercom's shape (`type: "error.list"`, `request_id`, `errors: [{code, message}]`), so
 /// scripts written against either API understand it.
-pub fn wire(body: ErrorBody) -> serde_json::Value {
-    serde_json::json!({
-        "type": "error.list",
-        "request_id": crate::http::request_id(),
-        "code": body.code,
-        "message": body.message,
-        "errors": [{ "code": body.code, "message": body.message }],
-    })
+pub fn wire(body: ErrorBody) -> ErrorList {
+    ErrorList {
+        kind: Default::default(),
+        request_id: crate::http::request_id(),
+        code: body.code.clone(),
+        message: body.message.clone(),
+        errors: vec![body],
+    }
+}
+
+crate::http::openapi::type_tag!(ErrorListTag = "error.list");
+
+/// Every error answer: `code` and `message`, and Intercom's `error.list` with the same error.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: ErrorListTag,
+    /// The request's id (also in `x-request-id`): give it to the server's admin, whose log has
+    /// the detail.
+    request_id: Option<String>,
+    /// Stable and machine-readable (as `errors[0].code`).
+    code: String,
+    /// What happened and what to do, for a person.
+    message: String,
+    /// The same error, once, as Intercom lists them.
+    #[schema(min_items = 1, max_items = 1)]
+    errors: Vec<ErrorBody>,
 }

@@ -6,7 +6,7 @@ mod context;
 mod extract;
 mod inbound;
 mod messenger;
-mod openapi;
+pub(crate) mod openapi;
 pub(crate) mod rest;
 mod sync;
 mod throttle;
@@ -19,6 +19,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::Router;
 use tokio::sync::{broadcast, Notify};
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 use crate::delivery::EmailConfig;
 use crate::error::{Result, ServerError};
@@ -174,8 +177,26 @@ impl AppState {
     }
 }
 
+/// Every documented route, each registered from its handler's `#[utoipa::path]` (utoipa-axum's
+/// `routes!`: one entry per path, with the handlers of its methods), so the router and the
+/// OpenAPI document are built from the same table and cannot disagree.
+pub(crate) fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
+    let mut all = vec![routes!(openapi::document)];
+    all.extend(rest::routes());
+    all
+}
+
+/// The documented routes with the document's frame: split, the router and the document.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    routes().into_iter().fold(
+        OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()),
+        OpenApiRouter::routes,
+    )
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let (documented, _) = api().split_for_parts();
+    documented
         .route("/health", get(|| async { "ok" }))
         .route("/sync/login", post(sync::login))
         .route("/sync/logout", post(sync::logout))
@@ -192,8 +213,7 @@ pub fn router(state: AppState) -> Router {
         .route("/messenger/tickets/{id}/seen", post(messenger::seen))
         .route("/messenger/tickets/{id}/reply", post(messenger::reply))
         .route("/inbound/email", post(inbound::email))
-        .route("/openapi.json", get(openapi::document))
-        .merge(rest::routes())
+        .merge(rest::legacy_routes())
         .fallback(|| async { ServerError::NotFoundRoute })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::resource::{self, Catalog};
-use super::search::{ticket_list, Page, Pagination};
+use super::search::{ticket_list, Page, Pagination, TicketList};
 use super::{email_address, exists, new_id, parse_id, required_text};
 use crate::auth::{self, Subject, TokenKind};
 use crate::authority::now;
@@ -246,7 +246,7 @@ async fn profile_tickets(
     state: AppState,
     q: Pagination,
     filter: impl FnOnce(&Db) -> Result<Filter> + Send + 'static,
-) -> Result<Json<Value>> {
+) -> Result<Json<TicketList>> {
     let page = Page::of(&q)?;
     let list = state
         .read(move |db| {
@@ -270,7 +270,7 @@ pub async fn contact_tickets(
     _: Teammate,
     Path(id): Path<String>,
     Query(q): Query<Pagination>,
-) -> Result<Json<Value>> {
+) -> Result<Json<TicketList>> {
     profile_tickets(state, q, move |db| {
         Ok(is(Field::Contact, contact_by_path(db, &id)?.id.to_string()))
     })
@@ -369,7 +369,7 @@ pub async fn company_tickets(
     _: Teammate,
     Path(id): Path<String>,
     Query(q): Query<Pagination>,
-) -> Result<Json<Value>> {
+) -> Result<Json<TicketList>> {
     profile_tickets(state, q, move |db| {
         Ok(is(Field::Company, company_by_path(db, &id)?.id.to_string()))
     })

@@ -6,13 +6,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use inbox_core::attribute::{DESCRIPTION, TITLE};
 use inbox_core::{
-    AttributeDef, Author, Category, Company, Contact, DataType, Millis, Part, PartKind,
-    StateCategory, Teammate, Ticket, TicketState, TicketType, TicketTypeId,
+    AttributeDef, Author, BrandId, Category, Company, CompanyId, Contact, ContactId, DataType,
+    Millis, Part, PartId, PartKind, StateCategory, StateId, TeamId, Teammate, TeammateId, Ticket,
+    TicketId, TicketState, TicketType, TicketTypeId,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use utoipa::ToSchema;
 
 use crate::error::Result;
+use crate::http::openapi::type_tag;
 use crate::workspace::Db;
 
 /// Intercom's keys for the two attributes every ticket type has.
@@ -22,15 +25,6 @@ pub const DEFAULT_DESCRIPTION: &str = "_default_description_";
 /// Intercom speaks unix seconds; we keep milliseconds.
 pub fn secs(ms: Millis) -> i64 {
     ms.div_euclid(1000)
-}
-
-/// A category as Intercom spells it.
-pub fn category_name(category: Category) -> &'static str {
-    match category {
-        Category::Customer => "Customer",
-        Category::BackOffice => "Back-office",
-        Category::Tracker => "Tracker",
-    }
 }
 
 /// A category from any spelling a client may use: ours (`back_office`), Intercom's names
@@ -74,58 +68,154 @@ pub fn our_key(ticket_type: &TicketType, key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
-#[derive(Debug, Serialize)]
+type_tag!(TicketStateTag = "ticket_state");
+type_tag!(AttributeTag = "ticket_type_attribute");
+type_tag!(AttributeListTag = "ticket_type_attributes.list");
+type_tag!(ListTag = "list");
+type_tag!(TicketTypeTag = "ticket_type");
+type_tag!(TicketTag = "ticket");
+type_tag!(ContactTag = "contact");
+type_tag!(ContactListTag = "contact.list");
+type_tag!(PartTag = "ticket_part");
+
+/// A category as Intercom spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub enum CategoryName {
+    /// Raised by or for a customer; always shared with them.
+    Customer,
+    /// Internal collaboration; shared with the customer on purpose only.
+    #[serde(rename = "Back-office")]
+    BackOffice,
+    /// Tracks a problem many customers report; never shared.
+    Tracker,
+}
+
+impl From<Category> for CategoryName {
+    fn from(category: Category) -> Self {
+        match category {
+            Category::Customer => CategoryName::Customer,
+            Category::BackOffice => CategoryName::BackOffice,
+            Category::Tracker => CategoryName::Tracker,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketState)]
 pub struct StateResource {
     #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    category: &'static str,
+    #[schema(inline)]
+    kind: TicketStateTag,
+    id: StateId,
+    category: StateCategory,
+    /// What teammates see (unique in the workspace).
     internal_label: String,
+    /// What customers see (may repeat).
     external_label: String,
+    /// Archived states are offered no more.
     archived: bool,
 }
 
 pub fn ticket_state(s: &TicketState) -> StateResource {
     StateResource {
-        kind: "ticket_state",
-        id: s.id.to_string(),
-        category: s.category.as_str(),
+        kind: TicketStateTag::Tag,
+        id: s.id,
+        category: s.category,
         internal_label: s.internal_label.clone(),
         external_label: s.customer_label.clone(),
         archived: s.archived,
     }
 }
 
-#[derive(Debug, Serialize)]
+/// An attribute's data type as Intercom names it: text and long text are both a `string`
+/// (`input_options.multiline` tells them apart), a date is a `datetime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeDataType {
+    String,
+    Integer,
+    Decimal,
+    Boolean,
+    Datetime,
+    List,
+}
+
+/// How an attribute is entered: `multiline` for strings, the options of a list.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct InputOptions {
+    /// Strings: a long text of several lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    multiline: Option<bool>,
+    /// Lists: the options, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list_options: Option<Vec<ListOption>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListOption {
+    label: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketTypeAttribute)]
 pub struct AttributeResource {
     #[serde(rename = "type")]
-    kind: &'static str,
-    /// Intercom's attributes have numeric ids; ours are identified by their key.
+    #[schema(inline)]
+    kind: AttributeTag,
+    /// The attribute's key: Intercom's attributes have numeric ids; ours are named by key.
     id: String,
+    /// The key tickets hold its value under (`_default_title_` and `_default_description_` in
+    /// `ticket_attributes` for the two defaults).
     key: String,
+    /// The label teammates see.
     name: String,
-    data_type: &'static str,
-    input_options: Value,
+    data_type: AttributeDataType,
+    input_options: InputOptions,
+    /// Needed to create a ticket of the type.
     required_to_create: bool,
+    /// Customers see its value.
     visible_to_contacts: bool,
     /// Title and description: on every type, cannot be removed.
     default: bool,
+    /// Its place in the type's form, from 0.
     order: usize,
-    ticket_type_id: String,
+    ticket_type_id: TicketTypeId,
 }
 
 /// How our data types map onto Intercom's: text is a `string`, long text a multiline `string`.
-fn data_type(data_type: &DataType) -> (&'static str, Value) {
+fn data_type(data_type: &DataType) -> (AttributeDataType, InputOptions) {
+    let options = InputOptions::default();
     match data_type {
-        DataType::Text => ("string", json!({ "multiline": false })),
-        DataType::LongText => ("string", json!({ "multiline": true })),
-        DataType::Integer => ("integer", json!({})),
-        DataType::Decimal => ("decimal", json!({})),
-        DataType::Boolean => ("boolean", json!({})),
-        DataType::Date => ("datetime", json!({})),
-        DataType::List { options } => {
-            let options: Vec<Value> = options.iter().map(|o| json!({ "label": o })).collect();
-            ("list", json!({ "list_options": options }))
+        DataType::Text => (
+            AttributeDataType::String,
+            InputOptions {
+                multiline: Some(false),
+                ..options
+            },
+        ),
+        DataType::LongText => (
+            AttributeDataType::String,
+            InputOptions {
+                multiline: Some(true),
+                ..options
+            },
+        ),
+        DataType::Integer => (AttributeDataType::Integer, options),
+        DataType::Decimal => (AttributeDataType::Decimal, options),
+        DataType::Boolean => (AttributeDataType::Boolean, options),
+        DataType::Date => (AttributeDataType::Datetime, options),
+        DataType::List { options: labels } => {
+            let labels = labels
+                .iter()
+                .map(|o| ListOption { label: o.clone() })
+                .collect();
+            (
+                AttributeDataType::List,
+                InputOptions {
+                    list_options: Some(labels),
+                    ..options
+                },
+            )
         }
     }
 }
@@ -133,7 +223,7 @@ fn data_type(data_type: &DataType) -> (&'static str, Value) {
 pub fn attribute(ticket_type: &TicketType, order: usize, def: &AttributeDef) -> AttributeResource {
     let (data_type, input_options) = data_type(&def.data_type);
     AttributeResource {
-        kind: "ticket_type_attribute",
+        kind: AttributeTag::Tag,
         id: def.key.clone(),
         key: def.key.clone(),
         name: def.name.clone(),
@@ -143,50 +233,89 @@ pub fn attribute(ticket_type: &TicketType, order: usize, def: &AttributeDef) -> 
         visible_to_contacts: def.visible_to_customer,
         default: def.built_in,
         order,
-        ticket_type_id: ticket_type.id.to_string(),
+        ticket_type_id: ticket_type.id,
     }
 }
 
-#[derive(Debug, Serialize)]
-struct TypedList<T> {
+/// The states a ticket type offers, or every state of the workspace.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketStateList)]
+pub struct StateList {
     #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(rename = "data")]
-    items: Vec<T>,
+    #[schema(inline)]
+    kind: ListTag,
+    data: Vec<StateResource>,
 }
 
-#[derive(Debug, Serialize)]
-struct AttributeList {
+impl StateList {
+    pub fn of(data: Vec<StateResource>) -> StateList {
+        StateList {
+            kind: ListTag::Tag,
+            data,
+        }
+    }
+}
+
+/// Every ticket type, with its attributes and states.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketTypeList)]
+pub struct TicketTypeList {
     #[serde(rename = "type")]
-    kind: &'static str,
+    #[schema(inline)]
+    kind: ListTag,
+    data: Vec<TicketTypeResource>,
+}
+
+impl TicketTypeList {
+    pub fn of(data: Vec<TicketTypeResource>) -> TicketTypeList {
+        TicketTypeList {
+            kind: ListTag::Tag,
+            data,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketTypeAttributeList)]
+pub struct AttributeList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: AttributeListTag,
     ticket_type_attributes: Vec<AttributeResource>,
 }
 
-#[derive(Debug, Serialize)]
+/// A ticket type. Embedded in a ticket, it comes without its attributes and states, to keep
+/// ticket lists small.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketType)]
 pub struct TicketTypeResource {
     #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
+    #[schema(inline)]
+    kind: TicketTypeTag,
+    id: TicketTypeId,
     name: String,
+    /// What the type is for.
     description: String,
+    /// An emoji.
     icon: String,
-    category: &'static str,
+    category: CategoryName,
+    /// Archived types take no new tickets.
     archived: bool,
-    /// Left out where the type is embedded in a ticket, to keep ticket lists small.
     #[serde(skip_serializing_if = "Option::is_none")]
     ticket_type_attributes: Option<AttributeList>,
+    /// The states the type offers, in menu order.
     #[serde(skip_serializing_if = "Option::is_none")]
-    ticket_states: Option<TypedList<StateResource>>,
+    ticket_states: Option<StateList>,
 }
 
 fn type_summary(t: &TicketType) -> TicketTypeResource {
     TicketTypeResource {
-        kind: "ticket_type",
-        id: t.id.to_string(),
+        kind: TicketTypeTag::Tag,
+        id: t.id,
         name: t.name.clone(),
         description: t.description.clone(),
         icon: t.icon.clone(),
-        category: category_name(t.category),
+        category: t.category.into(),
         archived: t.archived,
         ticket_type_attributes: None,
         ticket_states: None,
@@ -209,118 +338,212 @@ pub fn ticket_type(t: &TicketType, states: &[TicketState]) -> TicketTypeResource
         .collect();
     TicketTypeResource {
         ticket_type_attributes: Some(AttributeList {
-            kind: "ticket_type_attributes.list",
+            kind: AttributeListTag::Tag,
             ticket_type_attributes: attributes,
         }),
-        ticket_states: Some(TypedList {
-            kind: "list",
-            items: offered,
-        }),
+        ticket_states: Some(StateList::of(offered)),
         ..type_summary(t)
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketContact)]
 struct ContactRef {
     #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
+    #[schema(inline)]
+    kind: ContactTag,
+    id: ContactId,
 }
 
-#[derive(Debug, Serialize)]
-struct ContactList {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketContactList)]
+struct ContactRefList {
     #[serde(rename = "type")]
-    kind: &'static str,
+    #[schema(inline)]
+    kind: ContactListTag,
     contacts: Vec<ContactRef>,
 }
 
-#[derive(Debug, Serialize)]
-struct LinkedObject {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    /// What the link is: `tracker`, `conversation` or `origin_ticket` (R11–R13).
-    link: &'static str,
+/// What a linked object is.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum LinkedKind {
+    Ticket,
+    Conversation,
 }
 
-#[derive(Debug, Serialize)]
+/// How an object is linked to the ticket (R11–R13).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum LinkKind {
+    /// The tracker ticket this ticket is linked to.
+    Tracker,
+    /// The conversation linked to this ticket, or that a back-office ticket came from.
+    Conversation,
+    /// The customer ticket a back-office ticket was raised from.
+    OriginTicket,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct LinkedObject {
+    #[serde(rename = "type")]
+    kind: LinkedKind,
+    /// The linked ticket's or conversation's id (a ULID).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
+    id: String,
+    link: LinkKind,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LinkedObjectList)]
 struct LinkedObjects {
     #[serde(rename = "type")]
-    kind: &'static str,
+    #[schema(inline)]
+    kind: ListTag,
     data: Vec<LinkedObject>,
     total_count: usize,
+    /// Always false: every link is in `data`.
     has_more: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Ticket)]
 pub struct TicketResource {
     #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    /// The human number (#123), as a string like Intercom's.
+    #[schema(inline)]
+    kind: TicketTag,
+    id: TicketId,
+    /// The human number (#123), as a string like Intercom's; assigned by the server.
+    #[schema(pattern = "^[0-9]+$")]
     ticket_id: Option<String>,
-    category: &'static str,
+    /// The category of its type.
+    category: CategoryName,
+    /// Its type, without attributes and states (null only if the type is gone).
     ticket_type: Option<TicketTypeResource>,
+    /// Attribute values by key: `_default_title_` and `_default_description_` are the title
+    /// and description; the type's own attributes follow under their keys.
     ticket_attributes: BTreeMap<String, Value>,
+    /// Its state (null only if the state is gone).
     ticket_state: Option<StateResource>,
+    /// False once closed.
     open: bool,
+    /// Shared with the customer.
     is_shared: bool,
     // Absent when unset, as Intercom leaves them out (its clients' types have no null there).
+    /// The assigned teammate; absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    admin_assignee_id: Option<String>,
+    #[schema(nullable = false)]
+    admin_assignee_id: Option<TeammateId>,
+    /// The assigned team; absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    team_assignee_id: Option<String>,
-    contacts: ContactList,
+    #[schema(nullable = false)]
+    team_assignee_id: Option<TeamId>,
+    contacts: ContactRefList,
+    /// Its company; absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    company_id: Option<String>,
-    brand_id: String,
+    #[schema(nullable = false)]
+    company_id: Option<CompanyId>,
+    /// The brand its emails go out under.
+    brand_id: BrandId,
+    /// The tracker ticket it is linked to; absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    tracker_id: Option<String>,
+    #[schema(nullable = false)]
+    tracker_id: Option<TicketId>,
     linked_objects: LinkedObjects,
+    /// When it was created (Unix seconds).
     created_at: i64,
+    /// When it last changed (Unix seconds).
     updated_at: i64,
+    /// When it last had activity (Unix seconds).
     last_activity_at: i64,
 }
 
-#[derive(Debug, Serialize)]
+/// Intercom's author types.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum AuthorKind {
+    /// A teammate.
+    Admin,
+    /// A customer.
+    User,
+    /// The system (rules and automations).
+    Bot,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketPartAuthor)]
 struct AuthorResource {
-    /// Intercom's author types: `admin` (a teammate), `user` (a customer), `bot` (the system).
     #[serde(rename = "type")]
-    kind: &'static str,
+    kind: AuthorKind,
+    /// The teammate's or customer's id; null for the system.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// What a timeline part records: Intercom's part types where it has one, our own otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartType {
+    /// A reply customers see.
+    Comment,
+    /// An internal note.
+    Note,
+    TicketStateUpdated,
+    Close,
+    Open,
+    Assignment,
+    TicketAttributeUpdated,
+    ShareChanged,
+    LinkChanged,
+    BrandChanged,
+    CustomersNotified,
+    CrossPost,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketPart)]
 pub struct PartResource {
     #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    part_type: &'static str,
+    #[schema(inline)]
+    kind: PartTag,
+    id: PartId,
+    part_type: PartType,
+    /// The text of a comment, note or cross-post.
     body: Option<String>,
     author: AuthorResource,
+    /// When it happened (Unix seconds).
     created_at: i64,
+    /// Parts never change: the same as `created_at`.
     updated_at: i64,
-    /// For state changes: the categories before and after, as Intercom reports them.
+    /// State changes: the category before.
     #[serde(skip_serializing_if = "Option::is_none")]
-    previous_ticket_state: Option<&'static str>,
+    #[schema(nullable = false)]
+    previous_ticket_state: Option<StateCategory>,
+    /// State changes: the category after.
     #[serde(skip_serializing_if = "Option::is_none")]
-    ticket_state: Option<&'static str>,
-    /// Everything else the part records (ids, values, links), as the domain names it.
+    #[schema(nullable = false)]
+    ticket_state: Option<StateCategory>,
+    /// Everything else the part records (state ids, values, links…), as the domain names it;
+    /// absent when nothing.
     #[serde(skip_serializing_if = "Map::is_empty")]
     details: Map<String, Value>,
 }
 
 /// Intercom's part types where it has one; our own kind otherwise.
-fn part_type(kind: &PartKind) -> &'static str {
+fn part_type(kind: &PartKind) -> PartType {
     match kind {
-        PartKind::Reply { .. } => "comment",
-        PartKind::Note { .. } => "note",
-        PartKind::StateChanged { .. } => "ticket_state_updated",
-        PartKind::Closed { .. } => "close",
-        PartKind::Reopened => "open",
-        PartKind::AssignmentChanged { .. } => "assignment",
-        PartKind::AttributeChanged { .. } => "ticket_attribute_updated",
-        other => other.as_str(),
+        PartKind::Reply { .. } => PartType::Comment,
+        PartKind::Note { .. } => PartType::Note,
+        PartKind::StateChanged { .. } => PartType::TicketStateUpdated,
+        PartKind::Closed { .. } => PartType::Close,
+        PartKind::Reopened => PartType::Open,
+        PartKind::AssignmentChanged { .. } => PartType::Assignment,
+        PartKind::AttributeChanged { .. } => PartType::TicketAttributeUpdated,
+        PartKind::ShareChanged { .. } => PartType::ShareChanged,
+        PartKind::LinkChanged { .. } => PartType::LinkChanged,
+        PartKind::BrandChanged { .. } => PartType::BrandChanged,
+        PartKind::CustomersNotified { .. } => PartType::CustomersNotified,
+        PartKind::CrossPost { .. } => PartType::CrossPost,
     }
 }
 
@@ -366,43 +589,50 @@ impl Catalog {
         let mut links = Vec::new();
         let mut link = |kind, id: String, link| links.push(LinkedObject { kind, id, link });
         if let Some(tracker) = t.tracker {
-            link("ticket", tracker.to_string(), "tracker");
+            link(LinkedKind::Ticket, tracker.to_string(), LinkKind::Tracker);
         }
         if let Some(conversation) = t.conversation {
-            link("conversation", conversation.to_string(), "conversation");
+            link(
+                LinkedKind::Conversation,
+                conversation.to_string(),
+                LinkKind::Conversation,
+            );
         }
         if let Some(origin) = t.origin_ticket {
-            link("ticket", origin.to_string(), "origin_ticket");
+            link(
+                LinkedKind::Ticket,
+                origin.to_string(),
+                LinkKind::OriginTicket,
+            );
         }
-        let id = |v: &dyn std::fmt::Display| v.to_string();
         TicketResource {
-            kind: "ticket",
-            id: id(&t.id),
+            kind: TicketTag::Tag,
+            id: t.id,
             ticket_id: t.number.map(|n| n.to_string()),
-            category: category_name(t.category),
+            category: t.category.into(),
             ticket_type: self.types.get(&t.type_id).map(type_summary),
             ticket_attributes: attributes,
             ticket_state: self.state(t.state_id).map(ticket_state),
             open: t.open,
             is_shared: t.shared,
-            admin_assignee_id: t.assignee_teammate.map(|v| id(&v)),
-            team_assignee_id: t.assignee_team.map(|v| id(&v)),
-            contacts: ContactList {
-                kind: "contact.list",
+            admin_assignee_id: t.assignee_teammate,
+            team_assignee_id: t.assignee_team,
+            contacts: ContactRefList {
+                kind: ContactListTag::Tag,
                 contacts: t
                     .contacts
                     .iter()
                     .map(|c| ContactRef {
-                        kind: "contact",
-                        id: id(c),
+                        kind: ContactTag::Tag,
+                        id: *c,
                     })
                     .collect(),
             },
-            company_id: t.company.map(|v| id(&v)),
-            brand_id: id(&t.brand),
-            tracker_id: t.tracker.map(|v| id(&v)),
+            company_id: t.company,
+            brand_id: t.brand,
+            tracker_id: t.tracker,
             linked_objects: LinkedObjects {
-                kind: "list",
+                kind: ListTag::Tag,
                 total_count: links.len(),
                 data: links,
                 has_more: false,
@@ -416,19 +646,19 @@ impl Catalog {
     pub fn part(&self, p: &Part) -> PartResource {
         let author = match p.author {
             Author::Teammate(id) => AuthorResource {
-                kind: "admin",
+                kind: AuthorKind::Admin,
                 id: Some(id.to_string()),
             },
             Author::Contact(id) => AuthorResource {
-                kind: "user",
+                kind: AuthorKind::User,
                 id: Some(id.to_string()),
             },
             Author::System => AuthorResource {
-                kind: "bot",
+                kind: AuthorKind::Bot,
                 id: None,
             },
         };
-        let category = |id| self.state(id).map(|s: &TicketState| s.category.as_str());
+        let category = |id| self.state(id).map(|s: &TicketState| s.category);
         let (previous, current) = match &p.kind {
             PartKind::StateChanged { from, to } => (category(*from), category(*to)),
             _ => (None, None),
@@ -440,8 +670,8 @@ impl Catalog {
         details.remove("kind");
         details.remove("body");
         PartResource {
-            kind: "ticket_part",
-            id: p.id.to_string(),
+            kind: PartTag::Tag,
+            id: p.id,
             part_type: part_type(&p.kind),
             body: p.kind.text().map(str::to_owned),
             author,
@@ -534,7 +764,8 @@ mod tests {
         }
         assert_eq!(parse_category("ticket"), None);
         for c in Category::ALL {
-            assert_eq!(parse_category(category_name(c)), Some(c));
+            let name = serde_json::to_value(CategoryName::from(c)).unwrap();
+            assert_eq!(parse_category(name.as_str().unwrap()), Some(c));
         }
     }
 

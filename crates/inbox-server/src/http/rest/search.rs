@@ -8,12 +8,18 @@ use axum::extract::State;
 use axum::Json;
 use inbox_core::attribute::{is_iso_date, iso_date_of};
 use inbox_core::{Category, DataType, TicketState, TicketType};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{IntoParams, ToSchema};
 
-use super::resource::{parse_category, parse_state_category, Catalog};
+use super::resource::{parse_category, parse_state_category, Catalog, TicketResource};
 use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
+use crate::http::openapi::{type_tag, Internal, JsonBody, TeammateAuth};
 use crate::http::{AppState, Teammate};
 use crate::storage::{Field, Filter, JsonKind, Op, SqlValue};
 use crate::workspace::{parse, Db};
@@ -25,28 +31,53 @@ const MAX_PER_PAGE: i64 = 150;
 const MAX_DEPTH: usize = 4;
 const MAX_CONDITIONS: usize = 100;
 
-#[derive(Debug, Default, Deserialize)]
+/// Which page of tickets: Intercom's `pagination` of a search, or the query of a profile's
+/// Tickets tab.
+#[derive(Debug, Default, Deserialize, ToSchema, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Pagination {
+    /// Tickets per page, 1 to 150 (default 20).
+    #[schema(minimum = 1, maximum = 150)]
+    #[param(minimum = 1, maximum = 150)]
     pub per_page: Option<i64>,
-    /// The `starting_after` of the previous page's `pages.next`.
+    /// The `pages.next.starting_after` of the previous page (opaque).
     pub starting_after: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A ticket search.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SearchRequest)]
 pub struct SearchBody {
-    /// No query matches every ticket.
+    /// What to match; no query (or null) matches every ticket.
+    #[schema(value_type = Option<SearchQuery>)]
     query: Option<Value>,
     #[serde(default)]
     pagination: Pagination,
 }
 
+/// Search tickets, most recently updated first
+///
+/// Intercom's query format: a condition `{field, operator, value}` or a group
+/// `{operator: AND|OR, value: [...]}` (see `SearchQuery`).
+#[utoipa::path(
+    post,
+    path = "/tickets/search",
+    operation_id = "post_tickets_search",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    request_body = SearchBody,
+    responses(
+        (status = 200, description = "One page of the matching tickets.", body = TicketList),
+        JsonBody, TeammateAuth, Internal,
+    ),
+)]
 pub async fn tickets(
     State(state): State<AppState>,
     _: Teammate,
     Body(body): Body<SearchBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<TicketList>> {
     let page = Page::of(&body.pagination)?;
     let list = state
         .read(move |db| {
@@ -105,9 +136,49 @@ fn decode_cursor(cursor: &str) -> Option<i64> {
         .filter(|n| *n >= 0)
 }
 
+type_tag!(TicketListTag = "ticket.list");
+type_tag!(PagesTag = "pages");
+
+/// One page of tickets, as Intercom's `ticket.list`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: TicketListTag,
+    tickets: Vec<TicketResource>,
+    /// Matching tickets in all.
+    total_count: i64,
+    pages: TicketPages,
+}
+
+/// Where a page of tickets is among all of them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketPages {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: PagesTag,
+    /// This page's number, from 1.
+    page: i64,
+    per_page: i64,
+    /// Pages in all.
+    total_pages: i64,
+    /// The next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    next: Option<NextPage>,
+}
+
+/// How to ask for the next page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextPage {
+    pub per_page: i64,
+    /// Pass as `starting_after` for the next page (opaque).
+    pub starting_after: String,
+}
+
 /// One page of tickets matching `filter`, most recently updated first, as Intercom's
 /// `ticket.list`.
-pub fn ticket_list(db: &Db, catalog: &Catalog, filter: &Filter, page: Page) -> Result<Value> {
+pub fn ticket_list(db: &Db, catalog: &Catalog, filter: &Filter, page: Page) -> Result<TicketList> {
     let found = db.tx().search_tickets(filter, page.offset, page.per_page)?;
     let tickets = found
         .docs
@@ -115,21 +186,21 @@ pub fn ticket_list(db: &Db, catalog: &Catalog, filter: &Filter, page: Page) -> R
         .map(|doc| parse("ticket", doc).map(|t| catalog.ticket(&t)))
         .collect::<Result<Vec<_>>>()?;
     let end = page.offset + tickets.len() as i64;
-    let mut pages = json!({
-        "type": "pages",
-        "page": page.offset / page.per_page + 1,
-        "per_page": page.per_page,
-        "total_pages": (found.total + page.per_page - 1) / page.per_page,
-    });
-    if end < found.total {
-        pages["next"] = json!({ "per_page": page.per_page, "starting_after": encode_cursor(end) });
-    }
-    Ok(json!({
-        "type": "ticket.list",
-        "tickets": tickets,
-        "total_count": found.total,
-        "pages": pages,
-    }))
+    Ok(TicketList {
+        kind: TicketListTag::Tag,
+        tickets,
+        total_count: found.total,
+        pages: TicketPages {
+            kind: PagesTag::Tag,
+            page: page.offset / page.per_page + 1,
+            per_page: page.per_page,
+            total_pages: (found.total + page.per_page - 1) / page.per_page,
+            next: (end < found.total).then(|| NextPage {
+                per_page: page.per_page,
+                starting_after: encode_cursor(end),
+            }),
+        },
+    })
 }
 
 /// What values a field takes, hence which operators make sense for it.
@@ -224,6 +295,108 @@ const OPERATORS: &[(&str, &[Kind])] = &[
     ("^", &[Kind::Text]),
     ("$", &[Kind::Text]),
 ];
+
+/// The `query` of a search, as [`translate`] reads it: its schema is built from the same
+/// tables ([`FIELDS`], [`OPERATORS`]) and bounds ([`MAX_DEPTH`], [`MAX_CONDITIONS`]).
+pub struct SearchQuery;
+
+impl utoipa::PartialSchema for SearchQuery {
+    fn schema() -> RefOr<Schema> {
+        query_level(1)
+    }
+}
+
+impl utoipa::ToSchema for SearchQuery {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push(("SearchCondition".into(), search_condition()));
+        for depth in 2..=MAX_DEPTH {
+            schemas.push((level_name(depth), query_level(depth)));
+        }
+    }
+}
+
+fn level_name(depth: usize) -> String {
+    match depth {
+        1 => "SearchQuery".into(),
+        n => format!("SearchQuery{n}"),
+    }
+}
+
+/// A query at `depth` (1 is the top): a condition, or a group of queries one level down; a
+/// group at the deepest level can hold none.
+fn query_level(depth: usize) -> RefOr<Schema> {
+    let items =
+        ArrayBuilder::new().max_items(Some(if depth < MAX_DEPTH { MAX_CONDITIONS } else { 0 }));
+    let items = if depth < MAX_DEPTH {
+        items.items(Ref::from_schema_name(level_name(depth + 1)))
+    } else {
+        items
+    };
+    let group = ObjectBuilder::new()
+        .description(Some("A group: every query (AND) or any of them (OR)."))
+        .property(
+            "operator",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^([Aa][Nn][Dd]|[Oo][Rr])$"))
+                .description(Some("AND or OR, in any case.")),
+        )
+        .property("value", items)
+        .required("operator")
+        .required("value")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    let description = if depth == 1 {
+        format!(
+            "A condition, or an AND/OR group of queries, nested at most {MAX_DEPTH} levels deep, with at most {MAX_CONDITIONS} conditions in all (each value of IN and NIN counts); deeper or larger queries are refused with 400 `query_too_complex`."
+        )
+    } else {
+        format!("A query at level {depth} of at most {MAX_DEPTH}.")
+    };
+    OneOfBuilder::new()
+        .item(Ref::from_schema_name("SearchCondition"))
+        .item(group)
+        .description(Some(description))
+        .into()
+}
+
+/// One comparison of a ticket field with a value.
+fn search_condition() -> RefOr<Schema> {
+    let names: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
+    let operators: Vec<&str> = OPERATORS.iter().map(|o| o.0).collect();
+    let field = OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(names)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^ticket_attribute\\..+$"))
+                .description(Some("A ticket type's own attribute, by key (`ticket_attribute.{id}`): compared as its data type, dates by Unix time or YYYY-MM-DD.")),
+        )
+        .description(Some("A searchable field (400 `unknown_search_field` otherwise)."));
+    ObjectBuilder::new()
+        .description(Some("A condition: `field operator value`. Operators: = != (every field), IN NIN (an array of values; not booleans), < > <= >= (numbers, times, dates), and for text ~ (contains), !~ (does not contain), ^ (starts with), $ (ends with), ignoring case; 400 `unknown_search_operator` for one that does not apply to the field. Ids are ULIDs; times Unix seconds; `state` and `ticket_state_id` take a state id or a category; `category` takes Customer, Back-office or Tracker (or request, task, tracker); null only for the assignees, contacts, company, tracker, snoozed_until and a type's own attributes, with = or != (400 `invalid_search_value` otherwise)."))
+        .property("field", field)
+        .property(
+            "operator",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(operators)),
+        )
+        .property(
+            "value",
+            ObjectBuilder::new().description(Some(
+                "A string, number, boolean, null (nullable fields) or, for IN and NIN, an array of them.",
+            )),
+        )
+        .required("field")
+        .required("operator")
+        .required("value")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
 
 fn invalid_query(message: impl Into<String>) -> ServerError {
     ServerError::bad_request("invalid_query", message)
@@ -588,6 +761,7 @@ mod tests {
     use super::*;
     use crate::storage::Dialect;
     use inbox_core::{AttributeDef, StateCategory, StateId, TicketTypeId};
+    use serde_json::json;
 
     fn states() -> Vec<TicketState> {
         StateCategory::ALL

@@ -14,66 +14,128 @@ use inbox_core::{
     StateCategory, StateId, TeamId, TeammateId, Ticket, TicketId, TicketTypeId, Workspace,
 };
 use inbox_sync::Record;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::resource::{our_key, parse_state_category, Catalog, PartResource, TicketResource};
 use super::{actor, exists, new_id, nullable, parse_id, ticket_by_ref, TicketRef};
 use crate::authority::{apply_one, now, Apply};
+use crate::error::ErrorList;
 use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
+use crate::http::openapi::{
+    type_tag, Conflict, Internal, JsonBody, NotFound, Rule, TeammateAuth, TicketPath,
+};
 use crate::http::{AppState, Teammate};
 use crate::storage::Kind;
 use crate::workspace::Db;
 
-/// A contact of a new ticket: an existing one by id, or by email (created when unknown, as
-/// Intercom does, so an integration need not create the contact first).
-#[derive(Debug, Deserialize)]
+/// A contact of a new ticket: an existing one by `id` or `external_id`, or one by `email`
+/// (created when unknown, as Intercom does, so an integration need not create the contact
+/// first). Each needs an `id`, an `external_id` or an `email` (400 `invalid_contact`
+/// otherwise); the first of them given is used and the others are ignored.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = TicketContactInput)]
 pub struct ContactInput {
+    /// An existing contact.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
-    /// The contact's id in the team's own systems.
+    /// An existing contact's id in the team's own systems.
     external_id: Option<String>,
+    /// A contact's email; a contact is created when none has it.
+    #[schema(format = Email, max_length = 254)]
     email: Option<String>,
-    /// The name of a contact created from `email`.
+    /// The name of a contact created from `email` (the email's user part when absent).
+    #[schema(max_length = 250)]
     name: Option<String>,
 }
 
-/// Intercom's newer `assignment` object, accepted beside the flat fields.
-#[derive(Debug, Default, Deserialize)]
+/// Intercom's newer `assignment` object, accepted beside the flat fields (which win).
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = TicketAssignment)]
 pub struct Assignment {
+    /// The teammate to assign.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_assignee_id: Option<String>,
+    /// The team to assign.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     team_assignee_id: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A new ticket. Its title is `ticket_attributes._default_title_` (the type's name when
+/// absent).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateTicketRequest)]
 pub struct CreateBody {
-    /// A ULID chosen by the client; the server makes one when absent.
+    /// The new ticket's id, chosen by the client (so it can refer to the ticket before the
+    /// answer arrives); the server makes one when absent. One in use is a 409 `id_taken`.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
+    /// Its type.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     ticket_type_id: String,
+    /// Its customers, in order (at most 100 different ones).
     #[serde(default)]
     contacts: Vec<ContactInput>,
+    /// Values by attribute key or name: `_default_title_`, `_default_description_` and the
+    /// type's own attributes, each of its data type (422 when not, or when a required one is
+    /// missing).
     #[serde(default)]
     ticket_attributes: BTreeMap<String, Value>,
+    /// The state it starts in (one its type offers); the type's first submitted state when
+    /// absent.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     ticket_state_id: Option<String>,
+    /// Its company; the first contact's when absent.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     company_id: Option<String>,
+    /// Its brand; the workspace's default when absent.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     brand_id: Option<String>,
+    /// The teammate to assign (wins over `assignment.admin_assignee_id`).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_assignee_id: Option<String>,
+    /// The team to assign (wins over `assignment.team_assignee_id`).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     team_assignee_id: Option<String>,
     assignment: Option<Assignment>,
+    /// Share a back-office ticket with the customer (customer tickets always are, trackers
+    /// never: 422 otherwise); the category's default when absent.
     is_shared: Option<bool>,
+    /// The conversation to link (also accepted as `conversation_to_link_id`).
     #[serde(alias = "conversation_to_link_id")]
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     conversation_id: Option<String>,
-    /// For a back-office ticket: the customer ticket it was raised from (R12).
+    /// For a back-office ticket: the customer ticket it was raised from (R12), by id or number.
     origin_ticket_id: Option<TicketRef>,
+    /// Create it without notifying customers.
     #[serde(default)]
     skip_notifications: bool,
-    /// When the ticket was raised (Unix seconds), for imports; now when absent.
+    /// When the ticket was raised (Unix seconds, never in the future), for imports; now when
+    /// absent.
     created_at: Option<i64>,
 }
 
+/// Create a ticket; the server assigns its number
+///
+/// The ticket is created, its customers notified and syncing apps told, as when a teammate
+/// creates it in the app.
+#[utoipa::path(
+    post,
+    path = "/tickets",
+    operation_id = "post_tickets",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    request_body = CreateBody,
+    responses(
+        (status = 200, description = "The new ticket.", body = TicketResource),
+        JsonBody, TeammateAuth, NotFound, Conflict, Rule, Internal,
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     Teammate(me): Teammate,
@@ -212,7 +274,19 @@ fn render(db: &Db, ticket: &Ticket) -> Result<TicketResource> {
     Ok(Catalog::load(db)?.ticket(ticket))
 }
 
-/// `GET /tickets/{id}`: by id or by number (`123` or `#123`).
+/// Retrieve a ticket by id or number
+#[utoipa::path(
+    get,
+    path = "/tickets/{id}",
+    operation_id = "get_tickets_id",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(TicketPath),
+    responses(
+        (status = 200, description = "The ticket.", body = TicketResource),
+        TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn show(
     State(state): State<AppState>,
     _: Teammate,
@@ -224,44 +298,87 @@ pub async fn show(
     Ok(Json(ticket))
 }
 
-#[derive(Debug, Deserialize)]
+/// Changes to a ticket: every field given is applied, in one transaction (all or nothing).
+/// `ticket_state_id` and `state` exclude each other (400 `conflicting_fields`).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdateTicketRequest)]
 pub struct UpdateBody {
+    /// Values to change by attribute key or name (`_default_title_`…); null clears one.
     ticket_attributes: Option<BTreeMap<String, Value>>,
+    /// The brand its emails go out under.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     brand_id: Option<String>,
-    /// `null` unassigns; leaving the field out keeps the assignee.
+    /// The teammate to assign; `null` unassigns; leaving the field out keeps the assignee.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_assignee_id: Option<Option<String>>,
+    /// The team to assign; `null` unassigns; leaving the field out keeps the team.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     team_assignee_id: Option<Option<String>>,
+    /// Share with the customer or make internal (customer tickets are always shared, trackers
+    /// never: 422).
     is_shared: Option<bool>,
+    /// A state the ticket's type offers (not with `state`).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     ticket_state_id: Option<String>,
-    /// A state category (`in_progress`…): the type's first state of it; `resolved` closes.
+    /// A state category: the type's first state of it; `resolved` closes the ticket (not with
+    /// `ticket_state_id`; any case, with spaces or dashes for underscores).
+    #[schema(value_type = Option<StateCategory>)]
     state: Option<String>,
     /// false closes the ticket without resolving it; true reopens it.
     open: Option<bool>,
+    /// Change it without notifying customers.
     #[serde(default)]
     skip_notifications: bool,
     /// Intercom's way to assign: a teammate's or a team's id, `"0"` for nobody.
+    #[schema(pattern = "^(0|[0-7][0-9A-HJKMNP-TV-Z]{25})$")]
     assignee_id: Option<String>,
-    /// Intercom's acting admin: who makes the change (the token's teammate when absent).
+    /// Intercom's acting admin: who makes the change (the token's teammate when absent;
+    /// another teammate needs an admin's token).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_id: Option<String>,
-    /// Intercom's newer form of the two above.
+    /// Intercom's newer form of the two above (the flat fields win).
     assignment: Option<IntercomAssignment>,
-    /// Accepted for Intercom's clients; snoozing does not exist here yet (see the README's list).
+    /// Accepted for Intercom's clients and ignored: snoozing does not exist here yet (see the
+    /// README's list).
     #[serde(default, rename = "snoozed_until")]
     _snoozed_until: Option<Value>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Intercom's `assignment` of an update: who acts, and whom to assign.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntercomAssignment {
+    /// As `admin_id`.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_id: Option<String>,
+    /// As `assignee_id`.
+    #[schema(pattern = "^(0|[0-7][0-9A-HJKMNP-TV-Z]{25})$")]
     assignee_id: Option<String>,
 }
 
-/// `PUT /tickets/{id}`: every field given becomes one mutation, all applied in one transaction
-/// (all or nothing), in an order where each sees the previous ones' result.
+/// Update a ticket; every field given is applied in one transaction, all or nothing
+///
+/// Each field becomes one mutation, applied in an order where each sees the previous ones'
+/// result: attributes, brand, assignment, sharing, then state and open last, so a ticket shared
+/// and resolved in one call tells its customer both.
+#[utoipa::path(
+    put,
+    path = "/tickets/{id}",
+    operation_id = "put_tickets_id",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(TicketPath),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The ticket, updated.", body = TicketResource),
+        JsonBody, TeammateAuth,
+        (status = 403, description = "A customer's token, or `admin_id` names another teammate and the token is not an admin's (`forbidden`).", body = ErrorList),
+        NotFound, Rule, Internal,
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     Teammate(me): Teammate,
@@ -403,27 +520,68 @@ fn state_mutation(db: &Db, ticket: &Ticket, category: &str) -> Result<Mutation> 
     })
 }
 
-#[derive(Debug, Deserialize)]
+/// What a reply is: a message the customer sees, or an internal note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageType {
+    /// A reply the customer sees.
+    Comment,
+    /// An internal note.
+    Note,
+}
+
+impl MessageType {
+    fn parse(value: &str) -> Option<MessageType> {
+        match value {
+            "comment" => Some(MessageType::Comment),
+            "note" => Some(MessageType::Note),
+            _ => None,
+        }
+    }
+}
+
+/// Intercom's author types of a reply; only teammates reply through the REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyAuthorType {
+    Admin,
+}
+
+/// A reply or an internal note by a teammate.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReplyTicketRequest)]
 pub struct ReplyBody {
-    /// `comment` (a reply the customer sees) or `note` (internal).
+    /// `comment` (a reply the customer sees) or `note` (internal); 400
+    /// `invalid_message_type` otherwise.
+    #[schema(value_type = MessageType)]
     message_type: String,
+    /// The text (not blank).
+    #[schema(min_length = 1, max_length = 65536)]
     body: String,
-    /// Notes on a back-office ticket are cross-posted where it came from unless kept private.
+    /// Notes only (400 `invalid_field` on a comment): a note on a back-office ticket is
+    /// cross-posted where the ticket came from unless kept private.
     #[serde(default)]
     keep_private: bool,
-    /// Intercom's author type; only `admin` is accepted: the author is the token's teammate.
+    /// Intercom's author type; only `admin` is accepted (400 `invalid_author`): the author is a
+    /// teammate.
     #[serde(rename = "type")]
+    #[schema(value_type = Option<ReplyAuthorType>)]
     author_type: Option<String>,
+    /// Reply without notifying customers.
     #[serde(default)]
     skip_notifications: bool,
-    /// Intercom's author: the teammate who replies (the token's teammate when absent).
+    /// Intercom's author: the teammate who replies (the token's teammate when absent; another
+    /// teammate needs an admin's token).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_id: Option<String>,
-    /// Accepted for Intercom's clients and not used yet (see the README's list).
+    /// Accepted for Intercom's clients and ignored.
     #[serde(default, rename = "created_at")]
     _created_at: Option<Value>,
+    /// Accepted for Intercom's clients and ignored (no attachments yet).
     #[serde(default, rename = "attachment_urls")]
     _attachment_urls: Option<Value>,
+    /// Accepted for Intercom's clients and ignored.
     #[serde(default, rename = "reply_options")]
     _reply_options: Option<Value>,
 }
@@ -457,7 +615,24 @@ fn acting(
     Ok(teammate)
 }
 
-/// `POST /tickets/{id}/reply`: a reply or a note by the token's teammate; returns the new part.
+/// Reply to the customer (`comment`) or add an internal note (`note`)
+///
+/// By the token's teammate (or, with `admin_id`, another); the answer is the new part.
+#[utoipa::path(
+    post,
+    path = "/tickets/{id}/reply",
+    operation_id = "post_tickets_id_reply",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(TicketPath),
+    request_body = ReplyBody,
+    responses(
+        (status = 200, description = "The new timeline part.", body = PartResource),
+        JsonBody, TeammateAuth,
+        (status = 403, description = "A customer's token, or `admin_id` names another teammate and the token is not an admin's (`forbidden`).", body = ErrorList),
+        NotFound, Rule, Internal,
+    ),
+)]
 pub async fn reply(
     State(state): State<AppState>,
     Teammate(me): Teammate,
@@ -470,14 +645,15 @@ pub async fn reply(
             "Replies through the REST API are by the token's teammate (`type: admin`); customers reply through the Messenger API.",
         ));
     }
-    let note = match body.message_type.as_str() {
-        "comment" => false,
-        "note" => true,
-        other => {
+    let note = match MessageType::parse(&body.message_type) {
+        Some(MessageType::Comment) => false,
+        Some(MessageType::Note) => true,
+        None => {
+            let other = &body.message_type;
             return Err(ServerError::bad_request(
                 "invalid_message_type",
                 format!("`message_type` is `comment` (a reply to the customer) or `note` (internal), not \"{other}\"."),
-            ))
+            ));
         }
     };
     if body.keep_private && !note {
@@ -523,16 +699,32 @@ pub async fn reply(
     Ok(Json(part))
 }
 
-#[derive(Debug, Deserialize)]
+/// The tracker to link a customer ticket to (R13).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LinkTrackerRequest)]
 pub struct TrackerBody {
     /// The tracker ticket, by id or number.
     tracker_id: TicketRef,
+    /// Link without notifying customers.
     #[serde(default)]
     skip_notifications: bool,
 }
 
-/// `POST /tickets/{id}/tracker`: links a customer ticket to a tracker (R13).
+/// Link a customer ticket to a tracker ticket
+#[utoipa::path(
+    post,
+    path = "/tickets/{id}/tracker",
+    operation_id = "post_tickets_id_tracker",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(TicketPath),
+    request_body = TrackerBody,
+    responses(
+        (status = 200, description = "The ticket, linked.", body = TicketResource),
+        JsonBody, TeammateAuth, NotFound, Rule, Internal,
+    ),
+)]
 pub async fn link_tracker(
     State(state): State<AppState>,
     Teammate(me): Teammate,
@@ -560,7 +752,19 @@ pub async fn link_tracker(
     Ok(Json(ticket))
 }
 
-/// `DELETE /tickets/{id}/tracker`: unlinks the ticket from its tracker.
+/// Unlink the ticket from its tracker
+#[utoipa::path(
+    delete,
+    path = "/tickets/{id}/tracker",
+    operation_id = "delete_tickets_id_tracker",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(TicketPath),
+    responses(
+        (status = 200, description = "The ticket, unlinked.", body = TicketResource),
+        TeammateAuth, NotFound, Rule, Internal,
+    ),
+)]
 pub async fn unlink_tracker(
     State(state): State<AppState>,
     Teammate(me): Teammate,
@@ -582,13 +786,42 @@ pub async fn unlink_tracker(
     Ok(Json(ticket))
 }
 
-/// `GET /tickets/{id}/parts`: the whole timeline, oldest first. Teammates see everything,
-/// internal notes and notification records included.
+type_tag!(PartListTag = "ticket_part.list");
+
+/// A ticket's whole timeline.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TicketPartList)]
+pub struct PartList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: PartListTag,
+    ticket_id: TicketId,
+    /// Parts in all.
+    total_count: usize,
+    /// Oldest first.
+    ticket_parts: Vec<PartResource>,
+}
+
+/// The ticket's whole timeline, oldest first
+///
+/// Teammates see everything, internal notes and notification records included.
+#[utoipa::path(
+    get,
+    path = "/tickets/{id}/parts",
+    operation_id = "get_tickets_id_parts",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(TicketPath),
+    responses(
+        (status = 200, description = "The timeline.", body = PartList),
+        TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn parts(
     State(state): State<AppState>,
     _: Teammate,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<PartList>> {
     let parts = state
         .read(move |db| {
             let ticket = ticket_by_ref(db, &id)?;
@@ -598,12 +831,12 @@ pub async fn parts(
                 .iter()
                 .map(|p| catalog.part(p))
                 .collect();
-            Ok(json!({
-                "type": "ticket_part.list",
-                "ticket_id": ticket.id.to_string(),
-                "total_count": parts.len(),
-                "ticket_parts": parts,
-            }))
+            Ok(PartList {
+                kind: PartListTag::Tag,
+                ticket_id: ticket.id,
+                total_count: parts.len(),
+                ticket_parts: parts,
+            })
         })
         .await?;
     Ok(Json(parts))
