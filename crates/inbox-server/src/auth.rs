@@ -22,7 +22,7 @@ pub enum Subject {
 }
 
 /// What a token is for, which decides how it ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// The app's sign-in: ends on sign-out, after the idle time, when the password changes or
@@ -59,14 +59,20 @@ impl StoredToken {
 }
 
 /// A token as its owner and admins see it: never the secret, nor its full hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = Token)]
 pub struct TokenInfo {
     /// The first 16 hex digits of the token's hash: enough to name it, useless to sign in.
+    #[schema(pattern = "^[0-9a-f]{16}$")]
     pub id: String,
     pub kind: TokenKind,
+    /// Whose it is.
     pub teammate_id: TeammateId,
+    /// What an API token is for.
     pub name: Option<String>,
+    /// Milliseconds since 1970.
     pub created_at: Millis,
+    /// Milliseconds since 1970.
     pub last_used_at: Millis,
 }
 

@@ -64,13 +64,17 @@ pub struct Endpoint {
 }
 
 /// One try at delivering one event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = WebhookDelivery)]
 pub struct Attempt {
+    /// The event (replay from it with `replay_after`).
     pub event_id: String,
     pub topic: String,
+    /// When, in milliseconds since 1970.
     pub at: Millis,
     /// The receiver's HTTP status, if it answered.
     pub status: Option<u16>,
+    /// What went wrong, if anything.
     pub error: Option<String>,
 }
 
@@ -82,22 +86,6 @@ impl Endpoint {
     pub fn record(&mut self, attempt: Attempt) {
         self.recent.push_front(attempt);
         self.recent.truncate(RECENT);
-    }
-
-    /// What an admin sees: everything but the secret.
-    pub fn resource(&self) -> Value {
-        json!({
-            "type": "webhook",
-            "id": self.id,
-            "url": self.url,
-            "topics": self.topics,
-            "active": self.active,
-            "paused_reason": self.paused_reason,
-            "created_at": self.created_at / 1000,
-            "last_event_id": self.after,
-            "failures": self.failures,
-            "recent_deliveries": self.recent,
-        })
     }
 }
 

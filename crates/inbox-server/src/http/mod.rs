@@ -213,7 +213,6 @@ pub fn router(state: AppState) -> Router {
         .route("/messenger/tickets/{id}/seen", post(messenger::seen))
         .route("/messenger/tickets/{id}/reply", post(messenger::reply))
         .route("/inbound/email", post(inbound::email))
-        .merge(rest::legacy_routes())
         .fallback(|| async { ServerError::NotFoundRoute })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -163,7 +163,6 @@ use Auth::{Admin, Customer, Public, Teammate};
 /// Every route of the server.
 pub const ENDPOINTS: &[Endpoint] = &[
     get("/health", "Server", Public, "Liveness check").returns_raw("text/plain", "`ok`"),
-    get("/openapi.json", "Server", Public, "This document").returns_raw("application/json", "An OpenAPI 3.1 document."),
     // Sync (the desktop app)
     post("/sync/login", "Sync", Public, "Sign in: a teammate's email and password for a new API token")
         .body("LoginRequest")
@@ -212,104 +211,6 @@ pub const ENDPOINTS: &[Endpoint] = &[
         .raw_body("message/rfc822", "The email as received (RFC 822).")
         .returns("InboundAccepted")
         .also(&[403]),
-    // Tickets
-    post("/tickets", "Tickets", Teammate, "Create a ticket; the server assigns its number")
-        .body("CreateTicketRequest")
-        .returns("Ticket")
-        .also(&[409]),
-    post("/tickets/search", "Tickets", Teammate, "Search tickets, most recently updated first")
-        .body("SearchRequest")
-        .returns("TicketList"),
-    get("/tickets/{id}", "Tickets", Teammate, "Retrieve a ticket by id or number").returns("Ticket"),
-    put("/tickets/{id}", "Tickets", Teammate, "Update a ticket; every field given is applied in one transaction, all or nothing")
-        .body("UpdateTicketRequest")
-        .returns("Ticket"),
-    post("/tickets/{id}/reply", "Tickets", Teammate, "Reply to the customer (`comment`) or add an internal note (`note`)")
-        .body("ReplyTicketRequest")
-        .returns("TicketPart"),
-    get("/tickets/{id}/parts", "Tickets", Teammate, "The ticket's whole timeline, oldest first").returns("TicketPartList"),
-    post("/tickets/{id}/tracker", "Tickets", Teammate, "Link a customer ticket to a tracker ticket")
-        .body("LinkTrackerRequest")
-        .returns("Ticket"),
-    delete("/tickets/{id}/tracker", "Tickets", Teammate, "Unlink the ticket from its tracker").returns("Ticket"),
-    // Ticket types and states
-    get("/ticket_types", "Ticket types", Teammate, "List ticket types").returns("TicketTypeList"),
-    post("/ticket_types", "Ticket types", Admin, "Create a ticket type")
-        .body("CreateTicketTypeRequest")
-        .returns("TicketType")
-        .also(&[409]),
-    get("/ticket_types/{id}", "Ticket types", Teammate, "Retrieve a ticket type").returns("TicketType"),
-    put("/ticket_types/{id}", "Ticket types", Admin, "Update a ticket type (name, description, icon, archived; never its category)")
-        .body("UpdateTicketTypeRequest")
-        .returns("TicketType"),
-    post("/ticket_types/{id}/attributes", "Ticket types", Admin, "Add an attribute to a ticket type")
-        .body("CreateTicketTypeAttributeRequest")
-        .returns("TicketTypeAttribute"),
-    get("/ticket_states", "Ticket types", Teammate, "List ticket states").returns("TicketStateList"),
-    post("/ticket_states", "Ticket types", Admin, "Create a ticket state")
-        .body("CreateTicketStateRequest")
-        .returns("TicketState")
-        .also(&[409]),
-    // People
-    get("/contacts", "Contacts", Teammate, "List contacts, or find one by email").query(CONTACT_LIST).returns("ContactList"),
-    post("/contacts", "Contacts", Teammate, "Create a contact")
-        .body("CreateContactRequest")
-        .returns("Contact")
-        .also(&[409]),
-    get("/contacts/{id}", "Contacts", Teammate, "Retrieve a contact").returns("Contact"),
-    get("/contacts/find_by_external_id/{external_id}", "Contacts", Teammate, "The contact with this external id")
-        .returns("Contact"),
-    get("/contacts/{id}/tickets", "Contacts", Teammate, "The contact's tickets (the Tickets tab of their profile)")
-        .query(PAGINATION)
-        .returns("TicketList"),
-    post("/contacts/{id}/messenger_token", "Contacts", Teammate, "A customer token for the Messenger API, for an integration that signed the contact in")
-        .returns("MessengerToken"),
-    get("/companies", "Companies", Teammate, "List companies").query(ENTITY_LIST).returns("CompanyList"),
-    post("/companies", "Companies", Teammate, "Create a company")
-        .body("CreateCompanyRequest")
-        .returns("Company")
-        .also(&[409]),
-    get("/companies/{id}", "Companies", Teammate, "Retrieve a company").returns("Company"),
-    get("/companies/{id}/tickets", "Companies", Teammate, "The company's tickets (the Tickets tab of its profile)")
-        .query(PAGINATION)
-        .returns("TicketList"),
-    get("/teammates", "Teammates", Teammate, "List teammates").returns("AdminList"),
-    get("/me", "Teammates", Teammate, "The teammate the token speaks for, with the workspace (Intercom: identify an admin)").returns("AdminWithApp"),
-    get("/admins", "Teammates", Teammate, "List teammates (Intercom's name for them)").returns("AdminList"),
-    post("/teammates", "Teammates", Admin, "Add a teammate")
-        .body("CreateTeammateRequest")
-        .returns("Admin")
-        .also(&[409]),
-    put("/teammates/{id}", "Teammates", Admin, "Rename, change the role of, deactivate or reactivate a teammate (deactivating signs them out everywhere)")
-        .body("UpdateTeammateRequest")
-        .returns("Admin"),
-    get("/tokens", "Teammates", Teammate, "Your sessions and API tokens (an admin: anyone's, with teammate_id)")
-        .query(&[("teammate_id", "string", "Whose tokens (admins only; default: yours).")])
-        .returns("TokenList"),
-    post("/tokens", "Teammates", Teammate, "A new API token for an integration; its secret is shown only in this answer")
-        .body("CreateTokenRequest")
-        .returns("NewToken"),
-    delete("/tokens/{id}", "Teammates", Teammate, "Revoke a token: it stops working at once")
-        .query(&[("teammate_id", "string", "Whose token (admins only; default: yours).")])
-        .no_content(),
-    get("/webhooks", "Webhooks", Admin, "Webhook endpoints and the topics there are").returns("WebhookList"),
-    post("/webhooks", "Webhooks", Admin, "Register an endpoint; its signing secret is in this answer only")
-        .body("CreateWebhookRequest")
-        .returns("NewWebhook"),
-    get("/webhooks/{id}", "Webhooks", Admin, "An endpoint with its recent deliveries").returns("Webhook"),
-    put("/webhooks/{id}", "Webhooks", Admin, "Change the URL or topics, turn off or on again, or replay from an event")
-        .body("UpdateWebhookRequest")
-        .returns("Webhook"),
-    delete("/webhooks/{id}", "Webhooks", Admin, "Remove an endpoint")
-        .no_content(),
-    get("/emails", "Settings", Admin, "Customer emails by status: which ones failed, and why")
-        .query(&[("status", "string", "pending, sending, sent, dropped or failed (the default).")])
-        .returns("EmailList"),
-    // Settings
-    get("/settings", "Settings", Teammate, "Workspace settings").returns("Settings"),
-    put("/settings", "Settings", Admin, "Change the reply-email delay")
-        .body("UpdateSettingsRequest")
-        .returns("Settings"),
 ];
 
 /// Adds the operations and schemas the generated document does not have yet.

@@ -21,8 +21,6 @@ mod webhooks;
 
 use std::str::FromStr;
 
-use axum::routing::{get, post};
-use axum::Router;
 use inbox_core::{Author, CoreError, Millis, Ticket};
 use serde::{Deserialize, Deserializer};
 use utoipa_axum::router::UtoipaMethodRouter;
@@ -44,70 +42,30 @@ pub fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(tickets::reply),
         routes!(tickets::parts),
         routes!(tickets::link_tracker, tickets::unlink_tracker),
-    ]
-}
-
-/// The routes still described by hand (`openapi::legacy`), until they are generated too.
-pub fn legacy_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/ticket_types",
-            get(ticket_types::list).post(ticket_types::create),
-        )
-        .route(
-            "/ticket_types/{id}",
-            get(ticket_types::show).put(ticket_types::update),
-        )
-        .route(
-            "/ticket_types/{id}/attributes",
-            post(ticket_types::create_attribute),
-        )
-        .route(
-            "/ticket_states",
-            get(ticket_types::list_states).post(ticket_types::create_state),
-        )
-        .route(
-            "/contacts",
-            get(people::contacts).post(people::create_contact),
-        )
-        .route("/contacts/{id}", get(people::contact))
-        .route(
-            "/contacts/find_by_external_id/{external_id}",
-            get(people::contact_by_external),
-        )
-        .route("/contacts/{id}/tickets", get(people::contact_tickets))
-        .route(
-            "/contacts/{id}/messenger_token",
-            post(people::messenger_token),
-        )
-        .route(
-            "/companies",
-            get(people::companies).post(people::create_company),
-        )
-        .route("/companies/{id}", get(people::company))
-        .route("/companies/{id}/tickets", get(people::company_tickets))
-        .route(
-            "/teammates",
-            get(people::teammates).post(people::create_teammate),
-        )
-        .route("/emails", get(emails::list))
-        .route("/webhooks", get(webhooks::list).post(webhooks::create))
-        .route(
-            "/webhooks/{id}",
-            get(webhooks::show)
-                .put(webhooks::update)
-                .delete(webhooks::delete),
-        )
-        .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}", axum::routing::delete(tokens::revoke))
-        .route(
-            "/teammates/{id}",
-            axum::routing::put(people::update_teammate),
-        )
-        .route("/me", get(people::me))
+        routes!(ticket_types::list, ticket_types::create),
+        routes!(ticket_types::show, ticket_types::update),
+        routes!(ticket_types::create_attribute),
+        routes!(ticket_types::list_states, ticket_types::create_state),
+        routes!(people::contacts, people::create_contact),
+        routes!(people::contact),
+        routes!(people::contact_by_external),
+        routes!(people::contact_tickets),
+        routes!(people::messenger_token),
+        routes!(people::companies, people::create_company),
+        routes!(people::company),
+        routes!(people::company_tickets),
+        routes!(people::teammates, people::create_teammate),
+        routes!(people::update_teammate),
         // Intercom calls teammates "admins"; its users look for them there.
-        .route("/admins", get(people::teammates))
-        .route("/settings", get(settings::show).put(settings::update))
+        routes!(people::admins),
+        routes!(people::me),
+        routes!(tokens::list, tokens::create),
+        routes!(tokens::revoke),
+        routes!(webhooks::list, webhooks::create),
+        routes!(webhooks::show, webhooks::update, webhooks::delete),
+        routes!(emails::list),
+        routes!(settings::show, settings::update),
+    ]
 }
 
 /// An id named in a request. One that is not even well-formed names nothing, so it is a 404

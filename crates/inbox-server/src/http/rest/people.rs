@@ -9,16 +9,23 @@ use inbox_core::{
 };
 use inbox_sync::Record;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
-use super::resource::{self, Catalog};
+use super::resource::{
+    self, AdminResource, AdminWithApp, App, Catalog, CompanyResource, ContactResource,
+};
 use super::search::{ticket_list, Page, Pagination, TicketList};
 use super::{email_address, exists, new_id, parse_id, required_text};
 use crate::auth::{self, Subject, TokenKind};
 use crate::authority::now;
 use crate::error::{Result, ServerError};
 use crate::http::extract::{Body, Query};
+use crate::http::openapi::{
+    type_tag, AdminAuth, BadQuery, CompanyPath, Conflict, ContactPath, ExternalIdPath, Internal,
+    JsonBody, NotFound, Rule, TeammateAuth, TeammatePath,
+};
 use crate::http::{AppState, Teammate};
 use crate::storage::{Field, Filter, Kind, SqlValue};
 use crate::workspace::Db;
@@ -26,45 +33,140 @@ use crate::workspace::Db;
 const DEFAULT_PER_PAGE: usize = 50;
 const MAX_PER_PAGE: usize = 150;
 
-#[derive(Debug, Default, Deserialize)]
+/// Which page of contacts, or the one contact with an email.
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Results per page, 1 to 150 (default 50).
+    #[param(minimum = 1, maximum = 150)]
     per_page: Option<usize>,
     /// The id of the last entity of the previous page (`pages.next.starting_after`).
     starting_after: Option<String>,
-    /// Contacts only: the contact with this email.
+    /// Only the contact with this email, any case (a list of zero or one, without `pages`).
     email: Option<String>,
 }
 
+/// Which page of companies.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompanyQuery {
+    /// Results per page, 1 to 150 (default 50).
+    #[param(minimum = 1, maximum = 150)]
+    per_page: Option<usize>,
+    /// The id of the last company of the previous page (`pages.next.starting_after`).
+    starting_after: Option<String>,
+    /// Companies have no email: 400 `invalid_query`.
+    #[param(ignore)]
+    email: Option<String>,
+}
+
+type_tag!(ListTag = "list");
+type_tag!(PagesTag = "pages");
+type_tag!(AdminListTag = "admin.list");
+type_tag!(MessengerTokenTag = "messenger_token");
+
+/// Where a page of a collection is: the next page, when there is one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pages {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: PagesTag,
+    per_page: usize,
+    /// The next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    next: Option<NextEntityPage>,
+}
+
+/// How to ask for the next page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextEntityPage {
+    per_page: usize,
+    /// Pass as `starting_after` for the next page: the id of this page's last entity.
+    starting_after: String,
+}
+
+/// Contacts, in id order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: ListTag,
+    data: Vec<ContactResource>,
+    /// Absent when finding by email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pages: Option<Pages>,
+}
+
+/// Companies, in id order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompanyList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: ListTag,
+    data: Vec<CompanyResource>,
+    pages: Pages,
+}
+
+/// Every teammate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: AdminListTag,
+    admins: Vec<AdminResource>,
+}
+
+/// A customer's token for the Messenger API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessengerToken {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: MessengerTokenTag,
+    contact_id: ContactId,
+    /// A bearer token for the Messenger API, shown only in this answer.
+    token: String,
+}
+
 /// One page of a collection in id order, as Intercom's `list` with `pages.next`.
-fn page<T: DeserializeOwned>(
+fn page<T: DeserializeOwned, R>(
     db: &Db,
     kind: Kind,
-    q: &ListQuery,
-    render: impl Fn(&T) -> Value,
-) -> Result<Value> {
-    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    per_page: Option<usize>,
+    starting_after: Option<&str>,
+    render: impl Fn(&T) -> R,
+) -> Result<(Vec<R>, Pages)> {
+    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(ServerError::bad_request(
             "invalid_pagination",
             format!("`per_page` must be between 1 and {MAX_PER_PAGE}."),
         ));
     }
-    let after = q.starting_after.as_deref().unwrap_or("").trim();
+    let after = starting_after.unwrap_or("").trim();
     let mut rows = db.tx().list(kind, after, per_page + 1)?;
     let more = rows.len() > per_page;
     rows.truncate(per_page);
-    let mut pages = json!({ "type": "pages", "per_page": per_page });
-    if more {
-        if let Some((last, _)) = rows.last() {
-            pages["next"] = json!({ "per_page": per_page, "starting_after": last });
-        }
-    }
+    let next = rows
+        .last()
+        .filter(|_| more)
+        .map(|(last, _)| NextEntityPage {
+            per_page,
+            starting_after: last.clone(),
+        });
     let data = rows
         .iter()
         .map(|(_, doc)| crate::workspace::parse::<T>(kind.as_str(), doc).map(|v| render(&v)))
         .collect::<Result<Vec<_>>>()?;
-    Ok(json!({ "type": "list", "data": data, "pages": pages }))
+    let pages = Pages {
+        kind: PagesTag::Tag,
+        per_page,
+        next,
+    };
+    Ok((data, pages))
 }
 
 /// The contact with `email`, any case. Contacts have no email index, so this reads them all;
@@ -77,24 +179,49 @@ pub(super) fn find_contact_by_email(db: &Db, email: &str) -> Result<Option<Conta
         .find(|c| c.email.eq_ignore_ascii_case(email)))
 }
 
-/// `GET /contacts`, or with `?email=` the contact with that email (a list of zero or one).
+/// List contacts, or find one by email
+#[utoipa::path(
+    get,
+    path = "/contacts",
+    operation_id = "get_contacts",
+    tag = "Contacts",
+    security(("teammateToken" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of contacts in id order, or the contact with `email` (zero or one).", body = ContactList),
+        BadQuery, TeammateAuth, Internal,
+    ),
+)]
 pub async fn contacts(
     State(state): State<AppState>,
     _: Teammate,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ContactList>> {
     let workspace = state.workspace_id.clone();
     let render = move |c: &Contact| resource::contact(c, &workspace);
     let list = state
         .read(move |db| match &q.email {
             Some(email) => {
                 let found = find_contact_by_email(db, email)?;
-                Ok(resource::list(found.iter().map(render).collect()))
+                Ok((found.iter().map(render).collect(), None))
             }
-            None => page(db, Kind::Contact, &q, render),
+            None => {
+                let (data, pages) = page(
+                    db,
+                    Kind::Contact,
+                    q.per_page,
+                    q.starting_after.as_deref(),
+                    render,
+                )?;
+                Ok((data, Some(pages)))
+            }
         })
         .await?;
-    Ok(Json(list))
+    Ok(Json(ContactList {
+        kind: ListTag::Tag,
+        data: list.0,
+        pages: list.1,
+    }))
 }
 
 /// The contact the team's own systems know as `external_id` (a 404 when none is).
@@ -106,12 +233,24 @@ pub(super) fn contact_by_external_id(db: &Db, external_id: &str) -> Result<Conta
         .ok_or_else(|| crate::workspace::not_found("contact", external_id))
 }
 
-/// `GET /contacts/find_by_external_id/{external_id}`, as Intercom's.
+/// The contact with this external id
+#[utoipa::path(
+    get,
+    path = "/contacts/find_by_external_id/{external_id}",
+    operation_id = "get_contacts_find_by_external_id_external_id",
+    tag = "Contacts",
+    security(("teammateToken" = [])),
+    params(ExternalIdPath),
+    responses(
+        (status = 200, description = "The contact.", body = ContactResource),
+        TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn contact_by_external(
     State(state): State<AppState>,
     _: Teammate,
     Path(external_id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ContactResource>> {
     let workspace = state.workspace_id.clone();
     let found = state
         .read(move |db| {
@@ -132,11 +271,24 @@ fn company_by_path(db: &Db, id: &str) -> Result<Company> {
     db.require(Kind::Company, "company", &id.to_string())
 }
 
+/// Retrieve a contact
+#[utoipa::path(
+    get,
+    path = "/contacts/{id}",
+    operation_id = "get_contacts_id",
+    tag = "Contacts",
+    security(("teammateToken" = [])),
+    params(ContactPath),
+    responses(
+        (status = 200, description = "The contact.", body = ContactResource),
+        TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn contact(
     State(state): State<AppState>,
     _: Teammate,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ContactResource>> {
     let workspace = state.workspace_id.clone();
     let found = state
         .read(move |db| Ok(resource::contact(&contact_by_path(db, &id)?, &workspace)))
@@ -151,38 +303,71 @@ fn email_taken(email: &str) -> ServerError {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A new contact.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateContactRequest)]
 pub struct CreateContactBody {
+    /// Chosen by the client; made by the server when absent (409 `id_taken` when in use).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
+    /// Their name; the email's user part when absent or blank.
+    #[schema(max_length = 250)]
     name: Option<String>,
+    /// Unique among contacts (409 `email_taken`); one the mailer can send to (400
+    /// `invalid_email`).
+    #[schema(format = Email, max_length = 254)]
     email: String,
+    /// Their company.
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     company_id: Option<String>,
-    /// `user` (the default) or `lead`.
+    /// `user` (the default) or `lead` (400 `invalid_role` otherwise).
+    #[schema(value_type = Option<ContactRole>)]
     role: Option<String>,
+    /// Their id in the team's own systems: unique (409 `external_id_taken`).
+    #[schema(max_length = 250)]
     external_id: Option<String>,
     /// Accepted for Intercom's clients and not kept (see the README's list).
     #[serde(default, rename = "phone")]
     _phone: Option<Value>,
+    /// Accepted for Intercom's clients and not kept.
     #[serde(default, rename = "avatar")]
     _avatar: Option<Value>,
+    /// Accepted for Intercom's clients and not kept.
     #[serde(default, rename = "signed_up_at")]
     _signed_up_at: Option<Value>,
+    /// Accepted for Intercom's clients and not kept.
     #[serde(default, rename = "last_seen_at")]
     _last_seen_at: Option<Value>,
+    /// Accepted for Intercom's clients and not kept.
     #[serde(default, rename = "owner_id")]
     _owner_id: Option<Value>,
+    /// Accepted for Intercom's clients and not kept.
     #[serde(default, rename = "unsubscribed_from_emails")]
     _unsubscribed_from_emails: Option<Value>,
+    /// Accepted for Intercom's clients and not kept.
     #[serde(default, rename = "custom_attributes")]
     _custom_attributes: Option<Value>,
 }
 
+/// Create a contact
+#[utoipa::path(
+    post,
+    path = "/contacts",
+    operation_id = "post_contacts",
+    tag = "Contacts",
+    security(("teammateToken" = [])),
+    request_body = CreateContactBody,
+    responses(
+        (status = 200, description = "The new contact.", body = ContactResource),
+        JsonBody, TeammateAuth, NotFound, Conflict, Rule, Internal,
+    ),
+)]
 pub async fn create_contact(
     State(state): State<AppState>,
     _: Teammate,
     Body(body): Body<CreateContactBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ContactResource>> {
     let email = email_address(&body.email)?;
     let role = match body.role.as_deref().map(str::trim) {
         None => ContactRole::User,
@@ -265,6 +450,19 @@ fn is(field: Field, id: String) -> Filter {
     }
 }
 
+/// The contact's tickets (the Tickets tab of their profile), most recently updated first
+#[utoipa::path(
+    get,
+    path = "/contacts/{id}/tickets",
+    operation_id = "get_contacts_id_tickets",
+    tag = "Contacts",
+    security(("teammateToken" = [])),
+    params(ContactPath, Pagination),
+    responses(
+        (status = 200, description = "One page of the contact's tickets.", body = TicketList),
+        BadQuery, TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn contact_tickets(
     State(state): State<AppState>,
     _: Teammate,
@@ -277,15 +475,27 @@ pub async fn contact_tickets(
     .await
 }
 
-/// `POST /contacts/{id}/messenger_token`: a customer token for the Messenger API, which is how
-/// an integration that has signed its customer in lets them see their tickets.
-/// `POST /contacts/{id}/messenger_token`: a token that speaks for the customer in the
-/// Messenger API. Admins only: it reads everything the customer can.
+/// A customer token for the Messenger API, for an integration that signed the contact in
+///
+/// How an integration that has signed its customer in lets them see their tickets. Admins
+/// only: the token reads everything the customer can.
+#[utoipa::path(
+    post,
+    path = "/contacts/{id}/messenger_token",
+    operation_id = "post_contacts_id_messenger_token",
+    tag = "Contacts",
+    security(("teammateToken" = [])),
+    params(ContactPath),
+    responses(
+        (status = 200, description = "The token, shown only in this answer.", body = MessengerToken),
+        AdminAuth, NotFound, Internal,
+    ),
+)]
 pub async fn messenger_token(
     State(state): State<AppState>,
     me: Teammate,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<MessengerToken>> {
     me.require_admin()?;
     let token = state
         .write(move |db| {
@@ -297,56 +507,113 @@ pub async fn messenger_token(
                 None,
                 now(),
             )?;
-            Ok(json!({
-                "type": "messenger_token",
-                "contact_id": contact.id.to_string(),
-                "token": token,
-            }))
+            Ok(MessengerToken {
+                kind: MessengerTokenTag::Tag,
+                contact_id: contact.id,
+                token,
+            })
         })
         .await?;
     Ok(Json(token))
 }
 
+/// List companies
+#[utoipa::path(
+    get,
+    path = "/companies",
+    operation_id = "get_companies",
+    tag = "Companies",
+    security(("teammateToken" = [])),
+    params(CompanyQuery),
+    responses(
+        (status = 200, description = "One page of companies in id order.", body = CompanyList),
+        BadQuery, TeammateAuth, Internal,
+    ),
+)]
 pub async fn companies(
     State(state): State<AppState>,
     _: Teammate,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Value>> {
+    Query(q): Query<CompanyQuery>,
+) -> Result<Json<CompanyList>> {
     if q.email.is_some() {
         return Err(ServerError::bad_request(
             "invalid_query",
             "Companies have no email to filter by.",
         ));
     }
-    let list = state
-        .read(move |db| page(db, Kind::Company, &q, resource::company))
+    let (data, pages) = state
+        .read(move |db| {
+            page(
+                db,
+                Kind::Company,
+                q.per_page,
+                q.starting_after.as_deref(),
+                resource::company,
+            )
+        })
         .await?;
-    Ok(Json(list))
+    Ok(Json(CompanyList {
+        kind: ListTag::Tag,
+        data,
+        pages,
+    }))
 }
 
+/// Retrieve a company
+#[utoipa::path(
+    get,
+    path = "/companies/{id}",
+    operation_id = "get_companies_id",
+    tag = "Companies",
+    security(("teammateToken" = [])),
+    params(CompanyPath),
+    responses(
+        (status = 200, description = "The company.", body = CompanyResource),
+        TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn company(
     State(state): State<AppState>,
     _: Teammate,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<CompanyResource>> {
     let found = state
         .read(move |db| Ok(resource::company(&company_by_path(db, &id)?)))
         .await?;
     Ok(Json(found))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new company.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateCompanyRequest)]
 pub struct CreateCompanyBody {
+    /// Chosen by the client; made by the server when absent (409 `id_taken` when in use).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
+    /// Its name (not blank: 400 `missing_field`).
+    #[schema(min_length = 1, max_length = 250)]
     name: String,
 }
 
+/// Create a company
+#[utoipa::path(
+    post,
+    path = "/companies",
+    operation_id = "post_companies",
+    tag = "Companies",
+    security(("teammateToken" = [])),
+    request_body = CreateCompanyBody,
+    responses(
+        (status = 200, description = "The new company.", body = CompanyResource),
+        JsonBody, TeammateAuth, Conflict, Rule, Internal,
+    ),
+)]
 pub async fn create_company(
     State(state): State<AppState>,
     _: Teammate,
     Body(body): Body<CreateCompanyBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<CompanyResource>> {
     let name = required_text("name", &body.name)?;
     let created = state
         .write(move |db| {
@@ -364,6 +631,19 @@ pub async fn create_company(
     Ok(Json(created))
 }
 
+/// The company's tickets (the Tickets tab of its profile), most recently updated first
+#[utoipa::path(
+    get,
+    path = "/companies/{id}/tickets",
+    operation_id = "get_companies_id_tickets",
+    tag = "Companies",
+    security(("teammateToken" = [])),
+    params(CompanyPath, Pagination),
+    responses(
+        (status = 200, description = "One page of the company's tickets.", body = TicketList),
+        BadQuery, TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn company_tickets(
     State(state): State<AppState>,
     _: Teammate,
@@ -376,8 +656,44 @@ pub async fn company_tickets(
     .await
 }
 
-/// `GET /teammates` (and `/admins`): a workspace has few, so all of them at once.
-pub async fn teammates(State(state): State<AppState>, _: Teammate) -> Result<Json<Value>> {
+/// List teammates
+///
+/// A workspace has few, so all of them at once.
+#[utoipa::path(
+    get,
+    path = "/teammates",
+    operation_id = "get_teammates",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "Every teammate.", body = AdminList),
+        TeammateAuth, Internal,
+    ),
+)]
+pub async fn teammates(state: State<AppState>, me: Teammate) -> Result<Json<AdminList>> {
+    all_teammates(state, me).await
+}
+
+/// List teammates (Intercom's name for them)
+///
+/// The same as `GET /teammates`: Intercom calls teammates admins, and its users look for them
+/// here.
+#[utoipa::path(
+    get,
+    path = "/admins",
+    operation_id = "get_admins",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "Every teammate.", body = AdminList),
+        TeammateAuth, Internal,
+    ),
+)]
+pub async fn admins(state: State<AppState>, me: Teammate) -> Result<Json<AdminList>> {
+    all_teammates(state, me).await
+}
+
+async fn all_teammates(State(state): State<AppState>, _: Teammate) -> Result<Json<AdminList>> {
     let all = state
         .read(|db| {
             let all: Vec<Member> = db.all(Kind::Teammate)?;
@@ -388,24 +704,50 @@ pub async fn teammates(State(state): State<AppState>, _: Teammate) -> Result<Jso
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(Json(json!({ "type": "admin.list", "admins": all })))
+    Ok(Json(AdminList {
+        kind: AdminListTag::Tag,
+        admins: all,
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new teammate.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateTeammateRequest)]
 pub struct CreateTeammateBody {
+    /// Chosen by the client; made by the server when absent (409 `id_taken` when in use).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
+    /// Their name (not blank: 400 `missing_field`).
+    #[schema(min_length = 1, max_length = 250)]
     name: String,
+    /// Unique among teammates (409 `email_taken`); one the mailer can send to (400
+    /// `invalid_email`).
+    #[schema(format = Email, max_length = 254)]
     email: String,
-    /// `admin` or `teammate` (the default).
+    /// `admin` or `teammate` (the default); 400 `invalid_role` otherwise.
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
 }
 
+/// Add a teammate
+#[utoipa::path(
+    post,
+    path = "/teammates",
+    operation_id = "post_teammates",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    request_body = CreateTeammateBody,
+    responses(
+        (status = 200, description = "The new teammate.", body = AdminResource),
+        JsonBody, AdminAuth, Conflict, Rule, Internal,
+    ),
+)]
 pub async fn create_teammate(
     State(state): State<AppState>,
     me: Teammate,
     Body(body): Body<CreateTeammateBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminResource>> {
     me.require_admin()?;
     let name = required_text("name", &body.name)?;
     let email = email_address(&body.email)?;
@@ -440,24 +782,47 @@ pub async fn create_teammate(
     Ok(Json(created))
 }
 
-#[derive(Debug, Deserialize)]
+/// Changes to a teammate; fields left out keep their value.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdateTeammateRequest)]
 pub struct UpdateTeammateBody {
+    /// Their name (not blank).
+    #[schema(min_length = 1, max_length = 250)]
     name: Option<String>,
+    /// Unique among teammates; one the mailer can send to (400 `invalid_email`).
+    #[schema(format = Email, max_length = 254)]
     email: Option<String>,
+    /// 400 `invalid_role` for another.
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
-    /// false deactivates the teammate: signed out everywhere, API tokens revoked.
+    /// false deactivates the teammate: signed out everywhere, API tokens revoked; true
+    /// reactivates them.
     active: Option<bool>,
 }
 
-/// `PUT /teammates/{id}`: an admin renames, changes the role of, deactivates or reactivates a
-/// teammate, by the same rules as the app's settings.
+/// Rename, change the role of, deactivate or reactivate a teammate (deactivating signs them out everywhere)
+///
+/// By the same rules as the app's settings: the last active admin stays one (422).
+#[utoipa::path(
+    put,
+    path = "/teammates/{id}",
+    operation_id = "put_teammates_id",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    params(TeammatePath),
+    request_body = UpdateTeammateBody,
+    responses(
+        (status = 200, description = "The teammate, updated.", body = AdminResource),
+        JsonBody, AdminAuth, NotFound, Rule, Internal,
+    ),
+)]
 pub async fn update_teammate(
     State(state): State<AppState>,
     me: Teammate,
     Path(id): Path<String>,
     Body(body): Body<UpdateTeammateBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminResource>> {
     me.require_admin()?;
     let id: TeammateId = parse_id("teammate", &id)?;
     let role = body.role.as_deref().map(parse_role).transpose()?;
@@ -493,9 +858,24 @@ fn parse_role(role: &str) -> Result<Role> {
     })
 }
 
-/// `GET /me`: the teammate the token speaks for, with the workspace (Intercom's
-/// `admins.identify()`, how an integration learns its admin id).
-pub async fn me(State(state): State<AppState>, Teammate(me): Teammate) -> Result<Json<Value>> {
+/// The teammate the token speaks for, with the workspace (Intercom: identify an admin)
+///
+/// How an integration learns its admin id (Intercom's `admins.identify()`).
+#[utoipa::path(
+    get,
+    path = "/me",
+    operation_id = "get_me",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "The teammate, with `app`: the workspace.", body = AdminWithApp),
+        TeammateAuth, Internal,
+    ),
+)]
+pub async fn me(
+    State(state): State<AppState>,
+    Teammate(me): Teammate,
+) -> Result<Json<AdminWithApp>> {
     let workspace = state.workspace_id.clone();
     let answer = state
         .read(move |db| {
@@ -503,18 +883,11 @@ pub async fn me(State(state): State<AppState>, Teammate(me): Teammate) -> Result
             let brand = inbox_core::Workspace::default_brand(db)
                 .ok()
                 .and_then(|id| inbox_core::Workspace::brand(db, id).ok().flatten());
-            let mut admin = resource::teammate(&me, &teams);
-            admin["email_verified"] = json!(false);
-            admin["app"] = json!({
-                "type": "app",
-                "id_code": &*workspace,
-                "name": brand.map(|b| b.name),
-                "secure": false,
-                "identity_verification": false,
-                "timezone": "UTC",
-                "region": "local",
-            });
-            Ok(admin)
+            Ok(AdminWithApp {
+                admin: resource::teammate(&me, &teams),
+                email_verified: false,
+                app: App::new(&workspace, brand.map(|b| b.name)),
+            })
         })
         .await?;
     Ok(Json(answer))

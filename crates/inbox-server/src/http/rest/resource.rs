@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use inbox_core::attribute::{DESCRIPTION, TITLE};
 use inbox_core::{
-    AttributeDef, Author, BrandId, Category, Company, CompanyId, Contact, ContactId, DataType,
-    Millis, Part, PartId, PartKind, StateCategory, StateId, TeamId, Teammate, TeammateId, Ticket,
-    TicketId, TicketState, TicketType, TicketTypeId,
+    AttributeDef, Author, BrandId, Category, Company, CompanyId, Contact, ContactId, ContactRole,
+    DataType, Millis, Part, PartId, PartKind, Role, StateCategory, StateId, TeamId, Teammate,
+    TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -689,61 +689,171 @@ pub fn parse_state_category(value: &str) -> Option<StateCategory> {
     StateCategory::parse(&value.trim().to_ascii_lowercase().replace([' ', '-'], "_"))
 }
 
-/// A contact with Intercom's fields; the email flags keep Intercom's defaults (this server
-/// tracks neither bounces nor unsubscribes yet). Contacts do not change once created, and
-/// their ULID holds when that was.
-pub fn contact(c: &Contact, workspace_id: &str) -> Value {
+type_tag!(CompanyTag = "company");
+type_tag!(AdminTag = "admin");
+type_tag!(AppTag = "app");
+
+/// A contact with Intercom's fields. The email flags keep Intercom's defaults: this server
+/// tracks neither bounces nor unsubscribes yet.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Contact)]
+pub struct ContactResource {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: ContactTag,
+    id: ContactId,
+    /// The workspace's id (as `/me`'s `app.id_code`).
+    workspace_id: String,
+    /// When the contact was created (Unix seconds).
+    created_at: i64,
+    /// When it last changed (Unix seconds): contacts do not change once created.
+    updated_at: i64,
+    role: ContactRole,
+    name: String,
+    email: String,
+    /// Their company.
+    company_id: Option<CompanyId>,
+    /// Always false: unsubscribes are not tracked yet.
+    unsubscribed_from_emails: bool,
+    /// Always false: bounces are not tracked yet.
+    has_hard_bounced: bool,
+    /// Always false.
+    marked_email_as_spam: bool,
+    /// Their id in the team's own systems; absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    external_id: Option<String>,
+}
+
+/// A contact as the REST API shows it. Contacts do not change once created, and their ULID
+/// holds when that was.
+pub fn contact(c: &Contact, workspace_id: &str) -> ContactResource {
     let created_at = secs(c.id.0.timestamp_ms() as Millis);
-    let mut contact = json!({
-        "type": "contact",
-        "id": c.id.to_string(),
-        "workspace_id": workspace_id,
-        "created_at": created_at,
-        "updated_at": created_at,
-        "role": c.role.as_str(),
-        "name": c.name,
-        "email": c.email,
-        "company_id": c.company.map(|id| id.to_string()),
-        "unsubscribed_from_emails": false,
-        "has_hard_bounced": false,
-        "marked_email_as_spam": false,
-    });
-    if let Some(external_id) = &c.external_id {
-        contact["external_id"] = json!(external_id);
+    ContactResource {
+        kind: ContactTag::Tag,
+        id: c.id,
+        workspace_id: workspace_id.to_owned(),
+        created_at,
+        updated_at: created_at,
+        role: c.role,
+        name: c.name.clone(),
+        email: c.email.clone(),
+        company_id: c.company,
+        unsubscribed_from_emails: false,
+        has_hard_bounced: false,
+        marked_email_as_spam: false,
+        external_id: c.external_id.clone(),
     }
-    contact
 }
 
-pub fn company(c: &Company) -> Value {
-    json!({ "type": "company", "id": c.id.to_string(), "name": c.name })
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Company)]
+pub struct CompanyResource {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: CompanyTag,
+    id: CompanyId,
+    name: String,
 }
 
-/// Intercom calls teammates admins; `role` says whether this one is a workspace admin. The
-/// fields of Intercom's admin that have no meaning here yet (away mode) have its defaults.
-pub fn teammate(t: &Teammate, teams: &[inbox_core::Team]) -> Value {
-    let team_ids: Vec<String> = teams
-        .iter()
-        .filter(|team| team.members.contains(&t.id))
-        .map(|team| team.id.to_string())
-        .collect();
-    json!({
-        "type": "admin",
-        "id": t.id.to_string(),
-        "name": t.name,
-        "email": t.email,
-        "role": t.role.as_str(),
-        "active": t.active,
-        "job_title": null,
-        "away_mode_enabled": false,
-        "away_mode_reassign": false,
-        "has_inbox_seat": t.active,
-        "team_ids": team_ids,
-    })
+pub fn company(c: &Company) -> CompanyResource {
+    CompanyResource {
+        kind: CompanyTag::Tag,
+        id: c.id,
+        name: c.name.clone(),
+    }
 }
 
-/// A plain list: `{type: "list", data: [...]}`.
-pub fn list<T: Serialize>(items: Vec<T>) -> Value {
-    json!({ "type": "list", "data": items })
+/// A teammate, as Intercom's admin: `role` says whether they are a workspace admin. The fields
+/// of Intercom's admin that mean nothing here yet (away mode) have its defaults.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Admin)]
+pub struct AdminResource {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: AdminTag,
+    id: TeammateId,
+    name: String,
+    email: String,
+    /// Admins change workspace settings, ticket types, states and teammates.
+    role: Role,
+    /// false: deactivated (left the team); cannot sign in or be given tickets.
+    active: bool,
+    /// Always null.
+    job_title: Option<String>,
+    /// Always false: no away mode yet.
+    away_mode_enabled: bool,
+    /// Always false.
+    away_mode_reassign: bool,
+    /// Whether they can work in the inbox: active teammates can.
+    has_inbox_seat: bool,
+    /// The teams they are in.
+    team_ids: Vec<TeamId>,
+}
+
+pub fn teammate(t: &Teammate, teams: &[inbox_core::Team]) -> AdminResource {
+    AdminResource {
+        kind: AdminTag::Tag,
+        id: t.id,
+        name: t.name.clone(),
+        email: t.email.clone(),
+        role: t.role,
+        active: t.active,
+        job_title: None,
+        away_mode_enabled: false,
+        away_mode_reassign: false,
+        has_inbox_seat: t.active,
+        team_ids: teams
+            .iter()
+            .filter(|team| team.members.contains(&t.id))
+            .map(|team| team.id)
+            .collect(),
+    }
+}
+
+/// The teammate a token speaks for, with the workspace (Intercom's `admins.identify()`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AdminWithApp)]
+pub struct AdminWithApp {
+    #[serde(flatten)]
+    pub admin: AdminResource,
+    /// Always false.
+    pub email_verified: bool,
+    pub app: App,
+}
+
+/// The workspace, as Intercom's app.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct App {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: AppTag,
+    /// The workspace's id.
+    id_code: String,
+    /// The default brand's name, if any.
+    name: Option<String>,
+    /// Always false.
+    secure: bool,
+    /// Always false.
+    identity_verification: bool,
+    /// Always `UTC`.
+    timezone: String,
+    /// Always `local`.
+    region: String,
+}
+
+impl App {
+    pub fn new(id_code: &str, name: Option<String>) -> App {
+        App {
+            kind: AppTag::Tag,
+            id_code: id_code.to_owned(),
+            name,
+            secure: false,
+            identity_verification: false,
+            timezone: "UTC".into(),
+            region: "local".into(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,21 +9,36 @@ use inbox_core::{
     TicketType, TicketTypeId, Workspace,
 };
 use serde::Deserialize;
-use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::resource::{
-    self, attribute, parse_category, parse_state_category, ticket_state, ticket_type,
-    AttributeResource, StateResource, TicketTypeResource,
+    attribute, parse_category, parse_state_category, ticket_state, ticket_type, AttributeResource,
+    CategoryName, StateList, StateResource, TicketTypeList, TicketTypeResource,
 };
 use super::{exists, new_id, parse_id, required_text};
 use crate::authority::{now, save_settings};
 use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
+use crate::http::openapi::{
+    AdminAuth, Conflict, Internal, JsonBody, NotFound, Rule, TeammateAuth, TicketTypePath,
+};
 use crate::http::{AppState, Teammate};
 use crate::storage::Kind;
 use crate::workspace::Db;
 
-pub async fn list(State(state): State<AppState>, _: Teammate) -> Result<Json<Value>> {
+/// List ticket types
+#[utoipa::path(
+    get,
+    path = "/ticket_types",
+    operation_id = "get_ticket_types",
+    tag = "Ticket types",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "Every ticket type, with its attributes and states.", body = TicketTypeList),
+        TeammateAuth, Internal,
+    ),
+)]
+pub async fn list(State(state): State<AppState>, _: Teammate) -> Result<Json<TicketTypeList>> {
     let types = state
         .read(|db| {
             let states = db.states()?;
@@ -34,9 +49,22 @@ pub async fn list(State(state): State<AppState>, _: Teammate) -> Result<Json<Val
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(Json(resource::list(types)))
+    Ok(Json(TicketTypeList::of(types)))
 }
 
+/// Retrieve a ticket type
+#[utoipa::path(
+    get,
+    path = "/ticket_types/{id}",
+    operation_id = "get_ticket_types_id",
+    tag = "Ticket types",
+    security(("teammateToken" = [])),
+    params(TicketTypePath),
+    responses(
+        (status = 200, description = "The ticket type, with its attributes and states.", body = TicketTypeResource),
+        TeammateAuth, NotFound, Internal,
+    ),
+)]
 pub async fn show(
     State(state): State<AppState>,
     _: Teammate,
@@ -53,22 +81,35 @@ pub async fn show(
     Ok(Json(found))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new ticket type, with the built-in title and description attributes.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateTicketTypeRequest)]
 pub struct CreateTypeBody {
+    /// Chosen by the client; made by the server when absent (409 `id_taken` when in use).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
+    /// Its name (not blank).
+    #[schema(min_length = 1, max_length = 250)]
     name: String,
+    /// What the type is for.
     #[serde(default)]
+    #[schema(max_length = 65536)]
     description: String,
-    /// An emoji; a ticket when absent.
+    /// An emoji; 🎫 when absent.
+    #[schema(max_length = 250)]
     icon: Option<String>,
-    /// `Customer`, `Back-office` or `Tracker` (any spelling `parse_category` takes); as in
-    /// Intercom, Customer when absent (Back-office with `is_internal`).
+    /// `Customer`, `Back-office` or `Tracker` (also, in any case, `customer`, `back_office`,
+    /// `request`, `task`); as in Intercom, Customer when absent (Back-office with
+    /// `is_internal`). 400 `invalid_category` otherwise.
+    #[schema(value_type = Option<CategoryName>)]
     category: Option<String>,
     /// Intercom's older way to ask for a back-office type, used when `category` is absent.
     #[serde(default)]
     is_internal: bool,
-    /// The states the type offers, in menu order; every non-archived state when absent.
+    /// The states the type offers, in menu order; every non-archived state when absent. It must
+    /// offer one of each category (422 otherwise).
+    #[schema(value_type = Option<Vec<StateId>>)]
     ticket_state_ids: Option<Vec<String>>,
 }
 
@@ -88,6 +129,19 @@ fn save_type(db: &Db, t: &TicketType, admin: &inbox_core::Teammate, now: Millis)
     Ok(())
 }
 
+/// Create a ticket type
+#[utoipa::path(
+    post,
+    path = "/ticket_types",
+    operation_id = "post_ticket_types",
+    tag = "Ticket types",
+    security(("teammateToken" = [])),
+    request_body = CreateTypeBody,
+    responses(
+        (status = 200, description = "The new ticket type.", body = TicketTypeResource),
+        JsonBody, AdminAuth, NotFound, Conflict, Rule, Internal,
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     me: Teammate,
@@ -145,20 +199,44 @@ pub async fn create(
     Ok(Json(created))
 }
 
-#[derive(Debug, Deserialize)]
+/// Changes to a ticket type; fields left out keep their value.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdateTicketTypeRequest)]
 pub struct UpdateTypeBody {
+    /// Its name (not blank).
+    #[schema(min_length = 1, max_length = 250)]
     name: Option<String>,
+    /// What the type is for.
+    #[schema(max_length = 65536)]
     description: Option<String>,
+    /// An emoji (not blank: 400 `missing_field`).
+    #[schema(min_length = 1, max_length = 250)]
     icon: Option<String>,
     /// Archived types take no new tickets; existing ones stay.
     archived: Option<bool>,
-    /// A type's category never changes: accepted when it is the type's own, refused otherwise.
+    /// A type's category never changes: accepted when it is the type's own, refused otherwise
+    /// (422 `type_category_fixed`). Spellings as on creation.
+    #[schema(value_type = Option<CategoryName>)]
     category: Option<String>,
     /// Intercom's older spelling of "back-office"; like `category`, it cannot change.
     is_internal: Option<bool>,
 }
 
+/// Update a ticket type (name, description, icon, archived; never its category)
+#[utoipa::path(
+    put,
+    path = "/ticket_types/{id}",
+    operation_id = "put_ticket_types_id",
+    tag = "Ticket types",
+    security(("teammateToken" = [])),
+    params(TicketTypePath),
+    request_body = UpdateTypeBody,
+    responses(
+        (status = 200, description = "The ticket type, updated.", body = TicketTypeResource),
+        JsonBody, AdminAuth, NotFound, Rule, Internal,
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     me: Teammate,
@@ -196,45 +274,79 @@ pub async fn update(
     Ok(Json(updated))
 }
 
-/// List options as Intercom sends them (`list_items`, comma-separated) or as an array.
-#[derive(Debug, Deserialize)]
+/// A list's options, as an array of labels or of `{label}`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum ListOptions {
     Labels(Vec<String>),
     Objects(Vec<OptionLabel>),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct OptionLabel {
     label: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// The data types an attribute may be created with (any case; `longtext` and `textarea` are
+/// long text too).
+// Only the document's: `data_type` is read as text, so that any spelling `data_type()` takes
+// works and another is refused with its own code.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeDataTypeInput {
+    /// Text; long text with `multiline`.
+    String,
+    Text,
+    LongText,
+    Integer,
+    Decimal,
+    Boolean,
+    Date,
+    /// Intercom's name for a date.
+    Datetime,
+    /// One of its options (`list_options` or `list_items`).
+    List,
+}
+
+/// A new attribute, added at the end of the type's form.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateTicketTypeAttributeRequest)]
 pub struct CreateAttributeBody {
+    /// The label teammates see (not blank).
+    #[schema(min_length = 1, max_length = 250)]
     name: String,
-    /// `string` (with `multiline`), `text`, `long_text`, `integer`, `decimal`, `boolean`, `date`
-    /// (or Intercom's `datetime`) or `list`.
+    /// 400 `invalid_data_type` for another.
+    #[schema(value_type = AttributeDataTypeInput)]
     data_type: String,
-    /// The key tickets use for the value; derived from the name when absent.
+    /// The key tickets use for the value (its letters and digits); derived from the name when
+    /// absent. 400 `invalid_key` when it has no letter or digit, 422 when the type has it.
+    #[schema(max_length = 250)]
     key: Option<String>,
     /// Intercom requires a description; our attributes have none, so it is accepted and unused.
     #[serde(rename = "description")]
     _description: Option<String>,
+    /// A `string` of several lines (long text).
     #[serde(default)]
     multiline: bool,
+    /// Lists: the options, comma-separated (when `list_options` is absent).
     list_items: Option<String>,
+    /// Lists: the options (at least one: 422 otherwise).
     list_options: Option<ListOptions>,
+    /// Needed to create a ticket of the type.
     #[serde(default)]
     required_to_create: bool,
+    /// Customers see its value (also accepted as `visible_to_customer`); true when absent.
     #[serde(alias = "visible_to_customer")]
     visible_to_contacts: Option<bool>,
-    /// Intercom's Messenger-form settings and multi-select lists: accepted and not used yet
-    /// (see the README's list).
+    /// Intercom's Messenger-form setting: accepted and not used yet (see the README's list).
     #[serde(default, rename = "required_to_create_for_contacts")]
     _required_to_create_for_contacts: Option<bool>,
+    /// Intercom's Messenger-form setting: accepted and not used yet.
     #[serde(default, rename = "visible_on_create")]
     _visible_on_create: Option<bool>,
+    /// Intercom's multi-select lists: accepted and not used yet.
     #[serde(default, rename = "allow_multiple_values")]
     _allow_multiple_values: Option<bool>,
 }
@@ -295,7 +407,20 @@ fn data_type(body: &CreateAttributeBody) -> Result<DataType> {
     })
 }
 
-/// `POST /ticket_types/{id}/attributes`: adds an attribute at the end of the type's form.
+/// Add an attribute to a ticket type
+#[utoipa::path(
+    post,
+    path = "/ticket_types/{id}/attributes",
+    operation_id = "post_ticket_types_id_attributes",
+    tag = "Ticket types",
+    security(("teammateToken" = [])),
+    params(TicketTypePath),
+    request_body = CreateAttributeBody,
+    responses(
+        (status = 200, description = "The new attribute.", body = AttributeResource),
+        JsonBody, AdminAuth, NotFound, Rule, Internal,
+    ),
+)]
 pub async fn create_attribute(
     State(state): State<AppState>,
     me: Teammate,
@@ -328,7 +453,19 @@ pub async fn create_attribute(
     Ok(Json(created))
 }
 
-pub async fn list_states(State(state): State<AppState>, _: Teammate) -> Result<Json<Value>> {
+/// List ticket states
+#[utoipa::path(
+    get,
+    path = "/ticket_states",
+    operation_id = "get_ticket_states",
+    tag = "Ticket types",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "Every state of the workspace.", body = StateList),
+        TeammateAuth, Internal,
+    ),
+)]
+pub async fn list_states(State(state): State<AppState>, _: Teammate) -> Result<Json<StateList>> {
     let states = state
         .read(|db| {
             Ok(db
@@ -338,22 +475,46 @@ pub async fn list_states(State(state): State<AppState>, _: Teammate) -> Result<J
                 .collect::<Vec<StateResource>>())
         })
         .await?;
-    Ok(Json(resource::list(states)))
+    Ok(Json(StateList::of(states)))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new ticket state.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateTicketStateRequest)]
 pub struct CreateStateBody {
+    /// Chosen by the client; made by the server when absent (409 `id_taken` when in use).
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
+    /// What teammates see: unique in the workspace, not blank (422 otherwise).
+    #[schema(min_length = 1, max_length = 250)]
     internal_label: String,
     /// What customers see; the internal label when absent.
+    #[schema(min_length = 1, max_length = 250)]
     external_label: Option<String>,
+    /// Its category, which never changes (any case, with spaces or dashes for underscores;
+    /// 400 `invalid_category` otherwise).
+    #[schema(value_type = StateCategory)]
     category: String,
     /// Ticket types that should offer the new state (appended to their menus).
     #[serde(default)]
+    #[schema(value_type = Vec<TicketTypeId>)]
     ticket_type_ids: Vec<String>,
 }
 
+/// Create a ticket state
+#[utoipa::path(
+    post,
+    path = "/ticket_states",
+    operation_id = "post_ticket_states",
+    tag = "Ticket types",
+    security(("teammateToken" = [])),
+    request_body = CreateStateBody,
+    responses(
+        (status = 200, description = "The new state.", body = StateResource),
+        JsonBody, AdminAuth, NotFound, Conflict, Rule, Internal,
+    ),
+)]
 pub async fn create_state(
     State(state): State<AppState>,
     me: Teammate,

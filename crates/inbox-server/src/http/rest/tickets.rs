@@ -521,7 +521,7 @@ fn state_mutation(db: &Db, ticket: &Ticket, category: &str) -> Result<Mutation> 
 }
 
 /// What a reply is: a message the customer sees, or an internal note.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageType {
     /// A reply the customer sees.
@@ -541,7 +541,9 @@ impl MessageType {
 }
 
 /// Intercom's author types of a reply; only teammates reply through the REST API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+// Only the document's: `type` is read as text, so another is refused with `invalid_author`.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplyAuthorType {
     Admin,

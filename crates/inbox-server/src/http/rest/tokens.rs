@@ -5,20 +5,52 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use inbox_core::TeammateId;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::parse_id;
-use crate::auth::{self, Subject, TokenKind};
+use crate::auth::{self, Subject, TokenInfo, TokenKind};
 use crate::authority::now;
-use crate::error::{Result, ServerError};
+use crate::error::{ErrorList, Result, ServerError};
 use crate::http::extract::{Body, Query};
+use crate::http::openapi::{
+    type_tag, BadQuery, Internal, JsonBody, NotFound, Rule, TeammateAuth, TokenPath,
+};
 use crate::http::{AppState, Teammate};
 
-#[derive(Deserialize)]
+/// Whose tokens a request is about.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Whose {
+    /// Another teammate's (admins only: 403 otherwise); the caller's when absent.
+    #[param(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     teammate_id: Option<String>,
 }
+
+type_tag!(TokenListTag = "token.list");
+type_tag!(TokenTag = "token");
+
+/// A teammate's sessions and API tokens, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: TokenListTag,
+    tokens: Vec<TokenInfo>,
+}
+
+/// A new API token.
+#[derive(Serialize, ToSchema)]
+pub struct NewToken {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: TokenTag,
+    /// The secret, shown only in this answer: send it as `Authorization: Bearer TOKEN`.
+    token: String,
+}
+
+/// 403 for another teammate's tokens without an admin's token.
+const NOT_YOURS: &str = "A customer's token, or `teammate_id` names another teammate and the token is not an admin's (`forbidden`).";
 
 /// The teammate a request is about: the caller, or (for an admin) the one named.
 fn whose(me: &Teammate, q: Whose) -> Result<TeammateId> {
@@ -34,30 +66,62 @@ fn whose(me: &Teammate, q: Whose) -> Result<TeammateId> {
     }
 }
 
-/// `GET /tokens`: sessions and API tokens, newest first.
+/// Your sessions and API tokens (an admin: anyone's, with teammate_id)
+#[utoipa::path(
+    get,
+    path = "/tokens",
+    operation_id = "get_tokens",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    params(Whose),
+    responses(
+        (status = 200, description = "The tokens, newest first; never their secrets.", body = TokenList),
+        BadQuery, TeammateAuth,
+        (status = 403, description = NOT_YOURS, body = ErrorList),
+        NotFound, Internal,
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     me: Teammate,
     Query(q): Query<Whose>,
-) -> Result<Json<Value>> {
+) -> Result<Json<TokenList>> {
     let teammate = whose(&me, q)?;
     let tokens = state.read(move |db| auth::tokens_of(db, teammate)).await?;
-    Ok(Json(json!({ "type": "token.list", "tokens": tokens })))
+    Ok(Json(TokenList {
+        kind: TokenListTag::Tag,
+        tokens,
+    }))
 }
 
-#[derive(Deserialize)]
+/// A new API token.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateTokenRequest)]
 pub struct CreateBody {
-    /// What the token is for ("Zapier", "billing sync").
+    /// What the token is for ("Zapier", "billing sync"); not blank (400 `missing_field`).
+    #[schema(min_length = 1, max_length = 250)]
     name: String,
 }
 
-/// `POST /tokens`: a new API token of the caller's; its secret is in this answer only.
+/// A new API token for an integration; its secret is shown only in this answer
+#[utoipa::path(
+    post,
+    path = "/tokens",
+    operation_id = "post_tokens",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    request_body = CreateBody,
+    responses(
+        (status = 200, description = "The token.", body = NewToken),
+        JsonBody, TeammateAuth, Rule, Internal,
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     me: Teammate,
     Body(body): Body<CreateBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<NewToken>> {
     let name = body.name.trim().to_owned();
     if name.is_empty() {
         return Err(ServerError::bad_request(
@@ -70,10 +134,29 @@ pub async fn create(
     let token = state
         .write(move |db| auth::issue(db, Subject::Teammate(id), TokenKind::Api, Some(name), now()))
         .await?;
-    Ok(Json(json!({ "type": "token", "token": token })))
+    Ok(Json(NewToken {
+        kind: TokenTag::Tag,
+        token,
+    }))
 }
 
-/// `DELETE /tokens/{id}`: the token stops working at once, live streams included.
+/// Revoke a token: it stops working at once
+///
+/// Live streams signed in with it end too.
+#[utoipa::path(
+    delete,
+    path = "/tokens/{id}",
+    operation_id = "delete_tokens_id",
+    tag = "Teammates",
+    security(("teammateToken" = [])),
+    params(TokenPath, Whose),
+    responses(
+        (status = 204, description = "Revoked."),
+        BadQuery, TeammateAuth,
+        (status = 403, description = NOT_YOURS, body = ErrorList),
+        NotFound, Internal,
+    ),
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     me: Teammate,

@@ -4,57 +4,198 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+use utoipa::ToSchema;
 
 use super::nullable;
 use crate::authority::{now, random};
 use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
+use crate::http::openapi::{type_tag, AdminAuth, Internal, JsonBody, NotFound, WebhookPath};
 use crate::http::{AppState, Teammate};
 use crate::storage::Kind;
-use crate::webhooks::{self, Endpoint, TOPICS};
+use crate::webhooks::{self, Attempt, Endpoint, TOPICS};
 use crate::workspace::{not_found, Db};
+
+type_tag!(WebhookTag = "webhook");
+type_tag!(WebhookListTag = "webhook.list");
+
+/// A topic: one of [`TOPICS`].
+fn topic_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(TOPICS))
+}
+
+/// Topics, as a request names them.
+fn topics_schema() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(topic_schema())
+        .min_items(Some(1))
+        .description(Some(
+            "What to deliver: at least one topic (400 `missing_field`, `unknown_topic`).",
+        ))
+}
+
+fn optional_topics_schema() -> ArrayBuilder {
+    topics_schema().schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+        Type::Array,
+        Type::Null,
+    ]))
+}
+
+/// A webhook endpoint as admins see it: everything but its secret.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Webhook)]
+pub struct WebhookResource {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: WebhookTag,
+    #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
+    id: String,
+    /// Where deliveries are posted.
+    url: String,
+    /// The topics it gets.
+    #[schema(schema_with = topics_schema)]
+    topics: Vec<String>,
+    /// false: turned off, or paused after failing.
+    active: bool,
+    /// Why it was paused.
+    paused_reason: Option<String>,
+    /// Unix seconds.
+    created_at: i64,
+    /// The last event delivered (or skipped); the next one follows it.
+    last_event_id: String,
+    /// Failed attempts at the current event, in a row.
+    failures: u32,
+    /// The last attempts, newest first.
+    recent_deliveries: Vec<Attempt>,
+}
+
+fn resource(e: &Endpoint) -> WebhookResource {
+    WebhookResource {
+        kind: WebhookTag::Tag,
+        id: e.id.clone(),
+        url: e.url.clone(),
+        topics: e.topics.clone(),
+        active: e.active,
+        paused_reason: e.paused_reason.clone(),
+        created_at: e.created_at / 1000,
+        last_event_id: e.after.clone(),
+        failures: e.failures,
+        recent_deliveries: e.recent.iter().cloned().collect(),
+    }
+}
+
+/// A webhook just registered, with the secret that signs its deliveries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewWebhook {
+    #[serde(flatten)]
+    webhook: WebhookResource,
+    /// Keep it to check signatures: it is shown only in this answer.
+    secret: String,
+}
+
+/// The endpoints, and the topics there are.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookList {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: WebhookListTag,
+    webhooks: Vec<WebhookResource>,
+    /// Every topic an endpoint may ask for.
+    #[schema(schema_with = topics_schema)]
+    topics: Vec<&'static str>,
+}
 
 fn endpoint(db: &Db, id: &str) -> Result<Endpoint> {
     db.get(Kind::Webhook, id)?
         .ok_or_else(|| not_found("webhook", id))
 }
 
-/// `GET /webhooks`
-pub async fn list(State(state): State<AppState>, me: Teammate) -> Result<Json<Value>> {
+/// Webhook endpoints and the topics there are
+#[utoipa::path(
+    get,
+    path = "/webhooks",
+    operation_id = "get_webhooks",
+    tag = "Webhooks",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "Every endpoint, and every topic.", body = WebhookList),
+        AdminAuth, Internal,
+    ),
+)]
+pub async fn list(State(state): State<AppState>, me: Teammate) -> Result<Json<WebhookList>> {
     me.require_admin()?;
     let all = state.read(webhooks::endpoints).await?;
-    let items: Vec<Value> = all.iter().map(Endpoint::resource).collect();
-    Ok(Json(
-        json!({ "type": "webhook.list", "webhooks": items, "topics": TOPICS }),
-    ))
+    Ok(Json(WebhookList {
+        kind: WebhookListTag::Tag,
+        webhooks: all.iter().map(resource).collect(),
+        topics: TOPICS.to_vec(),
+    }))
 }
 
-/// `GET /webhooks/{id}`: with its recent deliveries.
+/// An endpoint with its recent deliveries
+#[utoipa::path(
+    get,
+    path = "/webhooks/{id}",
+    operation_id = "get_webhooks_id",
+    tag = "Webhooks",
+    security(("teammateToken" = [])),
+    params(WebhookPath),
+    responses(
+        (status = 200, description = "The endpoint.", body = WebhookResource),
+        AdminAuth, NotFound, Internal,
+    ),
+)]
 pub async fn show(
     State(state): State<AppState>,
     me: Teammate,
     Path(id): Path<String>,
-) -> Result<Json<Value>> {
+) -> Result<Json<WebhookResource>> {
     me.require_admin()?;
     let found = state.read(move |db| endpoint(db, &id)).await?;
-    Ok(Json(found.resource()))
+    Ok(Json(resource(&found)))
 }
 
-#[derive(Deserialize)]
+/// A new webhook endpoint.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateWebhookRequest)]
 pub struct CreateBody {
+    /// An http:// or https:// address of at most 2,000 characters, without spaces (400
+    /// `invalid_url`).
+    #[schema(
+        format = "uri",
+        max_length = 2000,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s]\\S*$"
+    )]
     url: String,
+    #[schema(schema_with = topics_schema)]
     topics: Vec<String>,
 }
 
-/// `POST /webhooks`: events from now on are delivered to it.
+/// Register an endpoint; its signing secret is in this answer only
+///
+/// Events from now on are delivered to it.
+#[utoipa::path(
+    post,
+    path = "/webhooks",
+    operation_id = "post_webhooks",
+    tag = "Webhooks",
+    security(("teammateToken" = [])),
+    request_body = CreateBody,
+    responses(
+        (status = 200, description = "The endpoint, with its secret.", body = NewWebhook),
+        JsonBody, AdminAuth, Internal,
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     me: Teammate,
     Body(body): Body<CreateBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<NewWebhook>> {
     me.require_admin()?;
     let url = body.url.trim().to_owned();
     webhooks::validate(&url, &body.topics)?;
@@ -82,9 +223,10 @@ pub async fn create(
                 recent: Default::default(),
             };
             webhooks::save(db, &endpoint)?;
-            let mut answer = endpoint.resource();
-            answer["secret"] = json!(endpoint.secret);
-            Ok(answer)
+            Ok(NewWebhook {
+                webhook: resource(&endpoint),
+                secret: endpoint.secret,
+            })
         })
         .await?;
     Ok(Json(created))
@@ -95,24 +237,50 @@ fn newest_event(db: &Db) -> Result<String> {
     Ok(format!("{:020}-999999", db.tx().last_cursor()?))
 }
 
-#[derive(Deserialize)]
+/// Changes to a webhook endpoint; fields left out keep their value.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdateWebhookRequest)]
 pub struct UpdateBody {
+    /// An http:// or https:// address of at most 2,000 characters, without spaces (400
+    /// `invalid_url`).
+    #[schema(
+        format = "uri",
+        max_length = 2000,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s]\\S*$"
+    )]
     url: Option<String>,
+    #[schema(schema_with = optional_topics_schema)]
     topics: Option<Vec<String>>,
+    /// false turns it off; true turns it (or a paused one) on again, with everything that
+    /// happened meanwhile.
     active: Option<bool>,
-    /// Deliver again everything after this event id (null: everything kept).
+    /// Deliver again everything after this event id (one in `recent_deliveries`; 400
+    /// `unknown_event` for one no longer kept); null: every kept event.
     #[serde(default, deserialize_with = "nullable")]
     replay_after: Option<Option<String>>,
 }
 
-/// `PUT /webhooks/{id}`: a new URL or topics, off or on again, or a replay.
+/// Change the URL or topics, turn off or on again, or replay from an event
+#[utoipa::path(
+    put,
+    path = "/webhooks/{id}",
+    operation_id = "put_webhooks_id",
+    tag = "Webhooks",
+    security(("teammateToken" = [])),
+    params(WebhookPath),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The endpoint, updated.", body = WebhookResource),
+        JsonBody, AdminAuth, NotFound, Internal,
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     me: Teammate,
     Path(id): Path<String>,
     Body(body): Body<UpdateBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<WebhookResource>> {
     me.require_admin()?;
     let updated = state
         .write(move |db| {
@@ -147,13 +315,25 @@ pub async fn update(
                 e.retry_at = 0;
             }
             webhooks::save(db, &e)?;
-            Ok(e.resource())
+            Ok(resource(&e))
         })
         .await?;
     Ok(Json(updated))
 }
 
-/// `DELETE /webhooks/{id}`
+/// Remove an endpoint
+#[utoipa::path(
+    delete,
+    path = "/webhooks/{id}",
+    operation_id = "delete_webhooks_id",
+    tag = "Webhooks",
+    security(("teammateToken" = [])),
+    params(WebhookPath),
+    responses(
+        (status = 204, description = "Removed."),
+        AdminAuth, NotFound, Internal,
+    ),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     me: Teammate,
