@@ -12,6 +12,7 @@ use crate::{limits, Brand, CoreError, Role, Team, Teammate, TicketState, TicketT
 /// screens edit a copy and save it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AdminChange {
     /// A ticket type: name, icon, description, its attributes in display order (new ones
@@ -39,6 +40,7 @@ pub struct Settings {
 /// that stops being the default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Saved {
     pub ticket_types: Vec<TicketType>,
     pub states: Vec<TicketState>,

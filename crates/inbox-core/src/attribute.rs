@@ -12,6 +12,7 @@ pub const DESCRIPTION: &str = "description";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DataType {
     Text,
@@ -19,7 +20,10 @@ pub enum DataType {
     Integer,
     Decimal,
     Boolean,
-    List { options: Vec<String> },
+    List {
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
+        options: Vec<String>,
+    },
     Date,
 }
 
@@ -40,9 +44,12 @@ impl DataType {
 /// A field of a ticket type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttributeDef {
     /// Stable key, unique within the type (`title`, `order_id`…).
+    #[cfg_attr(feature = "openapi", schema(max_length = 250))]
     pub key: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 250))]
     pub name: String,
     pub data_type: DataType,
     pub required_to_create: bool,
@@ -157,6 +164,7 @@ impl AttributeDef {
 /// options and dates (`YYYY-MM-DD`) are text that [`AttributeDef::parse`] has checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum AttributeValue {
     Boolean(bool),

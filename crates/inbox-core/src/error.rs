@@ -176,7 +176,11 @@ impl CoreError {
 /// The wire shape of every error, across IPC and HTTP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Error))]
 pub struct ErrorBody {
+    /// Stable and machine-readable: `not_found`, `forbidden`, `tracker_cannot_be_shared`,
+    /// `attribute_required`, `invalid_body`, `body_too_large`…
     pub code: String,
+    /// What happened and what to do, for a person.
     pub message: String,
 }

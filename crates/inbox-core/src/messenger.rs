@@ -13,6 +13,7 @@ pub const RECENT_TICKETS: usize = 3;
 /// What the customer can do from a ticket in the Tickets space (R8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketAction {
     SendMessage,
@@ -22,6 +23,7 @@ pub enum TicketAction {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessengerTicket {
     pub id: TicketId,
     pub number: Option<i64>,
@@ -36,6 +38,7 @@ pub struct MessengerTicket {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Badges {
     /// Tickets with something unseen: the count on the collapsed launcher.
     pub messenger: usize,
@@ -44,6 +47,7 @@ pub struct Badges {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessengerHome {
     /// At most three, most recent activity first, never a resolved ticket (R9).
     pub recent_tickets: Vec<MessengerTicket>,
@@ -138,6 +142,7 @@ pub fn customer_view(
 
 /// One entry of a ticket's timeline as its customer sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerEntry {
     pub id: crate::PartId,
     pub at: Millis,
@@ -146,6 +151,7 @@ pub struct CustomerEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CustomerEntryKind {
     /// A reply, from the customer or from the support team.

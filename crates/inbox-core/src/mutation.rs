@@ -20,6 +20,7 @@ use crate::{
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Mutation {
     /// Creates a ticket. A back-office ticket may name the customer ticket (`origin_ticket`) or
@@ -68,12 +69,16 @@ pub enum Mutation {
     /// A customer-visible message, from a teammate or (through the Messenger) the customer.
     Reply {
         ticket: TicketId,
+        /// Not blank.
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 65536))]
         body: String,
     },
     /// An internal note. On a back-office ticket it is cross-posted where the ticket came from,
     /// unless `keep_private` (R12).
     Note {
         ticket: TicketId,
+        /// Not blank.
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 65536))]
         body: String,
         #[serde(default)]
         keep_private: bool,

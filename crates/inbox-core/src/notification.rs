@@ -9,6 +9,7 @@ use crate::{ContactId, Millis, PartId, StateId, TicketId};
 /// One way a notification reaches a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 // The UI's bindings reserve `Channel` for Tauri's; JSON never carries a type's name.
 #[cfg_attr(feature = "specta", serde(rename = "NotificationChannel"))]
@@ -39,6 +40,7 @@ pub enum Reason {
 /// When an email goes out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "when", rename_all = "snake_case")]
 pub enum EmailDue {
     /// Submissions and state changes are not delayed.

@@ -21,6 +21,7 @@ pub const DEFAULT_REPLY_EMAIL_DELAY: Millis = 3 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationSettings {
     /// How long a teammate's reply waits for the customer to see it in the Messenger before it
     /// is emailed (R5).

@@ -10,6 +10,7 @@ use crate::{
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -33,9 +34,13 @@ impl Role {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Teammate {
     pub id: TeammateId,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 250))]
     pub name: String,
+    /// Unique among teammates and contacts.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     pub role: Role,
     /// A deactivated teammate (who left the team) keeps their name on past work, but cannot
@@ -50,8 +55,11 @@ fn active() -> bool {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Team {
     pub id: TeamId,
+    /// Unique in the workspace.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 250))]
     pub name: String,
     pub members: Vec<TeammateId>,
 }
@@ -59,26 +67,34 @@ pub struct Team {
 /// A brand a workspace supports customers under; emails use the ticket's brand (R14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Brand {
     pub id: BrandId,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 250))]
     pub name: String,
     /// A URL or data URL of the logo shown in emails.
+    #[cfg_attr(feature = "openapi", schema(max_length = 262144))]
     pub logo_url: String,
     pub is_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncCompany))]
 pub struct Company {
     pub id: CompanyId,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 250))]
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncContact))]
 pub struct Contact {
     pub id: ContactId,
+    #[cfg_attr(feature = "openapi", schema(max_length = 250))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     pub company: Option<CompanyId>,
     /// A signed-up user or a lead, as Intercom tells them apart.
@@ -86,11 +102,13 @@ pub struct Contact {
     pub role: ContactRole,
     /// The contact's id in the team's own systems (Intercom's `external_id`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 250))]
     pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContactRole {
     #[default]
@@ -137,6 +155,7 @@ impl Company {
 /// A simple chat with a contact; may be converted into a ticket, or linked to one (R11).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conversation {
     pub id: ConversationId,
     pub contact: ContactId,

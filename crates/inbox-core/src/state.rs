@@ -7,6 +7,7 @@ use crate::{limits, CoreError, StateId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StateCategory {
     Submitted,
@@ -57,9 +58,14 @@ impl StateCategory {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncTicketState))]
 pub struct TicketState {
     pub id: StateId,
+    /// What teammates see; unique in the workspace.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 250))]
     pub internal_label: String,
+    /// What customers see; may repeat.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 250))]
     pub customer_label: String,
     pub category: StateCategory,
     pub archived: bool,

@@ -12,6 +12,7 @@ use crate::{
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncTicket))]
 pub struct Ticket {
     pub id: TicketId,
     /// The human number (#123), assigned by the server; local demo data numbers its own.
@@ -53,6 +54,7 @@ pub struct Ticket {
 /// form or an HTTP body carries them, keyed by attribute key; `title` and `description` included.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTicket {
     /// Raw JSON; for the UI's bindings, the values its forms send (null for an empty field).
     #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, Option<AttributeValue>>))]
@@ -118,12 +120,14 @@ impl NewTicket {
 /// Everything needed to create a ticket, as a teammate, the API or an automation asks for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateTicket {
     pub id: TicketId,
     pub type_id: TicketTypeId,
     pub fields: NewTicket,
     /// The type's first "submitted" state when absent.
     pub state_id: Option<StateId>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub contacts: Vec<ContactId>,
     pub company: Option<CompanyId>,
     /// The workspace's default brand when absent (R14).

@@ -10,16 +10,22 @@ use crate::{
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncTicketType))]
 pub struct TicketType {
     pub id: TicketTypeId,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 250))]
     pub name: String,
     /// An emoji shown beside the type's name.
+    #[cfg_attr(feature = "openapi", schema(max_length = 250))]
     pub icon: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 65536))]
     pub description: String,
     pub category: Category,
     /// Title and description first, then the admin's attributes, in display order.
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
     pub attributes: Vec<AttributeDef>,
     /// The states tickets of this type may be in, in menu order.
+    #[cfg_attr(feature = "openapi", schema(max_items = 10000))]
     pub states: Vec<StateId>,
     /// Archived types accept no new tickets; existing ones stay.
     pub archived: bool,

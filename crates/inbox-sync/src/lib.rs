@@ -29,12 +29,14 @@ pub const PROTOCOL_HEADER: &str = "inbox-protocol";
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Cursor(pub i64);
 
 /// One entity as it is now. Records are upserts keyed by their id (a timeline part is never
 /// changed, only added).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Record {
     Brand(Brand),
@@ -59,6 +61,7 @@ pub enum Record {
 
 /// Who made a change through the sync API, so a client recognises its own mutations in a pull.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Origin {
     pub client_id: String,
     pub seq: u64,
@@ -66,6 +69,7 @@ pub struct Origin {
 
 /// One committed change: everything one mutation (or one admin edit) wrote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeSet {
     pub cursor: Cursor,
     pub at: Millis,
@@ -75,6 +79,7 @@ pub struct ChangeSet {
 
 /// A mutation waiting in a client's outbox. `seq` grows by one per mutation of that client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingMutation {
     pub seq: u64,
     pub mutation: Mutation,
@@ -82,14 +87,19 @@ pub struct PendingMutation {
 
 /// `POST /sync/push`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// Chosen by the client once (a ULID) and kept for its lifetime.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]
     pub client_id: String,
+    /// At most 1,000 at a time.
+    #[cfg_attr(feature = "openapi", schema(max_items = 1000))]
     pub mutations: Vec<PendingMutation>,
 }
 
 /// What became of one pushed mutation. A replayed mutation gets its original result again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PushResult {
     Applied { seq: u64, cursor: Cursor },
@@ -105,6 +115,7 @@ impl PushResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
     /// The newest cursor after the push.
@@ -113,6 +124,7 @@ pub struct PushResponse {
 
 /// `GET /sync/pull?after=CURSOR&limit=N`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub changes: Vec<ChangeSet>,
     /// Pull again from here; the last change's cursor, or `after` when there was nothing.
@@ -125,6 +137,7 @@ pub struct PullResponse {
 /// the snapshot started at; once the last page is in, the client pulls from there (records
 /// changed meanwhile come again, which upserts make harmless).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BootstrapPage {
     pub cursor: Cursor,
     pub records: Vec<Record>,
@@ -136,6 +149,7 @@ pub struct BootstrapPage {
 
 /// An event of the live stream (`GET /sync/stream`, server-sent events): pull up to `cursor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Poke {
     pub cursor: Cursor,
 }
@@ -173,6 +187,7 @@ mod tests {
 
 /// `POST /sync/login`: a teammate's email and password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
@@ -181,6 +196,7 @@ pub struct LoginRequest {
 
 /// A new API token for the device that signed in, and who it speaks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub token: String,
     pub teammate: Teammate,
