@@ -164,7 +164,6 @@ impl AttributeDef {
 /// options and dates (`YYYY-MM-DD`) are text that [`AttributeDef::parse`] has checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum AttributeValue {
     Boolean(bool),
@@ -173,6 +172,27 @@ pub enum AttributeValue {
     Decimal(#[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))] f64),
     Text(String),
 }
+
+/// A boolean, a number or a string: `anyOf`, not the `oneOf` a derive would write, since an
+/// integer is a number too.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for AttributeValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+        AnyOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some(
+                "A validated attribute value: a boolean, a number (integer or decimal, never \
+                 null) or text (list options and dates, YYYY-MM-DD, are text).",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for AttributeValue {}
 
 impl AttributeValue {
     /// The value as a teammate reads it, for lists and search.

@@ -33,6 +33,7 @@ pub struct MessengerTicket {
     pub state_category: StateCategory,
     /// Customer-visible attributes only, as (name, value).
     pub attributes: Vec<(String, String)>,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub last_activity_at: Millis,
     pub action: TicketAction,
 }
@@ -145,6 +146,7 @@ pub fn customer_view(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerEntry {
     pub id: crate::PartId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub at: Millis,
     #[serde(flatten)]
     pub kind: CustomerEntryKind,

@@ -69,16 +69,14 @@ pub enum Mutation {
     /// A customer-visible message, from a teammate or (through the Messenger) the customer.
     Reply {
         ticket: TicketId,
-        /// Not blank.
-        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 65536))]
+        /// Not blank, at most 65,536 characters (else the mutation is rejected).
         body: String,
     },
     /// An internal note. On a back-office ticket it is cross-posted where the ticket came from,
     /// unless `keep_private` (R12).
     Note {
         ticket: TicketId,
-        /// Not blank.
-        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 65536))]
+        /// Not blank, at most 65,536 characters (else the mutation is rejected).
         body: String,
         #[serde(default)]
         keep_private: bool,

@@ -44,9 +44,16 @@ pub enum Reason {
 #[serde(tag = "when", rename_all = "snake_case")]
 pub enum EmailDue {
     /// Submissions and state changes are not delayed.
-    Now { at: Millis },
+    Now {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        at: Millis,
+    },
     /// A teammate's reply: at `at`, unless the customer has seen `parts` in the Messenger by then.
-    UnlessSeen { at: Millis, parts: Vec<PartId> },
+    UnlessSeen {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        at: Millis,
+        parts: Vec<PartId>,
+    },
 }
 
 /// What one contact gets about one ticket.

@@ -25,6 +25,7 @@ pub const DEFAULT_REPLY_EMAIL_DELAY: Millis = 3 * 60 * 1000;
 pub struct NotificationSettings {
     /// How long a teammate's reply waits for the customer to see it in the Messenger before it
     /// is emailed (R5).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub reply_email_delay: Millis,
 }
 

@@ -163,6 +163,8 @@ pub struct Conversation {
     /// The one ticket shared with the customer that this conversation is linked to (R11).
     pub linked_ticket: Option<TicketId>,
     pub open: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub created_at: Millis,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub last_activity_at: Millis,
 }

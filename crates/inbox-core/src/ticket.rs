@@ -39,14 +39,18 @@ pub struct Ticket {
     pub conversation: Option<ConversationId>,
     /// For a back-office ticket raised from a customer ticket: that ticket (R12).
     pub origin_ticket: Option<TicketId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub created_at: Millis,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub updated_at: Millis,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub last_activity_at: Millis,
     /// When something the customer can see last happened (submission, a reply, a state change
     /// they are told of): their Messenger orders tickets by it, so internal notes and
     /// reassignments never reshuffle a customer's Recent tickets. None on tickets from before
     /// it was kept (their last activity stands in).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub customer_activity_at: Option<Millis>,
 }
 
@@ -127,7 +131,7 @@ pub struct CreateTicket {
     pub fields: NewTicket,
     /// The type's first "submitted" state when absent.
     pub state_id: Option<StateId>,
-    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    /// At most 100 (else the mutation is rejected).
     pub contacts: Vec<ContactId>,
     pub company: Option<CompanyId>,
     /// The workspace's default brand when absent (R14).
@@ -141,6 +145,7 @@ pub struct CreateTicket {
     /// When the ticket was really raised, for tickets imported from another help desk; now
     /// when absent. Never later than now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub created_at: Option<Millis>,
 }
 

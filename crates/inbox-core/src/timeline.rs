@@ -122,6 +122,7 @@ pub struct Part {
     pub ticket: TicketId,
     pub author: Author,
     pub kind: PartKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub created_at: Millis,
 }
 
@@ -135,6 +136,7 @@ pub struct ConversationPart {
     pub conversation: ConversationId,
     pub author: Author,
     pub kind: PartKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub created_at: Millis,
 }
 

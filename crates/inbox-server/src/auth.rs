@@ -71,8 +71,10 @@ pub struct TokenInfo {
     /// What an API token is for.
     pub name: Option<String>,
     /// Milliseconds since 1970.
+    #[schema(value_type = i64)]
     pub created_at: Millis,
     /// Milliseconds since 1970.
+    #[schema(value_type = i64)]
     pub last_used_at: Millis,
 }
 

@@ -71,6 +71,7 @@ pub struct Attempt {
     pub event_id: String,
     pub topic: String,
     /// When, in milliseconds since 1970.
+    #[schema(value_type = i64)]
     pub at: Millis,
     /// The receiver's HTTP status, if it answered.
     pub status: Option<u16>,

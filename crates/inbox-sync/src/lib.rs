@@ -54,6 +54,7 @@ pub enum Record {
     Read {
         ticket: TicketId,
         teammate: TeammateId,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         at: Millis,
     },
     Settings(NotificationSettings),
@@ -72,6 +73,7 @@ pub struct Origin {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeSet {
     pub cursor: Cursor,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub at: Millis,
     pub origin: Option<Origin>,
     pub records: Vec<Record>,
@@ -81,6 +83,10 @@ pub struct ChangeSet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingMutation {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = "uint64", maximum = 18446744073709551615u64)
+    )]
     pub seq: u64,
     pub mutation: Mutation,
 }
@@ -102,8 +108,22 @@ pub struct PushRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PushResult {
-    Applied { seq: u64, cursor: Cursor },
-    Rejected { seq: u64, error: ErrorBody },
+    Applied {
+        #[cfg_attr(
+            feature = "openapi",
+            schema(format = "uint64", maximum = 18446744073709551615u64)
+        )]
+        seq: u64,
+        cursor: Cursor,
+    },
+    Rejected {
+        #[cfg_attr(
+            feature = "openapi",
+            schema(format = "uint64", maximum = 18446744073709551615u64)
+        )]
+        seq: u64,
+        error: ErrorBody,
+    },
 }
 
 impl PushResult {

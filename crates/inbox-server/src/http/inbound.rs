@@ -11,23 +11,46 @@ use inbox_core::email::{ticket_from_reply_token, ReplyTokenError};
 use inbox_core::Workspace;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 use super::extract::bytes;
 use super::messenger::customer_reply;
+use super::openapi::{Internal, NotFound, RelaySecretHeader, Rule};
 use super::AppState;
 use crate::authority::now;
-use crate::error::{Result, ServerError};
+use crate::error::{ErrorList, Result, ServerError};
 use crate::mail::inbound::parse_reply;
 use crate::storage::Kind;
 
 /// The header a mail relay sends the server's inbound secret in.
 pub const RELAY_SECRET_HEADER: &str = "x-inbox-relay-secret";
 
-#[derive(Serialize)]
+/// The reply was added (or had been: a relay retrying the same message adds it once).
+#[derive(Serialize, ToSchema)]
+#[schema(as = InboundAccepted)]
 pub struct Accepted {
+    /// The ticket the reply was added to.
     ticket: inbox_core::TicketId,
 }
 
+/// A customer's emailed reply, posted raw by the mail relay; the signed reply-to address names the ticket
+#[utoipa::path(
+    post,
+    path = "/inbound/email",
+    operation_id = "post_inbound_email",
+    tag = "Email",
+    params(RelaySecretHeader),
+    request_body(content = String, content_type = "message/rfc822", description = "The email as received (RFC 822)."),
+    responses(
+        (status = 200, description = "The reply is on the ticket.", body = Accepted),
+        (status = 400, description = "The email cannot be read, or has no reply address of this server or no text (`inbound_unparseable`, `inbound_no_reply_token`, `inbound_empty_reply`, `inbound_too_complex`).", body = ErrorList),
+        (status = 403, description = "No relay secret, or a wrong one; a reply address this server did not sign or that expired; a sender who is not a customer of the ticket (`forbidden`).", body = ErrorList),
+        NotFound,
+        (status = 408, description = "The body did not arrive within the body deadline (`body_timeout`).", body = ErrorList),
+        (status = 413, description = "The email is larger than 4 MiB (`body_too_large`).", body = ErrorList),
+        Rule, Internal,
+    ),
+)]
 pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<Accepted>> {
     check_relay(&state, req.headers())?;
     let raw = bytes(req, &state).await?;

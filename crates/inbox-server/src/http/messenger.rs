@@ -8,14 +8,29 @@ use inbox_core::messenger::{
 };
 use inbox_core::{Author, Contact, Mutation, Ticket, Workspace};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::extract::{Body, SignedIn};
+use super::openapi::{CustomerAuth, Internal, JsonBody, MessengerTicketPath, NotFound};
 use super::{AppState, Customer};
 use crate::authority::{apply_one, now, Apply};
+use crate::error::ErrorList;
 use crate::error::Result;
 use crate::notifications::{mark_seen, messenger, put_messenger, unseen};
 use crate::workspace::{not_found, Db};
 
+/// The customer's Messenger home: Recent tickets, Tickets space, badges
+#[utoipa::path(
+    get,
+    path = "/messenger/home",
+    operation_id = "get_messenger_home",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    responses(
+        (status = 200, description = "The home.", body = MessengerHome),
+        CustomerAuth, Internal,
+    ),
+)]
 pub async fn home(
     State(state): State<AppState>,
     Customer(contact): Customer,
@@ -35,14 +50,26 @@ pub async fn home(
     Ok(Json(home))
 }
 
-#[derive(Deserialize)]
+/// Whether the Messenger is open on the customer's screen.
+#[derive(Deserialize, Serialize, ToSchema)]
+#[schema(as = MessengerState)]
 pub struct MessengerStateBody {
     /// The Messenger is open on the customer's screen (no launcher badge then).
     open: bool,
 }
 
-/// `POST /messenger/logout`: the customer ends their Messenger session; the token stops
-/// working.
+/// Sign the customer out: the request's token stops working
+#[utoipa::path(
+    post,
+    path = "/messenger/logout",
+    operation_id = "post_messenger_logout",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    responses(
+        (status = 204, description = "Signed out."),
+        CustomerAuth, Internal,
+    ),
+)]
 pub async fn logout(
     State(state): State<AppState>,
     SignedIn(token): SignedIn,
@@ -55,11 +82,24 @@ pub async fn logout(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+/// Whether the Messenger is open on the customer's screen
+#[utoipa::path(
+    put,
+    path = "/messenger/state",
+    operation_id = "put_messenger_state",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    request_body = MessengerStateBody,
+    responses(
+        (status = 200, description = "The state, as saved.", body = MessengerStateBody),
+        JsonBody, CustomerAuth, Internal,
+    ),
+)]
 pub async fn set_state(
     State(state): State<AppState>,
     Customer(contact): Customer,
     Body(body): Body<MessengerStateBody>,
-) -> Result<Json<serde_json::Value>> {
+) -> Result<Json<MessengerStateBody>> {
     state
         .write(move |db| {
             let mut m = messenger(db, contact.id)?;
@@ -67,7 +107,7 @@ pub async fn set_state(
             put_messenger(db, contact.id, &m)
         })
         .await?;
-    Ok(Json(serde_json::json!({ "open": body.open })))
+    Ok(Json(MessengerStateBody { open: body.open }))
 }
 
 /// The customer's own shared ticket, or `not_found` (never "forbidden": another customer's
@@ -81,12 +121,17 @@ fn their_ticket(db: &Db, contact: &Contact, reference: &str) -> Result<Ticket> {
     }
 }
 
-#[derive(Serialize)]
+/// One of the customer's tickets, with its customer-visible timeline.
+#[derive(Serialize, ToSchema)]
 pub struct CustomerTicket {
     #[serde(flatten)]
     ticket: MessengerTicket,
+    /// Replies and customer-visible state changes, oldest first.
     timeline: Vec<CustomerEntry>,
 }
+
+/// 422: the id is neither a ULID nor a number.
+const BAD_TICKET_ID: &str = "The id is neither a ticket's id (a ULID) nor a number (`invalid_id`).";
 
 fn customer_ticket(db: &Db, contact: &Contact, reference: &str) -> Result<CustomerTicket> {
     let ticket = their_ticket(db, contact, reference)?;
@@ -101,6 +146,21 @@ fn customer_ticket(db: &Db, contact: &Contact, reference: &str) -> Result<Custom
     })
 }
 
+/// One of the customer's shared tickets, with its customer-visible timeline
+#[utoipa::path(
+    get,
+    path = "/messenger/tickets/{id}",
+    operation_id = "get_messenger_tickets_id",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    params(MessengerTicketPath),
+    responses(
+        (status = 200, description = "The ticket.", body = CustomerTicket),
+        CustomerAuth, NotFound,
+        (status = 422, description = BAD_TICKET_ID, body = ErrorList),
+        Internal,
+    ),
+)]
 pub async fn ticket(
     State(state): State<AppState>,
     Customer(contact): Customer,
@@ -112,6 +172,21 @@ pub async fn ticket(
     Ok(Json(ticket))
 }
 
+/// The customer saw the ticket: its badges go, replies count as seen
+#[utoipa::path(
+    post,
+    path = "/messenger/tickets/{id}/seen",
+    operation_id = "post_messenger_tickets_id_seen",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    params(MessengerTicketPath),
+    responses(
+        (status = 200, description = "The ticket.", body = CustomerTicket),
+        CustomerAuth, NotFound,
+        (status = 422, description = BAD_TICKET_ID, body = ErrorList),
+        Internal,
+    ),
+)]
 pub async fn seen(
     State(state): State<AppState>,
     Customer(contact): Customer,
@@ -127,11 +202,31 @@ pub async fn seen(
     Ok(Json(ticket))
 }
 
-#[derive(Deserialize)]
+/// The customer's message.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = MessengerReplyRequest)]
 pub struct ReplyBody {
+    /// The text (not blank).
+    #[schema(min_length = 1, max_length = 65536)]
     pub body: String,
 }
 
+/// The customer replies on their ticket
+#[utoipa::path(
+    post,
+    path = "/messenger/tickets/{id}/reply",
+    operation_id = "post_messenger_tickets_id_reply",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    params(MessengerTicketPath),
+    request_body = ReplyBody,
+    responses(
+        (status = 200, description = "The ticket, with the reply.", body = CustomerTicket),
+        JsonBody, CustomerAuth, NotFound,
+        (status = 422, description = "The id is neither a ULID nor a number (`invalid_id`), or the reply breaks a rule (`empty_body`, `text_too_long`…).", body = ErrorList),
+        Internal,
+    ),
+)]
 pub async fn reply(
     State(state): State<AppState>,
     Customer(contact): Customer,

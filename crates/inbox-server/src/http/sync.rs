@@ -14,11 +14,17 @@ use inbox_sync::{
     PushResponse, Record, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::extract::{Body, ClientAddress, Query, SignedIn};
+use super::openapi::{
+    BadQuery, Conflict, Internal, JsonBody, NotFound, ProtocolHeader, Rule, SignInRefused,
+    TeammateAuth,
+};
 use super::{AppState, Teammate};
 use crate::auth::{self, Subject, TokenKind};
 use crate::authority::{self, check_client_id, now};
+use crate::error::ErrorList;
 use crate::error::{Result, ServerError};
 use crate::setup::find_teammate;
 use crate::storage::Kind;
@@ -47,6 +53,25 @@ fn check_protocol(headers: &HeaderMap) -> Result<()> {
     ))
 }
 
+/// Push client mutations; each is applied exactly once per (client_id, seq)
+///
+/// A replayed mutation gets its first result again. A mutation the rules refuse is
+/// `rejected` with its error, and the others go on.
+#[utoipa::path(
+    post,
+    path = "/sync/push",
+    operation_id = "post_sync_push",
+    tag = "Sync",
+    security(("teammateToken" = [])),
+    params(ProtocolHeader),
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "What became of each mutation, and the newest cursor.", body = PushResponse),
+        JsonBody, TeammateAuth,
+        (status = 409, description = "The client id is another teammate's (`client_id_taken`).", body = ErrorList),
+        Internal,
+    ),
+)]
 pub async fn push(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -71,15 +96,34 @@ pub async fn push(
     }))
 }
 
-#[derive(Deserialize)]
+/// Where to pull from.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
+    /// The cursor to pull after (0, the default: everything).
     #[serde(default)]
     after: i64,
+    /// At most this many change sets: 1 to 1,000 (the default; others are brought into that
+    /// range).
+    #[param(minimum = 0)]
     limit: Option<usize>,
 }
 
-/// `POST /sync/login`: email and password for a new token. A wrong email and a wrong password
-/// get the same answer, in the same time.
+/// Sign in: a teammate's email and password for a new API token
+///
+/// A wrong email and a wrong password get the same answer, in the same time; repeated failures
+/// are slowed down (429) and a flood of sign-ins waits its turn (503).
+#[utoipa::path(
+    post,
+    path = "/sync/login",
+    operation_id = "post_sync_login",
+    tag = "Sync",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A new session token and the teammate it speaks for.", body = LoginResponse),
+        JsonBody, SignInRefused, Internal,
+    ),
+)]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -116,7 +160,18 @@ pub async fn login(
     Ok(Json(LoginResponse { token, teammate }))
 }
 
-/// `POST /sync/logout`: the request's token stops working.
+/// Sign out: the request's token stops working
+#[utoipa::path(
+    post,
+    path = "/sync/logout",
+    operation_id = "post_sync_logout",
+    tag = "Sync",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 204, description = "Signed out."),
+        TeammateAuth, Internal,
+    ),
+)]
 pub async fn logout(
     State(state): State<AppState>,
     SignedIn(token): SignedIn,
@@ -127,9 +182,26 @@ pub async fn logout(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-/// `POST /sync/admin`: an admin's settings change (ticket types and attributes, states,
-/// brands, teams, teammates), checked by inbox-core and logged like any change, so every app
-/// pulls it. The answer is what was saved.
+/// An admin's settings change: a ticket type with its attributes, a state, a brand, a team or a teammate, saved whole
+///
+/// Checked by inbox-core and logged like any change, so every app pulls it. The answer is what
+/// was saved (a new default brand also saves the one that stops being the default).
+#[utoipa::path(
+    post,
+    path = "/sync/admin",
+    operation_id = "post_sync_admin",
+    tag = "Sync",
+    security(("teammateToken" = [])),
+    params(ProtocolHeader),
+    request_body = inbox_core::AdminChange,
+    responses(
+        (status = 200, description = "What was saved.", body = inbox_core::Saved),
+        JsonBody,
+        (status = 401, description = "No valid token (`unauthorized`): send `Authorization: Bearer TOKEN`.", body = ErrorList),
+        (status = 403, description = "Only an admin changes settings (`not_admin`), and a customer's token never (`forbidden`).", body = ErrorList),
+        NotFound, Conflict, Rule, Internal,
+    ),
+)]
 pub async fn admin(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -146,11 +218,35 @@ pub async fn admin(
     Ok(Json(saved))
 }
 
-/// `GET /sync/me`: the teammate the token speaks for (the app's "me").
+/// The teammate the token speaks for
+#[utoipa::path(
+    get,
+    path = "/sync/me",
+    operation_id = "get_sync_me",
+    tag = "Sync",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "The teammate (the app's \"me\").", body = inbox_core::Teammate),
+        TeammateAuth, Internal,
+    ),
+)]
 pub async fn me(Teammate(teammate): Teammate) -> Json<inbox_core::Teammate> {
     Json(teammate)
 }
 
+/// Change sets after a cursor
+#[utoipa::path(
+    get,
+    path = "/sync/pull",
+    operation_id = "get_sync_pull",
+    tag = "Sync",
+    security(("teammateToken" = [])),
+    params(PullQuery, ProtocolHeader),
+    responses(
+        (status = 200, description = "The changes after `after`, oldest first.", body = PullResponse),
+        BadQuery, TeammateAuth, Internal,
+    ),
+)]
 pub async fn pull(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -227,11 +323,32 @@ impl PageToken {
     }
 }
 
-#[derive(Deserialize)]
+/// Which bootstrap page.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BootstrapQuery {
+    /// `next` of the previous page; absent for the first page (400 `invalid_page` for a token
+    /// the server did not give out).
+    #[param(pattern = "^[+-]?[0-9]{1,18}\\.0{0,8}([0-9]|10)\\.")]
     page: Option<String>,
 }
 
+/// The whole workspace, in pages
+///
+/// Every page carries the cursor the snapshot started at; once the last page is in, pull from
+/// there.
+#[utoipa::path(
+    get,
+    path = "/sync/bootstrap",
+    operation_id = "get_sync_bootstrap",
+    tag = "Sync",
+    security(("teammateToken" = [])),
+    params(BootstrapQuery, ProtocolHeader),
+    responses(
+        (status = 200, description = "One page of records.", body = BootstrapPage),
+        BadQuery, TeammateAuth, Internal,
+    ),
+)]
 pub async fn bootstrap(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -339,9 +456,22 @@ fn part_record(doc: &str) -> Result<Record> {
 /// server process or the command line (this process's own wake it at once).
 const STREAM_RECHECK: Duration = Duration::from_secs(15);
 
-/// Server-sent events: one `poke` with the newest cursor on connect and after every change.
-/// The stream ends as soon as its token stops working (signed out, revoked, expired, the
-/// teammate deactivated): a departed teammate's app hears nothing more.
+/// Live stream: server-sent `poke` events telling the client to pull
+///
+/// One `poke` with the newest cursor on connect and after every change. The stream ends as
+/// soon as its token stops working (signed out, revoked, expired, the teammate deactivated): a
+/// departed teammate's app hears nothing more.
+#[utoipa::path(
+    get,
+    path = "/sync/stream",
+    operation_id = "get_sync_stream",
+    tag = "Sync",
+    security(("teammateToken" = [])),
+    responses(
+        (status = 200, description = "Server-sent events, never ending while the token works: a `poke` on connect and after every change, and keep-alive comments.", content_type = "text/event-stream", body = StreamEvent),
+        TeammateAuth, Internal,
+    ),
+)]
 pub async fn stream(
     State(state): State<AppState>,
     SignedIn(token): SignedIn,
@@ -368,6 +498,22 @@ pub async fn stream(
     });
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
+
+/// An event of the live stream: always a `poke`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only the document's: events are written by axum's `Event`.
+pub struct StreamEvent {
+    #[schema(inline)]
+    event: PokeTag,
+    /// A `Poke` as JSON: `{"cursor": N}`, the newest cursor; pull up to it.
+    #[schema(
+        content_media_type = "application/json",
+        pattern = "^\\{\"cursor\":-?[0-9]+\\}$"
+    )]
+    data: String,
+}
+
+super::openapi::type_tag!(PokeTag = "poke");
 
 struct Live {
     state: AppState,

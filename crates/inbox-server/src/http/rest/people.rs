@@ -592,7 +592,7 @@ pub struct CreateCompanyBody {
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
     /// Its name (not blank: 400 `missing_field`).
-    #[schema(min_length = 1, max_length = 250)]
+    #[schema(min_length = 1, max_length = 250, pattern = "\\S")]
     name: String,
 }
 
@@ -719,7 +719,7 @@ pub struct CreateTeammateBody {
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
     /// Their name (not blank: 400 `missing_field`).
-    #[schema(min_length = 1, max_length = 250)]
+    #[schema(min_length = 1, max_length = 250, pattern = "\\S")]
     name: String,
     /// Unique among teammates (409 `email_taken`); one the mailer can send to (400
     /// `invalid_email`).

@@ -7,9 +7,11 @@
 use axum::extract::State;
 use axum::Json;
 use inbox_core::attribute::{is_iso_date, iso_date_of};
+use inbox_core::ids::ULID_PATTERN;
+use inbox_core::StateCategory;
 use inbox_core::{Category, DataType, TicketState, TicketType};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type,
 };
@@ -41,7 +43,10 @@ pub struct Pagination {
     #[schema(minimum = 1, maximum = 150)]
     #[param(minimum = 1, maximum = 150)]
     pub per_page: Option<i64>,
-    /// The `pages.next.starting_after` of the previous page (opaque).
+    /// The `pages.next.starting_after` of the previous page (opaque; 400 `invalid_cursor` for
+    /// one the server did not give out).
+    #[schema(pattern = "^6[Ff]66667365743[Aa](3[0-9]){1,18}$")]
+    #[param(pattern = "^6[Ff]66667365743[Aa](3[0-9]){1,18}$")]
     pub starting_after: Option<String>,
 }
 
@@ -359,42 +364,114 @@ fn query_level(depth: usize) -> RefOr<Schema> {
         .into()
 }
 
-/// One comparison of a ticket field with a value.
+/// The searchable attributes every ticket type has (a type's own, `ticket_attribute.{key}`,
+/// depend on the workspace, so the schema cannot list them).
+const DEFAULT_ATTRIBUTE_FIELDS: [&str; 4] = [
+    "ticket_attribute._default_title_",
+    "ticket_attribute.title",
+    "ticket_attribute._default_description_",
+    "ticket_attribute.description",
+];
+
+/// The values a field of `kind` is compared with, as [`compare`] reads them.
+fn value_schema(kind: Kind) -> Value {
+    let whole = |digits: usize| json!({ "type": "string", "pattern": format!("^\\s*[+-]?[0-9]{{1,{digits}}}\\s*$") });
+    match kind {
+        Kind::Text => json!({ "type": "string" }),
+        Kind::Id => json!({
+            "type": "string",
+            "pattern": format!("^\\s*{}\\s*$", &ULID_PATTERN[1..ULID_PATTERN.len() - 1]),
+            "description": "An id (a ULID).",
+        }),
+        Kind::Integer => json!({ "anyOf": [{ "type": "integer" }, whole(18)] }),
+        Kind::Time => json!({
+            "anyOf": [
+                { "type": "integer", "minimum": -MAX_SECONDS, "maximum": MAX_SECONDS },
+                whole(11),
+            ],
+            "description": "Unix seconds.",
+        }),
+        Kind::Boolean => json!({
+            "anyOf": [{ "type": "boolean" }, { "type": "string", "pattern": "^\\s*(true|false)\\s*$" }],
+        }),
+        Kind::Category => json!({
+            "type": "string",
+            "enum": ["Customer", "Back-office", "Tracker", "customer", "back_office",
+                "back-office", "backoffice", "request", "task", "tracker"],
+        }),
+        Kind::State => json!({
+            "anyOf": [
+                value_schema(Kind::Id),
+                { "type": "string", "enum": StateCategory::ALL.map(StateCategory::as_str) },
+            ],
+            "description": "A state's id, or a category: every state of it.",
+        }),
+        Kind::Decimal => json!({ "type": "number" }),
+        Kind::Date => json!({ "type": "string" }),
+    }
+}
+
+/// One comparison of a ticket field with a value: for each kind of field (and whether it may
+/// be null), the operators that apply and the values they take, from [`FIELDS`] and
+/// [`OPERATORS`].
 fn search_condition() -> RefOr<Schema> {
-    let names: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
-    let operators: Vec<&str> = OPERATORS.iter().map(|o| o.0).collect();
-    let field = OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(names)),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some("^ticket_attribute\\..+$"))
-                .description(Some("A ticket type's own attribute, by key (`ticket_attribute.{id}`): compared as its data type, dates by Unix time or YYYY-MM-DD.")),
-        )
-        .description(Some("A searchable field (400 `unknown_search_field` otherwise)."));
-    ObjectBuilder::new()
-        .description(Some("A condition: `field operator value`. Operators: = != (every field), IN NIN (an array of values; not booleans), < > <= >= (numbers, times, dates), and for text ~ (contains), !~ (does not contain), ^ (starts with), $ (ends with), ignoring case; 400 `unknown_search_operator` for one that does not apply to the field. Ids are ULIDs; times Unix seconds; `state` and `ticket_state_id` take a state id or a category; `category` takes Customer, Back-office or Tracker (or request, task, tracker); null only for the assignees, contacts, company, tracker, snoozed_until and a type's own attributes, with = or != (400 `invalid_search_value` otherwise)."))
-        .property("field", field)
-        .property(
-            "operator",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(operators)),
-        )
-        .property(
-            "value",
-            ObjectBuilder::new().description(Some(
-                "A string, number, boolean, null (nullable fields) or, for IN and NIN, an array of them.",
-            )),
-        )
-        .required("field")
-        .required("operator")
-        .required("value")
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+    let condition = |names: &[&str], operators: Vec<&str>, value: Value| {
+        json!({
+            "type": "object",
+            "properties": {
+                "field": { "type": "string", "enum": names },
+                "operator": { "type": "string", "enum": operators },
+                "value": value,
+            },
+            "required": ["field", "operator", "value"],
+            "additionalProperties": false,
+        })
+    };
+    let mut variants = Vec::new();
+    for kind in EVERY_KIND {
+        for nullable in [false, true] {
+            let mut names: Vec<&str> = FIELDS
+                .iter()
+                .filter(|f| f.2 == *kind && f.3 == nullable)
+                .map(|f| f.0)
+                .collect();
+            if *kind == Kind::Text && !nullable {
+                names.extend(DEFAULT_ATTRIBUTE_FIELDS);
+            }
+            if names.is_empty() {
+                continue;
+            }
+            let applies = |op: &&(&str, &[Kind])| op.1.contains(kind);
+            let scalar: Vec<&str> = OPERATORS
+                .iter()
+                .filter(applies)
+                .map(|o| o.0)
+                .filter(|o| !matches!(*o, "IN" | "NIN"))
+                .collect();
+            let value = value_schema(*kind);
+            variants.push(condition(&names, scalar, value.clone()));
+            let item = if nullable {
+                variants.push(condition(
+                    &names,
+                    vec!["=", "!="],
+                    json!({ "type": "null" }),
+                ));
+                json!({ "anyOf": [value, { "type": "null" }] })
+            } else {
+                value
+            };
+            if OPERATORS.iter().filter(applies).any(|o| o.0 == "IN") {
+                let list = json!({ "type": "array", "items": item, "maxItems": MAX_CONDITIONS });
+                variants.push(condition(&names, vec!["IN", "NIN"], list));
+            }
+        }
+    }
+    let schema = json!({
+        "description": "A condition: `field operator value`, ignoring case for text (~ contains, !~ does not contain, ^ starts with, $ ends with); < > <= >= are for numbers and times, IN and NIN take an array. Only the assignees, contacts, company, tracker and snoozed_until may be null, with = or !=. A ticket type's own attribute is searchable too, as `ticket_attribute.{key}` compared as its data type (dates by Unix time or YYYY-MM-DD), though this schema cannot list the keys a workspace has (400 `unknown_search_field` for a key no type has).",
+        "anyOf": variants,
+    });
+    serde_json::from_value::<Schema>(schema)
+        .expect("a schema")
         .into()
 }
 

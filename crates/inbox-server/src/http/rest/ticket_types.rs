@@ -211,7 +211,7 @@ pub struct UpdateTypeBody {
     #[schema(max_length = 65536)]
     description: Option<String>,
     /// An emoji (not blank: 400 `missing_field`).
-    #[schema(min_length = 1, max_length = 250)]
+    #[schema(min_length = 1, max_length = 250, pattern = "\\S")]
     icon: Option<String>,
     /// Archived types take no new tickets; existing ones stay.
     archived: Option<bool>,
@@ -275,11 +275,38 @@ pub async fn update(
 }
 
 /// A list's options, as an array of labels or of `{label}`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum ListOptions {
     Labels(Vec<String>),
     Objects(Vec<OptionLabel>),
+}
+
+/// `anyOf`, not the `oneOf` a derive would write: an empty array is either.
+impl utoipa::PartialSchema for ListOptions {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Type};
+        AnyOfBuilder::new()
+            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+            .item(
+                ArrayBuilder::new()
+                    .items(utoipa::openapi::Ref::from_schema_name(OptionLabel::name())),
+            )
+            .description(Some("A list's options: labels, or `{label}` objects."))
+            .into()
+    }
+}
+
+impl ToSchema for ListOptions {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        let label = <OptionLabel as utoipa::PartialSchema>::schema();
+        schemas.push((OptionLabel::name().into(), label));
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -314,15 +341,15 @@ pub enum AttributeDataTypeInput {
 #[serde(deny_unknown_fields)]
 #[schema(as = CreateTicketTypeAttributeRequest)]
 pub struct CreateAttributeBody {
-    /// The label teammates see (not blank).
-    #[schema(min_length = 1, max_length = 250)]
+    /// The label teammates see (not blank: 400 `missing_field`).
+    #[schema(min_length = 1, max_length = 250, pattern = "\\S")]
     name: String,
     /// 400 `invalid_data_type` for another.
     #[schema(value_type = AttributeDataTypeInput)]
     data_type: String,
     /// The key tickets use for the value (its letters and digits); derived from the name when
     /// absent. 400 `invalid_key` when it has no letter or digit, 422 when the type has it.
-    #[schema(max_length = 250)]
+    #[schema(max_length = 250, pattern = "[^\\W_]")]
     key: Option<String>,
     /// Intercom requires a description; our attributes have none, so it is accepted and unused.
     #[serde(rename = "description")]

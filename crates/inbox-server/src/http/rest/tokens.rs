@@ -100,7 +100,7 @@ pub async fn list(
 #[schema(as = CreateTokenRequest)]
 pub struct CreateBody {
     /// What the token is for ("Zapier", "billing sync"); not blank (400 `missing_field`).
-    #[schema(min_length = 1, max_length = 250)]
+    #[schema(min_length = 1, max_length = 250, pattern = "\\S")]
     name: String,
 }
 

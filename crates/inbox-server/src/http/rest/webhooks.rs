@@ -166,11 +166,7 @@ pub async fn show(
 pub struct CreateBody {
     /// An http:// or https:// address of at most 2,000 characters, without spaces (400
     /// `invalid_url`).
-    #[schema(
-        format = "uri",
-        max_length = 2000,
-        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s]\\S*$"
-    )]
+    #[schema(max_length = 2000, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s]\\S*$")]
     url: String,
     #[schema(schema_with = topics_schema)]
     topics: Vec<String>,
@@ -244,11 +240,7 @@ fn newest_event(db: &Db) -> Result<String> {
 pub struct UpdateBody {
     /// An http:// or https:// address of at most 2,000 characters, without spaces (400
     /// `invalid_url`).
-    #[schema(
-        format = "uri",
-        max_length = 2000,
-        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s]\\S*$"
-    )]
+    #[schema(max_length = 2000, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s]\\S*$")]
     url: Option<String>,
     #[schema(schema_with = optional_topics_schema)]
     topics: Option<Vec<String>>,
