@@ -263,6 +263,7 @@ export type CreateTicket = {
 	fields: NewTicket,
 	/**  The type's first "submitted" state when absent. */
 	state_id: StateId | null,
+	/**  At most 100 (else the mutation is rejected). */
 	contacts: ContactId[],
 	company: CompanyId | null,
 	/**  The workspace's default brand when absent (R14). */
@@ -330,7 +331,12 @@ export type EmailDue =
 
 /**  The wire shape of every error, across IPC and HTTP. */
 export type ErrorBody = {
+	/**
+	 *  Stable and machine-readable: `not_found`, `forbidden`, `tracker_cannot_be_shared`,
+	 *  `attribute_required`, `invalid_body`, `body_too_large`…
+	 */
 	code: string,
+	/**  What happened and what to do, for a person. */
 	message: string,
 };
 
@@ -433,12 +439,16 @@ export type Mutation =
 /**  Shares a ticket with its customer, or makes it internal again (R1–R3). */
 ({ type: "set_shared"; ticket: TicketId; shared: boolean }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
 /**  A customer-visible message, from a teammate or (through the Messenger) the customer. */
-({ type: "reply"; ticket: TicketId; body: string }) & { attributes?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "reply"; ticket: TicketId; 
+/**  Not blank, at most 65,536 characters (else the mutation is rejected). */
+body: string }) & { attributes?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
 /**
  *  An internal note. On a back-office ticket it is cross-posted where the ticket came from,
  *  unless `keep_private` (R12).
  */
-({ type: "note"; ticket: TicketId; body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; conversation?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "note"; ticket: TicketId; 
+/**  Not blank, at most 65,536 characters (else the mutation is rejected). */
+body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; conversation?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
 /**  Changes attribute values (title and description included), validated against the type. */
 ({ type: "update_attributes"; ticket: TicketId; 
 /**  Raw values by key, null clearing one; the UI sends them as its forms hold them. */
@@ -644,6 +654,7 @@ export type SyncStatusChanged = SyncStatus;
 
 export type Team = {
 	id: TeamId,
+	/**  Unique in the workspace. */
 	name: string,
 	members: TeammateId[],
 };
@@ -653,6 +664,7 @@ export type TeamId = string;
 export type Teammate = {
 	id: TeammateId,
 	name: string,
+	/**  Unique among teammates and contacts. */
 	email: string,
 	role: Role,
 	/**
@@ -741,7 +753,9 @@ export type TicketId = string;
 
 export type TicketState = {
 	id: StateId,
+	/**  What teammates see; unique in the workspace. */
 	internal_label: string,
+	/**  What customers see; may repeat. */
 	customer_label: string,
 	category: StateCategory,
 	archived: boolean,
