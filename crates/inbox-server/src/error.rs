@@ -19,6 +19,10 @@ pub enum ServerError {
     BadRequest { code: &'static str, message: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A well-formed request whose content cannot be used (an inbound email with no reply
+    /// address…): 422, where 400 means the request itself is malformed.
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
     #[error("The request body is larger than the server accepts.")]
     TooLarge,
     #[error("The request body did not arrive in time.")]
@@ -57,13 +61,22 @@ impl ServerError {
         }
     }
 
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ServerError {
+        ServerError::Unprocessable {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             ServerError::Core(e) => e.code(),
             ServerError::Unauthorized => "unauthorized",
             ServerError::InvalidCredentials => "invalid_credentials",
             ServerError::Forbidden(_) => "forbidden",
-            ServerError::BadRequest { code, .. } | ServerError::Conflict { code, .. } => code,
+            ServerError::BadRequest { code, .. }
+            | ServerError::Conflict { code, .. }
+            | ServerError::Unprocessable { code, .. } => code,
             ServerError::TooLarge => "body_too_large",
             ServerError::BodyTimeout => "body_timeout",
             ServerError::NotFoundRoute => "no_such_endpoint",
@@ -86,6 +99,7 @@ impl ServerError {
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ServerError::Conflict { .. } => StatusCode::CONFLICT,
+            ServerError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ServerError::NotFoundRoute => StatusCode::NOT_FOUND,

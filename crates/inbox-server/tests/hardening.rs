@@ -77,7 +77,7 @@ async fn a_deeply_nested_inbound_email_is_refused_and_the_server_lives() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(res.status().as_u16(), 422);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "inbound_too_complex");
     alive(&server).await;

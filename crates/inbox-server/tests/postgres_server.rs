@@ -171,7 +171,11 @@ async fn each_email_goes_out_once_with_two_delivering_servers_and_a_kill_9() {
         .iter()
         .filter(|t| says(t, "Queued on PostgreSQL before a crash."))
         .count();
-    assert_eq!((state_emails, reply_emails), (1, 1), "{texts:#?}");
+    // The state change has its own email, unless it was still waiting when the reply came and
+    // went out with it (R5 batches what one customer is told): either way, nothing twice.
+    assert_eq!(reply_emails, 1, "{texts:#?}");
+    assert!(state_emails <= 1, "{texts:#?}");
+    assert_eq!(texts.len(), state_emails + reply_emails, "{texts:#?}");
 }
 
 /// Issue 13: PostgreSQL refuses NUL in text, which used to fail a whole push batch with 500 on

@@ -1378,3 +1378,35 @@ async fn the_openapi_document_describes_every_route() {
         }
     }
 }
+
+/// Found by schemathesis: JSON numbers are numbers (`5.0` is 5 wherever a whole number goes),
+/// and objects are objects (serde would also take an array of a struct's fields in order).
+#[tokio::test]
+async fn bodies_take_json_as_json_schema_reads_it() {
+    let (_server, admin, _) = start();
+    let settings = admin
+        .put("/settings", json!({ "reply_email_delay_seconds": 300.0 }))
+        .await
+        .ok();
+    assert_eq!(settings["reply_email_delay_seconds"], 300);
+    admin
+        .put("/settings", json!({ "reply_email_delay_seconds": 300.5 }))
+        .await
+        .error(400, "invalid_body");
+    admin
+        .post("/tickets/search", json!({ "pagination": [null, null] }))
+        .await
+        .error(400, "invalid_body");
+    admin
+        .post("/tickets/search", json!([{ "per_page": 5 }]))
+        .await
+        .error(400, "invalid_body");
+    let a_type = ticket_type(&admin, "Refund request").await;
+    admin
+        .post(
+            "/tickets",
+            json!({ "ticket_type_id": a_type["id"], "contacts": [["ada@example.com"]] }),
+        )
+        .await
+        .error(400, "invalid_body");
+}

@@ -7,7 +7,9 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use inbox_core::{Contact, Role};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 use super::AppState;
 use crate::auth::{self, Subject};
@@ -150,13 +152,65 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
     type Rejection = ServerError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ServerError> {
-        let json = axum::Json::<T>::from_request(req, state);
-        match tokio::time::timeout(state.limits.body_timeout, json).await {
-            Err(_) => Err(ServerError::BodyTimeout),
-            Ok(Ok(axum::Json(value))) => Ok(Body(value)),
-            Ok(Err(rejection)) => Err(json_rejection(rejection)),
+        let json = axum::Json::<Value>::from_request(req, state);
+        let mut value = match tokio::time::timeout(state.limits.body_timeout, json).await {
+            Err(_) => return Err(ServerError::BodyTimeout),
+            Ok(Ok(axum::Json(value))) => value,
+            Ok(Err(rejection)) => return Err(json_rejection(rejection)),
+        };
+        if !value.is_object() {
+            return Err(invalid_body("The body is a JSON object."));
         }
+        whole_numbers_as_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(Body)
+            .map_err(|e| invalid_body(format!("{}: {}", e.path(), e.inner())))
     }
+}
+
+fn invalid_body(message: impl Into<String>) -> ServerError {
+    ServerError::bad_request("invalid_body", message)
+}
+
+/// JSON has one kind of number: `3.0` is the integer 3 to a JSON Schema, and to a client
+/// that computed it. Serde refuses floats for integer fields, so whole ones become integers.
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            let Some(f) = n.as_f64() else { return };
+            // Beyond 2^53 a float is no longer an exact whole number of anything.
+            if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// For a body's nested object fields (`#[serde(deserialize_with = "object")]`): serde's
+/// derived structs also take an array of their fields in order, which the API does not.
+pub fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    let value = Value::deserialize(d)?;
+    if value.is_array() {
+        return Err(D::Error::custom("expected an object, not an array"));
+    }
+    T::deserialize(value).map_err(D::Error::custom)
+}
+
+/// Like [`object`], for a list of objects.
+pub fn objects<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+    let items = Vec::<Value>::deserialize(d)?;
+    if items.iter().any(Value::is_array) {
+        return Err(D::Error::custom(
+            "expected a list of objects, not of arrays",
+        ));
+    }
+    items
+        .into_iter()
+        .map(|item| T::deserialize(item).map_err(D::Error::custom))
+        .collect()
 }
 
 fn json_rejection(rejection: JsonRejection) -> ServerError {

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::extract::bytes;
 use super::messenger::customer_reply;
-use super::openapi::{Internal, NotFound, RelaySecretHeader, Rule};
+use super::openapi::{Internal, NotFound, RelaySecretHeader};
 use super::AppState;
 use crate::authority::now;
 use crate::error::{ErrorList, Result, ServerError};
@@ -43,12 +43,12 @@ pub struct Accepted {
     request_body(content = String, content_type = "message/rfc822", description = "The email as received (RFC 822)."),
     responses(
         (status = 200, description = "The reply is on the ticket.", body = Accepted),
-        (status = 400, description = "The email cannot be read, or has no reply address of this server or no text (`inbound_unparseable`, `inbound_no_reply_token`, `inbound_empty_reply`, `inbound_too_complex`).", body = ErrorList),
+        (status = 422, description = "The body is not an email this server can take: unreadable, not addressed to a reply address of this server, without text of its own, or too deeply nested (`inbound_unparseable`, `inbound_no_reply_token`, `inbound_empty_reply`, `inbound_too_complex`).", body = ErrorList),
         (status = 403, description = "No relay secret, or a wrong one; a reply address this server did not sign or that expired; a sender who is not a customer of the ticket (`forbidden`).", body = ErrorList),
         NotFound,
         (status = 408, description = "The body did not arrive within the body deadline (`body_timeout`).", body = ErrorList),
         (status = 413, description = "The email is larger than 4 MiB (`body_too_large`).", body = ErrorList),
-        Rule, Internal,
+        Internal,
     ),
 )]
 pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<Accepted>> {

@@ -56,7 +56,7 @@ pub fn check_shape(raw: &[u8]) -> Result<(), ServerError> {
             containers += 1;
         }
         if parts > MAX_PARTS || containers > MAX_CONTAINERS {
-            return Err(ServerError::bad_request(
+            return Err(ServerError::unprocessable(
                 "inbound_too_complex",
                 format!(
                     "The email has more than {MAX_PARTS} parts or {MAX_CONTAINERS} nested messages and multiparts; no reply needs that many."
@@ -81,7 +81,7 @@ fn header_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 /// Reads a raw RFC 5322 message (as an MTA pipes or posts it) sent to a reply address on
 /// `inbound_domain`.
 ///
-/// Errors (400, with stable codes): `inbound_unparseable` when `raw` is not an email (no
+/// Errors (422, with stable codes): `inbound_unparseable` when `raw` is not an email (no
 /// headers, no From), `inbound_no_reply_token` when no recipient is `reply+TOKEN@inbound_domain`,
 /// `inbound_empty_reply` when nothing is left once the quoted text is removed.
 pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, ServerError> {
@@ -94,14 +94,14 @@ pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, Ser
         .ok_or_else(unparseable)?;
     let from = sender(&message).ok_or_else(unparseable)?;
     let token = reply_token(&message, inbound_domain).ok_or_else(|| {
-        ServerError::bad_request(
+        ServerError::unprocessable(
             "inbound_no_reply_token",
             format!("The email is not addressed to a reply+TOKEN@{inbound_domain} address."),
         )
     })?;
     let body = strip_quotes(&body_text(&message));
     if body.is_empty() {
-        return Err(ServerError::bad_request(
+        return Err(ServerError::unprocessable(
             "inbound_empty_reply",
             "The email has no text of its own once the quoted message is removed.",
         ));
@@ -116,7 +116,7 @@ pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, Ser
 }
 
 fn unparseable() -> ServerError {
-    ServerError::bad_request(
+    ServerError::unprocessable(
         "inbound_unparseable",
         "The request body is not an email (RFC 5322 message with a From header).",
     )
@@ -615,7 +615,7 @@ Hi there
 ";
         let err = parse(raw).unwrap_err();
         assert_eq!(err.code(), "inbound_no_reply_token");
-        assert_eq!(err.status(), axum::http::StatusCode::BAD_REQUEST);
+        assert_eq!(err.status(), axum::http::StatusCode::UNPROCESSABLE_ENTITY);
         let empty_token = "From: ada@customer.test
 To: reply+@inbound.acme.test
 

@@ -58,7 +58,7 @@ pub struct SearchBody {
     /// What to match; no query (or null) matches every ticket.
     #[schema(value_type = Option<SearchQuery>)]
     query: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::extract::object")]
     pagination: Pagination,
 }
 

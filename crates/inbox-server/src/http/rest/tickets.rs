@@ -79,7 +79,7 @@ pub struct CreateBody {
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     ticket_type_id: String,
     /// Its customers, in order (at most 100 different ones).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::extract::objects")]
     contacts: Vec<ContactInput>,
     /// Values by attribute key or name: `_default_title_`, `_default_description_` and the
     /// type's own attributes, each of its data type (422 when not, or when a required one is
@@ -102,6 +102,7 @@ pub struct CreateBody {
     /// The team to assign (wins over `assignment.team_assignee_id`).
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     team_assignee_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::object")]
     assignment: Option<Assignment>,
     /// Share a back-office ticket with the customer (customer tickets always are, trackers
     /// never: 422 otherwise); the category's default when absent.
@@ -340,6 +341,7 @@ pub struct UpdateBody {
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_id: Option<String>,
     /// Intercom's newer form of the two above (the flat fields win).
+    #[serde(default, deserialize_with = "crate::http::extract::object")]
     assignment: Option<IntercomAssignment>,
     /// Accepted for Intercom's clients and ignored: snoozing does not exist here yet (see the
     /// README's list).

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::nullable;
 use crate::authority::{now, random};
+use crate::error::ErrorList;
 use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
 use crate::http::openapi::{type_tag, AdminAuth, Internal, JsonBody, NotFound, WebhookPath};
@@ -264,6 +265,7 @@ pub struct UpdateBody {
     request_body = UpdateBody,
     responses(
         (status = 200, description = "The endpoint, updated.", body = WebhookResource),
+        (status = 422, description = "`replay_after` names an event no longer kept (`unknown_event`).", body = ErrorList),
         JsonBody, AdminAuth, NotFound, Internal,
     ),
 )]
@@ -295,7 +297,7 @@ pub async fn update(
             if let Some(after) = body.replay_after {
                 let after = after.unwrap_or_default();
                 if !after.is_empty() && db.tx().get(Kind::WebhookEvent, &after)?.is_none() {
-                    return Err(ServerError::bad_request(
+                    return Err(ServerError::unprocessable(
                         "unknown_event",
                         format!(
                             "No event {after} is kept; replay from an id in recent_deliveries."
