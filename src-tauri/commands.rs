@@ -202,12 +202,13 @@ pub fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<Conve
     Ok(state.store().conversation_rows(200)?)
 }
 
-/// A fresh ticket id, for a ticket the UI is about to create (ids are minted where tickets are
-/// created, so a ticket made offline keeps its id when it syncs).
+/// A fresh id (a ULID) for what the UI is about to create: a ticket, a state, a brand, a team,
+/// a teammate. Ids are minted where things are created, so one made offline keeps its id when
+/// it syncs.
 #[tauri::command]
 #[specta::specta]
-pub fn new_ticket_id() -> String {
-    TicketId(new_ulid()).to_string()
+pub fn new_id() -> String {
+    new_ulid().to_string()
 }
 
 /// Applies `mutation` as the signed-in teammate, now. Synced with a server, it is queued for

@@ -24,7 +24,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::preview_mutation,
             commands::get_notification_settings,
             commands::set_reply_email_delay,
-            commands::new_ticket_id,
+            commands::new_id,
             commands::get_sync_status,
             commands::set_work_offline,
             commands::list_sync_issues,

@@ -27,10 +27,11 @@ export const commands = {
 	/**  Sets the reply-email delay, in milliseconds (0 to 24 hours). */
 	setReplyEmailDelay: (delay: number) => __TAURI_INVOKE<NotificationSettings>("set_reply_email_delay", { delay }),
 	/**
-	 *  A fresh ticket id, for a ticket the UI is about to create (ids are minted where tickets are
-	 *  created, so a ticket made offline keeps its id when it syncs).
+	 *  A fresh id (a ULID) for what the UI is about to create: a ticket, a state, a brand, a team,
+	 *  a teammate. Ids are minted where things are created, so one made offline keeps its id when
+	 *  it syncs.
 	 */
-	newTicketId: () => __TAURI_INVOKE<string>("new_ticket_id"),
+	newId: () => __TAURI_INVOKE<string>("new_id"),
 	/**  Where syncing stands, or None for a local workspace that syncs with no server. */
 	getSyncStatus: () => __TAURI_INVOKE<SyncStatus | null>("get_sync_status"),
 	/**  Works offline on purpose, or goes back online; remembered until the teammate goes online. */
