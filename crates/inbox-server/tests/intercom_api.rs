@@ -78,6 +78,25 @@ async fn contacts_are_found_by_external_id_and_carry_intercoms_fields() {
         .await
         .ok();
     assert_eq!(ticket["contacts"]["contacts"][0]["id"], contact["id"]);
+
+    // Intercom's company fields that have no meaning here yet are accepted, not kept.
+    let company = admin
+        .post(
+            "/companies",
+            json!({
+                "name": "Acme", "company_id": "crm-co-1", "plan": "pro", "size": 12,
+                "website": "https://acme.example", "industry": "Retail",
+                "custom_attributes": {"tier": "gold"}, "remote_created_at": 1_600_000_000,
+                "monthly_spend": 99.5,
+            }),
+        )
+        .await
+        .ok();
+    assert_eq!(company["name"], "Acme");
+    admin
+        .post("/companies", json!({"name": "Acme 2", "colour": "red"}))
+        .await
+        .error(400, "invalid_body");
 }
 
 #[tokio::test]

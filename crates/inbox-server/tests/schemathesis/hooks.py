@@ -8,17 +8,17 @@ import schemathesis
 # A mail relay posts inbound email as raw RFC 822 bytes; generated bodies go out as text.
 schemathesis.serializer.alias("message/rfc822", "text/plain")
 
-# The admin whose token the run uses (set by tests/schemathesis.rs). The run may change any
-# teammate but that one: deactivating or demoting itself would leave the rest of the run
-# answered 401/403, testing nothing.
-RUN_ADMIN = os.environ.get("INBOX_RUN_ADMIN_ID", "")
+# The ids of the admin whose token the run uses and of that token (set by
+# tests/schemathesis.rs). The run may change any teammate or token but those: deactivating,
+# demoting or revoking itself would leave the rest of the run answered 401/403, testing nothing.
+SPARED = {i for i in os.environ.get("INBOX_SPARED_IDS", "").split(",") if i}
 STAND_IN = "01J00000000000000000000000"
 
 
 def _spare(value):
-    """`value` with the run admin's id replaced by a stand-in (nested anywhere)."""
+    """`value` with every spared id replaced by a stand-in (nested anywhere)."""
     if isinstance(value, str):
-        return STAND_IN if value == RUN_ADMIN else value
+        return STAND_IN if value in SPARED else value
     if isinstance(value, list):
         return [_spare(item) for item in value]
     if isinstance(value, dict):
@@ -28,9 +28,9 @@ def _spare(value):
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    if not RUN_ADMIN:
+    if not SPARED:
         return
     if case.path_parameters:
         case.path_parameters = _spare(case.path_parameters)
-    if isinstance(case.body, (dict, list)) and RUN_ADMIN in json.dumps(case.body):
+    if isinstance(case.body, (dict, list)) and any(i in json.dumps(case.body) for i in SPARED):
         case.body = _spare(case.body)

@@ -594,6 +594,24 @@ pub struct CreateCompanyBody {
     /// Its name (not blank: 400 `missing_field`).
     #[schema(min_length = 1, max_length = 250, pattern = "\\S")]
     name: String,
+    /// Intercom's other company fields (its `createOrUpdate`): accepted and not kept yet (see
+    /// the README's list).
+    #[serde(default, rename = "company_id")]
+    _company_id: Option<Value>,
+    #[serde(default, rename = "plan")]
+    _plan: Option<Value>,
+    #[serde(default, rename = "size")]
+    _size: Option<Value>,
+    #[serde(default, rename = "website")]
+    _website: Option<Value>,
+    #[serde(default, rename = "industry")]
+    _industry: Option<Value>,
+    #[serde(default, rename = "custom_attributes")]
+    _custom_attributes: Option<Value>,
+    #[serde(default, rename = "remote_created_at")]
+    _remote_created_at: Option<Value>,
+    #[serde(default, rename = "monthly_spend")]
+    _monthly_spend: Option<Value>,
 }
 
 /// Create a company
