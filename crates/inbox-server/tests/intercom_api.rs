@@ -138,6 +138,52 @@ async fn imported_tickets_keep_when_they_were_raised_and_untitled_ones_take_thei
         .await
         .error(422, "ticket_type_category_fixed");
 
+    // Attributes change as in Intercom, but are never removed and keep their key and type.
+    let attributes = format!("/ticket_types/{}/attributes", s(&customer["id"]));
+    let reason = admin
+        .post(
+            &attributes,
+            json!({"name": "Reason", "data_type": "list", "list_items": "Damaged,Wrong size", "description": "Why"}),
+        )
+        .await
+        .ok();
+    let reason_path = format!("{attributes}/{}", s(&reason["id"]));
+    let changed = admin
+        .put(
+            &reason_path,
+            json!({"name": "Return reason", "required_to_create": true, "list_items": "Damaged, Wrong size,Late"}),
+        )
+        .await
+        .ok();
+    assert_eq!(changed["name"], "Return reason");
+    assert_eq!(changed["required_to_create"], true);
+    assert_eq!(
+        changed["input_options"]["list_options"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    admin
+        .put(&reason_path, json!({"archived": true}))
+        .await
+        .error(422, "attribute_removed");
+    admin
+        .put(
+            &format!("{attributes}/_default_title_"),
+            json!({"list_items": "a"}),
+        )
+        .await
+        .error(422, "not_a_list");
+    admin
+        .put(&format!("{attributes}/nope"), json!({"name": "X"}))
+        .await
+        .error(404, "not_found");
+    admin
+        .put(&reason_path, json!({"required_to_create": false}))
+        .await
+        .ok();
+
     let raised = 1_600_000_000;
     let imported = admin
         .post(

@@ -367,6 +367,7 @@ macro_rules! path_params {
 path_params! {
     TicketPath { "id", "The ticket's id (a ULID) or its number (`123` or `#123`).", Some(TICKET_REF_PATTERN) }
     TicketTypePath { "id", "The ticket type's id (a ULID).", Some(ULID_PATTERN) }
+    AttributePath { "attribute_id", "The attribute's id: its key, as the type lists it.", None }
     ContactPath { "id", "The contact's id (a ULID).", Some(ULID_PATTERN) }
     ExternalIdPath { "external_id", "The contact's id in the team's own systems.", None }
     CompanyPath { "id", "The company's id (a ULID).", Some(ULID_PATTERN) }

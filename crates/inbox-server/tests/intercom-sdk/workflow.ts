@@ -52,6 +52,18 @@ async function main(): Promise<void> {
     'created attribute',
   );
   const orderKey = defined(orderAttribute.id, 'attribute id');
+  const renamed = defined(
+    await client.ticketTypes.attributes.update({
+      ticket_type_id: typeId,
+      attribute_id: orderKey,
+      name: 'Order reference',
+      description: 'From the shop',
+      visible_to_contacts: true,
+    }),
+    'updated attribute',
+  );
+  assert.equal(renamed.name, 'Order reference');
+  assert.equal(renamed.id, orderKey, 'an attribute keeps its id');
   const types = await client.ticketTypes.list();
   assert.ok(
     (types.data ?? []).some((t) => t?.id === typeId && t.name === typeName),

@@ -45,6 +45,7 @@ pub fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(ticket_types::list, ticket_types::create),
         routes!(ticket_types::show, ticket_types::update),
         routes!(ticket_types::create_attribute),
+        routes!(ticket_types::update_attribute),
         routes!(ticket_types::list_states, ticket_types::create_state),
         routes!(people::contacts, people::create_contact),
         routes!(people::contact),
