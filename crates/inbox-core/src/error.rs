@@ -111,6 +111,12 @@ pub enum CoreError {
         "A ticket's creation time must lie between 1970 and now; {at} ms since 1970 does not."
     )]
     CreatedAtOutOfRange { at: i64 },
+    #[error("This conversation belongs to another contact.")]
+    NotYourConversation,
+    #[error("Only teammates can add notes, assign, snooze or close; a customer can only write.")]
+    TeammatesOnly,
+    #[error("A conversation can only be snoozed until a time in the future.")]
+    SnoozeNotInFuture,
 }
 
 impl CoreError {
@@ -162,6 +168,9 @@ impl CoreError {
             Self::IdTaken { .. } => "id_taken",
             Self::TeammateInactive { .. } => "teammate_inactive",
             Self::CreatedAtOutOfRange { .. } => "invalid_created_at",
+            Self::NotYourConversation => "not_your_conversation",
+            Self::TeammatesOnly => "teammates_only",
+            Self::SnoozeNotInFuture => "snooze_not_in_future",
         }
     }
 

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod alerts;
 pub mod attribute;
 pub mod category;
+pub mod conversation;
 pub mod email;
 pub mod error;
 pub mod ids;
@@ -29,10 +30,11 @@ pub use category::{Category, Sharing};
 pub use error::{CoreError, ErrorBody};
 pub use ids::*;
 pub use mutation::{
-    apply, read_conversation, Change, Context, CustomerEvent, Effect, Mutation, Outcome,
-    TicketField, Workspace,
+    apply, Change, Context, CustomerEvent, Effect, Mutation, Outcome,
+    Target, TicketField, Workspace,
 };
-pub use people::{Brand, Company, Contact, ContactRole, Conversation, Role, Team, Teammate};
+pub use conversation::{Conversation, MessageChannel, StartConversation};
+pub use people::{Brand, Company, Contact, ContactRole, Role, Team, Teammate};
 pub use state::{StateCategory, TicketState};
 pub use ticket::{CreateTicket, NewTicket, Ticket, ValidTicketFields};
 pub use ticket_type::TicketType;

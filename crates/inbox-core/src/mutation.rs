@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::attribute::TITLE;
+use crate::conversation;
 
 use crate::{
     limits, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId, Conversation,
-    ConversationId, ConversationPart, CoreError, CreateTicket, Millis, Part, PartId, PartKind,
-    StateCategory, StateId, Team, TeamId, Teammate, TeammateId, Ticket, TicketId, TicketState,
+    ConversationId, ConversationPart, CoreError, CreateTicket, MessageChannel, Millis, Part, PartId, PartKind,
+    StartConversation, StateCategory, StateId, Team, TeamId, Teammate, TeammateId, Ticket, TicketId, TicketState,
     TicketType, TicketTypeId,
 };
 
@@ -99,16 +100,74 @@ pub enum Mutation {
     MarkRead {
         ticket: TicketId,
     },
+    /// A conversation's first message, by the customer (Messenger, email) or a teammate.
+    StartConversation(StartConversation),
+    /// A message in a conversation: the customer's, or a teammate's reply the customer sees.
+    ConversationReply {
+        conversation: ConversationId,
+        /// Not blank, at most 65,536 characters (else the mutation is rejected).
+        body: String,
+        #[serde(default)]
+        channel: MessageChannel,
+    },
+    /// An internal note on a conversation; never reaches the customer.
+    ConversationNote {
+        conversation: ConversationId,
+        /// Not blank, at most 65,536 characters (else the mutation is rejected).
+        body: String,
+    },
+    AssignConversation {
+        conversation: ConversationId,
+        teammate: Option<TeammateId>,
+        team: Option<TeamId>,
+    },
+    CloseConversation {
+        conversation: ConversationId,
+    },
+    /// Opens a closed conversation, or wakes a snoozed one.
+    ReopenConversation {
+        conversation: ConversationId,
+    },
+    /// Takes an open conversation out of the open views until `until` (or until the customer
+    /// writes).
+    SnoozeConversation {
+        conversation: ConversationId,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        until: Millis,
+    },
+    /// The acting teammate has read the conversation, and so its linked ticket (R11).
+    MarkConversationRead {
+        conversation: ConversationId,
+    },
+}
+
+/// What a mutation is about: the ticket or conversation whose view it changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Target {
+    Ticket(TicketId),
+    Conversation(ConversationId),
 }
 
 impl Mutation {
-    /// The ticket the mutation is about.
-    pub fn ticket(&self) -> TicketId {
+    /// The ticket or conversation the mutation is about.
+    pub fn target(&self) -> Target {
         match self {
-            Mutation::CreateTicket(req) | Mutation::ConvertConversation { ticket: req, .. } => {
-                req.id
+            Mutation::StartConversation(req) => Target::Conversation(req.id),
+            Mutation::ConversationReply { conversation, .. }
+            | Mutation::ConversationNote { conversation, .. }
+            | Mutation::AssignConversation { conversation, .. }
+            | Mutation::CloseConversation { conversation }
+            | Mutation::ReopenConversation { conversation }
+            | Mutation::SnoozeConversation { conversation, .. }
+            | Mutation::MarkConversationRead { conversation } => {
+                Target::Conversation(*conversation)
             }
-            Mutation::LinkConversation { ticket, .. } => *ticket,
+            Mutation::CreateTicket(req) | Mutation::ConvertConversation { ticket: req, .. } => {
+                Target::Ticket(req.id)
+            }
+            Mutation::LinkConversation { ticket, .. } => Target::Ticket(*ticket),
             Mutation::SetState { ticket, .. }
             | Mutation::Close { ticket, .. }
             | Mutation::Reopen { ticket }
@@ -120,17 +179,9 @@ impl Mutation {
             | Mutation::LinkTracker { ticket, .. }
             | Mutation::UnlinkTracker { ticket }
             | Mutation::UpdateAttributes { ticket, .. }
-            | Mutation::MarkRead { ticket } => *ticket,
+            | Mutation::MarkRead { ticket } => Target::Ticket(*ticket),
         }
     }
-}
-
-/// R11: reading a conversation reads its linked shared ticket too. Returns the mutation that
-/// records it, if the conversation has such a ticket.
-pub fn read_conversation(conversation: &Conversation) -> Option<Mutation> {
-    conversation
-        .linked_ticket
-        .map(|ticket| Mutation::MarkRead { ticket })
 }
 
 /// What a mutation reads. The store implements it over its database; tests over plain values.
@@ -148,6 +199,8 @@ pub trait Workspace {
     /// The number the next new ticket gets.
     fn next_ticket_number(&self) -> Result<i64, Self::Error>;
     fn conversation(&self, id: ConversationId) -> Result<Conversation, Self::Error>;
+    /// Whether a conversation with this id exists (a new conversation's id must be free).
+    fn conversation_exists(&self, id: ConversationId) -> Result<bool, Self::Error>;
     /// Whether a ticket with this id exists (a new ticket's id must be free).
     fn ticket_exists(&self, id: TicketId) -> Result<bool, Self::Error>;
     /// The teammate, the team or the company, or `not_found`: every reference a mutation
@@ -165,7 +218,7 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn conversation_part(
+    pub(crate) fn conversation_part(
         &mut self,
         conversation: ConversationId,
         kind: PartKind,
@@ -176,6 +229,7 @@ impl Context<'_> {
             author: self.actor,
             kind,
             created_at: self.now,
+            channel: None,
         }
     }
 
@@ -214,6 +268,13 @@ pub enum Change {
     LinkConversation {
         conversation: ConversationId,
         ticket: TicketId,
+    },
+    /// The conversation as it is now (new or changed).
+    PutConversation(Box<Conversation>),
+    MarkConversationRead {
+        conversation: ConversationId,
+        teammate: TeammateId,
+        at: Millis,
     },
 }
 
@@ -272,6 +333,11 @@ pub enum CustomerEvent {
         ticket: TicketId,
         from: StateId,
         to: StateId,
+    },
+    /// A teammate's message in a conversation, for its customer.
+    TeammateRepliedInConversation {
+        conversation: ConversationId,
+        part: PartId,
     },
 }
 
@@ -389,6 +455,33 @@ fn decide<W: Workspace>(
             update_attributes(ws, o, ctx, ws.ticket(*ticket)?, attributes)?
         }
         Mutation::MarkRead { ticket } => mark_read::<W>(o, ctx, ws.ticket(*ticket)?)?,
+        Mutation::StartConversation(req) => conversation::start(ws, o, ctx, req)?,
+        Mutation::ConversationReply {
+            conversation,
+            body,
+            channel,
+        } => conversation::reply(ws, o, ctx, *conversation, body, *channel)?,
+        Mutation::ConversationNote { conversation, body } => {
+            conversation::note(ws, o, ctx, *conversation, body)?
+        }
+        Mutation::AssignConversation {
+            conversation,
+            teammate,
+            team,
+        } => conversation::assign(ws, o, ctx, *conversation, *teammate, *team)?,
+        Mutation::CloseConversation { conversation } => {
+            conversation::close(ws, o, ctx, *conversation)?
+        }
+        Mutation::ReopenConversation { conversation } => {
+            conversation::reopen(ws, o, ctx, *conversation)?
+        }
+        Mutation::SnoozeConversation {
+            conversation,
+            until,
+        } => conversation::snooze(ws, o, ctx, *conversation, *until)?,
+        Mutation::MarkConversationRead { conversation } => {
+            conversation::mark_read(ws, o, ctx, *conversation)?
+        }
     }
     Ok(out)
 }
@@ -824,7 +917,7 @@ fn create<W: Workspace>(
 }
 
 /// An assignee must exist and be active: a ticket given to no one who can see it is lost work.
-fn check_assignee<W: Workspace>(
+pub(crate) fn check_assignee<W: Workspace>(
     ws: &W,
     teammate: Option<TeammateId>,
     team: Option<TeamId>,
@@ -1062,7 +1155,7 @@ fn first_of<'a>(
         })
 }
 
-fn non_empty(body: &str, what: &'static str) -> Result<String, CoreError> {
+pub(crate) fn non_empty(body: &str, what: &'static str) -> Result<String, CoreError> {
     if body.trim().is_empty() {
         return Err(CoreError::EmptyBody { what });
     }

@@ -93,6 +93,7 @@ pub fn plan_with_history(
         _ => None,
     }) {
         let (ticket_id, reason) = match event {
+            CustomerEvent::TeammateRepliedInConversation { .. } => continue,
             CustomerEvent::Submitted { ticket } => (*ticket, Reason::Submitted),
             CustomerEvent::TeammateReplied { ticket, part } => {
                 (*ticket, Reason::TeammateReplied { parts: vec![*part] })

@@ -1,11 +1,9 @@
-//! The people and places around tickets: teammates, teams, brands, contacts, companies and the
-//! conversations customers start.
+//! The people and places around tickets: teammates, teams, brands, contacts and companies.
 
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    limits, BrandId, CompanyId, ContactId, ConversationId, CoreError, Millis, TeamId, TeammateId,
-    TicketId,
+    limits, BrandId, CompanyId, ContactId, CoreError, TeamId, TeammateId,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,21 +148,4 @@ impl Company {
         }
         limits::line("company's name", &self.name, limits::MAX_NAME)
     }
-}
-
-/// A simple chat with a contact; may be converted into a ticket, or linked to one (R11).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Conversation {
-    pub id: ConversationId,
-    pub contact: ContactId,
-    pub subject: String,
-    /// The one ticket shared with the customer that this conversation is linked to (R11).
-    pub linked_ticket: Option<TicketId>,
-    pub open: bool,
-    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
-    pub created_at: Millis,
-    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
-    pub last_activity_at: Millis,
 }

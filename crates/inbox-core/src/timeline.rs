@@ -39,6 +39,11 @@ pub enum PartKind {
         resolved: bool,
     },
     Reopened,
+    /// A conversation snoozed until a time (it comes back then, or when the customer writes).
+    Snoozed {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        until: Millis,
+    },
     AssignmentChanged {
         teammate: Option<TeammateId>,
         team: Option<TeamId>,
@@ -87,6 +92,7 @@ impl PartKind {
             PartKind::StateChanged { .. } => "state_changed",
             PartKind::Closed { .. } => "closed",
             PartKind::Reopened => "reopened",
+            PartKind::Snoozed { .. } => "snoozed",
             PartKind::AssignmentChanged { .. } => "assignment_changed",
             PartKind::ShareChanged { .. } => "share_changed",
             PartKind::AttributeChanged { .. } => "attribute_changed",
@@ -126,8 +132,9 @@ pub struct Part {
     pub created_at: Millis,
 }
 
-/// An entry on a conversation's timeline: a back-office ticket raised from it, and that
-/// ticket's cross-posted notes and state changes (R12).
+/// An entry on a conversation's timeline: the customer's messages and the team's replies and
+/// notes, assignment and state changes, and the cross-posts of a back-office ticket raised from
+/// it (R12).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -138,6 +145,9 @@ pub struct ConversationPart {
     pub kind: PartKind,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub created_at: Millis,
+    /// Where a message came in or went out first (messages only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::MessageChannel>,
 }
 
 #[cfg(test)]

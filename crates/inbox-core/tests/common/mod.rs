@@ -107,6 +107,9 @@ impl Workspace for Memory {
                 id: id.to_string(),
             })
     }
+    fn conversation_exists(&self, id: ConversationId) -> Result<bool, CoreError> {
+        Ok(self.conversations.contains_key(&id))
+    }
 }
 
 pub const ME: u128 = 1;
@@ -175,15 +178,13 @@ impl Memory {
 
     pub fn new_conversation(&mut self, n: u128) -> ConversationId {
         let id = ConversationId::from_parts(1, n);
-        let c = Conversation {
+        let c = Conversation::new(
             id,
-            contact: ContactId::from_parts(1, 9),
-            subject: "Help".into(),
-            linked_ticket: None,
-            open: true,
-            created_at: 0,
-            last_activity_at: 0,
-        };
+            ContactId::from_parts(1, 9),
+            "Help".into(),
+            MessageChannel::Messenger,
+            0,
+        );
         self.conversations.insert(id, c);
         id
     }
@@ -240,15 +241,20 @@ impl Memory {
             self.tickets.insert(t.id, t.clone());
         }
         for change in &out.changes {
-            if let Change::LinkConversation {
-                conversation,
-                ticket,
-            } = change
-            {
-                self.conversations
-                    .get_mut(conversation)
-                    .unwrap()
-                    .linked_ticket = Some(*ticket);
+            match change {
+                Change::LinkConversation {
+                    conversation,
+                    ticket,
+                } => {
+                    self.conversations
+                        .get_mut(conversation)
+                        .unwrap()
+                        .linked_ticket = Some(*ticket)
+                }
+                Change::PutConversation(c) => {
+                    self.conversations.insert(c.id, (**c).clone());
+                }
+                _ => {}
             }
         }
         Ok(out)

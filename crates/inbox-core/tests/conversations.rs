@@ -1,0 +1,162 @@
+//! Conversation rules: who may write, what a message does to a closed or snoozed conversation,
+//! and the typed refusals.
+
+use inbox_core::*;
+
+mod common;
+use common::*;
+
+fn customer() -> Author {
+    Author::Contact(ContactId::from_parts(1, 9))
+}
+
+fn stranger() -> Author {
+    Author::Contact(ContactId::from_parts(1, 10))
+}
+
+fn parts(out: &Outcome) -> Vec<&ConversationPart> {
+    out.changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AppendConversationPart(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+fn start(n: u128, body: &str) -> Mutation {
+    Mutation::StartConversation(StartConversation {
+        id: ConversationId::from_parts(1, n),
+        contact: ContactId::from_parts(1, 9),
+        subject: String::new(),
+        body: body.into(),
+        channel: MessageChannel::Email,
+    })
+}
+
+#[test]
+fn a_customer_starts_a_conversation_written_before_its_first_message() {
+    let mut ws = Memory::new(0);
+    let out = ws
+        .run_as(customer(), start(5, "\nMy invoice is wrong\nIt says 3 seats."))
+        .unwrap();
+    let Change::PutConversation(c) = &out.changes[0] else {
+        panic!("the conversation comes first: {:?}", out.changes);
+    };
+    assert_eq!(c.subject, "My invoice is wrong");
+    assert_eq!(c.channel, MessageChannel::Email);
+    assert!(c.open);
+    assert_eq!(out.changes.len(), 2, "written once: {:?}", out.changes);
+    let [message] = parts(&out)[..] else {
+        panic!("one message")
+    };
+    assert_eq!(message.author, customer());
+    assert_eq!(message.channel, Some(MessageChannel::Email));
+    assert!(matches!(&message.kind, PartKind::Reply { body } if body.starts_with("\nMy invoice")));
+    assert!(out.effects.is_empty(), "the customer's own message tells them nothing");
+
+    let again = ws.run_as(customer(), start(5, "again"));
+    assert_eq!(code(again), Some("id_taken"));
+    let other = ws.run_as(stranger(), start(6, "hi"));
+    assert_eq!(code(other), Some("not_your_conversation"));
+    assert_eq!(code(ws.run_as(customer(), start(7, "  \n"))), Some("empty_body"));
+}
+
+#[test]
+fn a_teammate_reply_is_news_for_the_customer_and_a_note_is_not() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(1);
+    let reply = ws
+        .run(Mutation::ConversationReply {
+            conversation,
+            body: "Fixed it.".into(),
+            channel: MessageChannel::Messenger,
+        })
+        .unwrap();
+    let part = parts(&reply)[0].id;
+    assert_eq!(
+        reply.effects,
+        vec![Effect::Customer(
+            CustomerEvent::TeammateRepliedInConversation { conversation, part }
+        )]
+    );
+    let note = ws
+        .run(Mutation::ConversationNote {
+            conversation,
+            body: "VIP".into(),
+        })
+        .unwrap();
+    assert!(note.effects.is_empty());
+    assert!(!parts(&note)[0].kind.customer_visible());
+}
+
+#[test]
+fn the_customer_writing_brings_back_a_closed_or_snoozed_conversation() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(1);
+    ws.run(Mutation::CloseConversation { conversation })
+        .unwrap();
+    assert!(!ws.conversations[&conversation].open);
+    let write = Mutation::ConversationReply {
+        conversation,
+        body: "Still broken".into(),
+        channel: MessageChannel::Messenger,
+    };
+    let out = ws.run_as(customer(), write.clone()).unwrap();
+    let kinds: Vec<&str> = parts(&out).iter().map(|p| p.kind.as_str()).collect();
+    assert_eq!(kinds, ["reopened", "reply"]);
+    assert!(ws.conversations[&conversation].open);
+
+    ws.run(Mutation::SnoozeConversation {
+        conversation,
+        until: 5_000,
+    })
+    .unwrap();
+    assert!(!ws.conversations[&conversation].is_active(4_999));
+    ws.run_as(customer(), write.clone()).unwrap();
+    assert!(ws.conversations[&conversation].is_active(1_000));
+
+    assert_eq!(
+        code(ws.run_as(stranger(), write)),
+        Some("not_your_conversation")
+    );
+}
+
+#[test]
+fn state_and_assignment_are_the_teams_and_idempotent() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(1);
+    let teammate = TeammateId::from_parts(1, ME);
+    let assign = Mutation::AssignConversation {
+        conversation,
+        teammate: Some(teammate),
+        team: None,
+    };
+    assert_eq!(
+        code(ws.run_as(customer(), assign.clone())),
+        Some("teammates_only")
+    );
+    assert_eq!(parts(&ws.run(assign.clone()).unwrap()).len(), 1);
+    assert_eq!(
+        ws.conversations[&conversation].assignee_teammate,
+        Some(teammate)
+    );
+    assert_eq!(ws.run(assign).unwrap(), Outcome::default());
+
+    let past = Mutation::SnoozeConversation {
+        conversation,
+        until: 1_000,
+    };
+    assert_eq!(code(ws.run(past)), Some("snooze_not_in_future"));
+    let close = Mutation::CloseConversation { conversation };
+    assert_eq!(parts(&ws.run(close.clone()).unwrap()).len(), 1);
+    assert_eq!(ws.run(close).unwrap(), Outcome::default());
+    let reopen = Mutation::ReopenConversation { conversation };
+    assert_eq!(parts(&ws.run(reopen.clone()).unwrap()).len(), 1);
+    assert_eq!(ws.run(reopen).unwrap(), Outcome::default());
+
+    let missing = Mutation::CloseConversation {
+        conversation: ConversationId::from_parts(9, 9),
+    };
+    assert_eq!(code(ws.run(missing)), Some("not_found"));
+}
