@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
-    Author, Brand, Category, Mutation, Outcome, Team, Teammate, TicketId, TicketState, TicketType,
+    Author, Brand, Category, Mutation, Outcome, Target, Team, Teammate, TicketId, TicketState, TicketType,
 };
 use inbox_store::{
     ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Preview, Store, StoreError,
@@ -120,8 +120,8 @@ pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<Ticke
 
 #[derive(Serialize, specta::Type)]
 pub struct Applied {
-    /// The ticket the mutation named, as it is now.
-    detail: TicketDetail,
+    /// The ticket the mutation named, as it is now (none for a conversation's mutation).
+    detail: Option<TicketDetail>,
     /// What changed and what it caused (propagations, cross-posts, customer events).
     outcome: Outcome,
 }
@@ -138,7 +138,10 @@ pub fn apply_mutation<R: Runtime>(
     let outcome = apply_as_me(&state, &mut store, &mutation)?;
     crate::unread::show(&app, &store);
     Ok(Applied {
-        detail: store.ticket_detail(mutation.ticket())?,
+        detail: match mutation.target() {
+            Target::Ticket(ticket) => Some(store.ticket_detail(ticket)?),
+            Target::Conversation(_) => None,
+        },
         outcome,
     })
 }
@@ -183,15 +186,18 @@ pub fn get_conversation_timeline(
     Ok(state.store().conversation_timeline(conversation.parse()?)?)
 }
 
-/// The teammate opened a conversation: its linked shared ticket counts as read (R11).
+/// The teammate opened a conversation: it counts as read, and so does its linked shared
+/// ticket (R11).
 #[tauri::command]
 #[specta::specta]
 pub fn read_conversation(state: State<'_, AppState>, conversation: String) -> CommandResult<()> {
     let mut store = state.store();
-    let conversation = store.conversation(conversation.parse()?)?;
-    if let Some(mutation) = inbox_core::read_conversation(&conversation) {
-        apply_as_me(&state, &mut store, &mutation)?;
-    }
+    let conversation = conversation.parse()?;
+    apply_as_me(
+        &state,
+        &mut store,
+        &Mutation::MarkConversationRead { conversation },
+    )?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ mod words;
 
 use inbox_core::{
     AttributeDef, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId,
-    Conversation, ConversationId, CreateTicket, DataType, Millis, NewTicket, Part, PartId,
+    Conversation, ConversationId, CreateTicket, DataType, MessageChannel, Millis, NewTicket, Part, PartId,
     PartKind, Role, StateCategory, StateId, Team, TeamId, Teammate, TeammateId, Ticket, TicketId,
     TicketState, TicketType, TicketTypeId,
 };
@@ -685,15 +685,17 @@ impl<'a, S: Sink> Generator<'a, S> {
                 ),
             };
             let (t, r) = self.id(created_at);
-            let conversation = Conversation {
-                id: ConversationId::from_parts(t, r),
+            let subject = format!("Question about the {}", self.rng.pick(FEATURES));
+            let mut conversation = Conversation::new(
+                ConversationId::from_parts(t, r),
                 contact,
-                subject: format!("Question about the {}", self.rng.pick(FEATURES)),
-                linked_ticket: linked.map(|(id, _, _)| *id),
-                open: self.rng.chance(70),
+                subject,
+                MessageChannel::Messenger,
                 created_at,
-                last_activity_at: created_at + self.rng.range(MINUTE, HOUR),
-            };
+            );
+            conversation.linked_ticket = linked.map(|(id, _, _)| *id);
+            conversation.open = self.rng.chance(70);
+            conversation.last_activity_at = created_at + self.rng.range(MINUTE, HOUR);
             self.store.insert_conversation(&conversation)?;
             self.summary.conversations += 1;
         }

@@ -243,6 +243,23 @@ impl<'a> Db<'a> {
                     self.put(Kind::Conversation, &c.id.to_string(), &c)?;
                     Record::Conversation(c)
                 }
+                Change::PutConversation(c) => {
+                    self.put(Kind::Conversation, &c.id.to_string(), c)?;
+                    Record::Conversation((**c).clone())
+                }
+                Change::MarkConversationRead {
+                    conversation,
+                    teammate,
+                    at,
+                } => {
+                    let key = format!("{teammate}/{conversation}");
+                    self.put(Kind::ConversationRead, &key, at)?;
+                    Record::ConversationRead {
+                        conversation: *conversation,
+                        teammate: *teammate,
+                        at: *at,
+                    }
+                }
             });
         }
         self.tx().put_tickets(&tickets)?;
@@ -355,6 +372,10 @@ impl Workspace for Db<'_> {
 
     fn conversation(&self, id: ConversationId) -> Result<Conversation> {
         self.require(Kind::Conversation, "conversation", &id.to_string())
+    }
+
+    fn conversation_exists(&self, id: ConversationId) -> Result<bool> {
+        Ok(self.tx().get(Kind::Conversation, &id.to_string())?.is_some())
     }
 
     fn ticket_exists(&self, id: TicketId) -> Result<bool> {

@@ -12,7 +12,7 @@ use inbox_core::{
 use rusqlite::types::Value;
 
 use crate::codec::id;
-use crate::write::ticket_row;
+use crate::write::{ticket_row, Activity};
 use crate::{Result, Store, StoreError};
 
 impl Workspace for Store {
@@ -66,6 +66,13 @@ impl Workspace for Store {
 
     fn conversation(&self, id: ConversationId) -> Result<Conversation> {
         Store::conversation(self, id)
+    }
+
+    fn conversation_exists(&self, id: ConversationId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM conversations WHERE id = ?1")?
+            .exists([id.to_string()])?)
     }
 
     fn contact(&self, contact: ContactId) -> Result<Contact> {
@@ -205,6 +212,12 @@ impl Store {
                     conversation,
                     ticket,
                 } => self.link_conversation(*conversation, *ticket)?,
+                Change::PutConversation(c) => self.put_conversation(c, Activity::AsGiven)?,
+                Change::MarkConversationRead {
+                    conversation,
+                    teammate,
+                    at,
+                } => self.mark_conversation_read(*conversation, *teammate, *at)?,
             }
         }
         updates.write(self)

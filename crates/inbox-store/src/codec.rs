@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use inbox_core::{Author, Category, PartKind, Role, StateCategory};
+use inbox_core::{Author, Category, MessageChannel, PartKind, Role, StateCategory};
 use rusqlite::types::Type;
 use rusqlite::Row;
 use serde::de::DeserializeOwned;
@@ -37,6 +37,11 @@ pub(crate) fn category(row: &Row, col: &str) -> rusqlite::Result<Category> {
 pub(crate) fn state_category(row: &Row, col: &str) -> rusqlite::Result<StateCategory> {
     let s: String = row.get(col)?;
     StateCategory::parse(&s).ok_or_else(|| bad(col, "unknown state category"))
+}
+
+pub(crate) fn message_channel(row: &Row, col: &str) -> rusqlite::Result<MessageChannel> {
+    let s: String = row.get(col)?;
+    MessageChannel::parse(&s).ok_or_else(|| bad(col, "unknown channel"))
 }
 
 pub(crate) fn role(row: &Row, col: &str) -> rusqlite::Result<Role> {

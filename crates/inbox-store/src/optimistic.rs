@@ -11,6 +11,7 @@ use inbox_core::{
 use rusqlite::{params, OptionalExtension};
 
 use crate::codec::to_json;
+use crate::write::Activity;
 use crate::{Result, Store, StoreError};
 
 impl Store {
@@ -56,6 +57,12 @@ impl Store {
                 Change::MarkRead {
                     ticket, teammate, ..
                 } => self.shadow_read(*ticket, *teammate)?,
+                Change::PutConversation(c) => self.shadow_conversation(c.id)?,
+                Change::MarkConversationRead {
+                    conversation,
+                    teammate,
+                    ..
+                } => self.shadow_conversation_read(*conversation, *teammate)?,
             }
         }
         Ok(())
@@ -84,6 +91,21 @@ impl Store {
                 "INSERT OR IGNORE INTO shadow_conversations (id, conversation) VALUES (?1, ?2)",
             )?
             .execute(params![id.to_string(), current])?;
+        Ok(())
+    }
+
+    fn shadow_conversation_read(
+        &self,
+        conversation: ConversationId,
+        teammate: TeammateId,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO shadow_conversation_reads (conversation_id, teammate_id, read_at)
+                 VALUES (?1, ?2, (SELECT read_at FROM conversation_reads
+                                  WHERE conversation_id = ?1 AND teammate_id = ?2))",
+            )?
+            .execute(params![conversation.to_string(), teammate.to_string()])?;
         Ok(())
     }
 
@@ -119,21 +141,7 @@ impl Store {
         }
         for (id, shadow) in self.shadows("SELECT id, conversation FROM shadow_conversations")? {
             match shadow {
-                Some(json) => {
-                    let c: inbox_core::Conversation = parse(&json)?;
-                    self.conn
-                        .prepare_cached(
-                            "UPDATE conversations SET subject = ?2, linked_ticket_id = ?3,
-                                open = ?4, last_activity_at = ?5 WHERE id = ?1",
-                        )?
-                        .execute(params![
-                            id,
-                            c.subject,
-                            c.linked_ticket.map(|t| t.to_string()),
-                            c.open,
-                            c.last_activity_at
-                        ])?;
-                }
+                Some(json) => self.put_conversation(&parse(&json)?, Activity::AsGiven)?,
                 None => {
                     self.conn
                         .prepare_cached("DELETE FROM conversations WHERE id = ?1")?
@@ -149,9 +157,20 @@ impl Store {
                    AND s.teammate_id = ticket_reads.teammate_id)
              WHERE (ticket_id, teammate_id) IN
                  (SELECT ticket_id, teammate_id FROM shadow_reads WHERE read_at IS NOT NULL);
+             DELETE FROM conversation_reads WHERE (conversation_id, teammate_id) IN
+                 (SELECT conversation_id, teammate_id FROM shadow_conversation_reads
+                  WHERE read_at IS NULL);
+             UPDATE conversation_reads SET read_at = (SELECT s.read_at
+                 FROM shadow_conversation_reads s
+                 WHERE s.conversation_id = conversation_reads.conversation_id
+                   AND s.teammate_id = conversation_reads.teammate_id)
+             WHERE (conversation_id, teammate_id) IN
+                 (SELECT conversation_id, teammate_id FROM shadow_conversation_reads
+                  WHERE read_at IS NOT NULL);
              DELETE FROM shadow_tickets;
              DELETE FROM shadow_conversations;
-             DELETE FROM shadow_reads;",
+             DELETE FROM shadow_reads;
+             DELETE FROM shadow_conversation_reads;",
         )?;
         Ok(())
     }
@@ -214,6 +233,7 @@ impl Store {
             .query_row(
                 "SELECT 1 FROM shadow_tickets UNION ALL SELECT 1 FROM shadow_conversations
                  UNION ALL SELECT 1 FROM shadow_reads UNION ALL SELECT 1 FROM optimistic_parts
+                 UNION ALL SELECT 1 FROM shadow_conversation_reads
                  LIMIT 1",
                 [],
                 |_| Ok(()),

@@ -8,6 +8,7 @@ use inbox_core::{
 use inbox_sync::Record;
 use rusqlite::{params, OptionalExtension};
 
+use crate::write::Activity;
 use crate::apply::TicketUpdates;
 use crate::codec::to_json;
 use crate::{Result, Store};
@@ -49,6 +50,11 @@ impl Store {
                     teammate,
                     at,
                 } => self.mark_read(*ticket, *teammate, *at)?,
+                Record::ConversationRead {
+                    conversation,
+                    teammate,
+                    at,
+                } => self.mark_conversation_read(*conversation, *teammate, *at)?,
                 Record::Settings(s) => {
                     self.set_reply_email_delay(s.reply_email_delay)?;
                 }
@@ -218,24 +224,7 @@ impl Store {
     }
 
     fn upsert_conversation(&self, c: &Conversation) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO conversations (id, contact_id, subject, linked_ticket_id, open,
-                    created_at, last_activity_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (id) DO UPDATE SET subject = excluded.subject,
-                    linked_ticket_id = excluded.linked_ticket_id, open = excluded.open,
-                    last_activity_at = MAX(last_activity_at, excluded.last_activity_at)",
-            )?
-            .execute(params![
-                c.id.to_string(),
-                c.contact.to_string(),
-                c.subject,
-                c.linked_ticket.map(|x| x.to_string()),
-                c.open,
-                c.created_at,
-                c.last_activity_at
-            ])?;
-        Ok(())
+        self.put_conversation(c, Activity::Latest)
     }
 
     fn upsert_conversation_part(&self, p: &ConversationPart) -> Result<()> {

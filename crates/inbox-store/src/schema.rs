@@ -328,6 +328,32 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE teammates ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
     "#,
+    // 7: conversations are worked like tickets: assigned, snoozed, read per teammate, and
+    // their messages say where they came in.
+    r#"
+    ALTER TABLE conversations ADD COLUMN assignee_teammate_id TEXT REFERENCES teammates(id);
+    ALTER TABLE conversations ADD COLUMN assignee_team_id TEXT REFERENCES teams(id);
+    ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER;
+    ALTER TABLE conversations ADD COLUMN channel TEXT NOT NULL DEFAULT 'messenger'
+        CHECK (channel IN ('messenger', 'email'));
+    CREATE INDEX conversations_assignee_activity
+        ON conversations(assignee_teammate_id, assignee_team_id, last_activity_at DESC, id DESC);
+    ALTER TABLE conversation_parts ADD COLUMN channel TEXT
+        CHECK (channel IN ('messenger', 'email'));
+
+    CREATE TABLE conversation_reads (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        teammate_id     TEXT NOT NULL REFERENCES teammates(id) ON DELETE CASCADE,
+        read_at         INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, teammate_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE shadow_conversation_reads (
+        conversation_id TEXT NOT NULL,
+        teammate_id     TEXT NOT NULL,
+        read_at         INTEGER,
+        PRIMARY KEY (conversation_id, teammate_id)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -2,7 +2,7 @@
 
 use inbox_core::{
     Author, Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
-    ConversationPart, Millis, Part, PartId, PartKind, Team, Teammate, TeammateId, Ticket, TicketId,
+    ConversationPart, MessageChannel, Millis, Part, PartId, PartKind, Team, Teammate, TeammateId, Ticket, TicketId,
     TicketState, TicketType, TicketTypeId,
 };
 use rusqlite::{params, OptionalExtension, Row};
@@ -460,20 +460,58 @@ impl Store {
     }
 
     pub fn insert_conversation(&self, c: &Conversation) -> Result<()> {
+        self.put_conversation(c, Activity::AsGiven)
+    }
+
+    /// Inserts the conversation or rewrites it as given.
+    pub(crate) fn put_conversation(&self, c: &Conversation, activity: Activity) -> Result<()> {
+        let last_activity = match activity {
+            Activity::AsGiven => "excluded.last_activity_at",
+            Activity::Latest => "MAX(last_activity_at, excluded.last_activity_at)",
+        };
         self.conn
-            .prepare_cached(
-                "INSERT INTO conversations (id, contact_id, subject, linked_ticket_id, open, created_at, last_activity_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
+            .prepare_cached(&format!(
+                "INSERT INTO conversations (id, contact_id, subject, linked_ticket_id, open,
+                    snoozed_until, assignee_teammate_id, assignee_team_id, channel, created_at,
+                    last_activity_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO UPDATE SET subject = excluded.subject,
+                    linked_ticket_id = excluded.linked_ticket_id, open = excluded.open,
+                    snoozed_until = excluded.snoozed_until,
+                    assignee_teammate_id = excluded.assignee_teammate_id,
+                    assignee_team_id = excluded.assignee_team_id,
+                    last_activity_at = {last_activity}"
+            ))?
             .execute(params![
                 c.id.to_string(),
                 c.contact.to_string(),
                 c.subject,
                 c.linked_ticket.map(|t| t.to_string()),
                 c.open,
+                c.snoozed_until,
+                c.assignee_teammate.map(|t| t.to_string()),
+                c.assignee_team.map(|t| t.to_string()),
+                c.channel.as_str(),
                 c.created_at,
                 c.last_activity_at
             ])?;
+        Ok(())
+    }
+
+    pub(crate) fn mark_conversation_read(
+        &self,
+        conversation: ConversationId,
+        teammate: TeammateId,
+        at: Millis,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO conversation_reads (conversation_id, teammate_id, read_at)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (conversation_id, teammate_id)
+                 DO UPDATE SET read_at = MAX(read_at, excluded.read_at)",
+            )?
+            .execute(params![conversation.to_string(), teammate.to_string(), at])?;
         Ok(())
     }
 
@@ -494,6 +532,14 @@ impl Store {
             &part.kind,
             part.created_at,
         )?;
+        self.conn
+            .prepare_cached(
+                "UPDATE conversation_parts SET channel = ?2 WHERE id = ?1 AND ?2 IS NOT NULL",
+            )?
+            .execute(params![
+                part.id.to_string(),
+                part.channel.map(MessageChannel::as_str)
+            ])?;
         self.conn
             .prepare_cached(
                 "UPDATE conversations SET last_activity_at = MAX(last_activity_at, ?2) WHERE id = ?1",
@@ -554,9 +600,22 @@ pub(crate) fn conversation_row(r: &Row) -> rusqlite::Result<Conversation> {
         subject: r.get("subject")?,
         linked_ticket: opt_id(r, "linked_ticket_id")?,
         open: r.get("open")?,
+        snoozed_until: r.get("snoozed_until")?,
+        assignee_teammate: opt_id(r, "assignee_teammate_id")?,
+        assignee_team: opt_id(r, "assignee_team_id")?,
+        channel: codec::message_channel(r, "channel")?,
         created_at: r.get("created_at")?,
         last_activity_at: r.get("last_activity_at")?,
     })
+}
+
+/// How a conversation's last activity is written: as given (the core decided it, or a rebase
+/// restores it), or the later of the stored and the given one (a record may arrive after the
+/// parts that moved it).
+#[derive(Clone, Copy)]
+pub(crate) enum Activity {
+    AsGiven,
+    Latest,
 }
 
 fn brand_row(r: &Row) -> rusqlite::Result<Brand> {

@@ -15,7 +15,7 @@ pub use replica::Replica;
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
-    Brand, Company, Contact, Conversation, ConversationPart, ErrorBody, Millis, Mutation, Part,
+    Brand, Company, Contact, Conversation, ConversationId, ConversationPart, ErrorBody, Millis, Mutation, Part,
     Team, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType,
 };
 use serde::{Deserialize, Serialize};
@@ -53,6 +53,13 @@ pub enum Record {
     /// A teammate read a ticket at `at`.
     Read {
         ticket: TicketId,
+        teammate: TeammateId,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        at: Millis,
+    },
+    /// A teammate read a conversation at `at`.
+    ConversationRead {
+        conversation: ConversationId,
         teammate: TeammateId,
         #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         at: Millis,

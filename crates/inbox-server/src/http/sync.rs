@@ -281,7 +281,7 @@ struct PageToken {
 }
 
 /// The bootstrap goes through the small collections, then tickets, then timeline parts.
-const ENTITY_PHASES: [Kind; 9] = [
+const ENTITY_PHASES: [Kind; 10] = [
     Kind::Brand,
     Kind::Teammate,
     Kind::Team,
@@ -291,6 +291,7 @@ const ENTITY_PHASES: [Kind; 9] = [
     Kind::TicketType,
     Kind::Conversation,
     Kind::Read,
+    Kind::ConversationRead,
 ];
 const TICKETS: usize = ENTITY_PHASES.len();
 const PARTS: usize = TICKETS + 1;
@@ -435,6 +436,15 @@ fn entity_record(kind: Kind, id: &str, doc: &str) -> Result<Record> {
             Record::Read {
                 teammate: teammate.parse::<TeammateId>().map_err(corrupt)?,
                 ticket: ticket.parse::<TicketId>().map_err(corrupt)?,
+                at: parse::<Millis>("read mark", doc)?,
+            }
+        }
+        Kind::ConversationRead => {
+            let (teammate, conversation) = id.split_once('/').unwrap_or((id, ""));
+            let corrupt = |_| ServerError::Storage(format!("a read mark has a bad id: {id}"));
+            Record::ConversationRead {
+                teammate: teammate.parse::<TeammateId>().map_err(corrupt)?,
+                conversation: conversation.parse().map_err(corrupt)?,
                 at: parse::<Millis>("read mark", doc)?,
             }
         }

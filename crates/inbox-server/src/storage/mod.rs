@@ -30,6 +30,8 @@ pub enum Kind {
     Conversation,
     /// A teammate's read mark on a ticket, id `TEAMMATE/TICKET`.
     Read,
+    /// A teammate's read mark on a conversation, id `TEAMMATE/CONVERSATION`.
+    ConversationRead,
     /// Workspace settings by name.
     Setting,
     /// An API token by the hex SHA-256 of its secret (the secret itself is never stored).
@@ -53,7 +55,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -63,6 +65,7 @@ impl Kind {
         Kind::TicketType,
         Kind::Conversation,
         Kind::Read,
+        Kind::ConversationRead,
         Kind::Setting,
         Kind::Token,
         Kind::Password,
@@ -86,6 +89,7 @@ impl Kind {
             Kind::TicketType => "ticket_type",
             Kind::Conversation => "conversation",
             Kind::Read => "read",
+            Kind::ConversationRead => "conversation_read",
             Kind::Setting => "setting",
             Kind::Token => "token",
             Kind::Password => "password",

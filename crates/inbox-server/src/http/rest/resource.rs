@@ -491,6 +491,8 @@ pub enum PartType {
     TicketStateUpdated,
     Close,
     Open,
+    /// Snoozed until a time (Intercom's `snoozed`).
+    Snoozed,
     Assignment,
     TicketAttributeUpdated,
     ShareChanged,
@@ -537,6 +539,7 @@ fn part_type(kind: &PartKind) -> PartType {
         PartKind::StateChanged { .. } => PartType::TicketStateUpdated,
         PartKind::Closed { .. } => PartType::Close,
         PartKind::Reopened => PartType::Open,
+        PartKind::Snoozed { .. } => PartType::Snoozed,
         PartKind::AssignmentChanged { .. } => PartType::Assignment,
         PartKind::AttributeChanged { .. } => PartType::TicketAttributeUpdated,
         PartKind::ShareChanged { .. } => PartType::ShareChanged,
