@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
-    Author, Brand, Category, Mutation, Outcome, Target, Team, Teammate, TicketId, TicketState, TicketType,
+    Author, Brand, Category, Mutation, Outcome, Target, Team, Teammate, TicketId, TicketState,
+    TicketType,
 };
 use inbox_store::{
     ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Preview, Store, StoreError,

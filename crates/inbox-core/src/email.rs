@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::messenger::MessengerTicket;
-use crate::notification::Reason;
-use crate::{Brand, Contact, Millis, TicketId};
+use crate::notification::{Reason, Thread};
+use crate::{Brand, Contact, Millis};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -24,8 +24,11 @@ pub struct Email {
 /// What an email is rendered from: customer-visible data only (R3a).
 pub struct EmailInput<'a> {
     pub reasons: &'a [Reason],
-    /// The ticket as the customer sees it (see `messenger::customer_view`).
-    pub ticket: &'a MessengerTicket,
+    /// The ticket as the customer sees it (see `messenger::customer_view`); none for a
+    /// conversation.
+    pub ticket: Option<&'a MessengerTicket>,
+    /// The ticket's title, or the conversation's subject.
+    pub subject: &'a str,
     pub brand: &'a Brand,
     pub contact: &'a Contact,
     /// The teammate replies this email carries, oldest first.
@@ -34,7 +37,9 @@ pub struct EmailInput<'a> {
 }
 
 pub fn render(input: &EmailInput) -> Email {
-    let t = input.ticket;
+    let Some(t) = input.ticket else {
+        return render_conversation(input);
+    };
     let reference = match t.number {
         Some(n) => format!("{} (#{n})", t.title),
         None => t.title.clone(),
@@ -79,8 +84,35 @@ pub fn render(input: &EmailInput) -> Email {
         input.brand.name
     );
 
+    let details = if submitted { details } else { Vec::new() };
+    let heading = format!("{reference} · {}", t.state_label);
+    email(input, subject, &heading, &paragraphs, &details, &footer)
+}
+
+/// A teammate's reply in a conversation: the same template, without ticket details.
+fn render_conversation(input: &EmailInput) -> Email {
+    let subject = format!("[{}] New reply: {}", input.brand.name, input.subject);
+    let mut paragraphs: Vec<String> = vec![format!("Hi {},", first_name(&input.contact.name))];
+    paragraphs.push(format!("The {} team replied:", input.brand.name));
+    paragraphs.extend(input.replies.iter().cloned());
+    let footer = format!(
+        "Reply to this email to answer in your conversation. {}",
+        input.brand.name
+    );
+    email(input, subject, input.subject, &paragraphs, &[], &footer)
+}
+
+/// The one layout of every customer email, in plain text and HTML.
+fn email(
+    input: &EmailInput,
+    subject: String,
+    heading: &str,
+    paragraphs: &[String],
+    details: &[String],
+    footer: &str,
+) -> Email {
     let mut text = paragraphs.join("\n\n");
-    if submitted && !details.is_empty() {
+    if !details.is_empty() {
         text.push_str(&format!("\n\n{}", details.join("\n")));
     }
     text.push_str(&format!("\n\n-- \n{footer}\n"));
@@ -93,23 +125,22 @@ pub fn render(input: &EmailInput) -> Email {
         escape(&input.brand.name)
     );
     html.push_str(&format!(
-        "<p style=\"color:#6b7280\">{} · <span>{}</span></p>",
-        escape(&reference),
-        escape(&t.state_label)
+        "<p style=\"color:#6b7280\">{}</p>",
+        escape(heading)
     ));
-    for p in &paragraphs {
+    for p in paragraphs {
         html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
     }
-    if submitted && !details.is_empty() {
+    if !details.is_empty() {
         html.push_str("<ul>");
-        for d in &details {
+        for d in details {
             html.push_str(&format!("<li>{}</li>", escape(d)));
         }
         html.push_str("</ul>");
     }
     html.push_str(&format!(
         "<p style=\"color:#6b7280;font-size:12px\">{}</p></body></html>",
-        escape(&footer)
+        escape(footer)
     ));
 
     Email {
@@ -142,10 +173,10 @@ pub const REPLY_TOKEN_DAYS: i64 = 90;
 
 const DAY: Millis = 86_400_000;
 
-/// The unguessable token in a reply-to address: the ticket id, the day the email was made, and
-/// a signature over both that only the holder of `secret` can make.
-pub fn reply_token(ticket: TicketId, issued: Millis, secret: &[u8]) -> String {
-    let id = ticket.to_string().to_lowercase();
+/// The unguessable token in a reply-to address: the ticket's or conversation's id, the day the
+/// email was made, and a signature over both that only the holder of `secret` can make.
+pub fn reply_token(about: Thread, issued: Millis, secret: &[u8]) -> String {
+    let id = about.to_string().to_lowercase();
     let signed = format!("{id}.{}", base36(issued.div_euclid(DAY).max(0) as u64));
     format!("{signed}.{}", signature(&signed, secret))
 }
@@ -159,14 +190,14 @@ pub enum ReplyTokenError {
     Expired,
 }
 
-/// The ticket a reply-to token names, if its signature is right and it is at most
-/// `max_age_days` old at `now`.
-pub fn ticket_from_reply_token(
+/// The id of the ticket or conversation a reply-to token names, if its signature is right and
+/// it is at most `max_age_days` old at `now`.
+pub fn id_from_reply_token(
     token: &str,
     secret: &[u8],
     now: Millis,
     max_age_days: i64,
-) -> Result<TicketId, ReplyTokenError> {
+) -> Result<ulid::Ulid, ReplyTokenError> {
     let token = token.trim().to_lowercase();
     let (signed, sig) = token.rsplit_once('.').ok_or(ReplyTokenError::Forged)?;
     let (id, day) = signed.split_once('.').ok_or(ReplyTokenError::Forged)?;
@@ -181,7 +212,7 @@ pub fn ticket_from_reply_token(
     if !same {
         return Err(ReplyTokenError::Forged);
     }
-    let ticket = id
+    let id = id
         .to_uppercase()
         .parse()
         .map_err(|_| ReplyTokenError::Forged)?;
@@ -189,7 +220,7 @@ pub fn ticket_from_reply_token(
     if now.div_euclid(DAY) - issued > max_age_days {
         return Err(ReplyTokenError::Expired);
     }
-    Ok(ticket)
+    Ok(id)
 }
 
 fn base36(mut n: u64) -> String {

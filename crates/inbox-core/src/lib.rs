@@ -27,13 +27,13 @@ pub mod timeline;
 pub use admin::{apply_admin, AdminChange, Saved, Settings};
 pub use attribute::{AttributeDef, AttributeValue, DataType};
 pub use category::{Category, Sharing};
+pub use conversation::{Conversation, MessageChannel, StartConversation};
 pub use error::{CoreError, ErrorBody};
 pub use ids::*;
 pub use mutation::{
-    apply, Change, Context, CustomerEvent, Effect, Mutation, Outcome,
-    Target, TicketField, Workspace,
+    apply, Change, Context, CustomerEvent, Effect, Mutation, Outcome, Target, TicketField,
+    Workspace,
 };
-pub use conversation::{Conversation, MessageChannel, StartConversation};
 pub use people::{Brand, Company, Contact, ContactRole, Role, Team, Teammate};
 pub use state::{StateCategory, TicketState};
 pub use ticket::{CreateTicket, NewTicket, Ticket, ValidTicketFields};

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::notification::{Channel, Notification};
+use crate::notification::{Channel, Notification, Thread};
 use crate::{ContactId, Millis, StateCategory, Ticket, TicketId, TicketState, TicketType};
 
 /// The Recent tickets card shows at most this many tickets (R9).
@@ -84,14 +84,14 @@ pub fn messenger_home(
         .collect();
     let unseen: Vec<&Notification> = unseen.iter().filter(|n| n.contact == contact).collect();
     let count = |channel: Channel| {
-        let mut tickets: Vec<TicketId> = unseen
+        let mut threads: Vec<Thread> = unseen
             .iter()
             .filter(|n| n.channels.contains(&channel))
-            .map(|n| n.ticket)
+            .map(|n| n.about)
             .collect();
-        tickets.sort();
-        tickets.dedup();
-        tickets.len()
+        threads.sort();
+        threads.dedup();
+        threads.len()
     };
     let badges = Badges {
         messenger: count(Channel::MessengerBadge),

@@ -14,9 +14,9 @@ use crate::conversation;
 
 use crate::{
     limits, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId, Conversation,
-    ConversationId, ConversationPart, CoreError, CreateTicket, MessageChannel, Millis, Part, PartId, PartKind,
-    StartConversation, StateCategory, StateId, Team, TeamId, Teammate, TeammateId, Ticket, TicketId, TicketState,
-    TicketType, TicketTypeId,
+    ConversationId, ConversationPart, CoreError, CreateTicket, MessageChannel, Millis, Part,
+    PartId, PartKind, StartConversation, StateCategory, StateId, Team, TeamId, Teammate,
+    TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

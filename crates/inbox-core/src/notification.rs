@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ContactId, Millis, PartId, StateId, TicketId};
+use crate::{ContactId, ConversationId, Millis, PartId, StateId, TicketId};
 
 /// One way a notification reaches a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -56,13 +56,47 @@ pub enum EmailDue {
     },
 }
 
-/// What one contact gets about one ticket.
+/// What a customer hears about: one of their tickets, or one of their conversations. Stored
+/// and sent as `"ticket": ID` or `"conversation": ID` beside the other fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Thread {
+    Ticket(TicketId),
+    Conversation(ConversationId),
+}
+
+impl Thread {
+    /// The ticket's or conversation's id (both are ULIDs, so they never collide).
+    pub fn id(self) -> ulid::Ulid {
+        match self {
+            Thread::Ticket(t) => t.0,
+            Thread::Conversation(c) => c.0,
+        }
+    }
+
+    pub fn ticket(self) -> Option<TicketId> {
+        match self {
+            Thread::Ticket(t) => Some(t),
+            Thread::Conversation(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Thread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.id().fmt(f)
+    }
+}
+
+/// What one contact gets about one ticket or conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notification {
     pub contact: ContactId,
-    pub ticket: TicketId,
-    /// Everything this mutation tells them about the ticket, in order.
+    #[serde(flatten)]
+    pub about: Thread,
+    /// Everything this mutation tells them about it, in order.
     pub reasons: Vec<Reason>,
     pub channels: Vec<Channel>,
     pub email: Option<EmailDue>,

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::notification::{Channel, EmailDecision, EmailDue, Notification, Reason};
+pub use crate::notification::{Channel, EmailDecision, EmailDue, Notification, Reason, Thread};
 
 use crate::email::{render, Email, EmailInput};
 use crate::messenger::{customer_view, MessengerTicket};
 use crate::{
-    Author, Contact, ContactId, CoreError, CustomerEvent, Effect, Millis, Outcome, Part, PartId,
-    PartKind, StateCategory, StateId, Ticket, TicketId, TicketState, Workspace,
+    Author, Change, Contact, ContactId, Conversation, ConversationId, CoreError, CustomerEvent,
+    Effect, Millis, Outcome, Part, PartId, PartKind, StateCategory, StateId, Ticket, TicketId,
+    TicketState, Workspace,
 };
 
 /// The reply-email delay when the workspace has not set one (Intercom uses 3 minutes).
@@ -84,20 +85,25 @@ pub fn plan_with_history(
 ) -> Vec<Notification> {
     let tickets: BTreeMap<TicketId, &Ticket> =
         outcome.updated_tickets().map(|t| (t.id, t)).collect();
+    let conversations = outcome_conversations(outcome);
     let category = |state: StateId| states.iter().find(|s| s.id == state);
-    // One notification per (ticket, contact): a reply and a state change together badge both
-    // spaces and send one email (R8).
-    let mut planned: BTreeMap<(TicketId, ContactId), Notification> = BTreeMap::new();
+    // One notification per (ticket or conversation, contact): a reply and a state change
+    // together badge both spaces and send one email (R8).
+    let mut planned: BTreeMap<(Thread, ContactId), Notification> = BTreeMap::new();
     for event in outcome.effects.iter().filter_map(|e| match e {
         Effect::Customer(event) => Some(event),
         _ => None,
     }) {
-        let (ticket_id, reason) = match event {
-            CustomerEvent::TeammateRepliedInConversation { .. } => continue,
-            CustomerEvent::Submitted { ticket } => (*ticket, Reason::Submitted),
-            CustomerEvent::TeammateReplied { ticket, part } => {
-                (*ticket, Reason::TeammateReplied { parts: vec![*part] })
-            }
+        let (about, reason) = match event {
+            CustomerEvent::Submitted { ticket } => (Thread::Ticket(*ticket), Reason::Submitted),
+            CustomerEvent::TeammateReplied { ticket, part } => (
+                Thread::Ticket(*ticket),
+                Reason::TeammateReplied { parts: vec![*part] },
+            ),
+            CustomerEvent::TeammateRepliedInConversation { conversation, part } => (
+                Thread::Conversation(*conversation),
+                Reason::TeammateReplied { parts: vec![*part] },
+            ),
             CustomerEvent::StateChanged { ticket, from, to } => {
                 // R6a: two internal states customers see under one label are no news to them.
                 let label = |s: &StateId| category(*s).map(|s| s.customer_label.as_str());
@@ -105,7 +111,7 @@ pub fn plan_with_history(
                     continue;
                 }
                 (
-                    *ticket,
+                    Thread::Ticket(*ticket),
                     Reason::StateChanged {
                         from: *from,
                         to: *to,
@@ -113,16 +119,21 @@ pub fn plan_with_history(
                 )
             }
         };
-        let Some(ticket) = tickets.get(&ticket_id) else {
-            continue;
+        let contacts: Vec<ContactId> = match about {
+            Thread::Ticket(id) => match tickets.get(&id) {
+                // R3a, R7: belt and braces; the core only emits events for shared tickets.
+                Some(ticket) if ticket.shared => ticket.contacts.clone(),
+                _ => continue,
+            },
+            Thread::Conversation(id) => match conversations.get(&id) {
+                Some(conversation) => vec![conversation.contact],
+                None => continue,
+            },
         };
-        if !ticket.shared {
-            continue; // R3a, R7: belt and braces; the core only emits events for shared tickets.
-        }
-        for contact in &ticket.contacts {
-            if let Reason::StateChanged { to, .. } = &reason {
+        for contact in contacts {
+            if let (Reason::StateChanged { to, .. }, Thread::Ticket(ticket)) = (&reason, about) {
                 let to_label = category(*to).map(|s| s.customer_label.as_str());
-                if told(*contact, ticket.id)
+                if told(contact, ticket)
                     .as_deref()
                     .is_some_and(|t| Some(t) == to_label)
                 {
@@ -130,10 +141,10 @@ pub fn plan_with_history(
                 }
             }
             let entry = planned
-                .entry((ticket.id, *contact))
+                .entry((about, contact))
                 .or_insert_with(|| Notification {
-                    contact: *contact,
-                    ticket: ticket.id,
+                    contact,
+                    about,
                     reasons: Vec::new(),
                     channels: Vec::new(),
                     email: None,
@@ -151,14 +162,42 @@ pub fn plan_with_history(
     planned
         .into_values()
         .map(|mut n| {
-            let ticket = tickets[&n.ticket];
-            let resolved =
-                category(ticket.state_id).is_some_and(|s| s.category == StateCategory::Resolved);
-            n.channels = channels(&n.reasons, messenger(n.contact), resolved);
+            let messenger = messenger(n.contact);
+            n.channels = match n.about {
+                Thread::Ticket(id) => {
+                    let resolved = category(tickets[&id].state_id)
+                        .is_some_and(|s| s.category == StateCategory::Resolved);
+                    channels(&n.reasons, messenger, resolved)
+                }
+                Thread::Conversation(_) => conversation_channels(messenger),
+            };
             n.email = email_due(&n.reasons, settings, now);
             n
         })
         .collect()
+}
+
+/// The conversations an outcome wrote, as they are after it.
+fn outcome_conversations(outcome: &Outcome) -> BTreeMap<ConversationId, &Conversation> {
+    outcome
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::PutConversation(c) => Some((c.id, c.as_ref())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A teammate's message in a conversation is a message, never ticket news: it badges the
+/// Messages space only, even when the conversation has a ticket (R8).
+fn conversation_channels(messenger: MessengerState) -> Vec<Channel> {
+    let mut channels = Vec::new();
+    if messenger.collapsed {
+        channels.push(Channel::MessengerBadge);
+    }
+    channels.extend([Channel::MessagesSpaceBadge, Channel::Email]);
+    channels
 }
 
 fn channels(reasons: &[Reason], messenger: MessengerState, resolved: bool) -> Vec<Channel> {
@@ -215,8 +254,10 @@ fn email_due(reasons: &[Reason], settings: NotificationSettings, now: Millis) ->
 pub struct Delivery {
     pub notification: Notification,
     pub contact: Contact,
-    /// The ticket as the customer sees it.
-    pub ticket: MessengerTicket,
+    /// The ticket as the customer sees it; none for a conversation.
+    pub ticket: Option<MessengerTicket>,
+    /// What the customer knows it by: the ticket's title, or the conversation's subject.
+    pub subject: String,
     pub email: Option<Email>,
 }
 
@@ -228,49 +269,78 @@ pub fn deliveries<W: Workspace>(
     messenger: &dyn Fn(ContactId) -> MessengerState,
     settings: NotificationSettings,
     now: Millis,
-    reply_to: &dyn Fn(TicketId) -> String,
+    reply_to: &dyn Fn(Thread) -> String,
 ) -> Result<Vec<Delivery>, W::Error> {
     let states = ws.states()?;
     let tickets: BTreeMap<TicketId, &Ticket> =
         outcome.updated_tickets().map(|t| (t.id, t)).collect();
+    let conversations = outcome_conversations(outcome);
     let mut out = Vec::new();
     for notification in plan(outcome, &states, messenger, settings, now) {
-        let ticket = tickets[&notification.ticket];
-        let ticket_type = ws.ticket_type(ticket.type_id)?;
-        let Some(view) = customer_view(ticket, std::slice::from_ref(&ticket_type), &states) else {
-            continue;
+        let (view, subject, brand, replies) = match notification.about {
+            Thread::Ticket(id) => {
+                let ticket = tickets[&id];
+                let ticket_type = ws.ticket_type(ticket.type_id)?;
+                let Some(view) = customer_view(ticket, std::slice::from_ref(&ticket_type), &states)
+                else {
+                    continue;
+                };
+                let replies = teammate_replies(
+                    outcome
+                        .parts()
+                        .filter(|p| p.ticket == id)
+                        .map(|p| (&p.author, &p.kind)),
+                );
+                let subject = view.title.clone();
+                (Some(view), subject, ticket.brand, replies)
+            }
+            Thread::Conversation(id) => {
+                let replies = teammate_replies(outcome.changes.iter().filter_map(|c| match c {
+                    Change::AppendConversationPart(p) if p.conversation == id => {
+                        Some((&p.author, &p.kind))
+                    }
+                    _ => None,
+                }));
+                let subject = conversations[&id].subject.clone();
+                (None, subject, ws.default_brand()?, replies)
+            }
         };
         let contact = ws.contact(notification.contact)?;
-        let brand = ws.brand(ticket.brand)?.ok_or_else(|| CoreError::NotFound {
+        let brand = ws.brand(brand)?.ok_or_else(|| CoreError::NotFound {
             kind: "brand",
-            id: ticket.brand.to_string(),
+            id: brand.to_string(),
         })?;
-        let replies: Vec<String> = outcome
-            .parts()
-            .filter(|p| p.ticket == ticket.id && matches!(p.author, Author::Teammate(_)))
-            .filter_map(|p| match &p.kind {
-                PartKind::Reply { body } => Some(body.clone()),
-                _ => None,
-            })
-            .collect();
         let email = notification.email.as_ref().map(|_| {
             render(&EmailInput {
                 reasons: &notification.reasons,
-                ticket: &view,
+                ticket: view.as_ref(),
+                subject: &subject,
                 brand: &brand,
                 contact: &contact,
                 replies: &replies,
-                reply_to: reply_to(ticket.id),
+                reply_to: reply_to(notification.about),
             })
         });
         out.push(Delivery {
             notification,
             contact,
             ticket: view,
+            subject,
             email,
         });
     }
     Ok(out)
+}
+
+/// The texts of the teammates' replies among these parts, oldest first.
+fn teammate_replies<'a>(parts: impl Iterator<Item = (&'a Author, &'a PartKind)>) -> Vec<String> {
+    parts
+        .filter(|(author, _)| matches!(author, Author::Teammate(_)))
+        .filter_map(|(_, kind)| match kind {
+            PartKind::Reply { body } => Some(body.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Timeline entries recording, on each ticket, what its customers were planned to get.
@@ -281,7 +351,9 @@ pub fn planned_parts(
 ) -> Vec<Part> {
     let mut by_ticket: BTreeMap<TicketId, Vec<&Notification>> = BTreeMap::new();
     for n in notifications {
-        by_ticket.entry(n.ticket).or_default().push(n);
+        if let Thread::Ticket(ticket) = n.about {
+            by_ticket.entry(ticket).or_default().push(n);
+        }
     }
     by_ticket
         .into_iter()

@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    limits, BrandId, CompanyId, ContactId, CoreError, TeamId, TeammateId,
-};
+use crate::{limits, BrandId, CompanyId, ContactId, CoreError, TeamId, TeammateId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

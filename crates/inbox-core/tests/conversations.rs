@@ -38,7 +38,10 @@ fn start(n: u128, body: &str) -> Mutation {
 fn a_customer_starts_a_conversation_written_before_its_first_message() {
     let mut ws = Memory::new(0);
     let out = ws
-        .run_as(customer(), start(5, "\nMy invoice is wrong\nIt says 3 seats."))
+        .run_as(
+            customer(),
+            start(5, "\nMy invoice is wrong\nIt says 3 seats."),
+        )
         .unwrap();
     let Change::PutConversation(c) = &out.changes[0] else {
         panic!("the conversation comes first: {:?}", out.changes);
@@ -53,13 +56,19 @@ fn a_customer_starts_a_conversation_written_before_its_first_message() {
     assert_eq!(message.author, customer());
     assert_eq!(message.channel, Some(MessageChannel::Email));
     assert!(matches!(&message.kind, PartKind::Reply { body } if body.starts_with("\nMy invoice")));
-    assert!(out.effects.is_empty(), "the customer's own message tells them nothing");
+    assert!(
+        out.effects.is_empty(),
+        "the customer's own message tells them nothing"
+    );
 
     let again = ws.run_as(customer(), start(5, "again"));
     assert_eq!(code(again), Some("id_taken"));
     let other = ws.run_as(stranger(), start(6, "hi"));
     assert_eq!(code(other), Some("not_your_conversation"));
-    assert_eq!(code(ws.run_as(customer(), start(7, "  \n"))), Some("empty_body"));
+    assert_eq!(
+        code(ws.run_as(customer(), start(7, "  \n"))),
+        Some("empty_body")
+    );
 }
 
 #[test]

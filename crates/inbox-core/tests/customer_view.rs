@@ -4,8 +4,9 @@
 mod common;
 
 use common::*;
-use inbox_core::email::{render, reply_token, ticket_from_reply_token, EmailInput};
+use inbox_core::email::{id_from_reply_token, render, reply_token, EmailInput};
 use inbox_core::messenger::{customer_view, messenger_home, TicketAction, RECENT_TICKETS};
+use inbox_core::notify::Thread;
 use inbox_core::notify::{plan, MessengerState, NotificationSettings, Reason};
 use inbox_core::*;
 
@@ -190,7 +191,8 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
     }];
     let email = render(&EmailInput {
         reasons: &reasons,
-        ticket: &view,
+        ticket: Some(&view),
+        subject: &view.title,
         brand: &brand(),
         contact: &customer(),
         replies: &[],
@@ -211,7 +213,8 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
     let replies = ["First <b>answer</b>".to_owned()];
     let reply = render(&EmailInput {
         reasons: &[Reason::TeammateReplied { parts: vec![] }],
-        ticket: &view,
+        ticket: Some(&view),
+        subject: &view.title,
         brand: &brand(),
         contact: &customer(),
         replies: &replies,
@@ -233,9 +236,9 @@ fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
     let secret = b"workspace secret";
     let day = 86_400_000;
     let now = 20_000 * day + 5;
-    let token = reply_token(id(CUSTOMER), now, secret);
+    let token = reply_token(Thread::Ticket(id(CUSTOMER)), now, secret);
     let read = |token: &str, secret: &[u8], at| {
-        ticket_from_reply_token(token, secret, at, REPLY_TOKEN_DAYS)
+        id_from_reply_token(token, secret, at, REPLY_TOKEN_DAYS).map(TicketId)
     };
     assert_eq!(read(&token, secret, now), Ok(id(CUSTOMER)));
     assert_eq!(
@@ -247,7 +250,7 @@ fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
         read(&token, b"another secret", now),
         Err(ReplyTokenError::Forged)
     );
-    let other = reply_token(id(TRACKER), now, secret);
+    let other = reply_token(Thread::Ticket(id(TRACKER)), now, secret);
     let (_, rest) = token.split_once('.').unwrap();
     let forged = format!("{}.{rest}", id(TRACKER).to_string().to_lowercase());
     assert_ne!(forged, other);
@@ -269,7 +272,7 @@ fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
         read(&token, secret, now + (REPLY_TOKEN_DAYS + 1) * day),
         Err(ReplyTokenError::Expired)
     );
-    let in_2096 = reply_token(id(CUSTOMER), 46_000 * day, secret);
+    let in_2096 = reply_token(Thread::Ticket(id(CUSTOMER)), 46_000 * day, secret);
     assert!(
         format!("reply+{in_2096}").len() <= 64,
         "an address's local part has at most 64 characters"
@@ -360,12 +363,13 @@ fn r3a_no_internal_text_ever_reaches_a_customer() {
                 0,
             );
             for n in &notifications {
-                let ticket = &ws.tickets[&n.ticket];
+                let ticket_id = n.about.ticket().expect("a ticket's notification");
+                let ticket = &ws.tickets[&ticket_id];
                 let view = customer_view(ticket, &ws.types, &ws.states)
                     .expect("only shared tickets are notified");
                 let replies: Vec<String> = out
                     .parts()
-                    .filter(|p| p.ticket == n.ticket)
+                    .filter(|p| p.ticket == ticket_id)
                     .filter_map(|p| match &p.kind {
                         PartKind::Reply { body } => Some(body.clone()),
                         _ => None,
@@ -373,7 +377,8 @@ fn r3a_no_internal_text_ever_reaches_a_customer() {
                     .collect();
                 let email = render(&EmailInput {
                     reasons: &n.reasons,
-                    ticket: &view,
+                    ticket: Some(&view),
+                    subject: &view.title,
                     brand: &brand(),
                     contact: &customer(),
                     replies: &replies,

@@ -702,7 +702,10 @@ fn r11_reading_a_conversation_reads_its_linked_ticket() {
     let conversation = ws.new_conversation(70);
     let read = Mutation::MarkConversationRead { conversation };
     let out = ws.run(read.clone()).unwrap();
-    assert!(matches!(out.changes[..], [Change::MarkConversationRead { .. }]));
+    assert!(matches!(
+        out.changes[..],
+        [Change::MarkConversationRead { .. }]
+    ));
     ws.run(Mutation::LinkConversation {
         conversation,
         ticket: id(CUSTOMER),

@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use inbox_core::notify::{
-    plan, plan_with_history, Channel, EmailDue, MessengerState, Notification, NotificationSettings,
-    Reason,
+    plan, plan_with_history, planned_parts, Channel, EmailDue, MessengerState, Notification,
+    NotificationSettings, Reason, Thread,
 };
 use inbox_core::*;
 
@@ -38,7 +38,7 @@ fn a_submission_is_the_same_whoever_creates_the_ticket() {
         let got = planned(&mut ws, actor, Mutation::CreateTicket(req), true);
         assert_eq!(got.len(), 1, "{actor:?}");
         let n = &got[0];
-        assert_eq!((n.contact, n.ticket), (contact(), id(500)));
+        assert_eq!((n.contact, n.about), (contact(), Thread::Ticket(id(500))));
         assert_eq!(n.reasons, [Reason::Submitted]);
         assert_eq!(
             n.channels,
@@ -304,7 +304,7 @@ fn a_tracker_change_notifies_each_linked_ticket_and_not_the_tracker() {
         },
         true,
     );
-    let tickets: Vec<TicketId> = got.iter().map(|n| n.ticket).collect();
+    let tickets: Vec<TicketId> = got.iter().filter_map(|n| n.about.ticket()).collect();
     assert_eq!(tickets, (0..4).map(|i| id(1_000 + i)).collect::<Vec<_>>());
     assert!(got.iter().all(|n| n.reasons
         == [Reason::StateChanged {
@@ -413,4 +413,61 @@ fn r5_a_reply_seen_within_the_delay_is_not_emailed_and_one_unseen_is_at_the_dela
         with_state.decide(&[p1, p2], 4 * MINUTE),
         EmailDecision::Send
     );
+}
+
+#[test]
+fn a_teammate_message_in_a_conversation_badges_messages_and_emails_unless_seen() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(3);
+    ws.run(Mutation::LinkConversation {
+        conversation,
+        ticket: id(CUSTOMER),
+    })
+    .unwrap();
+    let out = ws
+        .run(Mutation::ConversationReply {
+            conversation,
+            body: "Here you go".into(),
+            channel: MessageChannel::Messenger,
+        })
+        .unwrap();
+    let settings = NotificationSettings::default();
+    let got = plan(
+        &out,
+        &ws.states,
+        &|_| MessengerState { collapsed: false },
+        settings,
+        1_000,
+    );
+    let [n] = &got[..] else {
+        panic!("one notification: {got:?}")
+    };
+    assert_eq!(n.about, Thread::Conversation(conversation));
+    assert_eq!(n.contact, ws.conversations[&conversation].contact);
+    // R8: a message, even in a conversation with a ticket, is never ticket news.
+    assert_eq!(n.channels, [Channel::MessagesSpaceBadge, Channel::Email]);
+    let Some(EmailDue::UnlessSeen { at, parts }) = &n.email else {
+        panic!("a reply waits for the delay: {:?}", n.email)
+    };
+    assert_eq!(*at, 1_000 + settings.reply_email_delay);
+    assert_eq!(parts.len(), 1);
+    assert!(
+        planned_parts(&got, 1_000, &mut || 1).is_empty(),
+        "no ticket timeline entry"
+    );
+
+    let note = ws
+        .run(Mutation::ConversationNote {
+            conversation,
+            body: "internal".into(),
+        })
+        .unwrap();
+    assert!(plan(
+        &note,
+        &ws.states,
+        &|_| MessengerState::default(),
+        settings,
+        0
+    )
+    .is_empty());
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use inbox_core::email::{render, reply_token, EmailInput};
 use inbox_core::messenger::customer_view;
-use inbox_core::notify::EmailDecision;
+use inbox_core::notify::{EmailDecision, Thread};
 use inbox_core::{Millis, Workspace};
 
 use std::panic::AssertUnwindSafe;
@@ -153,7 +153,7 @@ fn claim(
         return Ok(None);
     }
     let mut email: QueuedEmail = parse("queued email", &row.doc)?;
-    let seen = seen_parts(db, email.contact, email.ticket)?;
+    let seen = seen_parts(db, email.contact, email.about)?;
     match email.due.decide(&seen, now) {
         EmailDecision::Drop => {
             email.dropped = Some("seen in the Messenger in time".into());
@@ -176,7 +176,7 @@ fn claim(
             email.attempts += 1;
             email.claimed_by = Some(config.claimer.clone());
             put_email(db, id, "sending", now + LEASE, &email)?;
-            let brand = db.brand(db.ticket(email.ticket)?.brand)?;
+            let brand = db.brand(brand_of(db, email.about)?)?;
             let outgoing = Outgoing {
                 id: id.to_owned(),
                 from_name: brand.map(|b| b.name).unwrap_or_default(),
@@ -195,34 +195,52 @@ fn render_email(
     config: &EmailConfig,
     now: Millis,
 ) -> Result<Option<inbox_core::email::Email>> {
-    let ticket = db.ticket(email.ticket)?;
-    let ticket_type = db.ticket_type(ticket.type_id)?;
-    let states = db.states()?;
-    let Some(view) = customer_view(&ticket, std::slice::from_ref(&ticket_type), &states) else {
-        return Ok(None);
+    let (view, subject) = match email.about {
+        Thread::Ticket(id) => {
+            let ticket = db.ticket(id)?;
+            let ticket_type = db.ticket_type(ticket.type_id)?;
+            let states = db.states()?;
+            let Some(view) = customer_view(&ticket, std::slice::from_ref(&ticket_type), &states)
+            else {
+                return Ok(None);
+            };
+            if !ticket.contacts.contains(&email.contact) {
+                return Ok(None);
+            }
+            let title = view.title.clone();
+            (Some(view), title)
+        }
+        Thread::Conversation(id) => (None, db.conversation(id)?.subject),
     };
-    if !ticket.contacts.contains(&email.contact) {
-        return Ok(None);
-    }
-    let Some(brand) = db.brand(ticket.brand)? else {
+    let Some(brand) = db.brand(brand_of(db, email.about)?)? else {
         return Ok(None);
     };
     let contact = db.contact(email.contact)?;
     let replies = reply_bodies(db, email)?;
     Ok(Some(render(&EmailInput {
         reasons: &email.reasons,
-        ticket: &view,
+        ticket: view.as_ref(),
+        subject: &subject,
         brand: &brand,
         contact: &contact,
         replies: &replies,
-        reply_to: reply_address(ticket.id, config, now),
+        reply_to: reply_address(email.about, config, now),
     })))
 }
 
-pub fn reply_address(ticket: inbox_core::TicketId, config: &EmailConfig, now: Millis) -> String {
+/// The brand an email goes out under: the ticket's, or the workspace's default for a
+/// conversation (R14).
+fn brand_of(db: &Db, about: Thread) -> Result<inbox_core::BrandId> {
+    match about {
+        Thread::Ticket(id) => Ok(db.ticket(id)?.brand),
+        Thread::Conversation(_) => db.default_brand(),
+    }
+}
+
+pub fn reply_address(about: Thread, config: &EmailConfig, now: Millis) -> String {
     format!(
         "reply+{}@{}",
-        reply_token(ticket, now, &config.secret),
+        reply_token(about, now, &config.secret),
         config.inbound_domain
     )
 }

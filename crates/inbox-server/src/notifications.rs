@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use inbox_core::notify::{
-    plan_with_history, planned_parts, EmailDue, MessengerState, Notification, Reason,
+    plan_with_history, planned_parts, EmailDue, MessengerState, Notification, Reason, Thread,
 };
-use inbox_core::{ContactId, Millis, Outcome, Part, PartId, TicketId, Workspace};
+use inbox_core::{
+    ContactId, ConversationId, Millis, Outcome, Part, PartId, PartKind, TicketId, Workspace,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -24,6 +26,9 @@ pub struct Messenger {
     /// When the customer last looked at each ticket in the Messenger.
     #[serde(default)]
     pub seen: BTreeMap<TicketId, Millis>,
+    /// When the customer last looked at each of their conversations in the Messenger.
+    #[serde(default)]
+    pub seen_conversations: BTreeMap<ConversationId, Millis>,
     /// The customer-facing state label each ticket was last announced with (R6a).
     #[serde(default)]
     pub told: BTreeMap<TicketId, String>,
@@ -43,7 +48,9 @@ pub fn put_messenger(db: &Db, contact: ContactId, m: &Messenger) -> Result<()> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueuedEmail {
     pub contact: ContactId,
-    pub ticket: TicketId,
+    /// Stored as `"ticket": ID` or `"conversation": ID`.
+    #[serde(flatten)]
+    pub about: Thread,
     /// Everything the email tells, merged over the notifications folded into it.
     pub reasons: Vec<Reason>,
     pub due: EmailDue,
@@ -148,12 +155,15 @@ fn remember_told(
             .reasons
             .iter()
             .any(|r| matches!(r, Reason::Submitted | Reason::StateChanged { .. }));
+        let Thread::Ticket(ticket) = n.about else {
+            continue;
+        };
         let state = tickets
-            .get(&n.ticket)
+            .get(&ticket)
             .and_then(|t| states.iter().find(|s| s.id == t.state_id));
         if let (true, Some(state)) = (announces_state, state) {
             let m = messengers.entry(n.contact).or_default();
-            m.told.insert(n.ticket, state.customer_label.clone());
+            m.told.insert(ticket, state.customer_label.clone());
             changed.insert(n.contact);
         }
     }
@@ -178,15 +188,15 @@ fn extend_reasons(reasons: &mut Vec<Reason>, new: &[Reason]) {
     }
 }
 
-fn unseen_key(contact: ContactId, ticket: TicketId) -> String {
-    format!("{contact}/{ticket}")
+fn unseen_key(contact: ContactId, about: Thread) -> String {
+    format!("{contact}/{about}")
 }
 
 /// Keeps each notification for the Messenger's badges until the customer sees the ticket.
 fn mark_unseen(db: &Db, notifications: &[Notification]) -> Result<()> {
     let keys: Vec<String> = notifications
         .iter()
-        .map(|n| unseen_key(n.contact, n.ticket))
+        .map(|n| unseen_key(n.contact, n.about))
         .collect();
     let mut unseen: BTreeMap<String, Notification> = BTreeMap::new();
     for (key, doc) in db.tx().get_many(Kind::Unseen, &keys)? {
@@ -217,26 +227,64 @@ pub fn unseen(db: &Db, contact: ContactId) -> Result<Vec<Notification>> {
         .collect()
 }
 
-/// The customer looked at the ticket in the Messenger: its badges go, and replies sent so far
-/// count as seen for the reply-email delay (R5).
-pub fn mark_seen(db: &Db, contact: ContactId, ticket: TicketId, now: Millis) -> Result<()> {
+/// The customer looked at the ticket or conversation in the Messenger: its badges go, and
+/// replies sent so far count as seen for the reply-email delay (R5).
+pub fn mark_seen(db: &Db, contact: ContactId, about: Thread, now: Millis) -> Result<()> {
     let mut m = messenger(db, contact)?;
-    m.seen.insert(ticket, now);
+    match about {
+        Thread::Ticket(ticket) => m.seen.insert(ticket, now),
+        Thread::Conversation(conversation) => m.seen_conversations.insert(conversation, now),
+    };
     put_messenger(db, contact, &m)?;
-    db.tx().delete(Kind::Unseen, &unseen_key(contact, ticket))
+    db.tx().delete(Kind::Unseen, &unseen_key(contact, about))
 }
 
-/// The parts of `ticket` that `contact` has seen in the Messenger.
-pub fn seen_parts(db: &Db, contact: ContactId, ticket: TicketId) -> Result<Vec<PartId>> {
-    let Some(seen_at) = messenger(db, contact)?.seen.get(&ticket).copied() else {
+/// The parts of the ticket or conversation that `contact` has seen in the Messenger.
+pub fn seen_parts(db: &Db, contact: ContactId, about: Thread) -> Result<Vec<PartId>> {
+    let m = messenger(db, contact)?;
+    let seen_at = match about {
+        Thread::Ticket(ticket) => m.seen.get(&ticket),
+        Thread::Conversation(conversation) => m.seen_conversations.get(&conversation),
+    };
+    let Some(&seen_at) = seen_at else {
         return Ok(Vec::new());
     };
-    Ok(db
-        .timeline(ticket)?
+    Ok(messages(db, about)?
         .into_iter()
         .filter(|p| p.created_at <= seen_at)
         .map(|p| p.id)
         .collect())
+}
+
+/// A timeline entry of a ticket or a conversation, as the notifications read it.
+pub struct Entry {
+    pub id: PartId,
+    pub created_at: Millis,
+    pub kind: PartKind,
+}
+
+/// The timeline of the ticket or conversation, oldest first.
+fn messages(db: &Db, about: Thread) -> Result<Vec<Entry>> {
+    Ok(match about {
+        Thread::Ticket(ticket) => db
+            .timeline(ticket)?
+            .into_iter()
+            .map(|p| Entry {
+                id: p.id,
+                created_at: p.created_at,
+                kind: p.kind,
+            })
+            .collect(),
+        Thread::Conversation(conversation) => db
+            .conversation_timeline(conversation)?
+            .into_iter()
+            .map(|p| Entry {
+                id: p.id,
+                created_at: p.created_at,
+                kind: p.kind,
+            })
+            .collect(),
+    })
 }
 
 /// Folds each email into one still pending for the same contact and ticket (R5's batching),
@@ -253,7 +301,7 @@ fn queue_emails(
         .collect();
     let pairs: Vec<(String, String)> = emailed
         .iter()
-        .map(|(n, _)| (n.contact.to_string(), n.ticket.to_string()))
+        .map(|(n, _)| (n.contact.to_string(), n.about.to_string()))
         .collect();
     let mut pending: BTreeMap<(String, String), (String, QueuedEmail)> = BTreeMap::new();
     for row in db.tx().pending_emails(&pairs)? {
@@ -270,7 +318,7 @@ fn queue_emails(
                 let id = ulid::Ulid::from_parts(now.max(0) as u64, random()).to_string();
                 let email = QueuedEmail {
                     contact: n.contact,
-                    ticket: n.ticket,
+                    about: n.about,
                     reasons: n.reasons.clone(),
                     due: due.clone(),
                     queued_at: now,
@@ -296,7 +344,7 @@ fn email_row(id: &str, status: &str, due_at: Millis, e: &QueuedEmail) -> EmailRo
     EmailRow {
         id: id.to_owned(),
         contact_id: e.contact.to_string(),
-        ticket_id: e.ticket.to_string(),
+        ticket_id: e.about.to_string(),
         status: status.to_owned(),
         due_at,
         doc: to_doc(e),
@@ -320,12 +368,11 @@ pub fn reply_bodies(db: &Db, email: &QueuedEmail) -> Result<Vec<String>> {
     if parts.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(db
-        .timeline(email.ticket)?
+    Ok(messages(db, email.about)?
         .into_iter()
         .filter(|p| parts.contains(&p.id))
         .filter_map(|p| match p.kind {
-            inbox_core::PartKind::Reply { body } => Some(body),
+            PartKind::Reply { body } => Some(body),
             _ => None,
         })
         .collect())

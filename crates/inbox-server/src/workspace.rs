@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use inbox_core::{
     Brand, BrandId, Change, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
-    CoreError, Millis, Part, Team, TeamId, Teammate, TeammateId, Ticket, TicketId, TicketState,
-    TicketType, TicketTypeId, Workspace,
+    ConversationPart, CoreError, Millis, Part, Team, TeamId, Teammate, TeammateId, Ticket,
+    TicketId, TicketState, TicketType, TicketTypeId, Workspace,
 };
 use inbox_sync::{ChangeSet, Cursor, Origin, Record};
 use serde::de::DeserializeOwned;
@@ -151,6 +151,15 @@ impl<'a> Db<'a> {
     pub fn timeline(&self, ticket: TicketId) -> Result<Vec<Part>> {
         let docs = self.tx().parts(&ticket.to_string())?;
         docs.iter().map(|d| parse("part", d)).collect()
+    }
+
+    /// A conversation's timeline, oldest first.
+    pub fn conversation_timeline(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<Vec<ConversationPart>> {
+        let docs = self.tx().parts(&conversation.to_string())?;
+        docs.iter().map(|d| parse("conversation part", d)).collect()
     }
 
     pub fn ticket_types(&self) -> Result<Vec<TicketType>> {
@@ -375,7 +384,10 @@ impl Workspace for Db<'_> {
     }
 
     fn conversation_exists(&self, id: ConversationId) -> Result<bool> {
-        Ok(self.tx().get(Kind::Conversation, &id.to_string())?.is_some())
+        Ok(self
+            .tx()
+            .get(Kind::Conversation, &id.to_string())?
+            .is_some())
     }
 
     fn ticket_exists(&self, id: TicketId) -> Result<bool> {

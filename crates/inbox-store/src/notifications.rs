@@ -2,8 +2,9 @@
 //! preview of what a mutation would send, without writing anything.
 
 use inbox_core::email::reply_token;
+use inbox_core::notify::Thread;
 use inbox_core::notify::{deliveries, Delivery, MessengerState, NotificationSettings};
-use inbox_core::{apply, Author, Context, Millis, Mutation, TicketId};
+use inbox_core::{apply, Author, Context, Millis, Mutation};
 use serde::Serialize;
 
 use crate::{Result, Store};
@@ -50,11 +51,11 @@ impl Store {
     }
 
     /// The address a customer's email about `ticket`, made at `now`, asks replies to go to.
-    pub fn reply_to(&self, ticket: TicketId, now: Millis) -> Result<String> {
+    pub fn reply_to(&self, about: Thread, now: Millis) -> Result<String> {
         let secret = self.setting(EMAIL_SECRET)?.unwrap_or_default();
         Ok(format!(
             "reply+{}@{INBOUND_EMAIL_DOMAIN}",
-            reply_token(ticket, now, secret.as_bytes())
+            reply_token(about, now, secret.as_bytes())
         ))
     }
 
@@ -75,7 +76,7 @@ impl Store {
         let outcome = apply(self, mutation, &mut ctx)?;
         let settings = self.notification_settings()?;
         let collapsed = |_| MessengerState { collapsed: true };
-        let reply_to = |ticket| self.reply_to(ticket, now).unwrap_or_default();
+        let reply_to = |about| self.reply_to(about, now).unwrap_or_default();
         let deliveries = deliveries(self, &outcome, &collapsed, settings, now, &reply_to)?;
         let tickets_affected = outcome
             .updated_tickets()

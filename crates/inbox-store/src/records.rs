@@ -8,9 +8,9 @@ use inbox_core::{
 use inbox_sync::Record;
 use rusqlite::{params, OptionalExtension};
 
-use crate::write::Activity;
 use crate::apply::TicketUpdates;
 use crate::codec::to_json;
+use crate::write::Activity;
 use crate::{Result, Store};
 
 /// Every field of a ticket: a record replaces the local ticket whole.

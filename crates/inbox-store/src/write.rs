@@ -2,8 +2,8 @@
 
 use inbox_core::{
     Author, Brand, BrandId, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
-    ConversationPart, MessageChannel, Millis, Part, PartId, PartKind, Team, Teammate, TeammateId, Ticket, TicketId,
-    TicketState, TicketType, TicketTypeId,
+    ConversationPart, MessageChannel, Millis, Part, PartId, PartKind, Team, Teammate, TeammateId,
+    Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 use rusqlite::{params, OptionalExtension, Row};
 

@@ -7,7 +7,7 @@
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use inbox_core::email::{ticket_from_reply_token, ReplyTokenError};
+use inbox_core::email::{id_from_reply_token, ReplyTokenError};
 use inbox_core::Workspace;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -60,7 +60,7 @@ pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<A
     let reply = tokio::task::spawn_blocking(move || parse_reply(&raw, &domain))
         .await
         .map_err(|e| ServerError::Storage(format!("parsing an inbound email panicked: {e}")))??;
-    let ticket = ticket_from_reply_token(
+    let ticket = id_from_reply_token(
         &reply.token,
         &state.email.secret,
         now(),
@@ -76,7 +76,7 @@ pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<A
     })?;
     let ticket = state
         .write(move |db| {
-            let ticket = db.ticket(ticket)?;
+            let ticket = db.ticket(inbox_core::TicketId(ticket))?;
             let from = reply.from.to_lowercase();
             let mut contact = None;
             for id in &ticket.contacts {

@@ -6,6 +6,7 @@ use axum::Json;
 use inbox_core::messenger::{
     customer_timeline, customer_view, messenger_home, CustomerEntry, MessengerHome, MessengerTicket,
 };
+use inbox_core::notify::Thread;
 use inbox_core::{Author, Contact, Mutation, Ticket, Workspace};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -195,7 +196,7 @@ pub async fn seen(
     let ticket = state
         .write(move |db| {
             let ticket = their_ticket(db, &contact, &id)?;
-            mark_seen(db, contact.id, ticket.id, now())?;
+            mark_seen(db, contact.id, Thread::Ticket(ticket.id), now())?;
             customer_ticket(db, &contact, &id)
         })
         .await?;
@@ -259,5 +260,5 @@ pub fn customer_reply(
         skip_notifications: false,
     };
     apply_one(db, &Mutation::Reply { ticket, body }, how)?;
-    mark_seen(db, contact.id, ticket, at)
+    mark_seen(db, contact.id, Thread::Ticket(ticket), at)
 }
