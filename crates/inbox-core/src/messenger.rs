@@ -1,11 +1,15 @@
-//! What one customer sees of their tickets in the Messenger (R8, R9), derived from ticket data.
+//! What one customer sees of their tickets and conversations in the Messenger (R8, R9), derived
+//! from ticket and conversation data.
 //! Only customer-visible content gets in (R3a): shared tickets, customer-facing state labels,
 //! customer-visible attributes.
 
 use serde::Serialize;
 
 use crate::notification::{Channel, Notification, Thread};
-use crate::{ContactId, Millis, StateCategory, Ticket, TicketId, TicketState, TicketType};
+use crate::{
+    Author, ContactId, Conversation, ConversationId, ConversationPart, Millis, PartId, PartKind,
+    StateCategory, TeammateId, Ticket, TicketId, TicketState, TicketType,
+};
 
 /// The Recent tickets card shows at most this many tickets (R9).
 pub const RECENT_TICKETS: usize = 3;
@@ -204,4 +208,68 @@ pub fn customer_timeline(
             })
         })
         .collect()
+}
+/// A conversation as its customer sees it: their messages and the team's replies, never a
+/// note, an assignment or anything else internal (R3a).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerConversation {
+    pub id: ConversationId,
+    pub subject: String,
+    /// Closed conversations reopen when the customer writes in them.
+    pub open: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub created_at: Millis,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub last_activity_at: Millis,
+    /// Oldest first.
+    pub messages: Vec<CustomerMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerMessage {
+    pub id: PartId,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub at: Millis,
+    pub body: String,
+    pub from_customer: bool,
+    /// The teammate who wrote a team message, as customers see their name.
+    pub author_name: Option<String>,
+}
+
+/// The customer's view of `conversation` from its parts; `teammate_name` names team members.
+pub fn customer_conversation(
+    conversation: &Conversation,
+    parts: &[ConversationPart],
+    teammate_name: &dyn Fn(TeammateId) -> Option<String>,
+) -> CustomerConversation {
+    let messages = parts
+        .iter()
+        .filter_map(|p| {
+            let PartKind::Reply { body } = &p.kind else {
+                return None;
+            };
+            let (from_customer, author_name) = match p.author {
+                Author::Contact(c) if c == conversation.contact => (true, None),
+                Author::Teammate(t) => (false, teammate_name(t)),
+                _ => return None,
+            };
+            Some(CustomerMessage {
+                id: p.id,
+                at: p.created_at,
+                body: body.clone(),
+                from_customer,
+                author_name,
+            })
+        })
+        .collect();
+    CustomerConversation {
+        id: conversation.id,
+        subject: conversation.subject.clone(),
+        open: conversation.open,
+        created_at: conversation.created_at,
+        last_activity_at: conversation.last_activity_at,
+        messages,
+    }
 }

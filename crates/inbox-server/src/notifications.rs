@@ -91,9 +91,14 @@ pub fn queue(
     {
         return Ok(Vec::new());
     }
+    let conversation_contacts = outcome.changes.iter().filter_map(|c| match c {
+        inbox_core::Change::PutConversation(c) => Some(c.contact),
+        _ => None,
+    });
     let contacts: BTreeSet<ContactId> = outcome
         .updated_tickets()
         .flat_map(|t| t.contacts.iter().copied())
+        .chain(conversation_contacts)
         .collect();
     let mut messengers = messengers(db, &contacts)?;
     let messenger_state = |c: ContactId| MessengerState {

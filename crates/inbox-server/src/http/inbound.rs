@@ -1,39 +1,51 @@
-//! Inbound email: a customer's reply to a notification email, posted raw (RFC 822) by the mail
-//! relay. The relay proves itself with a shared secret (when the server is given one); the
-//! reply-to address carries a signed token naming the ticket (R10); a bad or forged token, or a
-//! sender who is not a customer of that ticket, is refused. A relay retrying the same message
-//! (same Message-ID) adds the reply once.
+//! Inbound email, posted raw (RFC 822) by the mail relay, which proves itself with a shared
+//! secret (when the server is given one). A reply to a notification email comes to a reply-to
+//! address carrying a signed token naming the ticket or conversation (R10); a bad or forged
+//! token, or a sender who is not its customer, is refused. Mail to any other address at the
+//! inbound domain (the support address) continues the sender's conversation it answers, or
+//! starts a new one. A relay retrying the same message (same Message-ID) adds it once.
 
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use inbox_core::email::{id_from_reply_token, ReplyTokenError};
-use inbox_core::Workspace;
+use inbox_core::notify::Thread;
+use inbox_core::{Contact, ConversationId, MessageChannel, TicketId, Workspace};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::extract::bytes;
 use super::messenger::customer_reply;
+use super::messenger_conversations::{customer_message, customer_start};
 use super::openapi::{Internal, NotFound, RelaySecretHeader};
+use super::rest::contact_by_email;
 use super::AppState;
 use crate::authority::now;
 use crate::error::{ErrorList, Result, ServerError};
-use crate::mail::inbound::parse_reply;
+use crate::mail::inbound::{parse_reply, InboundReply};
+use crate::mail::queue_id_of;
 use crate::storage::Kind;
+use crate::workspace::{not_found, Db};
 
 /// The header a mail relay sends the server's inbound secret in.
 pub const RELAY_SECRET_HEADER: &str = "x-inbox-relay-secret";
 
-/// The reply was added (or had been: a relay retrying the same message adds it once).
+/// The email was added (or had been: a relay retrying the same message adds it once).
 #[derive(Serialize, ToSchema)]
 #[schema(as = InboundAccepted)]
 pub struct Accepted {
     /// The ticket the reply was added to.
-    ticket: inbox_core::TicketId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    ticket: Option<TicketId>,
+    /// The conversation the email started or was added to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    conversation: Option<ConversationId>,
 }
 
-/// A customer's emailed reply, posted raw by the mail relay; the signed reply-to address names the ticket
+/// A customer's email, posted raw by the mail relay: a reply lands on the ticket or conversation its signed reply-to address names; mail to the support address continues a conversation or starts one
 #[utoipa::path(
     post,
     path = "/inbound/email",
@@ -42,9 +54,9 @@ pub struct Accepted {
     params(RelaySecretHeader),
     request_body(content = String, content_type = "message/rfc822", description = "The email as received (RFC 822)."),
     responses(
-        (status = 200, description = "The reply is on the ticket.", body = Accepted),
-        (status = 422, description = "The body is not an email this server can take: unreadable, not addressed to a reply address of this server, without text of its own, or too deeply nested (`inbound_unparseable`, `inbound_no_reply_token`, `inbound_empty_reply`, `inbound_too_complex`).", body = ErrorList),
-        (status = 403, description = "No relay secret, or a wrong one; a reply address this server did not sign or that expired; a sender who is not a customer of the ticket (`forbidden`).", body = ErrorList),
+        (status = 200, description = "The email is on the ticket or in the conversation.", body = Accepted),
+        (status = 422, description = "The body is not an email this server can take: unreadable, not addressed to the inbound domain, without text of its own, or too deeply nested (`inbound_unparseable`, `inbound_not_addressed`, `inbound_empty_reply`, `inbound_too_complex`).", body = ErrorList),
+        (status = 403, description = "No relay secret, or a wrong one; a reply address this server did not sign or that expired; a sender who is not the customer of the ticket or conversation (`forbidden`).", body = ErrorList),
         NotFound,
         (status = 408, description = "The body did not arrive within the body deadline (`body_timeout`).", body = ErrorList),
         (status = 413, description = "The email is larger than 4 MiB (`body_too_large`).", body = ErrorList),
@@ -60,46 +72,147 @@ pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<A
     let reply = tokio::task::spawn_blocking(move || parse_reply(&raw, &domain))
         .await
         .map_err(|e| ServerError::Storage(format!("parsing an inbound email panicked: {e}")))??;
-    let ticket = id_from_reply_token(
-        &reply.token,
-        &state.email.secret,
-        now(),
-        state.email.reply_token_days,
-    )
-    .map_err(|e| match e {
-        ReplyTokenError::Forged => {
-            ServerError::Forbidden("The reply address is not one this server signed.")
-        }
-        ReplyTokenError::Expired => ServerError::Forbidden(
-            "The reply address has expired: the customer should answer in the Messenger, or reply to a newer email.",
+    let named = match &reply.token {
+        Some(token) => Some(
+            id_from_reply_token(
+                token,
+                &state.email.secret,
+                now(),
+                state.email.reply_token_days,
+            )
+            .map_err(|e| match e {
+                ReplyTokenError::Forged => {
+                    ServerError::Forbidden("The reply address is not one this server signed.")
+                }
+                ReplyTokenError::Expired => ServerError::Forbidden(
+                    "The reply address has expired: the customer should answer in the Messenger, or reply to a newer email.",
+                ),
+            })?,
         ),
-    })?;
-    let ticket = state
-        .write(move |db| {
-            let ticket = db.ticket(inbox_core::TicketId(ticket))?;
-            let from = reply.from.to_lowercase();
-            let mut contact = None;
-            for id in &ticket.contacts {
-                let c = db.contact(*id)?;
-                if c.email.to_lowercase() == from {
-                    contact = Some(c);
-                }
+        None => None,
+    };
+    let about = state.write(move |db| receive(db, named, reply)).await?;
+    Ok(Json(Accepted {
+        ticket: about.ticket(),
+        conversation: match about {
+            Thread::Conversation(c) => Some(c),
+            Thread::Ticket(_) => None,
+        },
+    }))
+}
+
+/// Adds the email where it belongs: the ticket or conversation its signed reply address names
+/// (the sender must be its customer); else the conversation or ticket of the sender's that it
+/// answers; else a new conversation, the sender becoming a contact if they were not one.
+fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Thread> {
+    let key = reply
+        .message_id
+        .as_ref()
+        .map(|id| hex::encode(Sha256::digest(id.as_bytes())));
+    if let Some(key) = &key {
+        // A relay retrying the same message adds it once.
+        if let Some(seen) = db.get::<ulid::Ulid>(Kind::Inbound, key)? {
+            return thread_of(db, seen);
+        }
+    }
+    let from = reply.from.to_lowercase();
+    let about = match named {
+        Some(id) => {
+            let about = thread_of(db, id)?;
+            sender(db, about, &from)?
+                .map(|c| (about, c))
+                .ok_or(ServerError::Forbidden(
+                    "The sender is not the customer of this ticket or conversation.",
+                ))?
+        }
+        None => match answered(db, &reply.answers, &from)? {
+            Some(found) => found,
+            None => {
+                let name = reply.from_name.as_deref();
+                let contact = contact_by_email(db, &reply.from, name, now())?;
+                let id = customer_start(
+                    db,
+                    &contact,
+                    reply.subject.clone(),
+                    reply.body.clone(),
+                    MessageChannel::Email,
+                )?;
+                remember(db, key.as_deref(), Thread::Conversation(id))?;
+                return Ok(Thread::Conversation(id));
             }
-            let contact = contact.ok_or(ServerError::Forbidden(
-                "The sender is not a customer of this ticket.",
-            ))?;
-            if let Some(message_id) = &reply.message_id {
+        },
+    };
+    let (about, contact) = about;
+    match about {
+        Thread::Ticket(ticket) => customer_reply(db, &contact, ticket, reply.body)?,
+        Thread::Conversation(conversation) => customer_message(
+            db,
+            &contact,
+            conversation,
+            reply.body,
+            MessageChannel::Email,
+        )?,
+    }
+    remember(db, key.as_deref(), about)?;
+    Ok(about)
+}
+
+fn remember(db: &Db, key: Option<&str>, about: Thread) -> Result<()> {
+    match key {
+        Some(key) => db.put(Kind::Inbound, key, &about.id()),
+        None => Ok(()),
+    }
+}
+
+/// Whether `id` names a ticket or a conversation (ids never collide: both are ULIDs).
+fn thread_of(db: &Db, id: ulid::Ulid) -> Result<Thread> {
+    if db.find_ticket(TicketId(id))?.is_some() {
+        return Ok(Thread::Ticket(TicketId(id)));
+    }
+    let conversation = ConversationId(id);
+    if db.conversation_exists(conversation)? {
+        return Ok(Thread::Conversation(conversation));
+    }
+    Err(not_found("ticket", &id.to_string()))
+}
+
+/// The sender, if they are the customer of the ticket or conversation.
+fn sender(db: &Db, about: Thread, from: &str) -> Result<Option<Contact>> {
+    let candidates = match about {
+        Thread::Ticket(id) => db.ticket(id)?.contacts,
+        Thread::Conversation(id) => vec![db.conversation(id)?.contact],
+    };
+    for id in candidates {
+        let contact = db.contact(id)?;
+        if contact.email.eq_ignore_ascii_case(from) {
+            return Ok(Some(contact));
+        }
+    }
+    Ok(None)
+}
+
+/// The sender's ticket or conversation that an email answers, found by the Message-IDs it
+/// names: an email this server sent (`<QUEUE-ID@teammate-inbox>`), or one it received.
+fn answered(db: &Db, answers: &[String], from: &str) -> Result<Option<(Thread, Contact)>> {
+    for message_id in answers {
+        let id = match queue_id_of(message_id) {
+            Some(queue_id) => db
+                .tx()
+                .email(queue_id)?
+                .and_then(|row| row.ticket_id.parse::<ulid::Ulid>().ok()),
+            None => {
                 let key = hex::encode(Sha256::digest(message_id.as_bytes()));
-                if db.tx().get(Kind::Inbound, &key)?.is_some() {
-                    return Ok(ticket.id);
-                }
-                db.put(Kind::Inbound, &key, &ticket.id)?;
+                db.get::<ulid::Ulid>(Kind::Inbound, &key)?
             }
-            customer_reply(db, &contact, ticket.id, reply.body)?;
-            Ok(ticket.id)
-        })
-        .await?;
-    Ok(Json(Accepted { ticket }))
+        };
+        let Some(about) = id.map(|id| thread_of(db, id)).transpose().ok().flatten() else {
+            continue;
+        };
+        if let Some(contact) = sender(db, about, from)? {
+            return Ok(Some((about, contact)));
+        }
+    }
+    Ok(None)
 }
 
 /// With an inbound secret configured, only a relay that sends it may post mail: anyone else

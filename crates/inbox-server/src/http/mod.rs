@@ -6,6 +6,7 @@ mod context;
 mod extract;
 mod inbound;
 mod messenger;
+mod messenger_conversations;
 pub(crate) mod openapi;
 pub(crate) mod rest;
 mod sync;
@@ -197,6 +198,13 @@ pub(crate) fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(messenger::ticket),
         routes!(messenger::seen),
         routes!(messenger::reply),
+        routes!(
+            messenger_conversations::list,
+            messenger_conversations::start
+        ),
+        routes!(messenger_conversations::get),
+        routes!(messenger_conversations::reply),
+        routes!(messenger_conversations::seen),
         routes!(inbound::email),
     ];
     all.extend(rest::routes());

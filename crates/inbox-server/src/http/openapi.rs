@@ -375,6 +375,7 @@ path_params! {
     TokenPath { "id", "The token's id, as `GET /tokens` lists it (16 hex digits).", Some("^[0-9a-fA-F]{16}$") }
     WebhookPath { "id", "The webhook endpoint's id (a ULID).", Some(ULID_PATTERN) }
     MessengerTicketPath { "id", "One of the customer's shared tickets: its id (a ULID) or its number (`123` or `#123`).", Some(TICKET_REF_PATTERN) }
+    MessengerConversationPath { "id", "One of the customer's conversations: its id (a ULID).", Some(ULID_PATTERN) }
 }
 
 #[cfg(test)]

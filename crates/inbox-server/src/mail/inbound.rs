@@ -1,22 +1,32 @@
-//! Email into the server: a customer answers a notification email, their mail lands at
+//! Email into the server. A customer answers a notification email: their mail lands at
 //! `reply+TOKEN@<inbound domain>` (the Reply-To the email carried), and what they wrote, without
-//! the quoted history their mail client appended, becomes a reply on the ticket.
+//! the quoted history their mail client appended, becomes a reply on the ticket or in the
+//! conversation. A customer writes to the support address (any other address at the inbound
+//! domain): the mail starts a conversation, or continues one it answers (`In-Reply-To`,
+//! `References`).
 //!
 //! This module only reads the message. The token is not checked here: the caller does that
-//! with `inbox_core::email::ticket_from_reply_token`, which needs the server's secret.
+//! with `inbox_core::email::id_from_reply_token`, which needs the server's secret.
 
 use mail_parser::decoders::html::html_to_text;
 use mail_parser::{HeaderName, HeaderValue, Message, MessageParser, PartType};
 
 use crate::error::ServerError;
 
-/// What a customer's reply says and where it goes.
+/// What a customer's email says and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundReply {
-    /// The `TOKEN` of `reply+TOKEN@domain`, as received (its signature unchecked).
-    pub token: String,
+    /// The `TOKEN` of `reply+TOKEN@domain`, as received (its signature unchecked); none for
+    /// mail to the support address.
+    pub token: Option<String>,
     /// The sender's address from the From header, as written.
     pub from: String,
+    /// The sender's name from the From header, if given.
+    pub from_name: Option<String>,
+    /// The Subject, trimmed (empty when absent).
+    pub subject: String,
+    /// The Message-IDs this email answers (In-Reply-To first, then References, newest first).
+    pub answers: Vec<String>,
     /// The new text of the reply: quotes, forwarded headers and signature removed, trimmed.
     pub body: String,
     /// The Message-ID header, if any: a relay that retries delivers the same message again,
@@ -82,7 +92,7 @@ fn header_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 /// `inbound_domain`.
 ///
 /// Errors (422, with stable codes): `inbound_unparseable` when `raw` is not an email (no
-/// headers, no From), `inbound_no_reply_token` when no recipient is `reply+TOKEN@inbound_domain`,
+/// headers, no From), `inbound_not_addressed` when no recipient is at `inbound_domain`,
 /// `inbound_empty_reply` when nothing is left once the quoted text is removed.
 pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, ServerError> {
     check_shape(raw)?;
@@ -93,12 +103,14 @@ pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, Ser
         .flatten()
         .ok_or_else(unparseable)?;
     let from = sender(&message).ok_or_else(unparseable)?;
-    let token = reply_token(&message, inbound_domain).ok_or_else(|| {
-        ServerError::unprocessable(
-            "inbound_no_reply_token",
-            format!("The email is not addressed to a reply+TOKEN@{inbound_domain} address."),
-        )
-    })?;
+    let recipients = recipients(&message, inbound_domain);
+    if recipients.is_empty() {
+        return Err(ServerError::unprocessable(
+            "inbound_not_addressed",
+            format!("The email is not addressed to this server (an address @{inbound_domain})."),
+        ));
+    }
+    let token = recipients.iter().find_map(|local| token_of(local));
     let body = strip_quotes(&body_text(&message));
     if body.is_empty() {
         return Err(ServerError::unprocessable(
@@ -107,9 +119,23 @@ pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, Ser
         ));
     }
     let message_id = message.message_id().map(|id| id.trim().to_owned());
+    let from_name = message
+        .from()
+        .and_then(|f| f.first()?.name())
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    let subject = message.subject().unwrap_or_default().trim().to_owned();
+    let mut answers = message_ids(message.in_reply_to());
+    let mut references = message_ids(message.references());
+    references.reverse();
+    answers.extend(references);
+    answers.truncate(MAX_ANSWERS);
     Ok(InboundReply {
         token,
         from,
+        from_name,
+        subject,
+        answers,
         body,
         message_id,
     })
@@ -134,13 +160,34 @@ fn sender(message: &Message) -> Option<String> {
 /// covers a Bcc, or a forward that rewrote To).
 const RECIPIENT_HEADERS: [&str; 4] = ["To", "Cc", "Delivered-To", "X-Original-To"];
 
-fn reply_token(message: &Message, domain: &str) -> Option<String> {
-    RECIPIENT_HEADERS.iter().find_map(|name| {
-        message
-            .header_values(HeaderName::parse(*name)?)
-            .flat_map(addresses)
-            .find_map(|address| token_of(address, domain))
-    })
+/// The local parts of the recipients at `domain` (any case, as mail systems may change it).
+fn recipients(message: &Message, domain: &str) -> Vec<String> {
+    RECIPIENT_HEADERS
+        .iter()
+        .filter_map(|name| HeaderName::parse(*name))
+        .flat_map(|name| message.header_values(name).flat_map(addresses))
+        .filter_map(|address| {
+            let (local, at) = address.trim().rsplit_once('@')?;
+            at.eq_ignore_ascii_case(domain.trim())
+                .then(|| local.to_owned())
+        })
+        .collect()
+}
+
+/// At most this many Message-IDs of an email's thread are looked up.
+const MAX_ANSWERS: usize = 20;
+
+/// The Message-IDs in an In-Reply-To or References header, in header order.
+fn message_ids(value: &HeaderValue) -> Vec<String> {
+    let ids: Vec<&str> = match value {
+        HeaderValue::Text(id) => vec![id.as_ref()],
+        HeaderValue::TextList(ids) => ids.iter().map(|id| id.as_ref()).collect(),
+        _ => Vec::new(),
+    };
+    ids.into_iter()
+        .map(|id| id.trim().trim_matches(['<', '>']).to_owned())
+        .filter(|id| !id.is_empty())
+        .collect()
 }
 
 /// The addresses in a header: parsed lists for To and Cc, raw text (split on commas and
@@ -160,13 +207,8 @@ fn addresses<'a>(value: &'a HeaderValue) -> Vec<&'a str> {
     }
 }
 
-/// `TOKEN` if `address` is `reply+TOKEN@domain` (domain and `reply` in any case, as mail
-/// systems may change it).
-fn token_of(address: &str, domain: &str) -> Option<String> {
-    let (local, at) = address.trim().rsplit_once('@')?;
-    if !at.eq_ignore_ascii_case(domain.trim()) {
-        return None;
-    }
+/// `TOKEN` if the local part is `reply+TOKEN` (`reply` in any case).
+fn token_of(local: &str) -> Option<String> {
     let (prefix, token) = local.split_once('+')?;
     let valid = prefix.eq_ignore_ascii_case("reply")
         && !token.is_empty()
@@ -411,7 +453,7 @@ reply+{TOKEN}@inbound.acme.test> wrote:
 "
         );
         let reply = parse(&raw).unwrap();
-        assert_eq!(reply.token, TOKEN);
+        assert_eq!(reply.token.as_deref(), Some(TOKEN));
         assert_eq!(reply.from, "ada@gmail.test");
         assert_eq!(
             reply.body,
@@ -552,7 +594,7 @@ Content-Type: text/html; charset=utf-8
 "
         );
         let reply = parse(&raw).unwrap();
-        assert_eq!(reply.token, TOKEN);
+        assert_eq!(reply.token.as_deref(), Some(TOKEN));
         assert_eq!(reply.body, "Plain answer.");
     }
 
@@ -592,7 +634,7 @@ Subject: Re: request
 Hello
 "
         );
-        assert_eq!(parse(&envelope_only).unwrap().token, TOKEN);
+        assert_eq!(parse(&envelope_only).unwrap().token.as_deref(), Some(TOKEN));
 
         let other_domain = format!(
             "From: ada@customer.test
@@ -602,11 +644,39 @@ Subject: Re: request
 Hello
 "
         );
-        assert_eq!(code(&other_domain), "inbound_no_reply_token");
+        let support = parse(&other_domain).unwrap();
+        assert_eq!(support.token, None, "a token at another domain is not ours");
+        assert_eq!(support.subject, "Re: request");
     }
 
     #[test]
-    fn no_reply_token() {
+    fn mail_to_the_support_address_has_no_token_and_names_what_it_answers() {
+        let raw = "From: Ada Lovelace <ada@customer.test>
+To: support@inbound.acme.test
+Subject:  My invoice
+In-Reply-To: <first@customer.test>
+References: <zero@customer.test> <first@customer.test>
+
+Hi there
+";
+        let mail = parse(raw).unwrap();
+        assert_eq!(mail.token, None);
+        assert_eq!(mail.from_name.as_deref(), Some("Ada Lovelace"));
+        assert_eq!(mail.subject, "My invoice");
+        assert_eq!(
+            mail.answers,
+            ["first@customer.test", "first@customer.test", "zero@customer.test"]
+        );
+        let empty_token = "From: ada@customer.test
+To: reply+@inbound.acme.test
+
+Hi there
+";
+        assert_eq!(parse(empty_token).unwrap().token, None);
+    }
+
+    #[test]
+    fn mail_to_another_domain_is_refused() {
         let raw = "From: ada@customer.test
 To: support@acme.test
 Subject: Hello
@@ -614,14 +684,8 @@ Subject: Hello
 Hi there
 ";
         let err = parse(raw).unwrap_err();
-        assert_eq!(err.code(), "inbound_no_reply_token");
+        assert_eq!(err.code(), "inbound_not_addressed");
         assert_eq!(err.status(), axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-        let empty_token = "From: ada@customer.test
-To: reply+@inbound.acme.test
-
-Hi there
-";
-        assert_eq!(code(empty_token), "inbound_no_reply_token");
     }
 
     #[test]

@@ -42,6 +42,12 @@ pub fn message_id(id: &str) -> String {
     format!("<{id}@{MESSAGE_ID_DOMAIN}>")
 }
 
+/// The queue id of an email this server sent, from its Message-ID (without angle brackets).
+pub fn queue_id_of(message_id: &str) -> Option<&str> {
+    let (id, domain) = message_id.rsplit_once('@')?;
+    (domain == MESSAGE_ID_DOMAIN && !id.is_empty()).then_some(id)
+}
+
 /// The RFC 5322 message for `mail`: a multipart/alternative with the plain text first, so a
 /// client that shows only one part picks the HTML and a text-only client still reads well.
 pub fn message(mail: &Outgoing) -> Result<Message, ServerError> {

@@ -16,6 +16,7 @@ pub use search::translate as translate_search;
 mod settings;
 mod ticket_types;
 mod tickets;
+pub(crate) use tickets::contact_by_email;
 mod tokens;
 mod webhooks;
 

@@ -229,7 +229,14 @@ fn resolve_contacts(db: &Db, inputs: &[ContactInput], now: i64) -> Result<Vec<Co
     Ok(contacts)
 }
 
-fn contact_by_email(db: &Db, email: &str, name: Option<&str>, now: i64) -> Result<Contact> {
+/// The contact with this email, created (with `name`, else the address's local part) when
+/// there is none.
+pub(crate) fn contact_by_email(
+    db: &Db,
+    email: &str,
+    name: Option<&str>,
+    now: i64,
+) -> Result<Contact> {
     let email = super::email_address(email)?;
     if let Some(found) = super::people::find_contact_by_email(db, &email)? {
         return Ok(found);

@@ -1,0 +1,185 @@
+//! Conversations end to end through the real server: a customer writes from the Messenger API
+//! or by email (a new conversation, a threaded answer, an unknown sender), a teammate answers
+//! through sync (a replayed push lands once), and the customer gets the answer in the Messenger
+//! and, if unseen after the delay, by email.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::fixture::*;
+use support::server::*;
+
+async fn post_raw(server: &TestServer, raw: &str) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/inbound/email", server.url))
+        .header("content-type", "message/rfc822")
+        .body(raw.replace('\n', "\r\n"))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+/// The teammate's messages in the change log for a conversation, as the app would pull them.
+async fn conversation_parts(admin: &Client, conversation: &str) -> Vec<Value> {
+    data(&records(admin).await, "conversation_part")
+        .filter(|p| p["conversation"] == conversation)
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn a_messenger_conversation_is_answered_in_the_messenger_and_by_email_unless_seen() {
+    let server = TestServer::start(Some(30));
+    // No delay: an unseen reply is emailed as soon as delivery looks.
+    let f = fixture(&server, 0).await;
+    let customer = customer(&server, &f, &f.contact).await;
+
+    let started = customer
+        .post(
+            "/messenger/conversations",
+            json!({"body": "My export keeps failing\nIt stops at 80%."}),
+        )
+        .await
+        .ok();
+    let id = started["id"].as_str().unwrap().to_owned();
+    assert_eq!(started["subject"], "My export keeps failing");
+    assert_eq!(started["messages"][0]["from_customer"], true);
+    customer
+        .post("/messenger/conversations", json!({"body": "  "}))
+        .await
+        .error(422, "empty_body");
+
+    // The teammate answers from the app, whose push is replayed after a lost answer.
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let reply = json!({"client_id": client_id(&f.admin), "mutations": [{"seq": seq, "mutation":
+        {"type": "conversation_reply", "conversation": id, "body": "Fixed: try again now."}}]});
+    for _ in 0..2 {
+        let res = f.admin.post("/sync/push", reply.clone()).await.ok();
+        assert_eq!(res["results"][0]["status"], "applied", "{res}");
+    }
+    let note = json!({"type": "conversation_note", "conversation": id, "body": "VIP, be quick"});
+    push(&f.admin, note).await;
+    let parts = conversation_parts(&f.admin, &id).await;
+    let kinds: Vec<&str> = parts.iter().map(|p| p["kind"]["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["reply", "reply", "note"], "the replayed push landed once");
+
+    // The customer sees the answer, never the note.
+    let seen = customer
+        .get(&format!("/messenger/conversations/{id}"))
+        .await
+        .ok();
+    let bodies: Vec<&str> = seen["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["My export keeps failing\nIt stops at 80%.", "Fixed: try again now."]);
+    assert!(!seen.to_string().contains("VIP"));
+    let home = customer.get("/messenger/home").await.ok();
+    assert_eq!(home["badges"]["messages_space"], 1, "{home}");
+
+    // Unseen, the answer is emailed, threaded back by its reply address.
+    let emails = emails_settle(&server, 1).await;
+    assert!(says(&emails[0], "New reply: My export keeps failing"), "{}", emails[0]);
+    assert!(says(&emails[0], "Fixed: try again now."));
+    let answer = format!(
+        "From: {}\nTo: {}\nSubject: Re: My export keeps failing\nMessage-ID: <answer-1@customer.test>\n\nStill failing for me.\n",
+        f.contact_email,
+        reply_to(&emails[0])
+    );
+    let (status, accepted) = post_raw(&server, &answer).await;
+    assert_eq!((status, accepted["conversation"].as_str()), (200, Some(id.as_str())));
+    let (status, _) = post_raw(&server, &answer).await;
+    assert_eq!(status, 200, "a relay's retry is accepted");
+    let parts = conversation_parts(&f.admin, &id).await;
+    let last = parts.last().unwrap();
+    assert_eq!(last["kind"]["body"], "Still failing for me.");
+    assert_eq!(last["channel"], "email");
+    assert_eq!(parts.len(), 4, "the retried email landed once");
+
+    // Seen in the Messenger in time, the next answer needs no email.
+    f.admin
+        .put("/settings", json!({"reply_email_delay_seconds": 2}))
+        .await
+        .ok();
+    push(
+        &f.admin,
+        json!({"type": "conversation_reply", "conversation": id, "body": "Try once more?"}),
+    )
+    .await;
+    customer
+        .post(&format!("/messenger/conversations/{id}/seen"), json!({}))
+        .await
+        .ok();
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(server.emails().len(), 1, "seen in time: not emailed");
+    let home = customer.get("/messenger/home").await.ok();
+    assert_eq!(home["badges"]["messages_space"], 0, "{home}");
+
+    // Another customer cannot read or write in it.
+    let other = data(&f.records, "contact")
+        .find(|c| c["id"] != f.contact.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stranger = support::fixture::customer(&server, &f, &other).await;
+    stranger
+        .get(&format!("/messenger/conversations/{id}"))
+        .await
+        .error(404, "not_found");
+    stranger
+        .post(
+            &format!("/messenger/conversations/{id}/reply"),
+            json!({"body": "hi"}),
+        )
+        .await
+        .error(404, "not_found");
+}
+
+#[tokio::test]
+async fn email_to_the_support_address_starts_a_conversation_and_its_thread_continues_it() {
+    let server = TestServer::start(Some(10));
+    let f = fixture(&server, 180).await;
+    let first = "From: Grace Hopper <grace@newcustomer.test>\nTo: support@inbound.teammate-inbox.local\nSubject: Cannot find my invoice\nMessage-ID: <g-1@newcustomer.test>\n\nWhere is the invoice for March?\n";
+    let (status, accepted) = post_raw(&server, first).await;
+    assert_eq!(status, 200, "{accepted}");
+    let id = accepted["conversation"].as_str().unwrap().to_owned();
+
+    let records = records(&f.admin).await;
+    let conversation = find(&records, "conversation", &json!(id));
+    assert_eq!(conversation["subject"], "Cannot find my invoice");
+    assert_eq!(conversation["channel"], "email");
+    let contact = find(&records, "contact", &conversation["contact"]);
+    assert_eq!(
+        (contact["name"].as_str(), contact["email"].as_str()),
+        (Some("Grace Hopper"), Some("grace@newcustomer.test")),
+        "an unknown sender becomes a contact"
+    );
+
+    // Their own follow-up, threaded by References, lands in the same conversation.
+    let follow_up = "From: grace@newcustomer.test\nTo: support@inbound.teammate-inbox.local\nSubject: Re: Cannot find my invoice\nIn-Reply-To: <g-1@newcustomer.test>\nReferences: <g-1@newcustomer.test>\nMessage-ID: <g-2@newcustomer.test>\n\nAlso April, please.\n";
+    let (status, accepted) = post_raw(&server, follow_up).await;
+    assert_eq!((status, accepted["conversation"].as_str()), (200, Some(id.as_str())));
+
+    // Someone else answering the same thread starts a conversation of their own.
+    let intruder = follow_up
+        .replace("grace@newcustomer.test\nTo", "mallory@evil.test\nTo")
+        .replace("g-2@", "m-1@");
+    let (status, accepted) = post_raw(&server, &intruder).await;
+    assert_eq!(status, 200);
+    assert_ne!(accepted["conversation"].as_str(), Some(id.as_str()));
+
+    let parts = conversation_parts(&f.admin, &id).await;
+    let bodies: Vec<&str> = parts.iter().filter_map(|p| p["kind"]["body"].as_str()).collect();
+    assert_eq!(bodies, ["Where is the invoice for March?", "Also April, please."]);
+
+    let (status, body) = post_raw(
+        &server,
+        "From: a@b.test\nTo: support@elsewhere.test\nSubject: x\n\nhello\n",
+    )
+    .await;
+    assert_eq!((status, body["errors"][0]["code"].as_str()), (422, Some("inbound_not_addressed")));
+}
