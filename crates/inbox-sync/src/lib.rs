@@ -15,8 +15,8 @@ pub use replica::Replica;
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
-    Brand, Company, Contact, Conversation, ConversationId, ConversationPart, ErrorBody, Millis, Mutation, Part,
-    Team, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType,
+    Brand, Company, Contact, Conversation, ConversationId, ConversationPart, ErrorBody, Millis,
+    Mutation, Part, Team, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType,
 };
 use serde::{Deserialize, Serialize};
 
