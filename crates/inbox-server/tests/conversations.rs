@@ -3,11 +3,14 @@
 //! through sync (a replayed push lands once), and the customer gets the answer in the Messenger
 //! and, if unseen after the delay, by email.
 
-mod support;
+#[path = "support/fixture.rs"]
+mod fixture;
+#[path = "support/server.rs"]
+mod server;
 
+use fixture::*;
 use serde_json::{json, Value};
-use support::fixture::*;
-use support::server::*;
+use server::{Client, TestServer};
 
 async fn post_raw(server: &TestServer, raw: &str) -> (u16, Value) {
     let res = reqwest::Client::new()
@@ -125,7 +128,7 @@ async fn a_messenger_conversation_is_answered_in_the_messenger_and_by_email_unle
         .as_str()
         .unwrap()
         .to_owned();
-    let stranger = support::fixture::customer(&server, &f, &other).await;
+    let stranger = fixture::customer(&server, &f, &other).await;
     stranger
         .get(&format!("/messenger/conversations/{id}"))
         .await
