@@ -9,6 +9,7 @@ mod admin;
 mod apply;
 mod codec;
 mod condition;
+mod conversations;
 mod demo;
 mod error;
 mod inbox;
@@ -33,8 +34,14 @@ pub use error::StoreError;
 pub use inbox::{Filters, InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
 pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
 pub use outbox::SyncIssue;
+pub use replica::{ConversationAlert, ConversationAlertKind};
 pub use profiles::{CompanyProfile, ContactProfile, DirectoryEntry, TicketCounts};
-pub use read_model::{ConversationRow, LinkedTicketSummary, TicketDetail, TimelineEntry};
+pub use conversations::{
+    ConversationCounts, ConversationDetail, ConversationHit, ConversationPage, ConversationQuery,
+    ConversationRow, ConversationSearchField, ConversationSearchPage, ConversationSearchQuery,
+    ConversationStatus, MessageExcerpt,
+};
+pub use read_model::{LinkedTicketSummary, TicketDetail, TimelineEntry};
 pub use search::{SearchField, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -58,6 +65,8 @@ pub struct Store {
     conn: Connection,
     /// Desktop alerts found in pulled changes, until the app takes them.
     alerts: Vec<inbox_core::alerts::Alert>,
+    /// Desktop alerts about conversations found in pulled changes, until the app takes them.
+    conversation_alerts: Vec<replica::ConversationAlert>,
     /// View totals, until the database changes.
     totals: std::cell::RefCell<inbox::Totals>,
 }
@@ -80,6 +89,7 @@ impl Store {
             totals: Default::default(),
             conn,
             alerts: Vec::new(),
+            conversation_alerts: Vec::new(),
         };
         schema::migrate(&mut store.conn)?;
         Ok(store)

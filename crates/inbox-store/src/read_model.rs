@@ -1,14 +1,12 @@
 //! A ticket as the app shows it: the ticket with everything it refers to resolved.
 
 use inbox_core::{
-    Author, Brand, Category, Company, Contact, Conversation, ConversationId, Millis, PartId,
+    Author, Brand, Category, Company, Contact, ConversationId, MessageChannel, Millis, PartId,
     PartKind, StateCategory, Team, Teammate, Ticket, TicketId, TicketState, TicketType,
 };
 use serde::Serialize;
 
 use crate::codec::{self, id};
-use crate::inbox::MAX_PAGE;
-use crate::write::conversation_row;
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,6 +28,8 @@ pub struct TimelineEntry {
     pub author_name: String,
     pub kind: PartKind,
     pub created_at: Millis,
+    /// Where a conversation's message came in or went out (none on tickets and events).
+    pub channel: Option<MessageChannel>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,19 +54,7 @@ pub struct TicketDetail {
     pub timeline: Vec<TimelineEntry>,
 }
 
-/// A conversation as the inbox lists it, with the tickets that came from it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ConversationRow {
-    pub conversation: Conversation,
-    pub contact_name: String,
-    /// Its one ticket shared with the customer (R11).
-    pub linked_ticket: Option<LinkedTicketSummary>,
-    /// The back-office tickets raised from it (R12).
-    pub back_office_tickets: Vec<LinkedTicketSummary>,
-}
-
-const SUMMARY: &str = "SELECT t.id, t.number, t.title, t.category,
+pub(crate) const SUMMARY: &str = "SELECT t.id, t.number, t.title, t.category,
         s.internal_label AS state_label, s.category AS state_category
     FROM tickets t JOIN ticket_states s ON s.id = t.state_id";
 
@@ -187,51 +175,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Conversations, most recent activity first.
-    pub fn conversation_rows(&self, limit: u32) -> Result<Vec<ConversationRow>> {
-        let conversations: Vec<(Conversation, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT v.*, c.name AS contact_name FROM conversations v
-                 JOIN contacts c ON c.id = v.contact_id
-                 ORDER BY v.last_activity_at DESC, v.id DESC LIMIT ?1",
-            )?
-            .query_map([limit.min(MAX_PAGE)], |r| {
-                Ok((conversation_row(r)?, r.get("contact_name")?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut back_office = self.conn.prepare_cached(&format!(
-            "{SUMMARY} WHERE t.conversation_id = ?1 AND t.category = 'back_office'
-             ORDER BY t.created_at, t.id"
-        ))?;
-        let mut rows = Vec::with_capacity(conversations.len());
-        for (conversation, contact_name) in conversations {
-            let linked_ticket = conversation
-                .linked_ticket
-                .map(|t| {
-                    self.one(
-                        &format!("{SUMMARY} WHERE t.id = ?1"),
-                        t,
-                        "ticket",
-                        summary_row,
-                    )
-                })
-                .transpose()?;
-            let back_office_tickets = back_office
-                .query_map([conversation.id.to_string()], summary_row)?
-                .collect::<rusqlite::Result<_>>()?;
-            rows.push(ConversationRow {
-                conversation,
-                contact_name,
-                linked_ticket,
-                back_office_tickets,
-            });
-        }
-        Ok(rows)
-    }
-
     fn timeline_entries(&self, ticket: TicketId) -> Result<Vec<TimelineEntry>> {
-        self.entries("parts", "ticket_id", &ticket.to_string())
+        self.entries("parts", "ticket_id", "NULL", &ticket.to_string())
     }
 
     /// A conversation's own timeline (R12 cross-posts), oldest first.
@@ -242,15 +187,23 @@ impl Store {
         self.entries(
             "conversation_parts",
             "conversation_id",
+            "p.channel",
             &conversation.to_string(),
         )
     }
 
-    fn entries(&self, table: &str, owner: &str, key: &str) -> Result<Vec<TimelineEntry>> {
+    fn entries(
+        &self,
+        table: &str,
+        owner: &str,
+        channel: &str,
+        key: &str,
+    ) -> Result<Vec<TimelineEntry>> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT p.*, COALESCE(tm.name, c.name, 'System') AS author_name
+                "SELECT p.*, COALESCE(tm.name, c.name, 'System') AS author_name,
+                    {channel} AS channel_name
                  FROM {table} p
                  LEFT JOIN teammates tm ON p.author_kind = 'teammate' AND tm.id = p.author_id
                  LEFT JOIN contacts c ON p.author_kind = 'contact' AND c.id = p.author_id
@@ -263,13 +216,16 @@ impl Store {
                     author_name: r.get("author_name")?,
                     kind: codec::part_kind(r)?,
                     created_at: r.get("created_at")?,
+                    channel: r
+                        .get::<_, Option<String>>("channel_name")?
+                        .and_then(|c| MessageChannel::parse(&c)),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?)
     }
 }
 
-fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<LinkedTicketSummary> {
+pub(crate) fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<LinkedTicketSummary> {
     Ok(LinkedTicketSummary {
         id: id(r, "id")?,
         number: r.get("number")?,

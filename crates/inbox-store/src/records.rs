@@ -227,8 +227,12 @@ impl Store {
         self.put_conversation(c, Activity::Latest)
     }
 
+    pub(crate) fn has_conversation_part(&self, id: inbox_core::PartId) -> Result<bool> {
+        self.exists("conversation_parts", &id.to_string())
+    }
+
     fn upsert_conversation_part(&self, p: &ConversationPart) -> Result<()> {
-        if self.exists("conversation_parts", &p.id.to_string())? {
+        if self.has_conversation_part(p.id)? {
             return Ok(());
         }
         self.append_conversation_part(p)

@@ -2,10 +2,27 @@
 //! upserts, and the cursor reached is kept with them.
 
 use inbox_core::alerts::{alerts_for, Alert};
-use inbox_core::Millis;
+use inbox_core::{Author, Conversation, ConversationId, Millis, PartKind};
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
+use serde::Serialize;
 
 use crate::{Store, StoreError};
+
+/// What a desktop notification about a conversation says; opening it opens the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationAlert {
+    pub conversation: ConversationId,
+    pub kind: ConversationAlertKind,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationAlertKind {
+    AssignedToYou,
+    CustomerWrote,
+}
 
 /// The settings key of the cursor the local copy has caught up to.
 const SYNC_CURSOR: &str = "sync_cursor";
@@ -14,6 +31,92 @@ impl Store {
     /// The desktop alerts pulled changes brought since the last call.
     pub fn take_alerts(&mut self) -> Vec<Alert> {
         std::mem::take(&mut self.alerts)
+    }
+
+    /// The desktop alerts about conversations pulled changes brought since the last call.
+    pub fn take_conversation_alerts(&mut self) -> Vec<ConversationAlert> {
+        std::mem::take(&mut self.conversation_alerts)
+    }
+
+    /// What, among pulled changes to conversations, concerns me: a conversation someone else
+    /// assigned to me, and a customer's message in one of mine. Against the copy as it was
+    /// before the changes; parts already here (a re-pulled range) are no news.
+    fn conversation_alerts_in(
+        &self,
+        changes: &[ChangeSet],
+    ) -> Result<Vec<ConversationAlert>, StoreError> {
+        let me = match self.me() {
+            Ok(me) => me.id,
+            Err(StoreError::NoWorkspace) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut conversations: Vec<Conversation> = Vec::new();
+        let mut parts = Vec::new();
+        let mut contacts = Vec::new();
+        for record in changes.iter().flat_map(|c| &c.records) {
+            match record {
+                Record::Conversation(c) => {
+                    conversations.retain(|old| old.id != c.id);
+                    conversations.push(c.clone());
+                }
+                Record::ConversationPart(p) if !self.has_conversation_part(p.id)? => {
+                    parts.push(p.clone())
+                }
+                Record::Contact(c) => contacts.push(c.clone()),
+                _ => {}
+            }
+        }
+        let now_of = |id: ConversationId| {
+            conversations
+                .iter()
+                .find(|c| c.id == id)
+                .cloned()
+                .or_else(|| self.conversation(id).ok())
+        };
+        let contact_name = |c: &Conversation| {
+            contacts
+                .iter()
+                .find(|x| x.id == c.contact)
+                .map(|x| x.name.clone())
+                .or_else(|| self.contact(c.contact).ok().map(|x| x.name))
+                .unwrap_or_else(|| "A customer".to_owned())
+        };
+        let mut alerts = Vec::new();
+        for c in &conversations {
+            let was_mine = self
+                .conversation(c.id)
+                .is_ok_and(|b| b.assignee_teammate == Some(me));
+            let assigned_by_me = parts.iter().any(|p| {
+                p.conversation == c.id
+                    && p.author == Author::Teammate(me)
+                    && matches!(p.kind, PartKind::AssignmentChanged { .. })
+            });
+            if c.assignee_teammate == Some(me) && !was_mine && !assigned_by_me {
+                alerts.push(ConversationAlert {
+                    conversation: c.id,
+                    kind: ConversationAlertKind::AssignedToYou,
+                    title: "Conversation assigned to you".into(),
+                    body: format!("{}: {}", contact_name(c), c.subject),
+                });
+            }
+        }
+        for p in &parts {
+            let (Author::Contact(_), PartKind::Reply { body }) = (&p.author, &p.kind) else {
+                continue;
+            };
+            let Some(c) = now_of(p.conversation) else {
+                continue;
+            };
+            if c.assignee_teammate == Some(me) {
+                alerts.push(ConversationAlert {
+                    conversation: c.id,
+                    kind: ConversationAlertKind::CustomerWrote,
+                    title: format!("New message from {}", contact_name(&c)),
+                    body: body.clone(),
+                });
+            }
+        }
+        Ok(alerts)
     }
 
     fn alerts_in(&self, changes: &[ChangeSet]) -> Result<Vec<Alert>, StoreError> {
@@ -87,15 +190,18 @@ impl Replica for Store {
             store.revert_optimistic()?;
             // Against the server's previous state: what is news to the teammate.
             let alerts = store.alerts_in(changes)?;
+            let conversation_alerts = store.conversation_alerts_in(changes)?;
             for change in changes {
                 store.upsert_records(&change.records)?;
             }
             store.set_setting(SYNC_CURSOR, &cursor.0.to_string())?;
             store.forget_applied(changes)?;
             store.replay_outbox()?;
-            Ok(alerts)
+            Ok((alerts, conversation_alerts))
         })?;
+        let (alerts, conversation_alerts) = alerts;
         self.alerts.extend(alerts);
+        self.conversation_alerts.extend(conversation_alerts);
         Ok(())
     }
 

@@ -354,6 +354,95 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (conversation_id, teammate_id)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 8: full-text search over conversations, as migration 5 does for tickets: one document
+    // per conversation, keyed by its rowid: its subject, its messages (the customer's and the
+    // team's replies) and its internal notes (cross-posts too), the newest 1,000 of each.
+    // Triggers note which conversations changed; a refresh (`INSERT INTO
+    // conversation_search_refresh`) rewrites their documents, and search and every pull run
+    // one. Lists of open or assigned conversations get indexes of their own too.
+    r#"
+    CREATE VIRTUAL TABLE conversation_search USING fts5(
+        subject, messages, notes,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+
+    CREATE VIEW conversation_search_source (k, subject, messages, notes) AS
+    SELECT v.rowid,
+        replace(replace(v.subject, char(57344), ''), char(57345), ''),
+        (SELECT replace(replace(group_concat(body, char(10)), char(57344), ''), char(57345), '')
+         FROM (SELECT p.body FROM conversation_parts p
+               WHERE p.conversation_id = v.id AND p.kind = 'reply'
+               ORDER BY p.created_at DESC LIMIT 1000)),
+        (SELECT replace(replace(group_concat(body, char(10)), char(57344), ''), char(57345), '')
+         FROM (SELECT p.body FROM conversation_parts p
+               WHERE p.conversation_id = v.id AND p.kind IN ('note', 'cross_post')
+               ORDER BY p.created_at DESC LIMIT 1000))
+    FROM conversations v;
+
+    CREATE TABLE conversation_search_stale (
+        k INTEGER PRIMARY KEY
+    ) STRICT;
+    INSERT INTO conversation_search_stale (k) SELECT rowid FROM conversations;
+
+    CREATE VIEW conversation_search_refresh (requested) AS SELECT NULL;
+    CREATE TRIGGER conversation_search_refresh_run INSTEAD OF INSERT ON conversation_search_refresh
+    BEGIN
+        DELETE FROM conversation_search WHERE rowid IN (SELECT k FROM conversation_search_stale);
+        INSERT INTO conversation_search (rowid, subject, messages, notes)
+            SELECT * FROM conversation_search_source
+            WHERE k IN (SELECT k FROM conversation_search_stale);
+        DELETE FROM conversation_search_stale;
+    END;
+    INSERT INTO conversation_search_refresh VALUES (NULL);
+
+    CREATE TRIGGER conversation_search_insert AFTER INSERT ON conversations BEGIN
+        INSERT OR IGNORE INTO conversation_search_stale (k) VALUES (new.rowid);
+    END;
+    CREATE TRIGGER conversation_search_update AFTER UPDATE OF subject ON conversations
+    WHEN old.subject IS NOT new.subject
+    BEGIN
+        INSERT OR IGNORE INTO conversation_search_stale (k) VALUES (new.rowid);
+    END;
+    CREATE TRIGGER conversation_search_delete AFTER DELETE ON conversations BEGIN
+        INSERT OR IGNORE INTO conversation_search_stale (k) VALUES (old.rowid);
+    END;
+    CREATE TRIGGER conversation_search_part_insert AFTER INSERT ON conversation_parts
+    WHEN new.kind = 'reply' OR new.kind = 'note' OR new.kind = 'cross_post'
+    BEGIN
+        INSERT OR IGNORE INTO conversation_search_stale (k)
+            SELECT rowid FROM conversations WHERE id = new.conversation_id;
+    END;
+    CREATE TRIGGER conversation_search_part_delete AFTER DELETE ON conversation_parts
+    WHEN old.kind = 'reply' OR old.kind = 'note' OR old.kind = 'cross_post'
+    BEGIN
+        INSERT OR IGNORE INTO conversation_search_stale (k)
+            SELECT rowid FROM conversations WHERE id = old.conversation_id;
+    END;
+    CREATE TRIGGER conversation_search_part_update
+    AFTER UPDATE OF conversation_id, kind, body ON conversation_parts
+    WHEN old.kind IN ('reply', 'note', 'cross_post') OR new.kind IN ('reply', 'note', 'cross_post')
+    BEGIN
+        INSERT OR IGNORE INTO conversation_search_stale (k)
+            SELECT rowid FROM conversations WHERE id IN (old.conversation_id, new.conversation_id);
+    END;
+
+    CREATE TRIGGER conversation_search_after_pull AFTER UPDATE OF value ON settings
+    WHEN new.key = 'sync_cursor'
+    BEGIN
+        INSERT INTO conversation_search_refresh VALUES (NULL);
+    END;
+    CREATE TRIGGER conversation_search_after_first_pull AFTER INSERT ON settings
+    WHEN new.key = 'sync_cursor'
+    BEGIN
+        INSERT INTO conversation_search_refresh VALUES (NULL);
+    END;
+
+    CREATE INDEX conversations_team_activity
+        ON conversations(assignee_team_id, last_activity_at DESC, id DESC);
+    CREATE INDEX conversations_open_activity
+        ON conversations(open, last_activity_at DESC, id DESC);
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

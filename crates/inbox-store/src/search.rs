@@ -424,7 +424,7 @@ fn best_field(texts: [Option<String>; 5]) -> (SearchField, String) {
 }
 
 /// `text` cut to [`MAX_QUERY_CHARS`] characters, without the match markers.
-fn truncate(text: &str) -> String {
+pub(crate) fn truncate(text: &str) -> String {
     text.chars()
         .filter(|c| *c != MATCH_START && *c != MATCH_END)
         .take(MAX_QUERY_CHARS)
@@ -475,7 +475,7 @@ pub(crate) fn ticket_number(text: &str) -> Option<i64> {
 }
 
 /// How many different texts `snippet` marks as matches.
-fn distinct_matches(snippet: &str) -> usize {
+pub(crate) fn distinct_matches(snippet: &str) -> usize {
     let mut found: Vec<String> = Vec::new();
     for piece in snippet.split(MATCH_START).skip(1) {
         if let Some((matched, _)) = piece.split_once(MATCH_END) {
