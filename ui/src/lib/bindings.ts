@@ -17,7 +17,10 @@ export const commands = {
 	findTickets: (text: string, category: Category | null) => __TAURI_INVOKE<LinkedTicketSummary[]>("find_tickets", { text, category }),
 	/**  Conversations, most recent activity first, with their linked and back-office tickets. */
 	listConversations: () => __TAURI_INVOKE<ConversationRow[]>("list_conversations"),
-	/**  The teammate opened a conversation: its linked shared ticket counts as read (R11). */
+	/**
+	 *  The teammate opened a conversation: it counts as read, and so does its linked shared
+	 *  ticket (R11).
+	 */
 	readConversation: (conversation: string) => __TAURI_INVOKE<null>("read_conversation", { conversation }),
 	/**  A conversation's own timeline: back-office tickets raised from it and their cross-posts. */
 	getConversationTimeline: (conversation: string) => __TAURI_INVOKE<TimelineEntry[]>("get_conversation_timeline", { conversation }),
@@ -113,8 +116,8 @@ export type AdminChange =
 export type ApiError = ErrorBody;
 
 export type Applied = {
-	/**  The ticket the mutation named, as it is now. */
-	detail: TicketDetail,
+	/**  The ticket the mutation named, as it is now (none for a conversation's mutation). */
+	detail: TicketDetail | null,
 	/**  What changed and what it caused (propagations, cross-posts, customer events). */
 	outcome: Outcome,
 };
@@ -183,7 +186,11 @@ export type Change =
 	type: "append_conversation_part",
 } & ConversationPart | ({ type: "mark_read"; ticket: TicketId; teammate: TeammateId; at: number }) & { conversation?: never; fields?: never } | 
 /**  The conversation's new linked ticket. */
-({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { at?: never; fields?: never; teammate?: never };
+({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { at?: never; fields?: never; teammate?: never } | 
+/**  The conversation as it is now (new or changed). */
+{
+	type: "put_conversation",
+} & Conversation | ({ type: "mark_conversation_read"; conversation: ConversationId; teammate: TeammateId; at: number }) & { fields?: never; ticket?: never };
 
 export type Company = {
 	id: CompanyId,
@@ -221,14 +228,24 @@ export type ContactProfile = {
 
 export type ContactRole = "user" | "lead";
 
-/**  A simple chat with a contact; may be converted into a ticket, or linked to one (R11). */
+/**  A chat with a contact; may be converted into a ticket, or linked to one (R11). */
 export type Conversation = {
 	id: ConversationId,
 	contact: ContactId,
 	subject: string,
 	/**  The one ticket shared with the customer that this conversation is linked to (R11). */
 	linked_ticket: TicketId | null,
+	/**  Closed conversations leave the open views until the customer writes again. */
 	open: boolean,
+	/**
+	 *  An open conversation snoozed until this time is out of the open views until then, or
+	 *  until the customer writes.
+	 */
+	snoozed_until?: number | null,
+	assignee_teammate?: TeammateId | null,
+	assignee_team?: TeamId | null,
+	/**  Where the conversation started. */
+	channel?: MessageChannel,
 	created_at: number,
 	last_activity_at: number,
 };
@@ -236,8 +253,9 @@ export type Conversation = {
 export type ConversationId = string;
 
 /**
- *  An entry on a conversation's timeline: a back-office ticket raised from it, and that
- *  ticket's cross-posted notes and state changes (R12).
+ *  An entry on a conversation's timeline: the customer's messages and the team's replies and
+ *  notes, assignment and state changes, and the cross-posts of a back-office ticket raised from
+ *  it (R12).
  */
 export type ConversationPart = {
 	id: PartId,
@@ -245,6 +263,8 @@ export type ConversationPart = {
 	author: Author,
 	kind: PartKind,
 	created_at: number,
+	/**  Where a message came in or went out first (messages only). */
+	channel?: MessageChannel | null,
 };
 
 /**  A conversation as the inbox lists it, with the tickets that came from it. */
@@ -285,7 +305,9 @@ export type CreateTicket = {
 /**  The seam where customer notifications attach: each event names the ticket it is about. */
 export type CustomerEvent = 
 /**  A ticket became visible to its customer (created shared, or shared later: R2). */
-{ event: "submitted"; ticket: TicketId } | { event: "teammate_replied"; ticket: TicketId; part: PartId } | { event: "state_changed"; ticket: TicketId; from: StateId; to: StateId };
+{ event: "submitted"; ticket: TicketId } | { event: "teammate_replied"; ticket: TicketId; part: PartId } | { event: "state_changed"; ticket: TicketId; from: StateId; to: StateId } | 
+/**  A teammate's message in a conversation, for its customer. */
+{ event: "teammate_replied_in_conversation"; conversation: ConversationId; part: PartId };
 
 export type DataType = { kind: "text" } | { kind: "long_text" } | { kind: "integer" } | { kind: "decimal" } | { kind: "boolean" } | { kind: "list"; options: string[] } | { kind: "date" };
 
@@ -293,8 +315,10 @@ export type DataType = { kind: "text" } | { kind: "long_text" } | { kind: "integ
 export type Delivery = {
 	notification: Notification,
 	contact: Contact,
-	/**  The ticket as the customer sees it. */
-	ticket: MessengerTicket,
+	/**  The ticket as the customer sees it; none for a conversation. */
+	ticket: MessengerTicket | null,
+	/**  What the customer knows it by: the ticket's title, or the conversation's subject. */
+	subject: string,
 	email: Email | null,
 };
 
@@ -402,6 +426,9 @@ export type LinkedTicketSummary = {
 	state_category: StateCategory,
 };
 
+/**  Where a customer message came in, or where a reply goes first. */
+export type MessageChannel = "messenger" | "email";
+
 export type MessengerTicket = {
 	id: TicketId,
 	number: number | null,
@@ -425,37 +452,58 @@ export type Mutation =
 	type: "create_ticket",
 } & CreateTicket | 
 /**  Turns a conversation into a ticket shared with its customer, linked to it (R11). */
-({ type: "convert_conversation"; conversation: ConversationId; ticket: CreateTicket }) & { attributes?: never; body?: never; brand?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "convert_conversation"; conversation: ConversationId; ticket: CreateTicket }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Links a conversation to a ticket shared with the customer (R11). */
-({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  Moves a ticket to a state its type offers. Resolved states close the ticket; leaving one
  *  reopens it. A tracker carries its linked tickets along (R13).
  */
-({ type: "set_state"; ticket: TicketId; state: StateId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "set_state"; ticket: TicketId; state: StateId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Closes a ticket, resolving it (to its type's first resolved state) or not. */
-({ type: "close"; ticket: TicketId; resolved: boolean }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "close"; ticket: TicketId; resolved: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Reopens a closed ticket; a resolved one goes back to its type's first in-progress state. */
-({ type: "reopen"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | ({ type: "assign"; ticket: TicketId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; tracker?: never } | ({ type: "set_brand"; ticket: TicketId; brand: BrandId }) & { attributes?: never; body?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "reopen"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "assign"; ticket: TicketId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; tracker?: never; until?: never } | ({ type: "set_brand"; ticket: TicketId; brand: BrandId }) & { attributes?: never; body?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Shares a ticket with its customer, or makes it internal again (R1–R3). */
-({ type: "set_shared"; ticket: TicketId; shared: boolean }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "set_shared"; ticket: TicketId; shared: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  A customer-visible message, from a teammate or (through the Messenger) the customer. */
 ({ type: "reply"; ticket: TicketId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string }) & { attributes?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+body: string }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  An internal note. On a back-office ticket it is cross-posted where the ticket came from,
  *  unless `keep_private` (R12).
  */
 ({ type: "note"; ticket: TicketId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; conversation?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; until?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Changes attribute values (title and description included), validated against the type. */
 ({ type: "update_attributes"; ticket: TicketId; 
 /**  Raw values by key, null clearing one; the UI sends them as its forms hold them. */
-attributes: { [key in string]: AttributeValue | null } }) & { body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+attributes: { [key in string]: AttributeValue | null } }) & { body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  The acting teammate has read the ticket. */
-({ type: "mark_read"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never };
+({ type: "mark_read"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+/**  A conversation's first message, by the customer (Messenger, email) or a teammate. */
+{
+	type: "start_conversation",
+} & StartConversation | 
+/**  A message in a conversation: the customer's, or a teammate's reply the customer sees. */
+({ type: "conversation_reply"; conversation: ConversationId; 
+/**  Not blank, at most 65,536 characters (else the mutation is rejected). */
+body: string; channel?: MessageChannel }) & { attributes?: never; brand?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+/**  An internal note on a conversation; never reaches the customer. */
+({ type: "conversation_note"; conversation: ConversationId; 
+/**  Not blank, at most 65,536 characters (else the mutation is rejected). */
+body: string }) & { attributes?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "assign_conversation"; conversation: ConversationId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "close_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+/**  Opens a closed conversation, or wakes a snoozed one. */
+({ type: "reopen_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+/**
+ *  Takes an open conversation out of the open views until `until` (or until the customer
+ *  writes).
+ */
+({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
+/**  The acting teammate has read the conversation, and so its linked ticket (R11). */
+({ type: "mark_conversation_read"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never };
 
 /**
  *  What a teammate (or the API) submits to create a ticket. Attribute values are raw JSON, as a
@@ -471,15 +519,14 @@ export type NewWebhook = {
 	secret: string,
 } & Webhook;
 
-/**  What one contact gets about one ticket. */
+/**  What one contact gets about one ticket or conversation. */
 export type Notification = {
 	contact: ContactId,
-	ticket: TicketId,
-	/**  Everything this mutation tells them about the ticket, in order. */
+	/**  Everything this mutation tells them about it, in order. */
 	reasons: Reason[],
 	channels: NotificationChannel[],
 	email: EmailDue | null,
-};
+} & Thread;
 
 /**  One way a notification reaches a customer. */
 export type NotificationChannel = 
@@ -524,7 +571,9 @@ export type PartKind =
 /**  A message the customer sees, from a teammate or from the customer. */
 { kind: "reply"; body: string } | 
 /**  Internal only; never reaches a customer (R3a, R7). */
-{ kind: "note"; body: string } | { kind: "state_changed"; from: StateId; to: StateId } | { kind: "closed"; resolved: boolean } | { kind: "reopened" } | { kind: "assignment_changed"; teammate: TeammateId | null; team: TeamId | null } | { kind: "share_changed"; shared: boolean } | { kind: "attribute_changed"; key: string; from: AttributeValue | null; to: AttributeValue | null } | { kind: "link_changed"; 
+{ kind: "note"; body: string } | { kind: "state_changed"; from: StateId; to: StateId } | { kind: "closed"; resolved: boolean } | { kind: "reopened" } | 
+/**  A conversation snoozed until a time (it comes back then, or when the customer writes). */
+{ kind: "snoozed"; until: number } | { kind: "assignment_changed"; teammate: TeammateId | null; team: TeamId | null } | { kind: "share_changed"; shared: boolean } | { kind: "attribute_changed"; key: string; from: AttributeValue | null; to: AttributeValue | null } | { kind: "link_changed"; 
 /**
  *  What was linked or unlinked: "tracker", "customer_ticket", "conversation",
  *  "back_office".
@@ -619,6 +668,18 @@ export type SessionChanged = Session;
  */
 export type Sort = "last_activity" | "created" | "state";
 
+/**  What starting a conversation needs. */
+export type StartConversation = {
+	/**  The new conversation's id (chosen by the caller, so an offline app can refer to it). */
+	id: ConversationId,
+	contact: ContactId,
+	/**  Blank takes the first line of the body. */
+	subject?: string,
+	/**  The first message: the customer's, or a teammate's outbound one. */
+	body: string,
+	channel?: MessageChannel,
+};
+
 export type StateCategory = "submitted" | "in_progress" | "waiting_on_customer" | "resolved";
 
 export type StateId = string;
@@ -676,6 +737,12 @@ export type Teammate = {
 };
 
 export type TeammateId = string;
+
+/**
+ *  What a customer hears about: one of their tickets, or one of their conversations. Stored
+ *  and sent as `"ticket": ID` or `"conversation": ID` beside the other fields.
+ */
+export type Thread = ({ ticket: TicketId }) & { conversation?: never } | ({ conversation: ConversationId }) & { ticket?: never };
 
 export type Ticket = {
 	id: TicketId,

@@ -224,6 +224,8 @@ export function describeEvent(entry: Pick<TimelineEntry, 'author_name' | 'kind'>
       return part.resolved ? `${who} closed the ticket as resolved` : `${who} closed the ticket`;
     case 'reopened':
       return `${who} reopened the ticket`;
+    case 'snoozed':
+      return `${who} snoozed it until ${new Date(part.until).toLocaleString()}`;
     case 'assignment_changed': {
       const teammate = part.teammate ? teammateName(ctx.workspace, part.teammate) : null;
       const team = part.team ? teamName(ctx.workspace, part.team) : null;

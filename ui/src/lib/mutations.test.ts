@@ -21,7 +21,7 @@ describe('TicketActions', () => {
     const seen: [string, boolean][] = [];
     const actions = new TicketActions(
       () => pending.promise,
-      (a, _m, latest) => seen.push([(a.detail.ticket as { title: string }).title, latest]),
+      (a, _m, latest) => seen.push([(a.detail!.ticket as { title: string }).title, latest]),
     );
     const run = actions.run('close', close);
     expect(actions.isBusy('t1', 'close')).toBe(true);
@@ -78,7 +78,7 @@ describe('TicketActions', () => {
     const seen: [string, boolean][] = [];
     const actions = new TicketActions(
       () => queue.shift()!,
-      (a, _m, latest) => seen.push([(a.detail.ticket as { title: string }).title, latest]),
+      (a, _m, latest) => seen.push([(a.detail!.ticket as { title: string }).title, latest]),
     );
     const a = actions.run('state', { type: 'set_state', ticket: 't1', state: 's1' });
     const b = actions.run('assign', { type: 'assign', ticket: 't1', teammate: 'm', team: null });

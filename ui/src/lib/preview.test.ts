@@ -16,6 +16,7 @@ function delivery(contact: string): Delivery {
       last_activity_at: 0,
       action: 'send_message',
     },
+    subject: 'T',
     email: null,
   };
 }

@@ -32,11 +32,35 @@ export function describeMutation(m: Mutation): string {
     case 'update_attributes':
       return 'Edit the fields';
     case 'mark_read':
+    case 'mark_conversation_read':
       return 'Mark as read';
+    case 'start_conversation':
+      return 'Start a conversation';
+    case 'conversation_reply':
+      return 'Reply in a conversation';
+    case 'conversation_note':
+      return 'Note in a conversation';
+    case 'assign_conversation':
+      return 'Assign a conversation';
+    case 'close_conversation':
+      return 'Close a conversation';
+    case 'reopen_conversation':
+      return 'Reopen a conversation';
+    case 'snooze_conversation':
+      return 'Snooze a conversation';
   }
 }
 
 /** The text the teammate wrote, kept so it can be copied or sent again. */
 export function mutationText(m: Mutation): string | null {
-  return m.type === 'reply' || m.type === 'note' ? m.body : null;
+  switch (m.type) {
+    case 'reply':
+    case 'note':
+    case 'conversation_reply':
+    case 'conversation_note':
+    case 'start_conversation':
+      return m.body;
+    default:
+      return null;
+  }
 }
