@@ -128,7 +128,11 @@ async fn inbound_mail_needs_the_relay_secret_and_lands_once() {
     let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
     let old = format!(
         "reply+{}@{}",
-        inbox_core::email::reply_token(inbox_core::notify::Thread::Ticket(ticket), long_ago, &secret),
+        inbox_core::email::reply_token(
+            inbox_core::notify::Thread::Ticket(ticket),
+            long_ago,
+            &secret
+        ),
         address.split('@').nth(1).unwrap()
     );
     let res = reqwest::Client::new()

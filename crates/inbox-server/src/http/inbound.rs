@@ -109,40 +109,56 @@ fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Th
         .message_id
         .as_ref()
         .map(|id| hex::encode(Sha256::digest(id.as_bytes())));
-    if let Some(key) = &key {
-        // A relay retrying the same message adds it once.
-        if let Some(seen) = db.get::<ulid::Ulid>(Kind::Inbound, key)? {
-            return thread_of(db, seen);
-        }
-    }
     let from = reply.from.to_lowercase();
-    let about = match named {
+    // A relay retrying the same message adds it once; the sender is checked first, so a
+    // reused Message-ID gets nobody in.
+    let already = |about: Thread| -> Result<bool> {
+        Ok(match &key {
+            Some(key) => db.get::<ulid::Ulid>(Kind::Inbound, key)? == Some(about.id()),
+            None => false,
+        })
+    };
+    let (about, contact) = match named {
         Some(id) => {
             let about = thread_of(db, id)?;
-            sender(db, about, &from)?
-                .map(|c| (about, c))
-                .ok_or(ServerError::Forbidden(
-                    "The sender is not the customer of this ticket or conversation.",
-                ))?
+            let contact = sender(db, about, &from)?.ok_or(ServerError::Forbidden(
+                "The sender is not the customer of this ticket or conversation.",
+            ))?;
+            (about, contact)
         }
-        None => match answered(db, &reply.answers, &from)? {
-            Some(found) => found,
-            None => {
-                let name = reply.from_name.as_deref();
-                let contact = contact_by_email(db, &reply.from, name, now())?;
-                let id = customer_start(
-                    db,
-                    &contact,
-                    reply.subject.clone(),
-                    reply.body.clone(),
-                    MessageChannel::Email,
-                )?;
-                remember(db, key.as_deref(), Thread::Conversation(id))?;
-                return Ok(Thread::Conversation(id));
+        None => {
+            let stored = match &key {
+                Some(key) => db.get::<ulid::Ulid>(Kind::Inbound, key)?,
+                None => None,
+            };
+            let retried = match stored.and_then(|id| thread_of(db, id).ok()) {
+                Some(about) => sender(db, about, &from)?.map(|c| (about, c)),
+                None => None,
+            };
+            match retried {
+                Some(found) => found,
+                None => match answered(db, &reply.answers, &from)? {
+                    Some(found) => found,
+                    None => {
+                        let name = reply.from_name.as_deref();
+                        let contact = contact_by_email(db, &reply.from, name, now())?;
+                        let id = customer_start(
+                            db,
+                            &contact,
+                            reply.subject.clone(),
+                            reply.body.clone(),
+                            MessageChannel::Email,
+                        )?;
+                        remember(db, key.as_deref(), Thread::Conversation(id))?;
+                        return Ok(Thread::Conversation(id));
+                    }
+                },
             }
-        },
+        }
     };
-    let (about, contact) = about;
+    if already(about)? {
+        return Ok(about);
+    }
     match about {
         Thread::Ticket(ticket) => customer_reply(db, &contact, ticket, reply.body)?,
         Thread::Conversation(conversation) => customer_message(
