@@ -52,7 +52,7 @@ pub(crate) fn add<S: Sink>(
     };
     let tracker = create(
         tracker_type,
-        "Exports time out for large workspaces".into(),
+        "CSV export times out for large workspaces".into(),
         None,
     )?;
     sink.insert_ticket(&tracker)?;
@@ -60,7 +60,7 @@ pub(crate) fn add<S: Sink>(
         let contact = ws.contacts.get(i % ws.contacts.len().max(1)).map(|c| c.id);
         let mut ticket = create(
             customer_type,
-            format!("Export never finishes ({})", i + 1),
+            format!("CSV export never finishes ({})", i + 1),
             contact,
         )?;
         ticket.tracker = Some(tracker.id);

@@ -2,25 +2,35 @@
 //! (brands, teammates, teams, companies, contacts, ticket types of every category, states,
 //! tickets with timelines, tracker links, conversations).
 //!
+//! Every ticket and conversation tells one story (`topics`): the customer's message, the team's
+//! answers and the customer's follow-ups in order, internal notes, each said once. Bug reports
+//! link to the tracker of their own feature; some customer tickets were converted from a
+//! conversation that names them back; back-office tickets describe the team's own work.
+//!
 //! The same seed, ticket count and `now` always give the same workspace, so `make run`, the tests
 //! and the benchmarks share one fixture. 100,000 tickets load in seconds: everything goes in
 //! one transaction through cached statements.
 
 mod big_tracker;
 mod rng;
+mod topics;
 mod words;
+
+#[cfg(test)]
+mod tests;
 
 use inbox_core::{
     AttributeDef, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId,
-    Conversation, ConversationId, CreateTicket, DataType, MessageChannel, Millis, NewTicket, Part, PartId,
-    PartKind, Role, StateCategory, StateId, Team, TeamId, Teammate, TeammateId, Ticket, TicketId,
-    TicketState, TicketType, TicketTypeId,
+    Conversation, ConversationId, ConversationPart, CreateTicket, DataType, MessageChannel, Millis,
+    NewTicket, Part, PartId, PartKind, Role, StateCategory, StateId, Team, TeamId, Teammate,
+    TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 use serde_json::json;
 
 use std::collections::HashMap;
 
 use rng::Rng;
+use topics::{Kind, Topic, CONVERTED, TOPICS, TRACKER_NOTES};
 use words::*;
 
 const MINUTE: Millis = 60_000;
@@ -61,7 +71,10 @@ impl DemoOptions {
 }
 
 /// Where the generated workspace goes: the app's store, the server's database. Each record
-/// comes once, everything it refers to before it; the caller owns the transaction.
+/// comes once, everything it refers to before it, but for a ticket converted from a
+/// conversation: the ticket comes first, naming the conversation that comes right after it
+/// and names it back (a sink that checks references checks them at commit). The caller owns
+/// the transaction.
 pub trait Sink {
     type Error: From<inbox_core::CoreError>;
     fn insert_brand(&self, brand: &Brand) -> Result<(), Self::Error>;
@@ -76,6 +89,7 @@ pub trait Sink {
     fn insert_ticket(&self, ticket: &Ticket) -> Result<(), Self::Error>;
     fn append_part(&self, part: &Part) -> Result<(), Self::Error>;
     fn insert_conversation(&self, conversation: &Conversation) -> Result<(), Self::Error>;
+    fn append_conversation_part(&self, part: &ConversationPart) -> Result<(), Self::Error>;
 }
 
 /// What the generator wrote.
@@ -85,6 +99,7 @@ pub struct DemoSummary {
     pub parts: usize,
     pub tracker_links: usize,
     pub conversations: usize,
+    pub conversation_parts: usize,
     /// The tracker of [`DemoOptions::big_tracker`], when asked for.
     pub big_tracker: Option<TicketId>,
 }
@@ -106,6 +121,181 @@ pub(crate) struct Workspace {
     brands: Vec<BrandId>,
 }
 
+impl Workspace {
+    fn team(&self, name: &str) -> Option<TeamId> {
+        self.teams.iter().find(|t| t.name == name).map(|t| t.id)
+    }
+}
+
+/// The topics of each kind, as indexes into [`TOPICS`].
+struct Catalogue(Vec<(Kind, Vec<usize>)>);
+
+impl Catalogue {
+    fn new() -> Catalogue {
+        let mut kinds: Vec<(Kind, Vec<usize>)> = Vec::new();
+        for (i, topic) in TOPICS.iter().enumerate() {
+            match kinds.iter_mut().find(|(k, _)| *k == topic.kind) {
+                Some((_, topics)) => topics.push(i),
+                None => kinds.push((topic.kind, vec![i])),
+            }
+        }
+        Catalogue(kinds)
+    }
+
+    fn of(&self, kind: Kind) -> &[usize] {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, topics)| &topics[..])
+            .expect("every kind has topics")
+    }
+}
+
+/// The tickets made so far that later ones link to.
+#[derive(Default)]
+struct Links {
+    /// Every tracker with its topic, and the trackers of each topic.
+    trackers: Vec<(TicketId, usize)>,
+    by_topic: Vec<Vec<TicketId>>,
+    /// Customer tickets back-office work starts from: refunds (for billing investigations)
+    /// and account access (for security reviews).
+    refunds: Vec<TicketId>,
+    access: Vec<TicketId>,
+}
+
+/// What fills a story's placeholders.
+struct Vars {
+    /// The order or invoice number.
+    number: i64,
+    company: String,
+    workspace: String,
+}
+
+impl Vars {
+    fn fill(&self, text: &str) -> String {
+        if !text.contains('{') {
+            return text.to_owned();
+        }
+        text.replace("{n}", &self.number.to_string())
+            .replace("{c}", &self.company)
+            .replace("{w}", &self.workspace)
+    }
+}
+
+/// One telling of a topic, on a ticket or a conversation (or a conversation and then the
+/// ticket it became): each line of the story is told at most once and in order, so a
+/// timeline never says the same thing twice.
+struct Script {
+    topic: &'static Topic,
+    vars: Vars,
+    notes: &'static [&'static str],
+    /// Team replies given (all of them once resolved).
+    replies: usize,
+    /// Team replies the customer has answered.
+    answered: usize,
+    resolved: bool,
+    thanked: bool,
+    /// Which notes were written (bits).
+    noted: u64,
+}
+
+impl Script {
+    fn new(topic: &'static Topic, vars: Vars, notes: &'static [&'static str]) -> Script {
+        Script {
+            topic,
+            vars,
+            notes,
+            replies: 0,
+            answered: 0,
+            resolved: false,
+            thanked: false,
+            noted: 0,
+        }
+    }
+
+    fn subject(&self) -> String {
+        self.vars.fill(self.topic.subject)
+    }
+
+    /// The customer's first message.
+    fn opener(&self) -> String {
+        self.vars.fill(self.topic.opener)
+    }
+
+    /// The team's next answer short of the resolution, if any is left and the customer
+    /// answered the last one.
+    fn reply(&mut self) -> Option<String> {
+        let replies = self.topic.replies;
+        if self.resolved || self.replies + 1 >= replies.len() || self.answered < self.replies {
+            return None;
+        }
+        self.replies += 1;
+        Some(self.vars.fill(replies[self.replies - 1]))
+    }
+
+    /// The team's answer that solves it, once (not while their question is unanswered).
+    fn resolution(&mut self) -> Option<String> {
+        if self.answered < self.replies {
+            return None;
+        }
+        let last = self.topic.replies.last().filter(|_| !self.resolved)?;
+        self.resolved = true;
+        self.replies = self.topic.replies.len();
+        Some(self.vars.fill(last))
+    }
+
+    /// The customer's answer to the team's latest reply, if they have not answered it yet:
+    /// their thanks once it is solved.
+    fn follow_up(&mut self) -> Option<String> {
+        let follow_ups = self.topic.follow_ups;
+        if self.answered >= self.replies || self.thanked {
+            return None;
+        }
+        let line = if self.resolved {
+            self.thanked = true;
+            follow_ups.last()?
+        } else {
+            // The last follow-up is the thanks, kept for the resolution.
+            let index = self.replies - 1;
+            if index + 1 >= follow_ups.len() {
+                return None;
+            }
+            &follow_ups[index]
+        };
+        self.answered = self.replies;
+        Some(self.vars.fill(line))
+    }
+
+    /// An internal note not written yet, if any is left.
+    fn note(&mut self, rng: &mut Rng) -> Option<String> {
+        let left: Vec<usize> = (0..self.notes.len().min(64))
+            .filter(|i| self.noted & (1 << i) == 0)
+            .collect();
+        if left.is_empty() {
+            return None;
+        }
+        let i = *rng.pick(&left);
+        self.noted |= 1 << i;
+        Some(self.vars.fill(self.notes[i]))
+    }
+}
+
+/// A conversation part before it gets its time.
+struct Event {
+    author: Author,
+    kind: PartKind,
+}
+
+impl Event {
+    fn new(author: Author, kind: PartKind) -> Event {
+        Event { author, kind }
+    }
+
+    fn message(author: Author, body: String) -> Event {
+        Event::new(author, PartKind::Reply { body })
+    }
+}
+
 struct Generator<'a, S: Sink> {
     store: &'a S,
     rng: Rng,
@@ -124,6 +314,7 @@ impl<'a, S: Sink> Generator<'a, S> {
                 parts: 0,
                 tracker_links: 0,
                 conversations: 0,
+                conversation_parts: 0,
                 big_tracker: None,
             },
         }
@@ -131,8 +322,11 @@ impl<'a, S: Sink> Generator<'a, S> {
 
     fn run(mut self) -> Result<DemoSummary, S::Error> {
         let ws = self.workspace()?;
-        let mut trackers: Vec<TicketId> = Vec::new();
-        let mut customer_tickets: Vec<(TicketId, ContactId, Millis)> = Vec::new();
+        let catalogue = Catalogue::new();
+        let mut links = Links {
+            by_topic: vec![Vec::new(); TOPICS.len()],
+            ..Links::default()
+        };
         // Oldest first, so numbers grow with creation time like a real workspace.
         let span = (self.opts.tickets as Millis * 2 * HOUR).clamp(DAY, 180 * DAY);
         let mut created: Vec<Millis> = (0..self.opts.tickets)
@@ -148,23 +342,16 @@ impl<'a, S: Sink> Generator<'a, S> {
             } else {
                 Category::Customer
             };
-            let ticket = self.ticket(
+            self.ticket(
                 &ws,
+                &catalogue,
+                &mut links,
                 category,
                 index as i64 + 1,
                 created_at,
-                &trackers,
-                &customer_tickets,
             )?;
-            match ticket.category {
-                Category::Tracker => trackers.push(ticket.id),
-                Category::Customer => {
-                    customer_tickets.push((ticket.id, ticket.contacts[0], ticket.created_at))
-                }
-                Category::BackOffice => {}
-            }
         }
-        self.conversations(&ws, &customer_tickets)?;
+        self.conversations(&ws, &catalogue)?;
         if self.opts.big_tracker > 0 {
             let first_number = self.opts.tickets as i64 + 1;
             self.summary.big_tracker = Some(big_tracker::add(
@@ -442,38 +629,87 @@ impl<'a, S: Sink> Generator<'a, S> {
         })
     }
 
+    /// The topic a new ticket of `category` and `ticket_type` is about and, for a bug report,
+    /// the tracker of the same problem it is linked to.
+    fn topic(
+        &mut self,
+        catalogue: &Catalogue,
+        links: &Links,
+        category: Category,
+        ticket_type: &TicketType,
+    ) -> (usize, Option<TicketId>) {
+        let kind = Kind::of_type(&ticket_type.name);
+        match category {
+            // A tracker for a problem that has none yet, while some have none.
+            Category::Tracker => {
+                let bugs = catalogue.of(Kind::Bug);
+                let from = self.rng.below(bugs.len());
+                let topic = (0..bugs.len())
+                    .map(|i| bugs[(from + i) % bugs.len()])
+                    .find(|&t| links.by_topic[t].is_empty())
+                    .unwrap_or(bugs[from]);
+                (topic, None)
+            }
+            // Many bug reports are about a problem engineering already tracks (R13).
+            Category::Customer if kind == Kind::Bug => {
+                if !links.trackers.is_empty() && self.rng.chance(45) {
+                    let (tracker, topic) = *self.rng.pick(&links.trackers);
+                    return (topic, Some(tracker));
+                }
+                let topic = *self.rng.pick(catalogue.of(Kind::Bug));
+                let trackers = &links.by_topic[topic];
+                let tracker =
+                    (!trackers.is_empty() && self.rng.chance(50)).then(|| *self.rng.pick(trackers));
+                (topic, tracker)
+            }
+            _ => (*self.rng.pick(catalogue.of(kind)), None),
+        }
+    }
+
     fn ticket(
         &mut self,
         ws: &Workspace,
+        catalogue: &Catalogue,
+        links: &mut Links,
         category: Category,
         number: i64,
         created_at: Millis,
-        trackers: &[TicketId],
-        customer_tickets: &[(TicketId, ContactId, Millis)],
-    ) -> Result<Ticket, S::Error> {
+    ) -> Result<(), S::Error> {
         let candidates: Vec<&TicketType> =
             ws.types.iter().filter(|t| t.category == category).collect();
         let ticket_type = *self.rng.pick(&candidates);
         let contact = self.rng.pick(&ws.contacts).clone();
-        let company_name = contact
-            .company
-            .and_then(|c| ws.company_names.get(&c).cloned())
-            .unwrap_or_else(|| contact.name.clone());
-        let fields = self.fields(ticket_type, &company_name);
+        let vars = self.vars(ws, &contact);
+        let (topic_index, tracker) = self.topic(catalogue, links, category, ticket_type);
+        let topic = &TOPICS[topic_index];
+        let fields = self.fields(ticket_type, topic, &vars);
         let (t, r) = self.id(created_at);
         let teammate = self.rng.pick(&ws.teammates).id;
+        let team = ws.team(if category == Category::Tracker {
+            "Engineering"
+        } else {
+            topic.team
+        });
         let (assignee_teammate, assignee_team) = match self.rng.below(10) {
             0 | 1 => (None, None),
-            2 => (None, Some(self.rng.pick(&ws.teams).id)),
-            _ => (
-                Some(teammate),
-                self.rng.chance(50).then(|| self.rng.pick(&ws.teams).id),
-            ),
+            2 => (None, team),
+            _ => (Some(teammate), team.filter(|_| self.rng.chance(50))),
         };
-        let origin_ticket = (category == Category::BackOffice
-            && !customer_tickets.is_empty()
-            && self.rng.chance(60))
-        .then(|| self.rng.pick(customer_tickets).0);
+        // Back-office work comes from the customer tickets it is about.
+        let origins = match topic.kind {
+            Kind::Billing => &links.refunds[..],
+            Kind::Security => &links.access[..],
+            _ => &[],
+        };
+        let origin_ticket =
+            (category == Category::BackOffice && !origins.is_empty() && self.rng.chance(60))
+                .then(|| *self.rng.pick(origins));
+        // Some customer tickets started as a conversation, converted into the ticket (R11).
+        let converted = (category == Category::Customer && self.rng.chance(8)).then(|| {
+            let start = (created_at - self.rng.range(20 * MINUTE, 8 * HOUR)).max(0);
+            let (t, r) = self.id(start);
+            (ConversationId::from_parts(t, r), start)
+        });
         let req = CreateTicket {
             id: TicketId::from_parts(t, r),
             type_id: ticket_type.id,
@@ -493,7 +729,7 @@ impl<'a, S: Sink> Generator<'a, S> {
             assignee_teammate,
             assignee_team,
             shared: (category == Category::BackOffice).then(|| self.rng.chance(25)),
-            conversation: None,
+            conversation: converted.map(|(id, _)| id),
             origin_ticket,
             created_at: None,
         };
@@ -505,68 +741,123 @@ impl<'a, S: Sink> Generator<'a, S> {
             Some(number),
             created_at,
         )?;
-        if category == Category::Customer && !trackers.is_empty() && self.rng.chance(20) {
-            ticket.tracker = Some(*self.rng.pick(trackers));
+        if tracker.is_some() {
+            ticket.tracker = tracker;
             self.summary.tracker_links += 1;
         }
-        let parts = self.history(ws, ticket_type, &mut ticket, contact.id, teammate);
+        let notes = if category == Category::Tracker {
+            TRACKER_NOTES
+        } else {
+            topic.notes
+        };
+        let mut script = Script::new(topic, vars, notes);
+        let mut parts = Vec::new();
+        let mut conversation = None;
+        if let Some((id, start)) = converted {
+            let (c, c_parts) = self.converted(&ticket, id, start, teammate, &mut script);
+            let kind = PartKind::LinkChanged {
+                link: "conversation".into(),
+                target: id.to_string(),
+                label: c.subject.clone(),
+                linked: true,
+            };
+            parts.push(self.part(ticket.id, created_at, Author::Teammate(teammate), kind));
+            conversation = Some((c, c_parts));
+        }
+        self.history(
+            ws,
+            ticket_type,
+            &mut ticket,
+            teammate,
+            &mut script,
+            &mut parts,
+        );
+        // The ticket refers to its conversation and the conversation to its ticket: a sink
+        // that checks references checks them when its transaction ends.
         self.store.insert_ticket(&ticket)?;
+        if let Some((c, c_parts)) = conversation {
+            self.write_conversation(&c, &c_parts)?;
+        }
         for part in &parts {
             self.store.append_part(part)?;
         }
         self.summary.tickets += 1;
         self.summary.parts += parts.len();
-        Ok(ticket)
+        match (category, topic.kind) {
+            (Category::Tracker, _) => {
+                links.trackers.push((ticket.id, topic_index));
+                links.by_topic[topic_index].push(ticket.id);
+            }
+            (Category::Customer, Kind::Refund) => links.refunds.push(ticket.id),
+            (Category::Customer, Kind::Access) => links.access.push(ticket.id),
+            _ => {}
+        }
+        Ok(())
     }
 
-    fn fields(&mut self, ticket_type: &TicketType, company: &str) -> NewTicket {
-        let feature = *self.rng.pick(FEATURES);
-        let n = self.rng.range(10_000, 99_999).to_string();
-        let templates = match ticket_type.name.as_str() {
-            "Bug report" => BUG_TITLES,
-            "Refund request" => REFUND_TITLES,
-            "Account access" => ACCESS_TITLES,
-            "Billing investigation" => BILLING_TITLES,
-            "Security review" => SECURITY_TITLES,
-            _ => TRACKER_TITLES,
+    /// What fills a story's placeholders for `contact`: an order or invoice number, their
+    /// company and workspace.
+    fn vars(&mut self, ws: &Workspace, contact: &Contact) -> Vars {
+        let company = contact
+            .company
+            .and_then(|c| ws.company_names.get(&c).cloned())
+            .unwrap_or_else(|| contact.name.clone());
+        let mut words = company.split(' ');
+        let slug = match contact.company {
+            Some(_) => words.next(),
+            None => words.next_back(),
+        }
+        .unwrap_or("acme")
+        .to_lowercase();
+        Vars {
+            number: self.rng.range(10_000, 99_999),
+            workspace: format!("{slug}.northwind.app"),
+            company,
+        }
+    }
+
+    fn fields(&mut self, ticket_type: &TicketType, topic: &Topic, vars: &Vars) -> NewTicket {
+        let (title, description) = match ticket_type.category {
+            Category::Tracker => (
+                topic.tracker.to_owned(),
+                format!(
+                    "Customers report: \"{}\".\nAffected: {}.\n\nSteps to reproduce:\n{}",
+                    topic.title, topic.feature, topic.steps
+                ),
+            ),
+            Category::BackOffice => (vars.fill(topic.title), vars.fill(topic.description)),
+            Category::Customer => (vars.fill(topic.title), vars.fill(topic.opener)),
         };
-        let title = self
-            .rng
-            .pick(templates)
-            .replace("{f}", feature)
-            .replace("{n}", &n)
-            .replace("{c}", company);
-        let title = capitalise(&title);
+        let n = vars.number;
         let mut fields = NewTicket::default();
         fields.attributes.insert("title".into(), json!(title));
-        fields.attributes.insert(
-            "description".into(),
-            json!(format!(
-                "{}\n\nReported by {company}. Feature: {feature}.",
-                self.rng.pick(CUSTOMER_OPENERS)
-            )),
-        );
+        fields
+            .attributes
+            .insert("description".into(), json!(description));
         for def in ticket_type.attributes.iter().filter(|a| !a.built_in) {
             if !def.required_to_create && self.rng.chance(30) {
                 continue;
             }
-            let value = match &def.data_type {
-                DataType::Text if def.key == "order_id" => json!(format!("ORD-{n}")),
-                DataType::Text if def.key == "issue_url" => {
-                    json!(format!("https://issues.northwind.example/{n}"))
+            let value = match (def.key.as_str(), &def.data_type) {
+                ("order_id", _) => json!(format!("ORD-{n}")),
+                ("invoice", _) => json!(n),
+                ("issue_url", _) => json!(format!("https://issues.northwind.example/{n}")),
+                ("workspace_url", _) => json!(vars.workspace),
+                ("steps", _) if !topic.steps.is_empty() => json!(topic.steps),
+                ("seats", _) => json!(self.rng.range(1, 20)),
+                ("component", DataType::List { options })
+                    if options.iter().any(|o| o == topic.component) =>
+                {
+                    json!(topic.component)
                 }
-                DataType::Text => json!(format!(
-                    "{}.northwind.app",
-                    company.split(' ').next().unwrap_or("acme").to_lowercase()
-                )),
-                DataType::LongText => json!(format!(
-                    "1. Open the {feature}\n2. Click save\n3. See the error"
-                )),
-                DataType::Integer => json!(self.rng.range(1, 5_000)),
-                DataType::Decimal => json!(self.rng.range(500, 50_000) as f64 / 100.0),
-                DataType::Boolean => json!(self.rng.chance(30)),
-                DataType::List { options } => json!(self.rng.pick(options)),
-                DataType::Date => json!(format!(
+                (_, DataType::Text) => json!(vars.workspace),
+                // Free-form internal text that would have to fit the story: left empty.
+                (_, DataType::LongText) => continue,
+                (_, DataType::Integer) => json!(self.rng.range(1, 5_000)),
+                (_, DataType::Decimal) => json!(self.rng.range(500, 50_000) as f64 / 100.0),
+                (_, DataType::Boolean) => json!(self.rng.chance(30)),
+                (_, DataType::List { options }) => json!(self.rng.pick(options)),
+                (_, DataType::Date) => json!(format!(
                     "2026-{:02}-{:02}",
                     self.rng.range(1, 13),
                     self.rng.range(1, 29)
@@ -577,24 +868,28 @@ impl<'a, S: Sink> Generator<'a, S> {
         fields
     }
 
-    /// A plausible timeline, which also moves the ticket to its final state.
+    /// A plausible timeline after `parts`, which also moves the ticket to its final state.
     fn history(
         &mut self,
         ws: &Workspace,
         ticket_type: &TicketType,
         ticket: &mut Ticket,
-        contact: ContactId,
         teammate: TeammateId,
-    ) -> Vec<Part> {
-        let mut parts = Vec::new();
+        script: &mut Script,
+        parts: &mut Vec<Part>,
+    ) {
         let mut at = ticket.created_at;
         let latest = self.opts.now - MINUTE;
-        let customer_side = ticket.category != Category::Tracker;
-        if customer_side && ticket.shared {
+        let contact = ticket.contacts.first().copied().map(Author::Contact);
+        let customer = contact.filter(|_| ticket.shared);
+        let me = Author::Teammate(teammate);
+        // A customer ticket's description is the customer's message; a back-office ticket
+        // shared with them starts from what they wrote in.
+        if let (Some(customer), Category::BackOffice) = (customer, ticket.category) {
             let kind = PartKind::Reply {
-                body: self.rng.pick(CUSTOMER_OPENERS).to_string(),
+                body: script.opener(),
             };
-            parts.push(self.part(ticket.id, at, Author::Contact(contact), kind));
+            parts.push(self.part(ticket.id, at, customer, kind));
         }
         let offered: Vec<&TicketState> = ws
             .states
@@ -607,26 +902,6 @@ impl<'a, S: Sink> Generator<'a, S> {
             if at > latest {
                 break; // The rest of this ticket's story has not happened yet.
             }
-            if ticket.shared && self.rng.chance(70) {
-                let kind = PartKind::Reply {
-                    body: self.rng.pick(TEAMMATE_REPLIES).to_string(),
-                };
-                parts.push(self.part(ticket.id, at, Author::Teammate(teammate), kind));
-                at = (at + self.rng.range(MINUTE, HOUR)).min(latest);
-            }
-            if self.rng.chance(35) {
-                let kind = PartKind::Note {
-                    body: self.rng.pick(NOTES).to_string(),
-                };
-                parts.push(self.part(ticket.id, at, Author::Teammate(teammate), kind));
-            }
-            if ticket.shared && self.rng.chance(40) {
-                at = (at + self.rng.range(MINUTE, 6 * HOUR)).min(latest);
-                let kind = PartKind::Reply {
-                    body: self.rng.pick(CUSTOMER_FOLLOW_UPS).to_string(),
-                };
-                parts.push(self.part(ticket.id, at, Author::Contact(contact), kind));
-            }
             let category = match (step, path_len) {
                 (s, n) if s + 1 == n && self.rng.chance(60) => StateCategory::Resolved,
                 (0, _) => StateCategory::InProgress,
@@ -634,6 +909,29 @@ impl<'a, S: Sink> Generator<'a, S> {
                     .rng
                     .pick(&[StateCategory::InProgress, StateCategory::WaitingOnCustomer]),
             };
+            let resolving = category == StateCategory::Resolved;
+            if customer.is_some() && (resolving || self.rng.chance(70)) {
+                let body = if resolving {
+                    script.resolution()
+                } else {
+                    script.reply()
+                };
+                if let Some(body) = body {
+                    parts.push(self.part(ticket.id, at, me, PartKind::Reply { body }));
+                    at = (at + self.rng.range(MINUTE, HOUR)).min(latest);
+                }
+            }
+            if self.rng.chance(35) {
+                if let Some(body) = script.note(&mut self.rng) {
+                    parts.push(self.part(ticket.id, at, me, PartKind::Note { body }));
+                }
+            }
+            if let Some(customer) = customer.filter(|_| self.rng.chance(50)) {
+                if let Some(body) = script.follow_up() {
+                    at = (at + self.rng.range(MINUTE, 6 * HOUR)).min(latest);
+                    parts.push(self.part(ticket.id, at, customer, PartKind::Reply { body }));
+                }
+            }
             let choices: Vec<&&TicketState> =
                 offered.iter().filter(|s| s.category == category).collect();
             let next = self.rng.pick(&choices).id;
@@ -642,11 +940,11 @@ impl<'a, S: Sink> Generator<'a, S> {
                     from: ticket.state_id,
                     to: next,
                 };
-                parts.push(self.part(ticket.id, at, Author::Teammate(teammate), kind));
+                parts.push(self.part(ticket.id, at, me, kind));
                 ticket.state_id = next;
-                if category == StateCategory::Resolved {
+                if resolving {
                     let kind = PartKind::Closed { resolved: true };
-                    parts.push(self.part(ticket.id, at, Author::Teammate(teammate), kind));
+                    parts.push(self.part(ticket.id, at, me, kind));
                     ticket.open = false;
                 }
             }
@@ -655,7 +953,6 @@ impl<'a, S: Sink> Generator<'a, S> {
             ticket.last_activity_at = last.created_at;
             ticket.updated_at = last.created_at;
         }
-        parts
     }
 
     fn part(&mut self, ticket: TicketId, at: Millis, author: Author, kind: PartKind) -> Part {
@@ -669,45 +966,225 @@ impl<'a, S: Sink> Generator<'a, S> {
         }
     }
 
-    fn conversations(
+    /// The conversation `ticket` was converted from: the customer's question, the team's
+    /// first answer and the customer's, then the teammate turning it into the ticket
+    /// (at the ticket's creation); `script` goes on on the ticket.
+    fn converted(
         &mut self,
-        ws: &Workspace,
-        customer_tickets: &[(TicketId, ContactId, Millis)],
-    ) -> Result<(), S::Error> {
-        let count = (self.opts.tickets / 10).max(3);
-        for i in 0..count {
-            let linked = customer_tickets.get(i * 7).filter(|_| self.rng.chance(60));
-            let (contact, created_at) = match linked {
-                Some((_, contact, at)) => (*contact, *at - 5 * MINUTE),
-                None => (
-                    self.rng.pick(&ws.contacts).id,
-                    self.opts.now - self.rng.range(HOUR, 30 * DAY),
-                ),
-            };
-            let (t, r) = self.id(created_at);
-            let subject = format!("Question about the {}", self.rng.pick(FEATURES));
-            let mut conversation = Conversation::new(
-                ConversationId::from_parts(t, r),
-                contact,
-                subject,
-                MessageChannel::Messenger,
-                created_at,
-            );
-            conversation.linked_ticket = linked.map(|(id, _, _)| *id);
-            conversation.open = self.rng.chance(70);
-            conversation.last_activity_at = created_at + self.rng.range(MINUTE, HOUR);
-            self.store.insert_conversation(&conversation)?;
-            self.summary.conversations += 1;
+        ticket: &Ticket,
+        id: ConversationId,
+        start: Millis,
+        teammate: TeammateId,
+        script: &mut Script,
+    ) -> (Conversation, Vec<ConversationPart>) {
+        let channel = self.channel();
+        let customer = Author::Contact(ticket.contacts[0]);
+        let me = Author::Teammate(teammate);
+        let mut conversation =
+            Conversation::new(id, ticket.contacts[0], script.subject(), channel, start);
+        conversation.linked_ticket = Some(ticket.id);
+        let mut events = vec![Event::message(customer, script.opener())];
+        if self.rng.chance(70) {
+            let team = ticket.assignee_team.filter(|_| self.rng.chance(50));
+            events.push(self.assign(&mut conversation, teammate, team));
         }
+        for (author, body) in [(me, script.reply()), (customer, script.follow_up())] {
+            events.extend(body.map(|body| Event::message(author, body)));
+        }
+        let mut times = self.spread(start, ticket.created_at - MINUTE, events.len());
+        events.push(Event::message(me, self.rng.pick(CONVERTED).to_string()));
+        times.push(ticket.created_at);
+        // The ticket carries the story on; the chat is often closed once it is converted.
+        if self.rng.chance(50) {
+            conversation.open = false;
+            events.push(Event::new(me, PartKind::Closed { resolved: false }));
+            times.push(ticket.created_at + self.rng.range(MINUTE, 10 * MINUTE));
+        }
+        let parts = self.conversation_parts(&mut conversation, events, times);
+        (conversation, parts)
+    }
+
+    fn channel(&mut self) -> MessageChannel {
+        if self.rng.chance(30) {
+            MessageChannel::Email
+        } else {
+            MessageChannel::Messenger
+        }
+    }
+
+    /// Assigns the conversation to `teammate` (with `team`, or to the team alone now and
+    /// then) and records it.
+    fn assign(
+        &mut self,
+        conversation: &mut Conversation,
+        teammate: TeammateId,
+        team: Option<TeamId>,
+    ) -> Event {
+        let assignee = (team.is_none() || self.rng.chance(80)).then_some(teammate);
+        conversation.assignee_teammate = assignee;
+        conversation.assignee_team = team;
+        Event::new(
+            Author::Teammate(teammate),
+            PartKind::AssignmentChanged {
+                teammate: assignee,
+                team,
+            },
+        )
+    }
+
+    /// `n` increasing times from `start`, none after `end`.
+    fn spread(&mut self, start: Millis, end: Millis, n: usize) -> Vec<Millis> {
+        let gap = ((end - start) / n.max(1) as Millis).max(2);
+        let mut at = start;
+        let mut times = Vec::with_capacity(n + 2);
+        for i in 0..n {
+            if i > 0 {
+                at += self.rng.range(gap / 2, gap);
+            }
+            times.push(at);
+        }
+        times
+    }
+
+    /// The parts of `events` at `times`; the conversation's activity is its last part's.
+    fn conversation_parts(
+        &mut self,
+        conversation: &mut Conversation,
+        events: Vec<Event>,
+        times: Vec<Millis>,
+    ) -> Vec<ConversationPart> {
+        let mut parts = Vec::with_capacity(events.len());
+        for (event, at) in events.into_iter().zip(times) {
+            let (t, r) = self.id(at);
+            let channel =
+                matches!(event.kind, PartKind::Reply { .. }).then_some(conversation.channel);
+            parts.push(ConversationPart {
+                id: PartId::from_parts(t, r),
+                conversation: conversation.id,
+                author: event.author,
+                kind: event.kind,
+                created_at: at,
+                channel,
+            });
+        }
+        if let Some(first) = parts.first() {
+            conversation.created_at = first.created_at;
+        }
+        if let Some(last) = parts.last() {
+            conversation.last_activity_at = last.created_at;
+        }
+        parts
+    }
+
+    fn write_conversation(
+        &mut self,
+        conversation: &Conversation,
+        parts: &[ConversationPart],
+    ) -> Result<(), S::Error> {
+        self.store.insert_conversation(conversation)?;
+        for part in parts {
+            self.store.append_conversation_part(part)?;
+        }
+        self.summary.conversations += 1;
+        self.summary.conversation_parts += parts.len();
         Ok(())
     }
-}
 
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+    /// Conversations that never became a ticket: questions answered in the chat, problems
+    /// solved there, some still waiting on the team or on the customer, a few snoozed.
+    fn conversations(&mut self, ws: &Workspace, catalogue: &Catalogue) -> Result<(), S::Error> {
+        let count = (self.opts.tickets / 20).max(3);
+        let latest = self.opts.now - MINUTE;
+        for i in 0..count {
+            let kind = if self.rng.chance(40) {
+                Kind::Question
+            } else {
+                *self.rng.pick(&[Kind::Bug, Kind::Refund, Kind::Access])
+            };
+            let topic = &TOPICS[*self.rng.pick(catalogue.of(kind))];
+            let contact = self.rng.pick(&ws.contacts).clone();
+            let vars = self.vars(ws, &contact);
+            let mut script = Script::new(topic, vars, topic.notes);
+            let start = self.opts.now - self.rng.range(HOUR, 30 * DAY);
+            let end = (start + self.rng.range(30 * MINUTE, 4 * DAY)).min(latest);
+            let channel = self.channel();
+            let (t, r) = self.id(start);
+            let mut conversation = Conversation::new(
+                ConversationId::from_parts(t, r),
+                contact.id,
+                script.subject(),
+                channel,
+                start,
+            );
+            let teammate = self.rng.pick(&ws.teammates).id;
+            let customer = Author::Contact(contact.id);
+            let me = Author::Teammate(teammate);
+            // Any 20 conversations in a row have every outcome, in the same shares.
+            let outcome = (i * 7 % 20) * 5 + self.rng.below(5);
+            let mut events = vec![Event::message(customer, script.opener())];
+            if self.rng.chance(if outcome < 15 { 40 } else { 70 }) {
+                let team = ws.team(topic.team).filter(|_| self.rng.chance(50));
+                events.push(self.assign(&mut conversation, teammate, team));
+            }
+            let say = |events: &mut Vec<Event>, author: Author, body: Option<String>| {
+                if let Some(body) = body {
+                    events.push(Event::message(author, body));
+                }
+            };
+            match outcome {
+                // Just in: waiting on the team.
+                0..15 => {}
+                // The customer answered the team's question: waiting on the team again.
+                15..30 => {
+                    say(&mut events, me, script.reply());
+                    if self.rng.chance(30) {
+                        if let Some(body) = script.note(&mut self.rng) {
+                            events.push(Event::new(me, PartKind::Note { body }));
+                        }
+                    }
+                    say(&mut events, customer, script.follow_up());
+                }
+                // The team answered: waiting on the customer.
+                30..45 => {
+                    say(&mut events, me, script.reply());
+                    if self.rng.chance(50) {
+                        say(&mut events, customer, script.follow_up());
+                        say(&mut events, me, script.reply());
+                    }
+                }
+                // Snoozed until the fix is expected.
+                45..55 => {
+                    say(&mut events, me, script.reply());
+                    say(&mut events, customer, script.follow_up());
+                    if let Some(body) = script.note(&mut self.rng) {
+                        events.push(Event::new(me, PartKind::Note { body }));
+                    }
+                    say(&mut events, me, script.reply());
+                    let until = self.opts.now + self.rng.range(2 * HOUR, 4 * DAY);
+                    conversation.snoozed_until = Some(until);
+                    events.push(Event::new(me, PartKind::Snoozed { until }));
+                }
+                // Solved and closed.
+                _ => {
+                    say(&mut events, me, script.reply());
+                    say(&mut events, customer, script.follow_up());
+                    if self.rng.chance(50) {
+                        say(&mut events, me, script.reply());
+                        say(&mut events, customer, script.follow_up());
+                    }
+                    say(&mut events, me, script.resolution());
+                    if self.rng.chance(60) {
+                        say(&mut events, customer, script.follow_up());
+                    }
+                    conversation.open = false;
+                    events.push(Event::new(me, PartKind::Closed { resolved: false }));
+                }
+            }
+            let times = self.spread(start, end, events.len());
+            let parts = self.conversation_parts(&mut conversation, events, times);
+            self.write_conversation(&conversation, &parts)?;
+        }
+        Ok(())
     }
 }
 

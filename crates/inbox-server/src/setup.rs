@@ -255,4 +255,12 @@ impl Sink for Db<'_> {
             conversation,
         )
     }
+    fn append_conversation_part(&self, part: &inbox_core::ConversationPart) -> Result<()> {
+        // Stored as `write_changes` stores a conversation's parts: owned by the conversation.
+        self.tx().append_parts(&[crate::storage::PartRow {
+            owner: part.conversation.to_string(),
+            id: part.id.to_string(),
+            doc: serde_json::to_string(part).expect("parts serialise"),
+        }])
+    }
 }

@@ -1,8 +1,8 @@
 //! The demo workspace (`inbox-demo`) written into the app's store.
 
 use inbox_core::{
-    Brand, Company, Contact, Conversation, Part, Team, Teammate, TeammateId, Ticket, TicketState,
-    TicketType,
+    Brand, Company, Contact, Conversation, ConversationPart, Part, Team, Teammate, TeammateId,
+    Ticket, TicketState, TicketType,
 };
 use inbox_demo::{generate, DemoOptions, DemoSummary, Sink};
 
@@ -11,7 +11,11 @@ use crate::{Result, Store, StoreError};
 impl Store {
     /// Fills an empty store with the demo workspace, in one transaction.
     pub fn seed_demo(&mut self, opts: DemoOptions) -> Result<DemoSummary> {
-        self.write(|store| generate(store, opts))
+        self.write(|store| {
+            // A converted ticket and its conversation name each other: checked at commit.
+            store.conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            generate(store, opts)
+        })
     }
 }
 
@@ -50,5 +54,8 @@ impl Sink for Store {
     }
     fn insert_conversation(&self, conversation: &Conversation) -> Result<()> {
         Store::insert_conversation(self, conversation)
+    }
+    fn append_conversation_part(&self, part: &ConversationPart) -> Result<()> {
+        Store::append_conversation_part(self, part)
     }
 }

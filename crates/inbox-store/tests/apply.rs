@@ -378,6 +378,9 @@ fn a_back_office_note_is_cross_posted_to_the_conversation_it_came_from() {
         dir, mut store, me, ..
     } = setup();
     let conversation = store.conversations().unwrap()[0].clone();
+    // The demo conversation's own exchange comes first.
+    let before = store.conversation_timeline(conversation.id).unwrap().len();
+    assert!(before > 0, "demo conversations have messages");
     let billing = store
         .ticket_types()
         .unwrap()
@@ -409,9 +412,10 @@ fn a_back_office_note_is_cross_posted_to_the_conversation_it_came_from() {
 
     let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
     let timeline = store.conversation_timeline(conversation.id).unwrap();
-    let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();
+    let added = &timeline[before..];
+    let kinds: Vec<&str> = added.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["link_changed", "cross_post"]);
-    assert!(timeline
+    assert!(added
         .iter()
         .all(|e| e.author_name == store.me().unwrap().name));
     assert_eq!(
