@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::mutation::{check_assignee, non_empty, Change, Context, CustomerEvent, Effect, Outcome};
 use crate::{
-    limits, Author, ContactId, ConversationId, CoreError, Millis, PartKind, TeamId, TeammateId,
-    TicketId, Workspace,
+    limits, Author, ContactId, ConversationId, ConversationPart, CoreError, Millis, PartKind,
+    TeamId, TeammateId, TicketId, Workspace,
 };
 
 /// Where a customer message came in, or where a reply goes first.
@@ -117,6 +117,26 @@ pub fn subject_from(body: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// Everything the customer wrote in the conversation, oldest first, one message per paragraph:
+/// a ticket made from it starts with their own words.
+pub fn transcript(conversation: &Conversation, parts: &[ConversationPart]) -> String {
+    let messages: Vec<&str> = parts
+        .iter()
+        .filter(|p| p.author == Author::Contact(conversation.contact))
+        .filter_map(|p| match &p.kind {
+            PartKind::Reply { body } => Some(body.trim()),
+            _ => None,
+        })
+        .filter(|b| !b.is_empty())
+        .collect();
+    let text = messages.join("\n\n");
+    // A description holds at most a message's length; the conversation keeps the rest.
+    match text.char_indices().nth(limits::MAX_BODY) {
+        Some((cut, _)) => text[..cut].to_owned(),
+        None => text,
+    }
+}
+
 /// What starting a conversation needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -198,7 +218,7 @@ fn message(
     channel: MessageChannel,
 ) {
     let part = ctx.conversation_part(conversation.id, PartKind::Reply { body });
-    let part = crate::ConversationPart {
+    let part = ConversationPart {
         channel: Some(channel),
         ..part
     };

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::attribute::TITLE;
+use crate::attribute::{DESCRIPTION, TITLE};
 use crate::conversation;
 
 use crate::{
@@ -201,6 +201,8 @@ pub trait Workspace {
     fn conversation(&self, id: ConversationId) -> Result<Conversation, Self::Error>;
     /// Whether a conversation with this id exists (a new conversation's id must be free).
     fn conversation_exists(&self, id: ConversationId) -> Result<bool, Self::Error>;
+    /// A conversation's timeline, oldest first.
+    fn conversation_parts(&self, id: ConversationId) -> Result<Vec<ConversationPart>, Self::Error>;
     /// Whether a ticket with this id exists (a new ticket's id must be free).
     fn ticket_exists(&self, id: TicketId) -> Result<bool, Self::Error>;
     /// The teammate, the team or the company, or `not_found`: every reference a mutation
@@ -495,11 +497,22 @@ fn convert<W: Workspace>(
     ticket: &CreateTicket,
 ) -> Result<(), W::Error> {
     let conversation = ws.conversation(conversation)?;
-    let req = CreateTicket {
+    let mut req = CreateTicket {
         conversation: Some(conversation.id),
         origin_ticket: None,
         ..ticket.clone()
     };
+    // Nothing the customer wrote is lost: left blank, the description is their messages.
+    let description = req.fields.attributes.get(DESCRIPTION);
+    if description.is_none_or(|d| d.as_str().is_some_and(|d| d.trim().is_empty()) || d.is_null()) {
+        let parts = ws.conversation_parts(conversation.id)?;
+        let transcript = conversation::transcript(&conversation, &parts);
+        if !transcript.is_empty() {
+            req.fields
+                .attributes
+                .insert(DESCRIPTION.to_owned(), Value::String(transcript));
+        }
+    }
     if !create(ws, out, ctx, req)?.shared {
         return Err(CoreError::ConversationNeedsSharedTicket.into());
     }
@@ -971,6 +984,15 @@ fn link_conversation(
         linked: true,
     };
     out.part(ctx.part(ticket.id, kind));
+    // The conversation shows its ticket too.
+    let kind = PartKind::LinkChanged {
+        link: "customer_ticket".into(),
+        target: ticket.id.to_string(),
+        label: label(ticket),
+        linked: true,
+    };
+    let part = ctx.conversation_part(conversation.id, kind);
+    out.changes.push(Change::AppendConversationPart(part));
 }
 
 /// Moves `ticket` to `target`, recording it, cross-posting it (R12) and, for a tracker,

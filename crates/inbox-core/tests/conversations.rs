@@ -169,3 +169,65 @@ fn state_and_assignment_are_the_teams_and_idempotent() {
     };
     assert_eq!(code(ws.run(missing)), Some("not_found"));
 }
+
+#[test]
+fn converting_keeps_every_word_and_both_sides_show_the_link() {
+    let mut ws = Memory::new(0);
+    let conversation = ConversationId::from_parts(1, 5);
+    ws.run_as(customer(), start(5, "Export fails at 80%"))
+        .unwrap();
+    ws.run(Mutation::ConversationReply {
+        conversation,
+        body: "Which browser?".into(),
+        channel: MessageChannel::Messenger,
+    })
+    .unwrap();
+    ws.run_as(
+        customer(),
+        Mutation::ConversationReply {
+            conversation,
+            body: "Firefox 133.".into(),
+            channel: MessageChannel::Messenger,
+        },
+    )
+    .unwrap();
+    let ticket = ws.request(900, 0);
+    let out = ws
+        .run(Mutation::ConvertConversation {
+            conversation,
+            ticket: ticket.clone(),
+        })
+        .unwrap();
+    let created = out.updated_tickets().next().unwrap();
+    assert_eq!(
+        created.description, "Export fails at 80%\n\nFirefox 133.",
+        "the customer's messages, not the team's"
+    );
+    assert_eq!(created.conversation, Some(conversation));
+    let link = parts(&out)
+        .into_iter()
+        .find(|p| p.conversation == conversation)
+        .expect("the conversation shows its ticket");
+    assert!(
+        matches!(&link.kind, PartKind::LinkChanged { link, target, .. } if link == "customer_ticket" && *target == created.id.to_string())
+    );
+
+    // A description the teammate wrote is kept as they wrote it.
+    let mut ws = Memory::new(0);
+    ws.run_as(customer(), start(5, "Export fails")).unwrap();
+    let mut ticket = ws.request(901, 0);
+    ticket
+        .fields
+        .attributes
+        .insert("description".into(), serde_json::json!("Edited summary"));
+    let out = ws
+        .run(Mutation::ConvertConversation {
+            conversation,
+            ticket,
+        })
+        .unwrap();
+    assert_eq!(
+        out.updated_tickets().next().unwrap().description,
+        "Edited summary"
+    );
+}

@@ -383,6 +383,10 @@ impl Workspace for Db<'_> {
         self.require(Kind::Conversation, "conversation", &id.to_string())
     }
 
+    fn conversation_parts(&self, id: ConversationId) -> Result<Vec<ConversationPart>> {
+        self.conversation_timeline(id)
+    }
+
     fn conversation_exists(&self, id: ConversationId) -> Result<bool> {
         Ok(self
             .tx()

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use inbox_core::notify::{plan, planned_parts, MessengerState};
 use inbox_core::{
     apply, Author, Brand, BrandId, Change, Company, CompanyId, Contact, ContactId, Context,
-    Conversation, ConversationId, CreateTicket, Millis, Mutation, Outcome, Part, Team, TeamId,
-    Teammate, TeammateId, Ticket, TicketField, TicketId, TicketState, TicketType, TicketTypeId,
-    Workspace,
+    Conversation, ConversationId, ConversationPart, CreateTicket, Millis, Mutation, Outcome, Part,
+    Team, TeamId, Teammate, TeammateId, Ticket, TicketField, TicketId, TicketState, TicketType,
+    TicketTypeId, Workspace,
 };
 use rusqlite::types::Value;
 
@@ -66,6 +66,29 @@ impl Workspace for Store {
 
     fn conversation(&self, id: ConversationId) -> Result<Conversation> {
         Store::conversation(self, id)
+    }
+
+    fn conversation_parts(&self, id: ConversationId) -> Result<Vec<ConversationPart>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT * FROM conversation_parts WHERE conversation_id = ?1
+                 ORDER BY created_at, rowid",
+            )?
+            .query_map([id.to_string()], |r| {
+                Ok(ConversationPart {
+                    id: crate::codec::id(r, "id")?,
+                    conversation: crate::codec::id(r, "conversation_id")?,
+                    author: crate::codec::author(r)?,
+                    kind: crate::codec::part_kind(r)?,
+                    created_at: r.get("created_at")?,
+                    channel: r
+                        .get::<_, Option<String>>("channel")?
+                        .as_deref()
+                        .and_then(inbox_core::MessageChannel::parse),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     fn conversation_exists(&self, id: ConversationId) -> Result<bool> {

@@ -12,6 +12,7 @@ pub struct Memory {
     pub states: Vec<TicketState>,
     pub brands: Vec<BrandId>,
     pub conversations: BTreeMap<ConversationId, Conversation>,
+    pub conversation_parts: Vec<ConversationPart>,
 }
 
 impl Workspace for Memory {
@@ -110,6 +111,14 @@ impl Workspace for Memory {
     fn conversation_exists(&self, id: ConversationId) -> Result<bool, CoreError> {
         Ok(self.conversations.contains_key(&id))
     }
+    fn conversation_parts(&self, id: ConversationId) -> Result<Vec<ConversationPart>, CoreError> {
+        Ok(self
+            .conversation_parts
+            .iter()
+            .filter(|p| p.conversation == id)
+            .cloned()
+            .collect())
+    }
 }
 
 pub const ME: u128 = 1;
@@ -165,6 +174,7 @@ impl Memory {
             states,
             brands: vec![brand, BrandId::from_parts(1, 2)],
             conversations: BTreeMap::new(),
+            conversation_parts: Vec::new(),
         };
         ws.add(CUSTOMER, 0, None);
         ws.add(BACK_OFFICE, 1, Some(TicketId::from_parts(1, CUSTOMER)));
@@ -254,6 +264,7 @@ impl Memory {
                 Change::PutConversation(c) => {
                     self.conversations.insert(c.id, (**c).clone());
                 }
+                Change::AppendConversationPart(p) => self.conversation_parts.push(p.clone()),
                 _ => {}
             }
         }
