@@ -64,8 +64,15 @@ async fn a_messenger_conversation_is_answered_in_the_messenger_and_by_email_unle
     let note = json!({"type": "conversation_note", "conversation": id, "body": "VIP, be quick"});
     push(&f.admin, note).await;
     let parts = conversation_parts(&f.admin, &id).await;
-    let kinds: Vec<&str> = parts.iter().map(|p| p["kind"]["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["reply", "reply", "note"], "the replayed push landed once");
+    let kinds: Vec<&str> = parts
+        .iter()
+        .map(|p| p["kind"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["reply", "reply", "note"],
+        "the replayed push landed once"
+    );
 
     // The customer sees the answer, never the note.
     let seen = customer
@@ -78,14 +85,24 @@ async fn a_messenger_conversation_is_answered_in_the_messenger_and_by_email_unle
         .iter()
         .map(|m| m["body"].as_str().unwrap())
         .collect();
-    assert_eq!(bodies, ["My export keeps failing\nIt stops at 80%.", "Fixed: try again now."]);
+    assert_eq!(
+        bodies,
+        [
+            "My export keeps failing\nIt stops at 80%.",
+            "Fixed: try again now."
+        ]
+    );
     assert!(!seen.to_string().contains("VIP"));
     let home = customer.get("/messenger/home").await.ok();
     assert_eq!(home["badges"]["messages_space"], 1, "{home}");
 
     // Unseen, the answer is emailed, threaded back by its reply address.
     let emails = emails_settle(&server, 1).await;
-    assert!(says(&emails[0], "New reply: My export keeps failing"), "{}", emails[0]);
+    assert!(
+        says(&emails[0], "New reply: My export keeps failing"),
+        "{}",
+        emails[0]
+    );
     assert!(says(&emails[0], "Fixed: try again now."));
     let answer = format!(
         "From: {}\nTo: {}\nSubject: Re: My export keeps failing\nMessage-ID: <answer-1@customer.test>\n\nStill failing for me.\n",
@@ -93,7 +110,10 @@ async fn a_messenger_conversation_is_answered_in_the_messenger_and_by_email_unle
         reply_to(&emails[0])
     );
     let (status, accepted) = post_raw(&server, &answer).await;
-    assert_eq!((status, accepted["conversation"].as_str()), (200, Some(id.as_str())));
+    assert_eq!(
+        (status, accepted["conversation"].as_str()),
+        (200, Some(id.as_str()))
+    );
     let (status, _) = post_raw(&server, &answer).await;
     assert_eq!(status, 200, "a relay's retry is accepted");
     let parts = conversation_parts(&f.admin, &id).await;
@@ -165,7 +185,10 @@ async fn email_to_the_support_address_starts_a_conversation_and_its_thread_conti
     // Their own follow-up, threaded by References, lands in the same conversation.
     let follow_up = "From: grace@newcustomer.test\nTo: support@inbound.teammate-inbox.local\nSubject: Re: Cannot find my invoice\nIn-Reply-To: <g-1@newcustomer.test>\nReferences: <g-1@newcustomer.test>\nMessage-ID: <g-2@newcustomer.test>\n\nAlso April, please.\n";
     let (status, accepted) = post_raw(&server, follow_up).await;
-    assert_eq!((status, accepted["conversation"].as_str()), (200, Some(id.as_str())));
+    assert_eq!(
+        (status, accepted["conversation"].as_str()),
+        (200, Some(id.as_str()))
+    );
 
     // Someone else answering the same thread starts a conversation of their own.
     let intruder = follow_up
@@ -176,13 +199,190 @@ async fn email_to_the_support_address_starts_a_conversation_and_its_thread_conti
     assert_ne!(accepted["conversation"].as_str(), Some(id.as_str()));
 
     let parts = conversation_parts(&f.admin, &id).await;
-    let bodies: Vec<&str> = parts.iter().filter_map(|p| p["kind"]["body"].as_str()).collect();
-    assert_eq!(bodies, ["Where is the invoice for March?", "Also April, please."]);
+    let bodies: Vec<&str> = parts
+        .iter()
+        .filter_map(|p| p["kind"]["body"].as_str())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["Where is the invoice for March?", "Also April, please."]
+    );
 
     let (status, body) = post_raw(
         &server,
         "From: a@b.test\nTo: support@elsewhere.test\nSubject: x\n\nhello\n",
     )
     .await;
-    assert_eq!((status, body["errors"][0]["code"].as_str()), (422, Some("inbound_not_addressed")));
+    assert_eq!(
+        (status, body["errors"][0]["code"].as_str()),
+        (422, Some("inbound_not_addressed"))
+    );
+}
+
+#[tokio::test]
+async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() {
+    let server = TestServer::start(Some(10));
+    let f = fixture(&server, 180).await;
+    let admin_id = f.admin.get("/me").await.ok()["id"].as_str().unwrap().to_owned();
+    let message = f
+        .admin
+        .post(
+            "/conversations",
+            json!({"from": {"type": "user", "id": f.contact}, "body": "Can I get a refund for order 123?"}),
+        )
+        .await
+        .ok();
+    assert_eq!(message["type"], "user_message");
+    let id = message["conversation_id"].as_str().unwrap().to_owned();
+    let path = format!("/conversations/{id}");
+
+    let list = f.admin.get("/conversations?per_page=150").await.ok();
+    assert!(list["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == id.as_str()));
+
+    f.admin
+        .post(
+            &format!("{path}/reply"),
+            json!({"message_type": "comment", "type": "admin", "admin_id": admin_id, "body": "Which order exactly?"}),
+        )
+        .await
+        .ok();
+    f.admin
+        .post(
+            &format!("{path}/reply"),
+            json!({"message_type": "note", "body": "Check Stripe first"}),
+        )
+        .await
+        .ok();
+    f.admin
+        .post(
+            &format!("{path}/reply"),
+            json!({"message_type": "comment", "type": "user", "intercom_user_id": f.contact, "body": "Order 123, charged twice."}),
+        )
+        .await
+        .ok();
+    let other = data(&f.records, "contact")
+        .find(|c| c["id"] != f.contact.as_str())
+        .unwrap()["id"]
+        .clone();
+    f.admin
+        .post(
+            &format!("{path}/reply"),
+            json!({"message_type": "comment", "type": "user", "intercom_user_id": other, "body": "Me too"}),
+        )
+        .await
+        .error(403, "forbidden");
+    f.admin
+        .post(
+            &format!("{path}/reply"),
+            json!({"message_type": "shout", "body": "x"}),
+        )
+        .await
+        .error(400, "invalid_message_type");
+
+    let parts = format!("{path}/parts");
+    let assigned = f
+        .admin
+        .post(
+            &parts,
+            json!({"message_type": "assignment", "type": "admin", "assignee_id": admin_id}),
+        )
+        .await
+        .ok();
+    assert_eq!(assigned["admin_assignee_id"], admin_id.as_str());
+    let later = chrono_secs() + 3_600;
+    let snoozed = f
+        .admin
+        .post(&parts, json!({"message_type": "snoozed", "snoozed_until": later}))
+        .await
+        .ok();
+    assert_eq!(
+        (snoozed["state"].as_str(), snoozed["snoozed_until"].as_i64()),
+        (Some("snoozed"), Some(later))
+    );
+    f.admin
+        .post(&parts, json!({"message_type": "snoozed", "snoozed_until": 1}))
+        .await
+        .error(422, "snooze_not_in_future");
+    let opened = f
+        .admin
+        .post(&parts, json!({"message_type": "open"}))
+        .await
+        .ok();
+    assert_eq!(opened["state"], "open");
+    let closed = f
+        .admin
+        .post(
+            &parts,
+            json!({"message_type": "close", "body": "Refunded, closing this."}),
+        )
+        .await
+        .ok();
+    assert_eq!(closed["state"], "closed");
+    let types: Vec<&str> = closed["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["part_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["comment", "comment", "note", "comment", "assignment", "snoozed", "open", "comment", "close"]
+    );
+
+    // The conversation becomes a ticket without losing a word.
+    let records = records(&f.admin).await;
+    let needs_nothing = |t: &&Value| {
+        t["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["built_in"] == true || a["required_to_create"] != true)
+    };
+    let customer_type = data(&records, "ticket_type")
+        .filter(|t| t["category"] == "customer" && t["archived"] != true)
+        .find(needs_nothing)
+        .expect("a customer type without required attributes")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ticket = f
+        .admin
+        .post(
+            &format!("{path}/convert"),
+            json!({"ticket_type_id": customer_type}),
+        )
+        .await;
+    let ticket = ticket.ok();
+    assert_eq!(
+        ticket["ticket_attributes"]["_default_description_"],
+        "Can I get a refund for order 123?\n\nOrder 123, charged twice."
+    );
+    assert_eq!(
+        ticket["ticket_attributes"]["_default_title_"],
+        "Can I get a refund for order 123?"
+    );
+    let after = f.admin.get(&path).await.ok();
+    assert_eq!(after["ticket_id"], ticket["id"]);
+    f.admin
+        .post(
+            &format!("{path}/convert"),
+            json!({"ticket_type_id": customer_type}),
+        )
+        .await
+        .error(422, "conversation_already_linked");
+    f.admin
+        .get("/conversations/01ARZ3NDEKTSV4RRFFQ69G5FAV")
+        .await
+        .error(404, "not_found");
+}
+
+fn chrono_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }

@@ -50,6 +50,7 @@ pub(crate) use type_tag;
     ),
     tags(
         (name = "Tickets", description = "Tickets, as in Intercom's Tickets API: create, update, reply, search, tracker links."),
+        (name = "Conversations", description = "Conversations, as in Intercom's Conversations API: list, get with parts, start as a contact, reply or note, close, open, snooze, assign, convert to a ticket."),
         (name = "Ticket types", description = "Ticket types, their attributes, and ticket states (admins change them)."),
         (name = "Contacts", description = "Customers, their tickets, and Messenger tokens for integrations."),
         (name = "Companies", description = "Companies and their tickets."),
@@ -58,7 +59,7 @@ pub(crate) use type_tag;
         (name = "Webhooks", description = "Signed, ordered, durable notifications to integrations, after Intercom's webhooks: each delivery is a notification_event with an X-Hub-Signature (HMAC-SHA1 of the body with the endpoint's secret) and X-Inbox-Signature-256 (HMAC-SHA256)."),
         (name = "Sync", description = "The desktop app's sync protocol."),
         (name = "Messenger", description = "The customer-facing API: only the customer's own shared tickets, only what customers may see."),
-        (name = "Email", description = "Inbound email replies."),
+        (name = "Email", description = "Inbound email: replies, and mail to the support address."),
         (name = "Server", description = "Health and this description."),
     ),
     components(schemas(ErrorList)),
@@ -375,6 +376,7 @@ path_params! {
     TokenPath { "id", "The token's id, as `GET /tokens` lists it (16 hex digits).", Some("^[0-9a-fA-F]{16}$") }
     WebhookPath { "id", "The webhook endpoint's id (a ULID).", Some(ULID_PATTERN) }
     MessengerTicketPath { "id", "One of the customer's shared tickets: its id (a ULID) or its number (`123` or `#123`).", Some(TICKET_REF_PATTERN) }
+    ConversationPath { "id", "The conversation's id (a ULID).", Some(ULID_PATTERN) }
     MessengerConversationPath { "id", "One of the customer's conversations: its id (a ULID).", Some(ULID_PATTERN) }
 }
 

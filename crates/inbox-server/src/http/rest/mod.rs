@@ -7,6 +7,7 @@
 //! customer notifications and the change log are the same whoever calls. Other entities created
 //! here are appended to the change log in the same transaction, so syncing apps see them.
 
+mod conversations;
 mod emails;
 mod people;
 mod resource;
@@ -43,6 +44,11 @@ pub fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(tickets::reply),
         routes!(tickets::parts),
         routes!(tickets::link_tracker, tickets::unlink_tracker),
+        routes!(conversations::list, conversations::create),
+        routes!(conversations::show),
+        routes!(conversations::reply),
+        routes!(conversations::manage),
+        routes!(conversations::convert),
         routes!(ticket_types::list, ticket_types::create),
         routes!(ticket_types::show, ticket_types::update),
         routes!(ticket_types::create_attribute),

@@ -40,11 +40,11 @@ const MAX_PER_PAGE: usize = 150;
 pub struct ListQuery {
     /// Results per page, 1 to 150 (default 50).
     #[param(minimum = 1, maximum = 150)]
-    per_page: Option<usize>,
+    pub(super) per_page: Option<usize>,
     /// The id of the last entity of the previous page (`pages.next.starting_after`).
-    starting_after: Option<String>,
+    pub(super) starting_after: Option<String>,
     /// Only the contact with this email, any case (a list of zero or one, without `pages`).
-    email: Option<String>,
+    pub(super) email: Option<String>,
 }
 
 /// Which page of companies.
@@ -132,7 +132,7 @@ pub struct MessengerToken {
 }
 
 /// One page of a collection in id order, as Intercom's `list` with `pages.next`.
-fn page<T: DeserializeOwned, R>(
+pub(super) fn page<T: DeserializeOwned, R>(
     db: &Db,
     kind: Kind,
     per_page: Option<usize>,

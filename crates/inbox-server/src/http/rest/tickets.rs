@@ -278,7 +278,7 @@ fn existing_team(db: &Db, id: &str) -> Result<TeamId> {
     Ok(id)
 }
 
-fn render(db: &Db, ticket: &Ticket) -> Result<TicketResource> {
+pub(super) fn render(db: &Db, ticket: &Ticket) -> Result<TicketResource> {
     Ok(Catalog::load(db)?.ticket(ticket))
 }
 
@@ -532,7 +532,7 @@ fn state_mutation(db: &Db, ticket: &Ticket, category: &str) -> Result<Mutation> 
 /// What a reply is: a message the customer sees, or an internal note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum MessageType {
+pub(super) enum MessageType {
     /// A reply the customer sees.
     Comment,
     /// An internal note.
@@ -540,7 +540,7 @@ pub enum MessageType {
 }
 
 impl MessageType {
-    fn parse(value: &str) -> Option<MessageType> {
+    pub(super) fn parse(value: &str) -> Option<MessageType> {
         match value {
             "comment" => Some(MessageType::Comment),
             "note" => Some(MessageType::Note),
@@ -599,7 +599,7 @@ pub struct ReplyBody {
 
 /// The teammate a request acts as: the token's own, or (Intercom's `admin_id`) another active
 /// teammate, which only an admin's token may name.
-fn acting(
+pub(super) fn acting(
     db: &Db,
     me: &inbox_core::Teammate,
     admin_id: Option<&str>,
