@@ -355,8 +355,9 @@ enum FromType {
 #[serde(deny_unknown_fields)]
 #[schema(as = CreateConversationRequest)]
 pub struct CreateBody {
+    /// The contact who writes.
     #[serde(deserialize_with = "crate::http::extract::object")]
-    from: Option<From>,
+    from: From,
     /// The first message (not blank).
     #[schema(min_length = 1, max_length = 65536)]
     body: String,
@@ -403,12 +404,7 @@ pub async fn create(
     _: Teammate,
     Body(body): Body<CreateBody>,
 ) -> Result<Json<Message>> {
-    let Some(from) = body.from else {
-        return Err(ServerError::bad_request(
-            "missing_field",
-            "`from` names the contact who writes: `{\"type\": \"user\", \"id\": ...}`.",
-        ));
-    };
+    let from = body.from;
     if !matches!(from.kind.as_str(), "user" | "lead" | "contact") {
         return Err(ServerError::bad_request(
             "invalid_author",
