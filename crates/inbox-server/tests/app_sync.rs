@@ -364,3 +364,105 @@ async fn what_other_teammates_do_to_my_tickets_becomes_desktop_alerts() {
         "nothing new, nothing to tell"
     );
 }
+
+#[tokio::test]
+async fn a_reply_written_offline_in_a_conversation_reaches_the_customer_once() {
+    use inbox_core::{ConversationId, MessageChannel, Mutation, PartKind, Workspace};
+    let server = TestServer::start(Some(20));
+    let f = fixture(&server, 180).await;
+    let customer = customer(&server, &f, &f.contact).await;
+    let started = customer
+        .post(
+            "/messenger/conversations",
+            json!({"body": "Is the API down?"}),
+        )
+        .await
+        .ok();
+    let conversation: ConversationId = started["id"].as_str().unwrap().parse().unwrap();
+
+    let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
+    let (mut store, _dir) = synced_store(&client).await;
+    let me_id = teammate_id(&f.records, server::DEMO_ADMIN);
+    let me = inbox_core::Author::Teammate(me_id);
+    assert_eq!(
+        store.conversation(conversation).unwrap().subject,
+        "Is the API down?"
+    );
+    let mut n = 0u128;
+    let mut random = || {
+        n += 1;
+        n
+    };
+
+    // Offline: read, assigned to me and answered at once, on screen, queued.
+    let now = 1_800_000_000_000;
+    for mutation in [
+        Mutation::MarkConversationRead { conversation },
+        Mutation::AssignConversation {
+            conversation,
+            teammate: Some(me_id),
+            team: None,
+        },
+        Mutation::ConversationReply {
+            conversation,
+            body: "It is back up.".into(),
+            channel: MessageChannel::Messenger,
+        },
+    ] {
+        store
+            .apply_and_queue(&mutation, me, now, &mut random)
+            .unwrap();
+    }
+    let replies = |store: &Store| {
+        store
+            .conversation_parts(conversation)
+            .unwrap()
+            .into_iter()
+            .filter(|p| matches!(&p.kind, PartKind::Reply { body } if body == "It is back up."))
+            .count()
+    };
+    assert_eq!(replies(&store), 1);
+    assert_eq!(
+        store.conversation(conversation).unwrap().assignee_teammate,
+        Some(me_id)
+    );
+    let offline = Client::new("http://127.0.0.1:9", f.admin.token.as_deref().unwrap());
+    assert!(push_outbox(&offline, &mut store, now).await.is_err());
+    assert_eq!(store.outbox_len().unwrap(), 3, "kept for later");
+
+    // Back online, the push's answer is lost once, then it goes again: applied once.
+    let pending = store.outbox(10).unwrap();
+    client
+        .push(&inbox_sync::PushRequest {
+            client_id: store.client_id().unwrap(),
+            mutations: pending,
+        })
+        .await
+        .unwrap();
+    push_outbox(&client, &mut store, now).await.unwrap();
+    pull(&client, &mut store).await.unwrap();
+    assert_eq!(store.outbox_len().unwrap(), 0);
+    assert!(!store.has_optimistic_changes().unwrap());
+    assert_eq!(
+        replies(&store),
+        1,
+        "the server's copy replaced the optimistic one"
+    );
+    assert_eq!(
+        store.conversation(conversation).unwrap().assignee_teammate,
+        Some(me_id)
+    );
+
+    // The customer got it once.
+    let seen = customer
+        .get(&format!("/messenger/conversations/{conversation}"))
+        .await
+        .ok();
+    let answers = seen["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"] == "It is back up.")
+        .count();
+    assert_eq!(answers, 1);
+}

@@ -221,6 +221,65 @@ async function main(): Promise<void> {
     'found by its own attribute and description',
   );
 
+  step('a customer writes; the team answers, notes, assigns, snoozes, reopens and closes');
+  const message = await client.conversations.create({
+    from: { type: 'user', id: contactId },
+    body: `Where is my refund? (${runId})`,
+  });
+  const conversationId = defined(message.conversation_id, 'conversation id');
+  const opened = await client.conversations.find({ conversation_id: conversationId });
+  assert.equal(opened.state, 'open');
+  assert.equal(opened.contacts?.contacts?.[0]?.id, contactId);
+  await client.conversations.reply({
+    conversation_id: conversationId,
+    body: { message_type: 'comment', type: 'admin', admin_id: adminId, body: 'Checking now.' },
+  });
+  await client.conversations.reply({
+    conversation_id: conversationId,
+    body: { message_type: 'note', type: 'admin', admin_id: adminId, body: 'Paid by card.' },
+  });
+  await client.conversations.reply({
+    conversation_id: conversationId,
+    body: { message_type: 'comment', type: 'user', intercom_user_id: contactId, body: 'Thanks!' },
+  });
+  const assigned = await client.conversations.manage({
+    conversation_id: conversationId,
+    body: { message_type: 'assignment', type: 'admin', admin_id: adminId, assignee_id: adminId },
+  });
+  assert.equal(String(assigned.admin_assignee_id), adminId);
+  const until = Math.floor(Date.now() / 1000) + 3600;
+  const snoozed = await client.conversations.manage({
+    conversation_id: conversationId,
+    body: { message_type: 'snoozed', admin_id: adminId, snoozed_until: until },
+  });
+  assert.equal(snoozed.state, 'snoozed');
+  await client.conversations.manage({
+    conversation_id: conversationId,
+    body: { message_type: 'open', admin_id: adminId },
+  });
+  const closed = await client.conversations.manage({
+    conversation_id: conversationId,
+    body: { message_type: 'close', type: 'admin', admin_id: adminId, body: 'Refunded today.' },
+  });
+  assert.equal(closed.state, 'closed');
+  const partTypes = (closed.conversation_parts?.conversation_parts ?? []).map((p) => p.part_type);
+  assert.deepEqual(partTypes, [
+    'comment',
+    'comment',
+    'note',
+    'comment',
+    'assignment',
+    'snoozed',
+    'open',
+    'comment',
+    'close',
+  ]);
+  let listed = false;
+  for await (const c of await client.conversations.list({ per_page: 20 })) {
+    if (c.id === conversationId) listed = true;
+  }
+  assert.ok(listed, 'the conversation is listed');
+
   step('a refused request reads as an Intercom error list');
   try {
     await client.tickets.get({ ticket_id: '999999999' });

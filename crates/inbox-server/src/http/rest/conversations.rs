@@ -482,9 +482,15 @@ pub struct ReplyBody {
     /// Accepted for Intercom's clients and ignored (no attachments yet).
     #[serde(default, rename = "attachment_urls")]
     _attachment_urls: Option<Value>,
+    /// Accepted for Intercom's clients and ignored (no attachments yet).
+    #[serde(default, rename = "attachment_files")]
+    _attachment_files: Option<Value>,
     /// Accepted for Intercom's clients and ignored.
     #[serde(default, rename = "created_at")]
     _created_at: Option<Value>,
+    /// Accepted for Intercom's clients and ignored.
+    #[serde(default, rename = "reply_options")]
+    _reply_options: Option<Value>,
 }
 
 fn admin() -> String {
@@ -535,24 +541,23 @@ pub async fn reply(
     let conversation = state
         .write(move |db| {
             let id = conversation_id(db, &id)?;
-            let author = match body.author_type.as_str() {
-                "admin" => actor(&acting(db, &me, body.admin_id.as_deref())?),
-                "user" | "contact" | "lead" if !note => {
-                    Author::Contact(replying_contact(db, id, &body)?)
-                }
-                "user" | "contact" | "lead" => {
-                    return Err(ServerError::bad_request(
-                        "invalid_author",
-                        "Notes are internal: only teammates (`type: admin`) write them.",
-                    ))
-                }
-                _ => {
-                    return Err(ServerError::bad_request(
+            let author =
+                match body.author_type.as_str() {
+                    "admin" => actor(&acting(db, &me, body.admin_id.as_deref())?),
+                    "user" | "contact" | "lead" if !note => {
+                        Author::Contact(replying_contact(db, id, &body)?)
+                    }
+                    "user" | "contact" | "lead" => {
+                        return Err(ServerError::bad_request(
+                            "invalid_author",
+                            "Notes are internal: only teammates (`type: admin`) write them.",
+                        ))
+                    }
+                    _ => return Err(ServerError::bad_request(
                         "invalid_author",
                         "`type` is `admin` (a teammate) or `user` (the conversation's contact).",
-                    ))
-                }
-            };
+                    )),
+                };
             let mutation = if note {
                 Mutation::ConversationNote {
                     conversation: id,
@@ -608,14 +613,16 @@ pub struct PartBody {
     /// `close`, `open`, `snoozed` or `assignment`.
     #[schema(value_type = ManageType)]
     message_type: String,
-    /// Only `admin`: teammates manage conversations.
+    /// `admin`: teammates manage conversations. On an `assignment`, Intercom's clients say
+    /// what `assignee_id` is: `admin` (a teammate) or `team`.
     #[serde(rename = "type", default = "admin")]
     #[schema(value_type = Option<String>)]
     author_type: String,
     /// The teammate who acts (the token's when absent; another needs an admin's token).
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_id: Option<String>,
-    /// `close` only: a reply to the customer before closing.
+    /// `close`: a reply to the customer before closing; `assignment`: an internal note with
+    /// it.
     body: Option<String>,
     /// `snoozed` only: until when (Unix seconds, in the future).
     snoozed_until: Option<i64>,
@@ -656,7 +663,8 @@ pub async fn manage(
     Path(id): Path<String>,
     Body(body): Body<PartBody>,
 ) -> Result<Json<ConversationResource>> {
-    if body.author_type != "admin" {
+    let assigning = body.message_type == "assignment";
+    if !(body.author_type == "admin" || assigning && body.author_type == "team") {
         return Err(ServerError::bad_request(
             "invalid_author",
             "Conversations are managed by teammates (`type: admin`).",
@@ -705,6 +713,12 @@ pub async fn manage(
                         teammate,
                         team,
                     });
+                    if let Some(text) = body.body.clone().filter(|b| !b.trim().is_empty()) {
+                        mutations.push(Mutation::ConversationNote {
+                            conversation,
+                            body: text,
+                        });
+                    }
                 }
                 _ => {
                     return Err(ServerError::bad_request(
@@ -734,7 +748,10 @@ fn assignee(db: &Db, id: Option<&str>) -> Result<(Option<TeammateId>, Option<Tea
         return Ok((None, None));
     }
     if let Ok(teammate) = id.parse::<TeammateId>() {
-        if db.get::<inbox_core::Teammate>(Kind::Teammate, &teammate.to_string())?.is_some() {
+        if db
+            .get::<inbox_core::Teammate>(Kind::Teammate, &teammate.to_string())?
+            .is_some()
+        {
             return Ok((Some(teammate), None));
         }
     }
