@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use inbox_core::attribute::TITLE;
 use inbox_core::{
@@ -15,15 +15,15 @@ use inbox_core::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::people::{page, ListQuery, ListTag, Pages};
+use super::people::{page, ListTag, Pages};
 use super::resource::{our_key, secs, TicketResource};
 use super::tickets::{acting, render, MessageType};
 use super::{actor, parse_id};
 use crate::authority::{apply_one, now, random, Apply};
 use crate::error::{ErrorList, Result, ServerError};
-use crate::http::extract::{Body, Teammate};
+use crate::http::extract::{Body, Query, Teammate};
 use crate::http::openapi::{
     type_tag, BadQuery, ConversationPath, Internal, JsonBody, NotFound, Rule, TeammateAuth,
 };
@@ -260,6 +260,18 @@ pub struct ConversationList {
     pages: Pages,
 }
 
+/// Which page of conversations.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Results per page, 1 to 150 (default 50).
+    #[param(minimum = 1, maximum = 150)]
+    per_page: Option<usize>,
+    /// The id of the last conversation of the previous page (`pages.next.starting_after`).
+    starting_after: Option<String>,
+}
+
 /// List conversations, oldest first, a page at a time
 #[utoipa::path(
     get,
@@ -278,12 +290,6 @@ pub async fn list(
     _: Teammate,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<ConversationList>> {
-    if q.email.is_some() {
-        return Err(ServerError::bad_request(
-            "invalid_query",
-            "Conversations are not found by email; search them by contact instead.",
-        ));
-    }
     let (conversations, pages) = state
         .read(move |db| {
             page(

@@ -40,11 +40,11 @@ const MAX_PER_PAGE: usize = 150;
 pub struct ListQuery {
     /// Results per page, 1 to 150 (default 50).
     #[param(minimum = 1, maximum = 150)]
-    pub(super) per_page: Option<usize>,
+    per_page: Option<usize>,
     /// The id of the last entity of the previous page (`pages.next.starting_after`).
-    pub(super) starting_after: Option<String>,
+    starting_after: Option<String>,
     /// Only the contact with this email, any case (a list of zero or one, without `pages`).
-    pub(super) email: Option<String>,
+    email: Option<String>,
 }
 
 /// Which page of companies.
