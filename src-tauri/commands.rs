@@ -11,8 +11,9 @@ use inbox_core::{
     TicketType,
 };
 use inbox_store::{
-    ConversationRow, InboxPage, InboxQuery, LinkedTicketSummary, Preview, Store, StoreError,
-    SyncIssue, TicketDetail, TimelineEntry, ViewCounts,
+    ConversationCounts, ConversationDetail, ConversationPage, ConversationQuery, InboxPage,
+    InboxQuery, LinkedTicketSummary, Preview, Store, StoreError, SyncIssue, TicketDetail,
+    ViewCounts,
 };
 use inbox_sync::client::Client;
 use serde::Serialize;
@@ -123,6 +124,8 @@ pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<Ticke
 pub struct Applied {
     /// The ticket the mutation named, as it is now (none for a conversation's mutation).
     detail: Option<TicketDetail>,
+    /// The conversation the mutation named, as it is now (none for a ticket's mutation).
+    conversation: Option<ConversationDetail>,
     /// What changed and what it caused (propagations, cross-posts, customer events).
     outcome: Outcome,
 }
@@ -138,11 +141,13 @@ pub fn apply_mutation<R: Runtime>(
     let mut store = state.store();
     let outcome = apply_as_me(&state, &mut store, &mutation)?;
     crate::unread::show(&app, &store);
+    let (detail, conversation) = match mutation.target() {
+        Target::Ticket(ticket) => (Some(store.ticket_detail(ticket)?), None),
+        Target::Conversation(id) => (None, Some(store.conversation_detail(id)?)),
+    };
     Ok(Applied {
-        detail: match mutation.target() {
-            Target::Ticket(ticket) => Some(store.ticket_detail(ticket)?),
-            Target::Conversation(_) => None,
-        },
+        detail,
+        conversation,
         outcome,
     })
 }
@@ -177,36 +182,64 @@ pub fn find_tickets(
     Ok(state.store().find_tickets(&text, category, 20)?)
 }
 
-/// A conversation's own timeline: back-office tickets raised from it and their cross-posts.
+/// A conversation with its messages, notes and events, its assignee and its tickets.
 #[tauri::command]
 #[specta::specta]
-pub fn get_conversation_timeline(
+pub fn get_conversation(
     state: State<'_, AppState>,
-    conversation: String,
-) -> CommandResult<Vec<TimelineEntry>> {
-    Ok(state.store().conversation_timeline(conversation.parse()?)?)
+    id: String,
+) -> CommandResult<ConversationDetail> {
+    Ok(state.store().conversation_detail(id.parse()?)?)
 }
 
 /// The teammate opened a conversation: it counts as read, and so does its linked shared
-/// ticket (R11).
+/// ticket (R11). Returns whether it was unread (its row and the unread counts then change).
 #[tauri::command]
 #[specta::specta]
-pub fn read_conversation(state: State<'_, AppState>, conversation: String) -> CommandResult<()> {
+pub fn read_conversation<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    conversation: String,
+) -> CommandResult<bool> {
     let mut store = state.store();
     let conversation = conversation.parse()?;
+    let was_unread = store.is_conversation_unread(conversation)?;
+    let linked_unread = match store.conversation(conversation)?.linked_ticket {
+        Some(ticket) => store.is_unread(ticket)?,
+        None => false,
+    };
+    if !was_unread && !linked_unread {
+        return Ok(false);
+    }
     apply_as_me(
         &state,
         &mut store,
         &Mutation::MarkConversationRead { conversation },
     )?;
-    Ok(())
+    crate::unread::show(&app, &store);
+    Ok(was_unread)
 }
 
-/// Conversations, most recent activity first, with their linked and back-office tickets.
+/// One page of a view's conversations (open, snoozed, closed or all), most recent activity
+/// first, with their unread marks and tickets.
 #[tauri::command]
 #[specta::specta]
-pub fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<ConversationRow>> {
-    Ok(state.store().conversation_rows(200)?)
+pub fn list_conversations(
+    state: State<'_, AppState>,
+    query: ConversationQuery,
+) -> CommandResult<ConversationPage> {
+    Ok(state
+        .store()
+        .list_conversations(&query, crate::startup::now_millis())?)
+}
+
+/// Open conversations per view of the sidebar, and my unread ones.
+#[tauri::command]
+#[specta::specta]
+pub fn get_conversation_counts(state: State<'_, AppState>) -> CommandResult<ConversationCounts> {
+    Ok(state
+        .store()
+        .conversation_counts(crate::startup::now_millis())?)
 }
 
 /// A fresh id (a ULID) for what the UI is about to create: a ticket, a state, a brand, a team,

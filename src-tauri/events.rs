@@ -2,7 +2,7 @@
 //! [`tauri_specta::Event::emit`] and heard in the UI through the generated `events.*` of
 //! `ui/src/lib/bindings.ts`, so neither side spells an event's name.
 
-use inbox_core::TicketId;
+use inbox_core::{ConversationId, TicketId};
 use serde::Serialize;
 use specta::Type;
 use tauri_specta::Event;
@@ -27,3 +27,7 @@ pub struct SessionChanged(pub Session);
 /// A desktop notification was clicked: the window should open its ticket.
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct OpenTicket(pub TicketId);
+
+/// A desktop notification about a conversation was clicked: the window should open it.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct OpenConversation(pub ConversationId);

@@ -5,7 +5,9 @@
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
 use crate::error::CommandError;
-use crate::events::{OpenTicket, SessionChanged, SyncStatusChanged, WorkspaceChanged};
+use crate::events::{
+    OpenConversation, OpenTicket, SessionChanged, SyncStatusChanged, WorkspaceChanged,
+};
 use crate::{account, commands, profiles, search, settings, webhooks};
 
 /// The commands and events, for the app's invoke handler and for the bindings.
@@ -19,8 +21,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::apply_mutation::<tauri::Wry>,
             commands::find_tickets,
             commands::list_conversations,
-            commands::read_conversation,
-            commands::get_conversation_timeline,
+            commands::get_conversation,
+            commands::get_conversation_counts,
+            commands::read_conversation::<tauri::Wry>,
             commands::preview_mutation,
             commands::get_notification_settings,
             commands::set_reply_email_delay,
@@ -42,6 +45,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             profiles::get_company_profile,
             settings::save_settings::<tauri::Wry>,
             search::search_tickets,
+            search::search_conversations,
             webhooks::list_webhooks,
             webhooks::get_webhook,
             webhooks::create_webhook,
@@ -53,7 +57,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             SyncStatusChanged,
             WorkspaceChanged,
             SessionChanged,
-            OpenTicket
+            OpenTicket,
+            OpenConversation
         ])
         // Not named by any command's result: a rejected command's promise carries it.
         .typ::<CommandError>()

@@ -1,6 +1,7 @@
-//! Full-text search of the inbox: the IPC side of `Store::search`.
+//! Full-text search of the inbox: the IPC side of `Store::search` and
+//! `Store::search_conversations`.
 
-use inbox_store::{SearchPage, SearchQuery};
+use inbox_store::{ConversationSearchPage, ConversationSearchQuery, SearchPage, SearchQuery};
 use tauri::State;
 
 use crate::commands::AppState;
@@ -11,4 +12,17 @@ use crate::error::CommandResult;
 #[specta::specta]
 pub fn search_tickets(state: State<'_, AppState>, query: SearchQuery) -> CommandResult<SearchPage> {
     Ok(state.store().search(&query)?)
+}
+
+/// One page of the conversations of a list whose subject, messages or notes match what the
+/// teammate typed, best first.
+#[tauri::command]
+#[specta::specta]
+pub fn search_conversations(
+    state: State<'_, AppState>,
+    query: ConversationSearchQuery,
+) -> CommandResult<ConversationSearchPage> {
+    Ok(state
+        .store()
+        .search_conversations(&query, crate::startup::now_millis())?)
 }

@@ -235,16 +235,20 @@ async fn run<R: Runtime>(
             let _ = WorkspaceChanged.emit(&app);
             crate::unread::show(&app, &lock(&store));
         }
-        let (alerts, wanted) = {
+        let (alerts, conversation_alerts, wanted) = {
             let mut store = lock(&store);
             (
                 store.take_alerts(),
+                store.take_conversation_alerts(),
                 store.desktop_notifications().unwrap_or(true),
             )
         };
         if wanted {
             for alert in &alerts {
                 alerter.alert(alert);
+            }
+            for alert in &conversation_alerts {
+                alerter.conversation(alert);
             }
         }
         let _ = SyncStatusChanged(handle.status()).emit(&app);

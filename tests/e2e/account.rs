@@ -14,12 +14,16 @@ use inbox_server::storage::StorageExt;
 
 const PASSWORD: &str = "correct horse battery";
 
-/// The number in "Teammate Inbox — N unread tickets" (0 for a bare title).
+/// The number in "Teammate Inbox — N unread tickets[, M unread conversations]" (0 when no
+/// ticket is unread).
 fn unread_in(title: &str) -> u64 {
     title
         .split(" — ")
         .nth(1)
-        .and_then(|rest| rest.split(' ').next())
+        .into_iter()
+        .flat_map(|rest| rest.split(", "))
+        .find(|count| count.contains("unread ticket"))
+        .and_then(|count| count.split(' ').next())
         .map_or(0, |n| n.parse().expect("a count in the title"))
 }
 

@@ -4,6 +4,7 @@
 
 mod account;
 mod back_office;
+mod conversations;
 mod everyday;
 mod harness;
 mod inbox;

@@ -30,18 +30,18 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use error::StoreError;
-pub use inbox::{Filters, InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
-pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
-pub use outbox::SyncIssue;
-pub use replica::{ConversationAlert, ConversationAlertKind};
-pub use profiles::{CompanyProfile, ContactProfile, DirectoryEntry, TicketCounts};
 pub use conversations::{
     ConversationCounts, ConversationDetail, ConversationHit, ConversationPage, ConversationQuery,
     ConversationRow, ConversationSearchField, ConversationSearchPage, ConversationSearchQuery,
     ConversationStatus, MessageExcerpt,
 };
+pub use error::StoreError;
+pub use inbox::{Filters, InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts};
+pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
+pub use outbox::SyncIssue;
+pub use profiles::{CompanyProfile, ContactProfile, DirectoryEntry, TicketCounts};
 pub use read_model::{LinkedTicketSummary, TicketDetail, TimelineEntry};
+pub use replica::{ConversationAlert, ConversationAlertKind};
 pub use search::{SearchField, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

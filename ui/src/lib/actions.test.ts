@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  composeMutation,
   REPLY_BLOCKED_REASON,
   assigneeLabel,
   composerRules,
@@ -157,5 +158,30 @@ describe('menuStep', () => {
     expect(menuStep(1, 'End', 3)).toBe(2);
     expect(menuStep(1, 'Enter', 3)).toBeNull();
     expect(menuStep(0, 'ArrowDown', 0)).toBeNull();
+  });
+});
+
+describe('composeMutation', () => {
+  it('replies and notes on a ticket, keeping a back-office note private only when asked', () => {
+    const ticket = { kind: 'ticket' as const, id: 't1', offersKeepPrivate: true };
+    expect(composeMutation(ticket, 'reply', 'Hi')).toEqual({ type: 'reply', ticket: 't1', body: 'Hi' });
+    expect(composeMutation(ticket, 'note', 'x', true)).toEqual({ type: 'note', ticket: 't1', body: 'x', keep_private: true });
+    expect(composeMutation({ ...ticket, offersKeepPrivate: false }, 'note', 'x', true)).toEqual({
+      type: 'note',
+      ticket: 't1',
+      body: 'x',
+      keep_private: false,
+    });
+  });
+
+  it('replies in a conversation by its channel, and notes on it', () => {
+    const conversation = { kind: 'conversation' as const, id: 'c1', channel: 'email' as const };
+    expect(composeMutation(conversation, 'reply', 'Hi')).toEqual({
+      type: 'conversation_reply',
+      conversation: 'c1',
+      body: 'Hi',
+      channel: 'email',
+    });
+    expect(composeMutation(conversation, 'note', 'x', true)).toEqual({ type: 'conversation_note', conversation: 'c1', body: 'x' });
   });
 });

@@ -3,6 +3,7 @@
 // backend validates every mutation; these only choose what to offer and how to word it.
 import type {
   Category,
+  MessageChannel,
   StateCategory,
   Team,
   Teammate,
@@ -12,6 +13,7 @@ import type {
   Workspace,
 } from './bindings';
 import type { ComposerMode } from './drafts';
+import type { TargetMutation } from './mutations.svelte';
 import { STATE_CATEGORY_LABEL, STATE_CATEGORY_ORDER, teammateLabel } from './labels';
 
 export interface StateGroup {
@@ -80,6 +82,36 @@ export function composerRules(ticket: { shared: boolean; category: Category }): 
     defaultMode: replyAllowed ? 'reply' : 'note',
     offersKeepPrivate: ticket.category === 'back_office',
   };
+}
+
+/** A conversation always takes replies: the customer is on the other end. */
+export const CONVERSATION_COMPOSER_RULES: ComposerRules = {
+  replyAllowed: true,
+  replyBlockedReason: null,
+  defaultMode: 'reply',
+  offersKeepPrivate: false,
+};
+
+/** What the composer writes to. */
+export type ComposeTarget =
+  | { kind: 'ticket'; id: string; offersKeepPrivate: boolean }
+  | { kind: 'conversation'; id: string; channel: MessageChannel };
+
+/** The mutation sending `body` from the composer in `mode`. */
+export function composeMutation(
+  target: ComposeTarget,
+  mode: ComposerMode,
+  body: string,
+  keepPrivate = false,
+): TargetMutation {
+  if (target.kind === 'conversation') {
+    return mode === 'reply'
+      ? { type: 'conversation_reply', conversation: target.id, body, channel: target.channel }
+      : { type: 'conversation_note', conversation: target.id, body };
+  }
+  return mode === 'reply'
+    ? { type: 'reply', ticket: target.id, body }
+    : { type: 'note', ticket: target.id, body, keep_private: target.offersKeepPrivate && keepPrivate };
 }
 
 /** The mode to open the composer in: the draft's if it is still possible, else the default. */

@@ -15,15 +15,20 @@ export const commands = {
 	applyMutation: (mutation: Mutation) => __TAURI_INVOKE<Applied>("apply_mutation", { mutation }),
 	/**  Tickets by title or number, for pickers such as "link to a tracker". */
 	findTickets: (text: string, category: Category | null) => __TAURI_INVOKE<LinkedTicketSummary[]>("find_tickets", { text, category }),
-	/**  Conversations, most recent activity first, with their linked and back-office tickets. */
-	listConversations: () => __TAURI_INVOKE<ConversationRow[]>("list_conversations"),
+	/**
+	 *  One page of a view's conversations (open, snoozed, closed or all), most recent activity
+	 *  first, with their unread marks and tickets.
+	 */
+	listConversations: (query: ConversationQuery) => __TAURI_INVOKE<ConversationPage>("list_conversations", { query }),
+	/**  A conversation with its messages, notes and events, its assignee and its tickets. */
+	getConversation: (id: string) => __TAURI_INVOKE<ConversationDetail>("get_conversation", { id }),
+	/**  Open conversations per view of the sidebar, and my unread ones. */
+	getConversationCounts: () => __TAURI_INVOKE<ConversationCounts>("get_conversation_counts"),
 	/**
 	 *  The teammate opened a conversation: it counts as read, and so does its linked shared
-	 *  ticket (R11).
+	 *  ticket (R11). Returns whether it was unread (its row and the unread counts then change).
 	 */
-	readConversation: (conversation: string) => __TAURI_INVOKE<null>("read_conversation", { conversation }),
-	/**  A conversation's own timeline: back-office tickets raised from it and their cross-posts. */
-	getConversationTimeline: (conversation: string) => __TAURI_INVOKE<TimelineEntry[]>("get_conversation_timeline", { conversation }),
+	readConversation: (conversation: string) => __TAURI_INVOKE<boolean>("read_conversation", { conversation }),
 	/**  What `mutation` would send each customer, before the teammate commits to it. */
 	previewMutation: (mutation: Mutation) => __TAURI_INVOKE<Preview>("preview_mutation", { mutation }),
 	getNotificationSettings: () => __TAURI_INVOKE<NotificationSettings>("get_notification_settings"),
@@ -72,6 +77,11 @@ export const commands = {
 	saveSettings: (change: AdminChange) => __TAURI_INVOKE<Saved>("save_settings", { change }),
 	/**  One page of the tickets of a view matching what the teammate typed, best first. */
 	searchTickets: (query: SearchQuery) => __TAURI_INVOKE<SearchPage>("search_tickets", { query }),
+	/**
+	 *  One page of the conversations of a list whose subject, messages or notes match what the
+	 *  teammate typed, best first.
+	 */
+	searchConversations: (query: ConversationSearchQuery) => __TAURI_INVOKE<ConversationSearchPage>("search_conversations", { query }),
 	listWebhooks: () => __TAURI_INVOKE<WebhookList>("list_webhooks"),
 	getWebhook: (id: string) => __TAURI_INVOKE<Webhook>("get_webhook", { id }),
 	createWebhook: (url: string, topics: string[]) => __TAURI_INVOKE<NewWebhook>("create_webhook", { url, topics }),
@@ -87,6 +97,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	openConversation: makeEvent<OpenConversation, OpenConversation>("open-conversation"),
 	openTicket: makeEvent<OpenTicket, OpenTicket>("open-ticket"),
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
 	syncStatusChanged: makeEvent<SyncStatusChanged, SyncStatusChanged>("sync-status-changed"),
@@ -118,6 +129,8 @@ export type ApiError = ErrorBody;
 export type Applied = {
 	/**  The ticket the mutation named, as it is now (none for a conversation's mutation). */
 	detail: TicketDetail | null,
+	/**  The conversation the mutation named, as it is now (none for a ticket's mutation). */
+	conversation: ConversationDetail | null,
 	/**  What changed and what it caused (propagations, cross-posts, customer events). */
 	outcome: Outcome,
 };
@@ -250,7 +263,54 @@ export type Conversation = {
 	last_activity_at: number,
 };
 
+/**  Open conversations (not snoozed) per view of the sidebar. */
+export type ConversationCounts = {
+	all: number,
+	mine: number,
+	unassigned: number,
+	/**  Every team, with 0 for teams without open conversations. */
+	by_team: { [key in TeamId]: number },
+	/**  Open conversations assigned to me with something I have not read. */
+	unread: number,
+	/**  Conversations of mine snoozed for now. */
+	mine_snoozed: number,
+};
+
+/**  One conversation, with everything it refers to resolved. */
+export type ConversationDetail = {
+	conversation: Conversation,
+	contact: Contact,
+	company: Company | null,
+	assignee: Teammate | null,
+	team: Team | null,
+	/**  Its one ticket shared with the customer (R11). */
+	linked_ticket: LinkedTicketSummary | null,
+	/**  The back-office tickets raised from it (R12), oldest first. */
+	back_office_tickets: LinkedTicketSummary[],
+	/**  Messages, notes and events, oldest first. */
+	timeline: TimelineEntry[],
+	/**  Something from someone else since I last opened it. */
+	unread: boolean,
+};
+
+export type ConversationHit = {
+	row: ConversationRow,
+	field: ConversationSearchField,
+	/**
+	 *  The text around the best match, each match between [`crate::MATCH_START`] and
+	 *  [`crate::MATCH_END`]. Plain text, never HTML.
+	 */
+	snippet: string,
+};
+
 export type ConversationId = string;
+
+export type ConversationPage = {
+	/**  How many conversations the whole list holds. */
+	total: number,
+	offset: number,
+	rows: ConversationRow[],
+};
 
 /**
  *  An entry on a conversation's timeline: the customer's messages and the team's replies and
@@ -267,15 +327,63 @@ export type ConversationPart = {
 	channel?: MessageChannel | null,
 };
 
-/**  A conversation as the inbox lists it, with the tickets that came from it. */
+export type ConversationQuery = {
+	/**
+	 *  All, Mine, Unassigned, a team's, a contact's or a company's; views by a ticket's
+	 *  category, state or brand hold no conversation.
+	 */
+	view: View,
+	status?: ConversationStatus,
+	/**  Only conversations with something I have not read. */
+	unread?: boolean,
+	offset: number,
+	/**  At most 500. */
+	limit: number,
+};
+
+/**  A conversation as the inbox lists it. */
 export type ConversationRow = {
 	conversation: Conversation,
 	contact_name: string,
+	assignee_name: string | null,
+	/**  False when the assignee was deactivated. */
+	assignee_active: boolean,
+	team_name: string | null,
+	last_message: MessageExcerpt | null,
 	/**  Its one ticket shared with the customer (R11). */
 	linked_ticket: LinkedTicketSummary | null,
 	/**  The back-office tickets raised from it (R12). */
 	back_office_tickets: LinkedTicketSummary[],
+	/**  Something from someone else since I last opened it. */
+	unread: boolean,
 };
+
+/**  Where a conversation hit's best match is. */
+export type ConversationSearchField = "subject" | "message" | "note";
+
+export type ConversationSearchPage = {
+	/**  How many conversations of the list match. */
+	total: number,
+	hits: ConversationHit[],
+};
+
+export type ConversationSearchQuery = {
+	/**  What the teammate typed: every word must match, the last one as a prefix. */
+	text: string,
+	view: View,
+	status?: ConversationStatus,
+	unread?: boolean,
+	/**  At most 500. */
+	limit: number,
+	offset: number,
+};
+
+/**  Which conversations of a view a list shows. */
+export type ConversationStatus = 
+/**  Open and not snoozed: waiting on the team. */
+"open" | 
+/**  Open, but snoozed until a later time. */
+"snoozed" | "closed" | "all";
 
 /**  Everything needed to create a ticket, as a teammate, the API or an automation asks for it. */
 export type CreateTicket = {
@@ -429,6 +537,17 @@ export type LinkedTicketSummary = {
 /**  Where a customer message came in, or where a reply goes first. */
 export type MessageChannel = "messenger" | "email";
 
+/**  The latest message or note of a conversation, for its line in the list. */
+export type MessageExcerpt = {
+	author_name: string,
+	/**  Written by the customer (else by a teammate, or the system). */
+	from_customer: boolean,
+	/**  An internal note: only teammates see it. */
+	internal: boolean,
+	/**  The start of its text, on one line. */
+	text: string,
+};
+
 export type MessengerTicket = {
 	id: TicketId,
 	number: number | null,
@@ -548,6 +667,9 @@ export type NotificationSettings = {
 	 */
 	reply_email_delay: number,
 };
+
+/**  A desktop notification about a conversation was clicked: the window should open it. */
+export type OpenConversation = ConversationId;
 
 /**  A desktop notification was clicked: the window should open its ticket. */
 export type OpenTicket = TicketId;
@@ -852,6 +974,8 @@ export type TimelineEntry = {
 	author_name: string,
 	kind: PartKind,
 	created_at: number,
+	/**  Where a conversation's message came in or went out (none on tickets and events). */
+	channel: MessageChannel | null,
 };
 
 /**  Which tickets a list shows. */

@@ -180,6 +180,19 @@ describe('describeEvent', () => {
     );
   });
 
+  it('names a conversation as such, and says until when it is snoozed', () => {
+    const now = new Date(2025, 5, 18, 15, 0).getTime();
+    const conv = (kind: Parameters<typeof describeEvent>[0]['kind']) =>
+      describeEvent({ author_name: 'Alex Morgan', kind }, { ...ctx, noun: 'conversation', now });
+    expect(conv({ kind: 'closed', resolved: false })).toBe('Alex Morgan closed the conversation');
+    expect(conv({ kind: 'reopened' })).toBe('Alex Morgan reopened the conversation');
+    expect(conv({ kind: 'assignment_changed', teammate: 't2', team: null })).toBe(
+      'Alex Morgan assigned the conversation to Sam Lee',
+    );
+    const until = new Date(2025, 5, 19, 9, 0).getTime();
+    expect(conv({ kind: 'snoozed', until })).toMatch(/^Alex Morgan snoozed the conversation until Jun 19/);
+  });
+
   it('leaves messages to the message renderer', () => {
     expect(ev({ kind: 'reply', body: 'Hi' })).toBeNull();
     expect(ev({ kind: 'note', body: 'Hi' })).toBeNull();

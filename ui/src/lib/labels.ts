@@ -12,7 +12,7 @@ import type {
   Workspace,
 } from './bindings';
 import { channelLabel } from './preview';
-import { formatAttributeValue } from './format';
+import { dateTime, formatAttributeValue } from './format';
 
 export const CATEGORIES: readonly Category[] = ['customer', 'back_office', 'tracker'];
 
@@ -194,6 +194,10 @@ export interface EventContext {
   ticketType: Pick<TicketType, 'attributes'> | null;
   /** Resolves a linked ticket id to "#12 Title" when known. */
   describeTicket?: (id: string) => string | null;
+  /** What the timeline is of: events say "the ticket" or "the conversation". */
+  noun?: 'ticket' | 'conversation';
+  /** The clock times are told against ("until tomorrow 9:00"); the wall clock when absent. */
+  now?: number;
 }
 
 function quoteValue(value: AttributeValue | null, ctx: EventContext, key: string): string {
@@ -213,6 +217,7 @@ function humanizeLink(link: string): string {
 export function describeEvent(entry: Pick<TimelineEntry, 'author_name' | 'kind'>, ctx: EventContext): string | null {
   const who = entry.author_name || 'Someone';
   const part = entry.kind;
+  const it = `the ${ctx.noun ?? 'ticket'}`;
   switch (part.kind) {
     case 'reply':
     case 'note':
@@ -221,18 +226,18 @@ export function describeEvent(entry: Pick<TimelineEntry, 'author_name' | 'kind'>
     case 'state_changed':
       return `${who} changed the state from ${stateLabel(ctx.workspace, part.from)} to ${stateLabel(ctx.workspace, part.to)}`;
     case 'closed':
-      return part.resolved ? `${who} closed the ticket as resolved` : `${who} closed the ticket`;
+      return part.resolved ? `${who} closed ${it} as resolved` : `${who} closed ${it}`;
     case 'reopened':
-      return `${who} reopened the ticket`;
+      return `${who} reopened ${it}`;
     case 'snoozed':
-      return `${who} snoozed it until ${new Date(part.until).toLocaleString()}`;
+      return `${who} snoozed ${it} until ${dateTime(part.until, ctx.now ?? Date.now())}`;
     case 'assignment_changed': {
       const teammate = part.teammate ? teammateName(ctx.workspace, part.teammate) : null;
       const team = part.team ? teamName(ctx.workspace, part.team) : null;
-      if (teammate && team) return `${who} assigned the ticket to ${teammate} (${team})`;
-      if (teammate) return `${who} assigned the ticket to ${teammate}`;
-      if (team) return `${who} assigned the ticket to the ${team} team`;
-      return `${who} unassigned the ticket`;
+      if (teammate && team) return `${who} assigned ${it} to ${teammate} (${team})`;
+      if (teammate) return `${who} assigned ${it} to ${teammate}`;
+      if (team) return `${who} assigned ${it} to the ${team} team`;
+      return `${who} unassigned ${it}`;
     }
     case 'share_changed':
       return part.shared ? `${who} shared the ticket with the customer` : `${who} made the ticket internal`;

@@ -1,16 +1,40 @@
-// Runs the ticket actions: every one is a `Mutation` sent through `commands.applyMutation`; the backend
-// validates it and answers with the ticket as it is now, or with an `{code, message}` error.
-// This class only tracks which control is waiting and which error to show where.
+// Runs the ticket and conversation actions: every one is a `Mutation` sent through
+// `commands.applyMutation`; the backend validates it and answers with the ticket or conversation
+// as it is now, or with an `{code, message}` error. This class only tracks which control is
+// waiting and which error to show where.
 import type { ApiError, Applied, Mutation } from './bindings';
 import { asApiError } from './errors';
 
 /** Where an action was started from: its control is disabled while it runs, its error shown there. */
-export type ActionArea = 'state' | 'close' | 'assign' | 'brand' | 'share' | 'compose' | 'tracker';
+export type ActionArea = 'state' | 'close' | 'assign' | 'brand' | 'share' | 'compose' | 'tracker' | 'snooze';
 
 /** The mutations that act on one existing ticket (named by `ticket`). */
 export type TicketMutation = Extract<Mutation, { ticket: string }>;
 
+/** The mutations that act on one existing conversation (named by `conversation`). */
+export type ConversationMutation = Extract<
+  Mutation,
+  {
+    type:
+      | 'conversation_reply'
+      | 'conversation_note'
+      | 'assign_conversation'
+      | 'close_conversation'
+      | 'reopen_conversation'
+      | 'snooze_conversation';
+  }
+>;
+
+/** A mutation on one ticket or one conversation. */
+export type TargetMutation = TicketMutation | ConversationMutation;
+
+/** The id of the ticket or conversation a mutation acts on. */
+export function targetOf(mutation: TargetMutation): string {
+  return 'ticket' in mutation && typeof mutation.ticket === 'string' ? mutation.ticket : (mutation as ConversationMutation).conversation;
+}
+
 export interface ActionFailure {
+  /** The ticket's or conversation's id. */
   ticket: string;
   area: ActionArea;
   error: ApiError;
@@ -19,7 +43,7 @@ export interface ActionFailure {
 /** An action waiting for the teammate to confirm it after seeing what customers will get. */
 export interface PendingAction {
   area: ActionArea;
-  mutation: TicketMutation;
+  mutation: TargetMutation;
   settle: (applied: Applied | null) => void;
 }
 
@@ -64,9 +88,9 @@ export class TicketActions {
    * Asks before applying: the preview of `mutation` is shown (see `pending`); resolves with the
    * result once confirmed and applied, or null when cancelled or refused.
    */
-  ask(area: ActionArea, mutation: TicketMutation): Promise<Applied | null> {
+  ask(area: ActionArea, mutation: TargetMutation): Promise<Applied | null> {
     this.pending?.settle(null);
-    if (this.failure?.ticket === mutation.ticket) this.failure = null;
+    if (this.failure?.ticket === targetOf(mutation)) this.failure = null;
     return new Promise((resolve) => {
       this.pending = { area, mutation, settle: resolve };
     });
@@ -93,8 +117,8 @@ export class TicketActions {
    * Applies `mutation`, started from `area`. Resolves with the result, or null when the backend
    * refused it (the error is then in `failure`) or the same control is still waiting.
    */
-  async run(area: ActionArea, mutation: TicketMutation): Promise<Applied | null> {
-    const ticket = mutation.ticket;
+  async run(area: ActionArea, mutation: TargetMutation): Promise<Applied | null> {
+    const ticket = targetOf(mutation);
     if (this.isBusy(ticket, area)) return null;
     const seq = ++this.seq;
     this.running = [...this.running, { ticket, area, seq }];

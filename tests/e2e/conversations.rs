@@ -1,0 +1,319 @@
+//! Conversations in the real window: the list (moved through with j and k), a conversation's
+//! messages, a reply with its live notification preview, sent and shown on the timeline; and,
+//! synced with a server, a customer's new message showing live and raising a desktop
+//! notification for the conversation's assignee.
+
+use inbox_core::{
+    Author, Contact, ConversationId, MessageChannel, Mutation, PartKind, StartConversation,
+};
+use inbox_server::authority::{apply_one, Apply};
+use inbox_server::setup::teammate_token;
+use inbox_server::storage::{Kind, SharedStorage, StorageExt};
+use inbox_server::workspace::Db;
+use inbox_store::{ConversationQuery, ConversationStatus, Store, View, DATABASE_FILE};
+use serde_json::json;
+
+use crate::harness::App;
+use crate::server::{admin_id, start_server, ADMIN};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conversation_is_read_answered_with_a_preview_and_moved_through_with_j_and_k() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    let open = |limit| {
+        store
+            .list_conversations(
+                &ConversationQuery {
+                    view: View::All,
+                    status: ConversationStatus::Open,
+                    unread: false,
+                    offset: 0,
+                    limit,
+                },
+                inbox_server::authority::now(),
+            )
+            .unwrap()
+            .rows
+    };
+    let rows = open(2);
+    assert!(rows.len() == 2, "the demo has open conversations");
+    let (first, second) = (&rows[0].conversation, &rows[1].conversation);
+
+    // The Conversations view lists the open ones; j selects the first, then the next; k goes
+    // back.
+    app.click("[data-testid=view-conversations]").await;
+    app.wait_for(&format!(
+        "[data-testid=conversation-row][data-conversation-id='{}']",
+        first.id
+    ))
+    .await;
+    for (key, expected) in [('j', first), ('j', second), ('k', first)] {
+        app.press(&[key]).await;
+        app.until(
+            &format!("{key} to open {}", expected.subject),
+            "const d = document.querySelector('[data-testid=conversation-detail]');
+             return d && d.dataset.conversationId === arguments[0];",
+            vec![json!(expected.id.to_string())],
+        )
+        .await;
+        let selected = app
+            .js(
+                "const r = document.querySelector('[data-testid=conversation-row][aria-selected=true]');
+                 return r && r.dataset.conversationId;",
+                vec![],
+            )
+            .await;
+        assert_eq!(selected, json!(expected.id.to_string()), "the row follows");
+    }
+
+    // Its messages, as the store has them: the customer's and the team's, notes apart.
+    let detail = store.conversation_detail(first.id).unwrap();
+    let messages = |kind: &str| {
+        detail
+            .timeline
+            .iter()
+            .filter(|e| e.kind.as_str() == kind)
+            .count()
+    };
+    let shown = app
+        .until(
+            "the conversation's messages",
+            "const n = document.querySelectorAll(
+               '[data-testid=conversation-detail] [data-testid=timeline-entry][data-kind=reply]').length;
+             return n > 0 ? n : null;",
+            vec![],
+        )
+        .await;
+    assert_eq!(shown, json!(messages("reply")));
+    let notes = app
+        .js(
+            "return document.querySelectorAll(
+               '[data-testid=conversation-detail] [data-testid=timeline-entry][data-kind=note]').length;",
+            vec![],
+        )
+        .await;
+    assert_eq!(notes, json!(messages("note")));
+    assert_eq!(
+        app.text("[data-testid=conversation-subject]").await,
+        first.subject
+    );
+
+    // A reply, previewed as it is typed: the customer, by the Messenger's Messages space.
+    let body = "Thanks, this is fixed now: could you try again?";
+    app.click("[data-testid=composer-reply]").await;
+    app.type_into("[data-testid=composer-input]", body).await;
+    let summary = app
+        .text("[data-testid=notification-preview] [data-testid=preview-summary]")
+        .await;
+    assert_eq!(summary, "1 customer will be notified");
+    app.click("[data-testid=notification-preview] [data-testid=preview-expand]")
+        .await;
+    let css = format!(
+        "[data-testid=notification-preview] [data-testid=preview-delivery][data-contact-id='{}']",
+        first.contact
+    );
+    app.wait_for(&css).await;
+    let channels = app
+        .js(
+            "return [...document.querySelector(arguments[0]).querySelectorAll('[data-testid=preview-channel]')]
+               .map(c => c.dataset.channel);",
+            vec![json!(css)],
+        )
+        .await;
+    assert!(
+        channels
+            .as_array()
+            .unwrap()
+            .contains(&json!("messages_space_badge")),
+        "{channels}"
+    );
+    app.screenshot("conversation-reply-preview");
+
+    // Sent: on the timeline, in the store, and the conversation leads the list.
+    app.click("[data-testid=composer-send]").await;
+    app.until(
+        "the reply on the timeline",
+        "return [...document.querySelectorAll(
+            '[data-testid=conversation-detail] [data-testid=timeline-entry][data-kind=reply]')]
+           .some(e => e.textContent.includes(arguments[0]));",
+        vec![json!(body)],
+    )
+    .await;
+    app.until(
+        "the composer emptied",
+        "return document.querySelector('[data-testid=composer-input]').value === '';",
+        vec![],
+    )
+    .await;
+    let timeline = store.conversation_timeline(first.id).unwrap();
+    assert!(timeline.iter().any(|e| matches!(&e.kind,
+        PartKind::Reply { body: b } if b == body)
+        && e.author == Author::Teammate(store.me().unwrap().id)));
+    assert_eq!(open(1)[0].conversation.id, first.id);
+    app.until(
+        "the conversation first in the list",
+        "const r = document.querySelector('[data-testid=conversation-row][data-index=\"0\"]');
+         return r && r.dataset.conversationId === arguments[0];",
+        vec![json!(first.id.to_string())],
+    )
+    .await;
+    app.screenshot("conversation-replied");
+
+    // Snoozed until tomorrow: it leaves the open list.
+    app.press(&['z']).await;
+    app.click("[data-testid=snooze-tomorrow]").await;
+    app.until(
+        "the conversation snoozed",
+        "const d = document.querySelector('[data-testid=conversation-detail]');
+         return d && d.dataset.state === 'snoozed';",
+        vec![],
+    )
+    .await;
+    app.until(
+        "the snoozed conversation out of the open list",
+        "return !document.querySelector(`[data-testid=conversation-row][data-conversation-id='${arguments[0]}']`);",
+        vec![json!(first.id.to_string())],
+    )
+    .await;
+    assert!(store
+        .conversation(first.id)
+        .unwrap()
+        .snoozed_until
+        .is_some());
+    app.close().await;
+}
+
+/// A contact of the server's workspace.
+fn a_contact(storage: &SharedStorage) -> Contact {
+    storage
+        .reading(|tx| {
+            let rows = tx.list(Kind::Contact, "", 1)?;
+            Ok(serde_json::from_str(&rows[0].1).unwrap())
+        })
+        .unwrap()
+}
+
+/// Applies `mutation` on the server as `actor`, as its API would.
+fn on_server(storage: &SharedStorage, mutation: Mutation, actor: Author) {
+    storage
+        .writing(|tx| {
+            apply_one(
+                &Db::new(tx),
+                &mutation,
+                Apply {
+                    actor,
+                    now: inbox_server::authority::now(),
+                    origin: None,
+                    skip_notifications: false,
+                },
+            )
+        })
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customers_message_shows_live_and_notifies_the_assignee() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, storage) = start_server(dir.path()).await;
+    let me = admin_id(&storage);
+    let contact = a_contact(&storage);
+    let customer = Author::Contact(contact.id);
+    let id = ConversationId::from_parts(inbox_server::authority::now() as u64, 0xC0FFEE);
+    on_server(
+        &storage,
+        Mutation::StartConversation(StartConversation {
+            id,
+            contact: contact.id,
+            subject: "Exports stop at 80%".into(),
+            body: "My export stops at 80% every time.".into(),
+            channel: MessageChannel::Messenger,
+        }),
+        customer,
+    );
+    on_server(
+        &storage,
+        Mutation::AssignConversation {
+            conversation: id,
+            teammate: Some(me),
+            team: None,
+        },
+        Author::Teammate(me),
+    );
+    let token = teammate_token(
+        storage.as_ref(),
+        ADMIN,
+        None,
+        inbox_server::authority::now(),
+    )
+    .unwrap();
+    let app = App::launch(&["--server", &url, "--token", &token]).await;
+    app.until_sync_state("online").await;
+
+    // Mine, conversations: it is there; opened, it shows the customer's message.
+    app.click("[data-testid=view-mine]").await;
+    app.click("[data-testid=kind-conversations]").await;
+    let row = format!("[data-testid=conversation-row][data-conversation-id='{id}']");
+    app.click(&row).await;
+    app.until(
+        "the customer's first message",
+        "return [...document.querySelectorAll('[data-testid=conversation-detail] [data-testid=timeline-entry]')]
+           .some(e => e.textContent.includes('stops at 80%'));",
+        vec![],
+    )
+    .await;
+
+    // The customer writes again: the open conversation shows it without a reload, and a
+    // desktop notification tells me.
+    on_server(
+        &storage,
+        Mutation::ConversationReply {
+            conversation: id,
+            body: "It also fails with smaller files.".into(),
+            channel: MessageChannel::Messenger,
+        },
+        customer,
+    );
+    app.until(
+        "the customer's new message, live",
+        "return [...document.querySelectorAll('[data-testid=conversation-detail] [data-testid=timeline-entry][data-kind=reply]')]
+           .some(e => e.textContent.includes('smaller files'));",
+        vec![],
+    )
+    .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !app
+        .notifications_log()
+        .contains(&format!("New message from {}", contact.name))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a desktop notification for the message: {}",
+            app.notifications_log()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.screenshot("conversation-live");
+
+    // Looking at tickets, a third message's notification opens the conversation.
+    app.click("[data-testid=kind-tickets]").await;
+    app.wait_for("[data-testid=ticket-list]").await;
+    on_server(
+        &storage,
+        Mutation::ConversationReply {
+            conversation: id,
+            body: "Any news on the export?".into(),
+            channel: MessageChannel::Email,
+        },
+        customer,
+    );
+    app.click_notification().await;
+    app.until(
+        "the notified conversation open",
+        "const d = document.querySelector('[data-testid=conversation-detail]');
+         return d && d.dataset.conversationId === arguments[0]
+           && d.textContent.includes('Any news on the export?');",
+        vec![json!(id.to_string())],
+    )
+    .await;
+    app.close().await;
+}
