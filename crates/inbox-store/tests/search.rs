@@ -674,13 +674,40 @@ fn a_file_from_before_search_is_indexed_when_opened() {
     drop(s.store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TRIGGER ticket_search_ticket_insert; DROP TRIGGER ticket_search_ticket_update;
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER ticket_search_ticket_insert; DROP TRIGGER ticket_search_ticket_update;
          DROP TRIGGER ticket_search_ticket_delete; DROP TRIGGER ticket_search_part_insert;
          DROP TRIGGER ticket_search_part_delete; DROP TRIGGER ticket_search_part_update;
          DROP TRIGGER ticket_search_after_pull; DROP TRIGGER ticket_search_after_first_pull;
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
+         -- Migration 8: the conversations' search index.
+         DROP TRIGGER conversation_search_insert; DROP TRIGGER conversation_search_update;
+         DROP TRIGGER conversation_search_delete; DROP TRIGGER conversation_search_part_insert;
+         DROP TRIGGER conversation_search_part_delete; DROP TRIGGER conversation_search_part_update;
+         DROP TRIGGER conversation_search_after_pull;
+         DROP TRIGGER conversation_search_after_first_pull;
+         DROP VIEW conversation_search_refresh; DROP TABLE conversation_search_stale;
+         DROP VIEW conversation_search_source; DROP TABLE conversation_search;
+         -- Migration 7: conversations as they were (their assignee, snooze and channel columns
+         -- name other tables, so the table is rebuilt rather than altered).
+         DROP TABLE conversation_reads; DROP TABLE shadow_conversation_reads;
+         ALTER TABLE conversation_parts DROP COLUMN channel;
+         CREATE TABLE conversations_v1 (
+             id               TEXT PRIMARY KEY,
+             contact_id       TEXT NOT NULL REFERENCES contacts(id),
+             subject          TEXT NOT NULL,
+             linked_ticket_id TEXT REFERENCES tickets(id),
+             open             INTEGER NOT NULL,
+             created_at       INTEGER NOT NULL,
+             last_activity_at INTEGER NOT NULL
+         ) STRICT;
+         INSERT INTO conversations_v1 SELECT id, contact_id, subject, linked_ticket_id, open,
+             created_at, last_activity_at FROM conversations;
+         DROP TABLE conversations;
+         ALTER TABLE conversations_v1 RENAME TO conversations;
+         CREATE INDEX conversations_by_activity ON conversations(last_activity_at DESC, id DESC);
          PRAGMA user_version = 4;",
     )
     .unwrap();

@@ -589,7 +589,30 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
     // Take the file back to version 1, as an older app left it.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE conversation_parts; DROP TABLE outbox; DROP TABLE sync_issues;
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER conversation_search_insert; DROP TRIGGER conversation_search_update;
+         DROP TRIGGER conversation_search_delete; DROP TRIGGER conversation_search_part_insert;
+         DROP TRIGGER conversation_search_part_delete; DROP TRIGGER conversation_search_part_update;
+         DROP TRIGGER conversation_search_after_pull;
+         DROP TRIGGER conversation_search_after_first_pull;
+         DROP VIEW conversation_search_refresh; DROP TABLE conversation_search_stale;
+         DROP VIEW conversation_search_source; DROP TABLE conversation_search;
+         DROP TABLE conversation_reads; DROP TABLE shadow_conversation_reads;
+         CREATE TABLE conversations_v1 (
+             id               TEXT PRIMARY KEY,
+             contact_id       TEXT NOT NULL REFERENCES contacts(id),
+             subject          TEXT NOT NULL,
+             linked_ticket_id TEXT REFERENCES tickets(id),
+             open             INTEGER NOT NULL,
+             created_at       INTEGER NOT NULL,
+             last_activity_at INTEGER NOT NULL
+         ) STRICT;
+         INSERT INTO conversations_v1 SELECT id, contact_id, subject, linked_ticket_id, open,
+             created_at, last_activity_at FROM conversations;
+         DROP TABLE conversations;
+         ALTER TABLE conversations_v1 RENAME TO conversations;
+         CREATE INDEX conversations_by_activity ON conversations(last_activity_at DESC, id DESC);
+         DROP TABLE conversation_parts; DROP TABLE outbox; DROP TABLE sync_issues;
          DROP TABLE shadow_tickets; DROP TABLE shadow_conversations; DROP TABLE shadow_reads;
          DROP TABLE optimistic_parts;
          DROP TRIGGER ticket_search_ticket_insert; DROP TRIGGER ticket_search_ticket_update;
