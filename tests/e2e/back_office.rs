@@ -104,7 +104,22 @@ async fn a_back_office_ticket_from_a_customer_ticket_cross_posts_its_notes() {
 async fn a_back_office_ticket_from_a_conversation_posts_back_to_it() {
     let app = App::launch(&["--demo"]).await;
     let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
-    let conversation = store.conversation_rows(1).unwrap().remove(0).conversation;
+    // The first conversation the Conversations view lists: the open ones, latest first.
+    let conversation = store
+        .list_conversations(
+            &inbox_store::ConversationQuery {
+                view: View::All,
+                status: inbox_store::ConversationStatus::Open,
+                unread: false,
+                offset: 0,
+                limit: 1,
+            },
+            inbox_server::authority::now(),
+        )
+        .unwrap()
+        .rows
+        .remove(0)
+        .conversation;
     let row = format!(
         "[data-testid=conversation-row][data-conversation-id='{}']",
         conversation.id
