@@ -597,7 +597,7 @@ fn replying_contact(db: &Db, id: ConversationId, body: &ReplyBody) -> Result<Con
         (None, None, Some(email)) => super::people::find_contact_by_email(db, email)?
             .ok_or_else(|| crate::workspace::not_found("contact", email))?,
         (None, None, None) => {
-            return Err(ServerError::bad_request(
+            return Err(ServerError::unprocessable(
                 "missing_field",
                 "A reply as the contact (`type: user`) names them: `intercom_user_id`, `user_id` or `email`.",
             ))
@@ -622,7 +622,7 @@ pub struct PartBody {
     /// `admin`: teammates manage conversations. On an `assignment`, Intercom's clients say
     /// what `assignee_id` is: `admin` (a teammate) or `team`.
     #[serde(rename = "type", default = "admin")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ManageAs>)]
     author_type: String,
     /// The teammate who acts (the token's when absent; another needs an admin's token).
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
@@ -634,6 +634,15 @@ pub struct PartBody {
     snoozed_until: Option<i64>,
     /// `assignment` only: the teammate or team to assign; `"0"` unassigns.
     assignee_id: Option<String>,
+}
+
+/// Who manages a conversation, or (on an `assignment`) what `assignee_id` is.
+#[allow(dead_code)] // Only the document's: `type` is read as text and checked.
+#[derive(Debug, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum ManageAs {
+    Admin,
+    Team,
 }
 
 /// What a conversation part request does.
@@ -671,9 +680,9 @@ pub async fn manage(
 ) -> Result<Json<ConversationResource>> {
     let assigning = body.message_type == "assignment";
     if !(body.author_type == "admin" || assigning && body.author_type == "team") {
-        return Err(ServerError::bad_request(
+        return Err(ServerError::unprocessable(
             "invalid_author",
-            "Conversations are managed by teammates (`type: admin`).",
+            "Conversations are managed by teammates (`type: admin`); `team` only says what an `assignment`'s `assignee_id` is.",
         ));
     }
     let conversation = state
@@ -702,7 +711,7 @@ pub async fn manage(
                 "open" => mutations.push(Mutation::ReopenConversation { conversation }),
                 "snoozed" => {
                     let until = body.snoozed_until.ok_or_else(|| {
-                        ServerError::bad_request(
+                        ServerError::unprocessable(
                             "missing_field",
                             "`snoozed` needs `snoozed_until` (Unix seconds).",
                         )
@@ -745,7 +754,7 @@ pub async fn manage(
 /// Intercom's `assignee_id`: a teammate's or a team's id, `"0"` for nobody.
 fn assignee(db: &Db, id: Option<&str>) -> Result<(Option<TeammateId>, Option<TeamId>)> {
     let Some(id) = id.map(str::trim) else {
-        return Err(ServerError::bad_request(
+        return Err(ServerError::unprocessable(
             "missing_field",
             "`assignment` needs `assignee_id`: a teammate's or a team's id, or \"0\" for nobody.",
         ));
