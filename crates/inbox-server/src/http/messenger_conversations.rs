@@ -48,7 +48,7 @@ pub async fn list(
                 .into_iter()
                 .filter(|c| c.contact == contact.id)
                 .collect();
-            theirs.sort_by(|a, b| (b.last_activity_at, b.id).cmp(&(a.last_activity_at, a.id)));
+            theirs.sort_by_key(|c| std::cmp::Reverse((c.last_activity_at, c.id)));
             theirs.truncate(LIST_LIMIT);
             theirs.iter().map(|c| view(db, c)).collect()
         })

@@ -665,7 +665,11 @@ Hi there
         assert_eq!(mail.subject, "My invoice");
         assert_eq!(
             mail.answers,
-            ["first@customer.test", "first@customer.test", "zero@customer.test"]
+            [
+                "first@customer.test",
+                "first@customer.test",
+                "zero@customer.test"
+            ]
         );
         let empty_token = "From: ada@customer.test
 To: reply+@inbound.acme.test

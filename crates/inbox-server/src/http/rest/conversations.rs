@@ -467,9 +467,9 @@ pub struct ReplyBody {
     message_type: String,
     /// `admin` (a teammate: the token's, or `admin_id`) or `user` (the conversation's contact,
     /// named by `intercom_user_id`, `user_id` or `email`).
-    #[serde(rename = "type", default = "admin")]
-    #[schema(value_type = ReplyAs)]
-    author_type: String,
+    #[serde(rename = "type")]
+    #[schema(value_type = Option<ReplyAs>)]
+    author_type: Option<String>,
     /// The text (not blank).
     #[schema(min_length = 1, max_length = 65536)]
     body: String,
@@ -497,10 +497,6 @@ pub struct ReplyBody {
     /// Accepted for Intercom's clients and ignored.
     #[serde(default, rename = "reply_options")]
     _reply_options: Option<Value>,
-}
-
-fn admin() -> String {
-    "admin".into()
 }
 
 /// Who replies.
@@ -548,7 +544,7 @@ pub async fn reply(
         .write(move |db| {
             let id = conversation_id(db, &id)?;
             let author =
-                match body.author_type.as_str() {
+                match body.author_type.as_deref().unwrap_or("admin") {
                     "admin" => actor(&acting(db, &me, body.admin_id.as_deref())?),
                     "user" | "contact" | "lead" if !note => {
                         Author::Contact(replying_contact(db, id, &body)?)
@@ -621,9 +617,9 @@ pub struct PartBody {
     message_type: String,
     /// `admin`: teammates manage conversations. On an `assignment`, Intercom's clients say
     /// what `assignee_id` is: `admin` (a teammate) or `team`.
-    #[serde(rename = "type", default = "admin")]
+    #[serde(rename = "type")]
     #[schema(value_type = Option<ManageAs>)]
-    author_type: String,
+    author_type: Option<String>,
     /// The teammate who acts (the token's when absent; another needs an admin's token).
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     admin_id: Option<String>,
@@ -679,7 +675,8 @@ pub async fn manage(
     Body(body): Body<PartBody>,
 ) -> Result<Json<ConversationResource>> {
     let assigning = body.message_type == "assignment";
-    if !(body.author_type == "admin" || assigning && body.author_type == "team") {
+    let author_type = body.author_type.as_deref().unwrap_or("admin");
+    if !(author_type == "admin" || assigning && author_type == "team") {
         return Err(ServerError::unprocessable(
             "invalid_author",
             "Conversations are managed by teammates (`type: admin`); `team` only says what an `assignment`'s `assignee_id` is.",
