@@ -223,7 +223,10 @@ async fn email_to_the_support_address_starts_a_conversation_and_its_thread_conti
 async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() {
     let server = TestServer::start(Some(10));
     let f = fixture(&server, 180).await;
-    let admin_id = f.admin.get("/me").await.ok()["id"].as_str().unwrap().to_owned();
+    let admin_id = f.admin.get("/me").await.ok()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let message = f
         .admin
         .post(
@@ -296,7 +299,10 @@ async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() 
     let later = chrono_secs() + 3_600;
     let snoozed = f
         .admin
-        .post(&parts, json!({"message_type": "snoozed", "snoozed_until": later}))
+        .post(
+            &parts,
+            json!({"message_type": "snoozed", "snoozed_until": later}),
+        )
         .await
         .ok();
     assert_eq!(
@@ -304,7 +310,10 @@ async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() 
         (Some("snoozed"), Some(later))
     );
     f.admin
-        .post(&parts, json!({"message_type": "snoozed", "snoozed_until": 1}))
+        .post(
+            &parts,
+            json!({"message_type": "snoozed", "snoozed_until": 1}),
+        )
         .await
         .error(422, "snooze_not_in_future");
     let opened = f
@@ -330,7 +339,17 @@ async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() 
         .collect();
     assert_eq!(
         types,
-        ["comment", "comment", "note", "comment", "assignment", "snoozed", "open", "comment", "close"]
+        [
+            "comment",
+            "comment",
+            "note",
+            "comment",
+            "assignment",
+            "snoozed",
+            "open",
+            "comment",
+            "close"
+        ]
     );
 
     // The conversation becomes a ticket without losing a word.

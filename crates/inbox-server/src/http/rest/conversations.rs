@@ -550,7 +550,7 @@ pub async fn reply(
                         Author::Contact(replying_contact(db, id, &body)?)
                     }
                     "user" | "contact" | "lead" => {
-                        return Err(ServerError::bad_request(
+                        return Err(ServerError::unprocessable(
                             "invalid_author",
                             "Notes are internal: only teammates (`type: admin`) write them.",
                         ))
