@@ -317,3 +317,87 @@ async fn a_customers_message_shows_live_and_notifies_the_assignee() {
     .await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn converting_a_conversation_previews_the_customers_notification_and_keeps_their_words() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    // An open conversation without a ticket yet.
+    let conversation = store
+        .list_conversations(
+            &ConversationQuery {
+                view: View::All,
+                status: ConversationStatus::Open,
+                unread: false,
+                offset: 0,
+                limit: 50,
+            },
+            inbox_server::authority::now(),
+        )
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.conversation)
+        .find(|c| c.linked_ticket.is_none())
+        .expect("an open conversation without a ticket");
+    let transcript = store
+        .conversation_detail(conversation.id)
+        .unwrap()
+        .transcript;
+    assert!(!transcript.is_empty());
+
+    app.click("[data-testid=view-conversations]").await;
+    app.click(&format!(
+        "[data-testid=conversation-row][data-conversation-id='{}']",
+        conversation.id
+    ))
+    .await;
+    app.click("[data-testid=convert-conversation]").await;
+    // The form starts from the customer's own words, and says what they will get before
+    // anything is sent.
+    app.until(
+        "the description prefilled with the customer's messages",
+        "const d = document.querySelector('[data-testid=create-ticket-form] label[data-field=description] textarea');
+         return d && d.value === arguments[0];",
+        vec![json!(transcript)],
+    )
+    .await;
+    // Required fields of the type (a bug report's severity) come before the preview.
+    app.js(
+        "for (const s of document.querySelectorAll('[data-testid=create-ticket-form] label[data-field] select')) {
+           const label = s.closest('label');
+           if (label.querySelector('.req, [aria-label=required]') || label.textContent.includes('*')) {
+             s.value = s.options[s.options.length - 1].value;
+             s.dispatchEvent(new Event('change', { bubbles: true }));
+           }
+         }",
+        vec![],
+    )
+    .await;
+    app.until(
+        "the preview of the customer's notification",
+        "const p = document.querySelector('[data-testid=create-ticket-preview]');
+         return p && p.textContent.includes('1 customer will be notified');",
+        vec![],
+    )
+    .await;
+    app.screenshot("conversation-convert-preview");
+    app.click("[data-testid=create-ticket-submit]").await;
+    app.until(
+        "the conversation to show its new ticket",
+        "const t = document.querySelector('[data-testid=conversation-ticket]'); return !!t && t.textContent.includes(arguments[0]);",
+        vec![json!(conversation.subject)],
+    )
+    .await;
+    let converted = store.conversation(conversation.id).unwrap();
+    let ticket = store
+        .ticket(
+            converted
+                .linked_ticket
+                .expect("the conversation has its ticket"),
+        )
+        .unwrap();
+    assert_eq!(ticket.description, transcript, "without losing a word");
+    assert_eq!(ticket.conversation, Some(conversation.id));
+    app.close().await;
+}

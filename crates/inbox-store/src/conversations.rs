@@ -107,6 +107,8 @@ pub struct ConversationDetail {
     pub timeline: Vec<TimelineEntry>,
     /// Something from someone else since I last opened it.
     pub unread: bool,
+    /// Everything the customer wrote, for the description of a ticket made from it.
+    pub transcript: String,
 }
 
 /// Open conversations (not snoozed) per view of the sidebar.
@@ -397,7 +399,9 @@ impl Store {
             Some(t) => self.teams()?.into_iter().find(|x| x.id == t),
             None => None,
         };
+        let parts = inbox_core::Workspace::conversation_parts(self, id)?;
         Ok(ConversationDetail {
+            transcript: inbox_core::conversation::transcript(&conversation, &parts),
             linked_ticket: self.ticket_summary(conversation.linked_ticket)?,
             back_office_tickets: self.back_office_of(id)?,
             timeline: self.conversation_timeline(id)?,

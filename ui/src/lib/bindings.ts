@@ -291,6 +291,8 @@ export type ConversationDetail = {
 	timeline: TimelineEntry[],
 	/**  Something from someone else since I last opened it. */
 	unread: boolean,
+	/**  Everything the customer wrote, for the description of a ticket made from it. */
+	transcript: string,
 };
 
 export type ConversationHit = {
