@@ -262,32 +262,29 @@ pub fn seen_parts(db: &Db, contact: ContactId, about: Thread) -> Result<Vec<Part
 }
 
 /// A timeline entry of a ticket or a conversation, as the notifications read it.
-pub struct Entry {
-    pub id: PartId,
-    pub created_at: Millis,
-    pub kind: PartKind,
+struct Entry {
+    id: PartId,
+    created_at: Millis,
+    kind: PartKind,
 }
 
 /// The timeline of the ticket or conversation, oldest first.
 fn messages(db: &Db, about: Thread) -> Result<Vec<Entry>> {
+    let entry = |id, created_at, kind| Entry {
+        id,
+        created_at,
+        kind,
+    };
     Ok(match about {
         Thread::Ticket(ticket) => db
             .timeline(ticket)?
             .into_iter()
-            .map(|p| Entry {
-                id: p.id,
-                created_at: p.created_at,
-                kind: p.kind,
-            })
+            .map(|p| entry(p.id, p.created_at, p.kind))
             .collect(),
         Thread::Conversation(conversation) => db
             .conversation_timeline(conversation)?
             .into_iter()
-            .map(|p| Entry {
-                id: p.id,
-                created_at: p.created_at,
-                kind: p.kind,
-            })
+            .map(|p| entry(p.id, p.created_at, p.kind))
             .collect(),
     })
 }

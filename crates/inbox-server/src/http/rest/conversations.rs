@@ -18,7 +18,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::people::{page, ListTag, Pages};
-use super::resource::{our_key, secs, TicketResource};
+use super::resource::{our_key, secs, AuthorResource, TicketResource};
 use super::tickets::{acting, render, MessageType};
 use super::{actor, parse_id};
 use crate::authority::{apply_one, now, random, Apply};
@@ -116,25 +116,6 @@ struct PartList {
     total_count: usize,
 }
 
-/// Intercom's author types.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = ConversationAuthorType)]
-enum AuthorKind {
-    Admin,
-    User,
-    Bot,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = ConversationPartAuthor)]
-struct AuthorResource {
-    #[serde(rename = "type")]
-    kind: AuthorKind,
-    /// The teammate's or contact's id; null for the system.
-    id: Option<String>,
-}
-
 /// A part of a conversation, as Intercom's `conversation_part`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = ConversationPartResource)]
@@ -173,26 +154,12 @@ fn part(p: &ConversationPart) -> PartResource {
         PartKind::Snoozed { .. } => "snoozed",
         other => other.as_str(),
     };
-    let author = match p.author {
-        Author::Teammate(id) => AuthorResource {
-            kind: AuthorKind::Admin,
-            id: Some(id.to_string()),
-        },
-        Author::Contact(id) => AuthorResource {
-            kind: AuthorKind::User,
-            id: Some(id.to_string()),
-        },
-        Author::System => AuthorResource {
-            kind: AuthorKind::Bot,
-            id: None,
-        },
-    };
     PartResource {
         kind: PartTag::Tag,
         id: p.id,
         part_type: part_type.to_owned(),
         body: p.kind.text().map(str::to_owned),
-        author,
+        author: AuthorResource::of(p.author),
         channel: p.channel,
         assigned_to: match &p.kind {
             PartKind::AssignmentChanged { teammate, .. } => *teammate,

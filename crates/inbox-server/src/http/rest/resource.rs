@@ -461,7 +461,7 @@ pub struct TicketResource {
 /// Intercom's author types.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-enum AuthorKind {
+pub enum AuthorKind {
     /// A teammate.
     Admin,
     /// A customer.
@@ -470,14 +470,26 @@ enum AuthorKind {
     Bot,
 }
 
+/// Who wrote or did a part of a ticket's or a conversation's timeline.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = TicketPartAuthor)]
-struct AuthorResource {
+#[schema(as = PartAuthor)]
+pub struct AuthorResource {
     #[serde(rename = "type")]
     kind: AuthorKind,
     /// The teammate's or customer's id; null for the system.
     #[schema(pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
     id: Option<String>,
+}
+
+impl AuthorResource {
+    pub fn of(author: Author) -> AuthorResource {
+        let (kind, id) = match author {
+            Author::Teammate(id) => (AuthorKind::Admin, Some(id.to_string())),
+            Author::Contact(id) => (AuthorKind::User, Some(id.to_string())),
+            Author::System => (AuthorKind::Bot, None),
+        };
+        AuthorResource { kind, id }
+    }
 }
 
 /// What a timeline part records: Intercom's part types where it has one, our own otherwise.
@@ -647,20 +659,7 @@ impl Catalog {
     }
 
     pub fn part(&self, p: &Part) -> PartResource {
-        let author = match p.author {
-            Author::Teammate(id) => AuthorResource {
-                kind: AuthorKind::Admin,
-                id: Some(id.to_string()),
-            },
-            Author::Contact(id) => AuthorResource {
-                kind: AuthorKind::User,
-                id: Some(id.to_string()),
-            },
-            Author::System => AuthorResource {
-                kind: AuthorKind::Bot,
-                id: None,
-            },
-        };
+        let author = AuthorResource::of(p.author);
         let category = |id| self.state(id).map(|s: &TicketState| s.category);
         let (previous, current) = match &p.kind {
             PartKind::StateChanged { from, to } => (category(*from), category(*to)),
