@@ -106,6 +106,18 @@ pub fn subject_from(body: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or_default();
+    one_line(line)
+}
+
+/// A subject that can be stored from whatever an email's Subject held: control characters and
+/// runs of spaces become one space, and a long one is cut at a word.
+pub fn one_line(text: &str) -> String {
+    let line = text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let line = line.as_str();
     if line.chars().count() <= MAX_SUBJECT {
         return line.to_owned();
     }
@@ -407,6 +419,12 @@ mod tests {
         let subject = subject_from(&long);
         assert!(subject.chars().count() <= MAX_SUBJECT, "{subject}");
         assert!(subject.ends_with("word…"), "{subject}");
+    }
+
+    #[test]
+    fn an_emails_subject_becomes_one_storable_line() {
+        assert_eq!(one_line("Re:\t my\r\n  invoice\0"), "Re: my invoice");
+        assert!(limits::line("subject", &one_line(&"x ".repeat(5_000)), limits::MAX_LINE).is_ok());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::Json;
+use inbox_core::conversation::one_line;
 use inbox_core::email::{id_from_reply_token, ReplyTokenError};
 use inbox_core::notify::Thread;
 use inbox_core::{Contact, ConversationId, MessageChannel, TicketId, Workspace};
@@ -140,12 +141,12 @@ fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Th
                 None => match answered(db, &reply.answers, &from)? {
                     Some(found) => found,
                     None => {
-                        let name = reply.from_name.as_deref();
-                        let contact = contact_by_email(db, &reply.from, name, now())?;
+                        let name = reply.from_name.as_deref().map(one_line);
+                        let contact = contact_by_email(db, &reply.from, name.as_deref(), now())?;
                         let id = customer_start(
                             db,
                             &contact,
-                            reply.subject.clone(),
+                            one_line(&reply.subject),
                             reply.body.clone(),
                             MessageChannel::Email,
                         )?;
