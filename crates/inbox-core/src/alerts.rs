@@ -1,6 +1,7 @@
 //! Desktop alerts for a teammate: what, among changes others made, concerns them — a ticket
-//! assigned to them, a customer's reply on their ticket, a mention in a note, a state change of
-//! a tracker they follow (one assigned to them). Pure: the app decides how to show them, through
+//! assigned to them, a customer's reply on their ticket, a mention in a note (a conversation's
+//! notes mention with [`mentions`] too), a state change of a tracker they follow (one assigned
+//! to them). Pure: the app decides how to show them, through
 //! an [`Alerter`].
 
 use serde::Serialize;
@@ -102,8 +103,9 @@ pub fn alerts_for(
     alerts
 }
 
-/// Whether `text` mentions the teammate: `@First` or `@First Last`, in any case.
-fn mentions(text: &str, me: &Teammate) -> bool {
+/// Whether `text` mentions the teammate: `@First` or `@First Last`, in any case. A ticket's
+/// note and a conversation's note alike.
+pub fn mentions(text: &str, me: &Teammate) -> bool {
     let text = text.to_lowercase();
     let full = me.name.to_lowercase();
     let first = full.split_whitespace().next().unwrap_or(&full).to_owned();

@@ -231,7 +231,7 @@ impl Store {
         })
     }
 
-    fn conversation_condition(
+    pub(crate) fn conversation_condition(
         &self,
         view: &View,
         status: ConversationStatus,
@@ -294,7 +294,7 @@ impl Store {
 
     /// The rows of the conversations `page` picks (a query with an `id` column, given with its
     /// parameters), ordered by `order` (over the conversation `v` and `page`).
-    fn conversation_list_rows(
+    pub(crate) fn conversation_list_rows(
         &self,
         page: &str,
         mut params: Vec<Value>,

@@ -253,7 +253,7 @@ impl Store {
     /// How many tickets pass `filter`. Scrolling a view asks again with every page, and
     /// counting most of a large workspace takes milliseconds: the answer is kept until the
     /// database changes (a write here, or one by another connection).
-    fn view_total(&self, condition: &Condition) -> Result<i64> {
+    pub(crate) fn view_total(&self, condition: &Condition) -> Result<i64> {
         let data_version: i64 = self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?;

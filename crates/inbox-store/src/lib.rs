@@ -17,6 +17,7 @@ mod notifications;
 mod optimistic;
 mod outbox;
 mod profiles;
+mod queue;
 mod read_model;
 mod records;
 mod replica;
@@ -40,6 +41,7 @@ pub use inbox::{Filters, InboxPage, InboxQuery, InboxRow, Sort, View, ViewCounts
 pub use notifications::{Preview, INBOUND_EMAIL_DOMAIN};
 pub use outbox::SyncIssue;
 pub use profiles::{CompanyProfile, ContactProfile, DirectoryEntry, TicketCounts};
+pub use queue::{QueuePage, QueueQuery, QueueRow};
 pub use read_model::{LinkedTicketSummary, TicketDetail, TimelineEntry};
 pub use replica::{ConversationAlert, ConversationAlertKind};
 pub use search::{SearchField, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};

@@ -1,7 +1,7 @@
 //! The local database as a sync replica: bootstrap pages and pulled changes are written as
 //! upserts, and the cursor reached is kept with them.
 
-use inbox_core::alerts::{alerts_for, Alert};
+use inbox_core::alerts::{alerts_for, mentions, Alert};
 use inbox_core::{Author, Conversation, ConversationId, Millis, PartKind};
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 use serde::Serialize;
@@ -22,6 +22,9 @@ pub struct ConversationAlert {
 pub enum ConversationAlertKind {
     AssignedToYou,
     CustomerWrote,
+    /// Someone else's note in the conversation mentions me (`@First` or `@First Last`), as a
+    /// ticket's note does, whoever has the conversation.
+    Mentioned,
 }
 
 /// The settings key of the cursor the local copy has caught up to.
@@ -39,17 +42,19 @@ impl Store {
     }
 
     /// What, among pulled changes to conversations, concerns me: a conversation someone else
-    /// assigned to me, and a customer's message in one of mine. Against the copy as it was
+    /// assigned to me, a customer's message in one of mine, and someone else's note mentioning
+    /// me in any conversation. Against the copy as it was
     /// before the changes; parts already here (a re-pulled range) are no news.
     fn conversation_alerts_in(
         &self,
         changes: &[ChangeSet],
     ) -> Result<Vec<ConversationAlert>, StoreError> {
-        let me = match self.me() {
-            Ok(me) => me.id,
+        let teammate = match self.me() {
+            Ok(me) => me,
             Err(StoreError::NoWorkspace) => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
+        let me = teammate.id;
         let mut conversations: Vec<Conversation> = Vec::new();
         let mut parts = Vec::new();
         let mut contacts = Vec::new();
@@ -101,19 +106,34 @@ impl Store {
             }
         }
         for p in &parts {
-            let (Author::Contact(_), PartKind::Reply { body }) = (&p.author, &p.kind) else {
-                continue;
-            };
             let Some(c) = now_of(p.conversation) else {
                 continue;
             };
-            if c.assignee_teammate == Some(me) {
-                alerts.push(ConversationAlert {
-                    conversation: c.id,
-                    kind: ConversationAlertKind::CustomerWrote,
-                    title: format!("New message from {}", contact_name(&c)),
-                    body: body.clone(),
-                });
+            match (&p.author, &p.kind) {
+                (Author::Contact(_), PartKind::Reply { body })
+                    if c.assignee_teammate == Some(me) =>
+                {
+                    alerts.push(ConversationAlert {
+                        conversation: c.id,
+                        kind: ConversationAlertKind::CustomerWrote,
+                        title: format!("New message from {}", contact_name(&c)),
+                        body: body.clone(),
+                    })
+                }
+                (author, PartKind::Note { body } | PartKind::CrossPost { body, .. })
+                    if *author != Author::Teammate(me) && mentions(body, &teammate) =>
+                {
+                    alerts.push(ConversationAlert {
+                        conversation: c.id,
+                        kind: ConversationAlertKind::Mentioned,
+                        title: format!(
+                            "You were mentioned in the conversation with {}",
+                            contact_name(&c)
+                        ),
+                        body: body.clone(),
+                    })
+                }
+                _ => {}
             }
         }
         Ok(alerts)

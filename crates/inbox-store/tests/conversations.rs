@@ -643,3 +643,65 @@ fn a_pulled_customer_message_alerts_the_assignee_once() {
     s.store.apply_changes(&[change], Cursor(2)).unwrap();
     assert!(s.store.take_conversation_alerts().is_empty());
 }
+
+#[test]
+fn a_pulled_note_mentioning_me_alerts_me_whoever_has_the_conversation() {
+    let mut s = setup();
+    let (me, other) = (s.me, s.other);
+    let my_name = s.store.me().unwrap().name;
+    let first = my_name.split_whitespace().next().unwrap().to_owned();
+    let at = NOW + HOUR;
+    let id = s.start("The export is empty", MessageChannel::Email, at);
+    // Someone else's conversation: a mention reaches me anyway; other notes do not.
+    s.run(
+        Mutation::AssignConversation {
+            conversation: id,
+            teammate: Some(other),
+            team: None,
+        },
+        Author::Teammate(other),
+        at + 1,
+    );
+    let note = |n: u128, author: TeammateId, body: String, at: Millis| ConversationPart {
+        id: PartId::from_parts(NOW as u64, n << 60),
+        conversation: id,
+        author: Author::Teammate(author),
+        kind: PartKind::Note { body },
+        created_at: at,
+        channel: None,
+    };
+    let mut conversation = s.store.conversation(id).unwrap();
+    conversation.last_activity_at = at + 4;
+    let change = ChangeSet {
+        cursor: Cursor(1),
+        at: at + 4,
+        origin: None,
+        records: vec![
+            Record::Conversation(conversation),
+            Record::ConversationPart(note(
+                81,
+                other,
+                format!("@{first} could you check the export?"),
+                at + 2,
+            )),
+            Record::ConversationPart(note(82, other, "No mention here".into(), at + 3)),
+            Record::ConversationPart(note(83, me, format!("Note to self, @{my_name}"), at + 4)),
+        ],
+    };
+    s.store
+        .apply_changes(std::slice::from_ref(&change), Cursor(1))
+        .unwrap();
+    let alerts = s.store.take_conversation_alerts();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].conversation, id);
+    assert_eq!(alerts[0].kind, ConversationAlertKind::Mentioned);
+    assert!(alerts[0].title.contains(&s.contact.name), "{alerts:?}");
+    assert_eq!(
+        alerts[0].body,
+        format!("@{first} could you check the export?")
+    );
+
+    // Pulled again: no news.
+    s.store.apply_changes(&[change], Cursor(2)).unwrap();
+    assert!(s.store.take_conversation_alerts().is_empty());
+}
