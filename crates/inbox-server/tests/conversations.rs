@@ -397,6 +397,62 @@ async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() 
         .get("/conversations/01ARZ3NDEKTSV4RRFFQ69G5FAV")
         .await
         .error(404, "not_found");
+
+    // Search, as Intercom's query format: by state, contact and the first message's words.
+    let search = |query: Value| {
+        let admin = &f.admin;
+        async move {
+            admin
+                .post("/conversations/search", json!({"query": query}))
+                .await
+                .ok()
+        }
+    };
+    let ids = |found: &Value| -> Vec<String> {
+        found["conversations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let found = search(json!({"operator": "AND", "value": [
+        {"field": "state", "operator": "=", "value": "closed"},
+        {"field": "contact_ids", "operator": "=", "value": f.contact},
+        {"field": "source.body", "operator": "~", "value": "REFUND for order"},
+    ]}))
+    .await;
+    assert_eq!(ids(&found), [id.clone()], "{found}");
+    assert_eq!(found["type"], "conversation.list");
+    let open_only = search(json!({"field": "state", "operator": "=", "value": "open"})).await;
+    assert!(!ids(&open_only).contains(&id));
+    let either = search(json!({"operator": "OR", "value": [
+        {"field": "admin_assignee_id", "operator": "=", "value": admin_id},
+        {"field": "title", "operator": "^", "value": "nothing like this"},
+    ]}))
+    .await;
+    assert!(ids(&either).contains(&id));
+    let unassigned =
+        search(json!({"field": "team_assignee_id", "operator": "!=", "value": null})).await;
+    assert!(!ids(&unassigned).contains(&id));
+    let all = f
+        .admin
+        .post(
+            "/conversations/search",
+            json!({"pagination": {"per_page": 1}}),
+        )
+        .await
+        .ok();
+    assert_eq!(all["conversations"].as_array().unwrap().len(), 1);
+    assert!(all["total_count"].as_u64().unwrap() > 1, "{all}");
+    assert!(all["pages"]["next"]["starting_after"].is_string());
+    f.admin
+        .post(
+            "/conversations/search",
+            json!({"query": {"field": "mood", "operator": "=", "value": "x"}}),
+        )
+        .await
+        .error(400, "unknown_search_field");
 }
 
 fn chrono_secs() -> i64 {

@@ -170,7 +170,10 @@ fn part(p: &ConversationPart) -> PartResource {
     }
 }
 
-fn resource(c: &Conversation, parts: Option<&[ConversationPart]>) -> ConversationResource {
+pub(super) fn resource(
+    c: &Conversation,
+    parts: Option<&[ConversationPart]>,
+) -> ConversationResource {
     let snoozed = c.open && c.snoozed_until.is_some_and(|until| until > now());
     ConversationResource {
         kind: ConversationTag::Tag,

@@ -7,6 +7,7 @@
 //! customer notifications and the change log are the same whoever calls. Other entities created
 //! here are appended to the change log in the same transaction, so syncing apps see them.
 
+mod conversation_search;
 mod conversations;
 mod emails;
 mod people;
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(tickets::parts),
         routes!(tickets::link_tracker, tickets::unlink_tracker),
         routes!(conversations::list, conversations::create),
+        routes!(conversation_search::search),
         routes!(conversations::show),
         routes!(conversations::reply),
         routes!(conversations::manage),

@@ -30,8 +30,8 @@ use crate::workspace::{parse, Db};
 const DEFAULT_PER_PAGE: i64 = 20;
 const MAX_PER_PAGE: i64 = 150;
 /// Bounds on a query's shape, so one request cannot make the database work unboundedly.
-const MAX_DEPTH: usize = 4;
-const MAX_CONDITIONS: usize = 100;
+pub(super) const MAX_DEPTH: usize = 4;
+pub(super) const MAX_CONDITIONS: usize = 100;
 
 /// Which page of tickets: Intercom's `pagination` of a search, or the query of a profile's
 /// Tickets tab.
@@ -127,6 +127,14 @@ impl Page {
         };
         Ok(Page { offset, per_page })
     }
+
+    pub fn offset(self) -> i64 {
+        self.offset
+    }
+
+    pub fn per_page(self) -> i64 {
+        self.per_page
+    }
 }
 
 fn encode_cursor(offset: i64) -> String {
@@ -190,22 +198,27 @@ pub fn ticket_list(db: &Db, catalog: &Catalog, filter: &Filter, page: Page) -> R
         .iter()
         .map(|doc| parse("ticket", doc).map(|t| catalog.ticket(&t)))
         .collect::<Result<Vec<_>>>()?;
-    let end = page.offset + tickets.len() as i64;
     Ok(TicketList {
         kind: TicketListTag::Tag,
+        pages: pages(page, tickets.len(), found.total),
         tickets,
         total_count: found.total,
-        pages: TicketPages {
-            kind: PagesTag::Tag,
-            page: page.offset / page.per_page + 1,
-            per_page: page.per_page,
-            total_pages: (found.total + page.per_page - 1) / page.per_page,
-            next: (end < found.total).then(|| NextPage {
-                per_page: page.per_page,
-                starting_after: encode_cursor(end),
-            }),
-        },
     })
+}
+
+/// Where `page`, holding `len` of `total` results, is among them all.
+pub fn pages(page: Page, len: usize, total: i64) -> TicketPages {
+    let end = page.offset + len as i64;
+    TicketPages {
+        kind: PagesTag::Tag,
+        page: page.offset / page.per_page + 1,
+        per_page: page.per_page,
+        total_pages: (total + page.per_page - 1) / page.per_page,
+        next: (end < total).then(|| NextPage {
+            per_page: page.per_page,
+            starting_after: encode_cursor(end),
+        }),
+    }
 }
 
 /// What values a field takes, hence which operators make sense for it.
