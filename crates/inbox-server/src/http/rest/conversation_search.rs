@@ -522,18 +522,22 @@ fn query_schema(depth: usize) -> Value {
             }));
         }
     }
-    if depth < MAX_DEPTH {
-        variants.push(json!({
-            "type": "object",
-            "description": "A group: every query (AND) or any of them (OR).",
-            "properties": {
-                "operator": { "type": "string", "pattern": "^([Aa][Nn][Dd]|[Oo][Rr])$" },
-                "value": { "type": "array", "items": query_schema(depth + 1), "maxItems": 5 },
-            },
-            "required": ["operator", "value"],
-            "additionalProperties": false,
-        }));
-    }
+    // A group one level down; the deepest level's groups hold nothing, as the server reads.
+    let items = if depth < MAX_DEPTH {
+        json!({ "type": "array", "items": query_schema(depth + 1), "maxItems": MAX_CONDITIONS })
+    } else {
+        json!({ "type": "array", "maxItems": 0 })
+    };
+    variants.push(json!({
+        "type": "object",
+        "description": "A group: every query (AND) or any of them (OR).",
+        "properties": {
+            "operator": { "type": "string", "pattern": "^([Aa][Nn][Dd]|[Oo][Rr])$" },
+            "value": items,
+        },
+        "required": ["operator", "value"],
+        "additionalProperties": false,
+    }));
     json!({
         "description": "A condition `field operator value` (text ignores case: ~ contains, !~ does not contain, ^ starts with, $ ends with; < > <= >= compare Unix seconds; IN and NIN take an array), or an AND/OR group nested at most 4 levels deep with at most 100 conditions in all.",
         "anyOf": variants,
