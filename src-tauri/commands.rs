@@ -12,8 +12,8 @@ use inbox_core::{
 };
 use inbox_store::{
     ConversationCounts, ConversationDetail, ConversationPage, ConversationQuery, InboxPage,
-    InboxQuery, LinkedTicketSummary, Preview, Store, StoreError, SyncIssue, TicketDetail,
-    ViewCounts,
+    InboxQuery, LinkedTicketSummary, Preview, QueuePage, QueueQuery, Store, StoreError, SyncIssue,
+    TicketDetail, ViewCounts,
 };
 use inbox_sync::client::Client;
 use serde::Serialize;
@@ -231,6 +231,16 @@ pub fn list_conversations(
     Ok(state
         .store()
         .list_conversations(&query, crate::startup::now_millis())?)
+}
+
+/// One page of a view's tickets and conversations together (open, closed or all), most recent
+/// activity first, each row as its own list shows it, with how many of each the view holds.
+#[tauri::command]
+#[specta::specta]
+pub fn list_queue(state: State<'_, AppState>, query: QueueQuery) -> CommandResult<QueuePage> {
+    Ok(state
+        .store()
+        .list_queue(&query, crate::startup::now_millis())?)
 }
 
 /// Open conversations per view of the sidebar, and my unread ones.

@@ -23,6 +23,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::list_conversations,
             commands::get_conversation,
             commands::get_conversation_counts,
+            commands::list_queue,
             commands::read_conversation::<tauri::Wry>,
             commands::preview_mutation,
             commands::get_notification_settings,

@@ -25,6 +25,11 @@ export const commands = {
 	/**  Open conversations per view of the sidebar, and my unread ones. */
 	getConversationCounts: () => __TAURI_INVOKE<ConversationCounts>("get_conversation_counts"),
 	/**
+	 *  One page of a view's tickets and conversations together (open, closed or all), most recent
+	 *  activity first, each row as its own list shows it, with how many of each the view holds.
+	 */
+	listQueue: (query: QueueQuery) => __TAURI_INVOKE<QueuePage>("list_queue", { query }),
+	/**
 	 *  The teammate opened a conversation: it counts as read, and so does its linked shared
 	 *  ticket (R11). Returns whether it was unread (its row and the unread counts then change).
 	 */
@@ -719,6 +724,33 @@ export type Preview = {
 	/**  How many customer tickets the mutation changes (a tracker moves its linked tickets). */
 	tickets_affected: number,
 };
+
+export type QueuePage = {
+	/**  How many rows the whole queue holds: `tickets + conversations`. */
+	total: number,
+	tickets: number,
+	conversations: number,
+	offset: number,
+	rows: QueueRow[],
+};
+
+export type QueueQuery = {
+	/**  All, Mine, Unassigned or a team's; the other views hold tickets only. */
+	view: View,
+	/**
+	 *  Open (true) or closed (false) only; none: everything. Open conversations snoozed at
+	 *  `now` are out of the open queue until they wake (they are in "everything").
+	 */
+	open?: boolean | null,
+	/**  Only what has something I have not read. */
+	unread?: boolean,
+	offset: number,
+	/**  At most 500. */
+	limit: number,
+};
+
+/**  One line of the queue: a ticket or a conversation, as their own lists show them. */
+export type QueueRow = { kind: "ticket"; row: InboxRow } | { kind: "conversation"; row: ConversationRow };
 
 /**  Why the customer hears about a ticket. */
 export type Reason = { reason: "submitted" } | { reason: "teammate_replied"; parts: PartId[] } | { reason: "state_changed"; from: StateId; to: StateId };

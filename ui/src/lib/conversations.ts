@@ -13,8 +13,8 @@ import type {
 import type { Millis } from './format';
 import { viewName } from './labels';
 
-/** What the middle column lists for a view that can hold both. */
-export type ListKind = 'tickets' | 'conversations';
+/** What the middle column lists for a view that can hold both: one kind, or both in one list. */
+export type ListKind = 'tickets' | 'conversations' | 'both';
 
 /** Whether a view lists conversations as well as tickets: all, mine, unassigned, a team's. */
 export function holdsConversations(view: View): boolean {
