@@ -73,7 +73,9 @@ async fn views_filters_and_sorts_narrow_the_list_as_the_database_says() {
         count(&store, team_view.clone(), closed.clone()),
     )
     .await;
+    // Mine opens with both tickets and conversations: its tickets alone.
     app.click("[data-testid=view-mine]").await;
+    app.click("[data-testid=kind-tickets]").await;
     app.click("[data-testid=filter-open]").await;
     app.click("[data-testid=filter-unread]").await;
     let unread = Filters {

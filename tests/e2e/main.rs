@@ -9,6 +9,7 @@ mod everyday;
 mod harness;
 mod inbox;
 mod preview;
+mod queue;
 mod server;
 mod sync;
 mod ticket_rules;
