@@ -526,7 +526,7 @@ fn query_schema(depth: usize) -> Value {
     let items = if depth < MAX_DEPTH {
         json!({ "type": "array", "items": query_schema(depth + 1), "maxItems": MAX_CONDITIONS })
     } else {
-        json!({ "type": "array", "maxItems": 0 })
+        json!({ "type": "array", "items": { "type": "object" }, "maxItems": 0 })
     };
     variants.push(json!({
         "type": "object",
@@ -561,5 +561,42 @@ fn value_schema(kind: FieldKind, nullable: bool) -> Value {
         json!({ "anyOf": [value, { "type": "null" }] })
     } else {
         value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    #[test]
+    fn the_document_bounds_a_query_as_the_parser_does() {
+        let schema = serde_json::to_value(ConversationQuery::schema()).unwrap();
+        // Down to the deepest level, whose groups hold nothing.
+        let mut level = &schema;
+        for _ in 1..MAX_DEPTH {
+            let group = level["anyOf"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["properties"]["field"].is_null())
+                .unwrap();
+            assert_eq!(group["properties"]["value"]["maxItems"], MAX_CONDITIONS);
+            level = &group["properties"]["value"]["items"];
+        }
+        let deepest = level["anyOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["properties"]["field"].is_null())
+            .unwrap();
+        assert_eq!(deepest["properties"]["value"]["maxItems"], 0);
+        let too_deep = json!({"operator": "AND", "value": [{"operator": "AND", "value": [
+            {"operator": "AND", "value": [{"operator": "AND", "value": [
+                {"field": "open", "operator": "=", "value": true}]}]}]}]});
+        assert!(parse(&too_deep, 1, &mut 0).is_err());
+        let deepest_empty = json!({"operator": "AND", "value": [{"operator": "AND", "value": [
+            {"operator": "AND", "value": [{"operator": "AND", "value": []}]}]}]});
+        assert!(parse(&deepest_empty, 1, &mut 0).is_ok());
     }
 }
