@@ -422,7 +422,7 @@ async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() 
         {"field": "source.body", "operator": "~", "value": "REFUND for order"},
     ]}))
     .await;
-    assert_eq!(ids(&found), [id.clone()], "{found}");
+    assert_eq!(ids(&found), std::slice::from_ref(&id), "{found}");
     assert_eq!(found["type"], "conversation.list");
     let open_only = search(json!({"field": "state", "operator": "=", "value": "open"})).await;
     assert!(!ids(&open_only).contains(&id));
