@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use inbox_core::Category;
 use inbox_demo::DemoOptions;
-use inbox_store::{Filters, InboxQuery, Sort, Store, View, DATABASE_FILE};
+use inbox_store::{Filters, InboxQuery, QueueQuery, Sort, Store, View, DATABASE_FILE};
 
 const TICKETS: usize = 100_000;
 const NOW: i64 = 1_790_000_000_000;
@@ -110,6 +110,24 @@ fn bench(c: &mut Criterion) {
     group.bench_function("store: all, page at 50,000", |b| {
         b.iter(|| store.list_tickets(&deep).unwrap())
     });
+
+    // A teammate's queue: tickets and conversations merged, first page and a deep one.
+    for (name, view, open, offset) in [
+        ("mine, open", View::Mine, Some(true), 0),
+        ("all", View::All, None, 0),
+        ("all, page at 50,000", View::All, None, 50_000),
+    ] {
+        let query = QueueQuery {
+            view,
+            open,
+            unread: false,
+            offset,
+            limit: 50,
+        };
+        group.bench_function(format!("store: queue, {name}"), |b| {
+            b.iter(|| store.list_queue(&query, NOW).unwrap())
+        });
+    }
 
     // The baseline: the same rows and total, hand-written against SQLite.
     let conn = rusqlite::Connection::open(&path).unwrap();

@@ -1,9 +1,8 @@
 //! A teammate's queue: the tickets and the conversations of one view (all, mine, unassigned, a
 //! team's) in one list, most recent activity first.
 //!
-//! A page is merged in SQL from the two lists, each taken off its own activity index up to the
-//! end of the page (`offset + limit` rows at most, as [`Store::list_tickets`] by state does),
-//! so no page reads or sorts a whole view.
+//! A page is merged in SQL from the two lists, each read in order off its own activity index
+//! up to the end of the page, so no page reads or sorts a whole view.
 
 use inbox_core::Millis;
 use rusqlite::types::Value;
@@ -75,8 +74,7 @@ const CONVERSATION: i64 = 1;
 
 impl Store {
     /// One page of a view's tickets and conversations together at `now`, most recent activity
-    /// first (ties: conversations first, then by id, newest first), and how many of each the
-    /// queue holds.
+    /// first (ties: by id, newest first), and how many of each the queue holds.
     pub fn list_queue(&self, q: &QueueQuery, now: Millis) -> Result<QueuePage> {
         let tickets = Filters {
             open: q.open,
@@ -91,26 +89,19 @@ impl Store {
         };
         let conversations = self.conversation_condition(&q.view, status, q.unread, now)?;
         let limit = q.limit.min(MAX_PAGE);
-        let end = Value::Integer(i64::from(q.offset) + i64::from(limit));
-
         let mut params = tickets.params().to_vec();
-        params.push(end.clone());
         params.extend(conversations.params().iter().cloned());
-        params.push(end);
         params.push(Value::Integer(limit.into()));
         params.push(Value::Integer(q.offset.into()));
+        // A compound SELECT ordered as a whole: SQLite merges the two lists, each read in
+        // order off its activity index, and stops at the end of the page.
         let picked: Vec<(i64, String)> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT kind, id FROM (
-                    SELECT * FROM (SELECT {TICKET} AS kind, t.id, t.last_activity_at AS at
-                        FROM tickets t {}
-                        ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?)
-                    UNION ALL
-                    SELECT * FROM (SELECT {CONVERSATION} AS kind, v.id, v.last_activity_at AS at
-                        FROM conversations v {}
-                        ORDER BY v.last_activity_at DESC, v.id DESC LIMIT ?))
-                 ORDER BY at DESC, kind DESC, id DESC LIMIT ? OFFSET ?",
+                "SELECT {TICKET} AS kind, t.id AS id, t.last_activity_at AS at FROM tickets t {}
+                 UNION ALL
+                 SELECT {CONVERSATION}, v.id, v.last_activity_at FROM conversations v {}
+                 ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
                 tickets.where_clause(),
                 conversations.where_clause(),
             ))?

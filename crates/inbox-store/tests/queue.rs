@@ -136,8 +136,8 @@ fn whole(
     }
 }
 
-/// (last activity, conversation?, id) of what the view holds, most recent first, worked out
-/// from every ticket and conversation directly.
+/// (last activity, conversation?, id) of what the view holds, most recent first (ties: the
+/// newest id first), worked out from every ticket and conversation directly.
 fn expected(
     store: &Store,
     me: TeammateId,
@@ -168,7 +168,7 @@ fn expected(
             all.push((c.last_activity_at, true, c.id.to_string()));
         }
     }
-    all.sort_by(|a, b| b.cmp(a));
+    all.sort_by(|a, b| (b.0, &b.2).cmp(&(a.0, &a.2)));
     all
 }
 
