@@ -86,7 +86,16 @@ pub fn messenger_home(
         .take(RECENT_TICKETS)
         .cloned()
         .collect();
-    let unseen: Vec<&Notification> = unseen.iter().filter(|n| n.contact == contact).collect();
+    // Only news of what they can still see counts: a ticket made internal again takes its
+    // badges with it (its notification could never be marked seen).
+    let visible = |about: Thread| match about {
+        Thread::Ticket(id) => theirs.iter().any(|t| t.id == id),
+        Thread::Conversation(_) => true,
+    };
+    let unseen: Vec<&Notification> = unseen
+        .iter()
+        .filter(|n| n.contact == contact && visible(n.about))
+        .collect();
     let count = |channel: Channel| {
         let mut threads: Vec<Thread> = unseen
             .iter()
@@ -160,6 +169,9 @@ pub struct CustomerEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CustomerEntryKind {
+    /// The ticket reached the customer (created shared, or shared later): the event at the top
+    /// of its thread, with the ticket pill (R4).
+    Submitted { title: String, number: Option<i64> },
     /// A reply, from the customer or from the support team.
     Message { body: String, from_customer: bool },
     /// The ticket moved to a state with a new customer-facing label.
@@ -183,31 +195,46 @@ pub fn customer_timeline(
             .find(|s| s.id == id)
             .map(|s| s.customer_label.clone())
     };
-    parts
+    let parts: Vec<&crate::Part> = parts.iter().filter(|p| p.ticket == ticket.id).collect();
+    // The customer's thread starts when the ticket became theirs to see: when it was first
+    // shared, or when it was created shared; what happened inside before is not theirs.
+    let shared = parts
         .iter()
-        .filter(|p| p.ticket == ticket.id)
-        .filter_map(|p| {
-            let kind = match &p.kind {
-                crate::PartKind::Reply { body } => CustomerEntryKind::Message {
-                    body: body.clone(),
-                    from_customer: matches!(p.author, crate::Author::Contact(_)),
-                },
-                crate::PartKind::StateChanged { from, to } => {
-                    let to_label = label(*to)?;
-                    if label(*from).as_ref() == Some(&to_label) {
-                        return None;
-                    }
-                    CustomerEntryKind::StateChanged { label: to_label }
+        .position(|p| matches!(p.kind, crate::PartKind::ShareChanged { shared: true }));
+    let (since, submitted_id, submitted_at) = match shared {
+        Some(i) => (i + 1, parts[i].id, parts[i].created_at),
+        None => (0, crate::PartId(ticket.id.0), ticket.created_at),
+    };
+    let submitted = CustomerEntry {
+        id: submitted_id,
+        at: submitted_at,
+        kind: CustomerEntryKind::Submitted {
+            title: ticket.title.clone(),
+            number: ticket.number,
+        },
+    };
+    let rest = parts[since..].iter().filter_map(|p| {
+        let kind = match &p.kind {
+            crate::PartKind::Reply { body } => CustomerEntryKind::Message {
+                body: body.clone(),
+                from_customer: matches!(p.author, crate::Author::Contact(_)),
+            },
+            crate::PartKind::StateChanged { from, to } => {
+                let to_label = label(*to)?;
+                if label(*from).as_ref() == Some(&to_label) {
+                    return None;
                 }
-                _ => return None,
-            };
-            Some(CustomerEntry {
-                id: p.id,
-                at: p.created_at,
-                kind,
-            })
+                CustomerEntryKind::StateChanged { label: to_label }
+            }
+            _ => return None,
+        };
+        Some(CustomerEntry {
+            id: p.id,
+            at: p.created_at,
+            kind,
         })
-        .collect()
+    });
+    std::iter::once(submitted).chain(rest).collect()
 }
 /// A conversation as its customer sees it: their messages and the team's replies, never a
 /// note, an assignment or anything else internal (R3a).

@@ -382,6 +382,12 @@ pub fn apply<W: Workspace>(
 ) -> Result<Outcome, W::Error> {
     let mut out = decide(ws, mutation, ctx)?;
     stamp_customer_activity(&mut out, mutation, ctx.now);
+    if let Author::Contact(_) = ctx.actor {
+        // A state change the customer caused (their reply moving the ticket on, R6b) is no news
+        // to them.
+        out.effects
+            .retain(|e| !matches!(e, Effect::Customer(CustomerEvent::StateChanged { .. })));
+    }
     Ok(out)
 }
 

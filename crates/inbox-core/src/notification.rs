@@ -37,6 +37,25 @@ pub enum Reason {
     StateChanged { from: StateId, to: StateId },
 }
 
+/// What an email still has to tell once the customer has seen `seen` in the Messenger: replies
+/// they saw are left out (R5), and a reason left with no reply goes.
+pub fn unseen_reasons(reasons: &[Reason], seen: &[PartId]) -> Vec<Reason> {
+    reasons
+        .iter()
+        .filter_map(|r| match r {
+            Reason::TeammateReplied { parts } => {
+                let parts: Vec<PartId> = parts
+                    .iter()
+                    .filter(|p| !seen.contains(p))
+                    .copied()
+                    .collect();
+                (!parts.is_empty()).then_some(Reason::TeammateReplied { parts })
+            }
+            other => Some(other.clone()),
+        })
+        .collect()
+}
+
 /// When an email goes out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -151,5 +170,26 @@ impl EmailDue {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_leaves_out_the_replies_already_seen() {
+        let (a, b) = (PartId::from_parts(1, 1), PartId::from_parts(1, 2));
+        let reasons = [Reason::TeammateReplied { parts: vec![a, b] }];
+        assert_eq!(
+            unseen_reasons(&reasons, &[a]),
+            [Reason::TeammateReplied { parts: vec![b] }]
+        );
+        let state = Reason::StateChanged {
+            from: StateId::from_parts(1, 1),
+            to: StateId::from_parts(1, 2),
+        };
+        let mixed = [Reason::TeammateReplied { parts: vec![a] }, state.clone()];
+        assert_eq!(unseen_reasons(&mixed, &[a]), [state]);
     }
 }

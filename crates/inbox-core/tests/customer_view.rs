@@ -5,7 +5,10 @@ mod common;
 
 use common::*;
 use inbox_core::email::{id_from_reply_token, render, reply_token, EmailInput};
-use inbox_core::messenger::{customer_view, messenger_home, TicketAction, RECENT_TICKETS};
+use inbox_core::messenger::{
+    customer_timeline, customer_view, messenger_home, CustomerEntry, CustomerEntryKind,
+    TicketAction, RECENT_TICKETS,
+};
 use inbox_core::notify::Thread;
 use inbox_core::notify::{plan, MessengerState, NotificationSettings, Reason};
 use inbox_core::*;
@@ -408,4 +411,86 @@ fn r3a_no_internal_text_ever_reaches_a_customer() {
             "seed {seed}: visible attributes are shown"
         );
     }
+}
+
+#[test]
+fn a_ticket_made_internal_again_takes_its_badges_with_it() {
+    let mut ws = Memory::new(0);
+    let out = ws
+        .run(Mutation::SetShared {
+            ticket: id(BACK_OFFICE),
+            shared: true,
+        })
+        .unwrap();
+    let unseen = plan(
+        &out,
+        &ws.states,
+        &|_| MessengerState { collapsed: true },
+        NotificationSettings::default(),
+        0,
+    );
+    let badges = |ws: &Memory| {
+        let home = messenger_home(contact(), &tickets(ws), &ws.types, &ws.states, &unseen);
+        (home.badges.messenger, home.badges.tickets_space)
+    };
+    assert_eq!(badges(&ws), (1, 1));
+    ws.run(Mutation::SetShared {
+        ticket: id(BACK_OFFICE),
+        shared: false,
+    })
+    .unwrap();
+    assert_eq!(
+        badges(&ws),
+        (0, 0),
+        "no badge for a ticket they cannot open"
+    );
+}
+
+#[test]
+fn r4_a_tickets_customer_thread_starts_with_its_submission() {
+    let mut ws = Memory::new(0);
+    ws.run(Mutation::Note {
+        ticket: id(BACK_OFFICE),
+        body: "internal before sharing".into(),
+        keep_private: true,
+    })
+    .unwrap();
+    ws.run(Mutation::SetShared {
+        ticket: id(BACK_OFFICE),
+        shared: true,
+    })
+    .unwrap();
+    let reply = ws
+        .run(Mutation::Reply {
+            ticket: id(BACK_OFFICE),
+            body: "We are on it".into(),
+        })
+        .unwrap();
+    let parts: Vec<Part> = reply.parts().cloned().collect();
+    let ticket = &ws.tickets[&id(BACK_OFFICE)];
+    // The share itself, as the store would hold it, then the reply.
+    let share = Part {
+        id: PartId::from_parts(1, 77),
+        ticket: ticket.id,
+        author: Author::System,
+        kind: PartKind::ShareChanged { shared: true },
+        created_at: 500,
+    };
+    let mut timeline = vec![share.clone()];
+    timeline.extend(parts);
+    let entries = customer_timeline(ticket, &timeline, &ws.states);
+    assert!(
+        matches!(&entries[0].kind, CustomerEntryKind::Submitted { title, .. } if *title == ticket.title),
+        "{entries:?}"
+    );
+    assert_eq!((entries[0].id, entries[0].at), (share.id, 500));
+    assert!(
+        matches!(&entries[1].kind, CustomerEntryKind::Message { body, .. } if body == "We are on it")
+    );
+
+    let customer_ticket = &ws.tickets[&id(CUSTOMER)];
+    let entries = customer_timeline(customer_ticket, &[], &ws.states);
+    assert!(
+        matches!(entries[..], [CustomerEntry { kind: CustomerEntryKind::Submitted { .. }, at, .. }] if at == customer_ticket.created_at)
+    );
 }

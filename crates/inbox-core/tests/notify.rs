@@ -471,3 +471,41 @@ fn a_teammate_message_in_a_conversation_badges_messages_and_emails_unless_seen()
     )
     .is_empty());
 }
+
+#[test]
+fn r6b_a_state_change_the_customer_caused_notifies_nobody() {
+    let mut ws = Memory::new(0);
+    let waiting = ws
+        .states
+        .iter()
+        .find(|s| s.category == StateCategory::WaitingOnCustomer)
+        .unwrap()
+        .id;
+    ws.run(Mutation::SetState {
+        ticket: id(CUSTOMER),
+        state: waiting,
+    })
+    .unwrap();
+    let out = ws
+        .run_as(
+            Author::Contact(contact()),
+            Mutation::Reply {
+                ticket: id(CUSTOMER),
+                body: "Here is the file".into(),
+            },
+        )
+        .unwrap();
+    assert_ne!(
+        ws.get(CUSTOMER).state_id,
+        waiting,
+        "the ball is back with the team"
+    );
+    let got = plan(
+        &out,
+        &ws.states,
+        &|_| MessengerState::default(),
+        NotificationSettings::default(),
+        NOW,
+    );
+    assert!(got.is_empty(), "{got:?}");
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use inbox_core::email::{render, reply_token, EmailInput};
 use inbox_core::messenger::customer_view;
+use inbox_core::notification::unseen_reasons;
 use inbox_core::notify::{EmailDecision, Thread};
 use inbox_core::{Millis, Workspace};
 
@@ -166,6 +167,8 @@ fn claim(
         }
         EmailDecision::Send => {
             if email.rendered.is_none() {
+                // Replies merged into one email are sent only if still unseen (R5).
+                email.reasons = unseen_reasons(&email.reasons, &seen);
                 email.rendered = render_email(db, &email, config, now)?;
             }
             let Some(rendered) = email.rendered.clone() else {

@@ -312,3 +312,92 @@ async fn the_server_delivers_through_a_real_smtp_relay() {
     assert!(says(&text, " is now "), "{text}");
     assert!(server.emails().is_empty(), "no .eml files when relaying");
 }
+
+#[tokio::test]
+async fn r5_a_reply_seen_before_the_next_one_is_not_emailed_with_it() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 2).await;
+    let customer = customer(&server, &f, &f.contact).await;
+    reply(&f, "First answer, seen in the Messenger.").await;
+    customer
+        .post(&format!("/messenger/tickets/{}/seen", f.ticket), json!({}))
+        .await
+        .ok();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    reply(&f, "Second answer, not seen yet.").await;
+    let emails = emails_settle(&server, 1).await;
+    assert!(says(&emails[0], "Second answer, not seen yet."));
+    assert!(
+        !says(&emails[0], "First answer"),
+        "only what is unseen after the delay is emailed"
+    );
+}
+
+#[tokio::test]
+async fn a_ticket_made_internal_again_leaves_no_badge() {
+    let server = TestServer::start(Some(60));
+    let f = fixture(&server, 180).await;
+    let back_office = data(&f.records, "ticket")
+        .find(|t| {
+            t["category"] == "back_office" && t["shared"] == false && t["contacts"][0].is_string()
+        })
+        .expect("an internal back-office ticket with a customer")
+        .clone();
+    let contact = back_office["contacts"][0].as_str().unwrap().to_owned();
+    let customer = customer(&server, &f, &contact).await;
+    let before = customer.get("/messenger/home").await.ok()["badges"].clone();
+    let share =
+        |shared: bool| json!({"type": "set_shared", "ticket": back_office["id"], "shared": shared});
+    push(&f.admin, share(true)).await;
+    let home = customer.get("/messenger/home").await.ok();
+    assert_ne!(home["badges"], before, "sharing it is news: {home}");
+    push(&f.admin, share(false)).await;
+    let home = customer.get("/messenger/home").await.ok();
+    assert_eq!(
+        home["badges"], before,
+        "no badge for a ticket they cannot open"
+    );
+}
+
+#[tokio::test]
+async fn r6b_the_customers_own_answer_moving_their_ticket_emails_nobody() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 180).await;
+    let ticket = find(&f.records, "ticket", &json!(f.ticket));
+    let ticket_type = find(&f.records, "ticket_type", &ticket["type_id"]);
+    let waiting = ticket_type["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| find(&f.records, "ticket_state", s)["category"] == "waiting_on_customer")
+        .expect("a waiting state")
+        .clone();
+    let before = if ticket["state_id"] != waiting {
+        push(
+            &f.admin,
+            json!({"type": "set_state", "ticket": f.ticket, "state": waiting}),
+        )
+        .await;
+        emails_settle(&server, 1).await.len()
+    } else {
+        0
+    };
+    let customer = customer(&server, &f, &f.contact).await;
+    let answered = customer
+        .post(
+            &format!("/messenger/tickets/{}/reply", f.ticket),
+            json!({"body": "Here is the screenshot."}),
+        )
+        .await
+        .ok();
+    assert_ne!(
+        answered["state_category"], "waiting_on_customer",
+        "{answered}"
+    );
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(
+        server.emails().len(),
+        before,
+        "a change the customer caused tells them nothing"
+    );
+}
