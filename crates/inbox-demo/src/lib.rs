@@ -1116,7 +1116,12 @@ impl<'a, S: Sink> Generator<'a, S> {
                 channel,
                 start,
             );
-            let teammate = self.rng.pick(&ws.teammates).id;
+            // The signed-in teammate (the first) has a share of them, so their queue holds both.
+            let teammate = if i % 4 == 0 {
+                ws.teammates[0].id
+            } else {
+                self.rng.pick(&ws.teammates).id
+            };
             let customer = Author::Contact(contact.id);
             let me = Author::Teammate(teammate);
             // Any 20 conversations in a row have every outcome, in the same shares.
