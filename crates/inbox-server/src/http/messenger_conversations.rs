@@ -255,7 +255,22 @@ fn their_conversation(db: &Db, contact: &Contact, id: &str) -> Result<Conversati
 
 fn view(db: &Db, conversation: &Conversation) -> Result<CustomerConversation> {
     let parts = db.conversation_timeline(conversation.id)?;
-    let teammates: Vec<Teammate> = db.all(Kind::Teammate)?;
+    // Only the teammates who wrote in it are read.
+    let mut writers: Vec<String> = parts
+        .iter()
+        .filter_map(|p| match p.author {
+            Author::Teammate(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect();
+    writers.sort();
+    writers.dedup();
+    let teammates: Vec<Teammate> = db
+        .tx()
+        .get_many(Kind::Teammate, &writers)?
+        .iter()
+        .map(|(_, doc)| crate::workspace::parse("teammate", doc))
+        .collect::<Result<_>>()?;
     let name = |id| {
         teammates
             .iter()

@@ -213,10 +213,9 @@ fn full(db: &Db, id: ConversationId) -> Result<ConversationResource> {
     Ok(resource(&conversation, Some(&parts)))
 }
 
-fn conversation_id(db: &Db, id: &str) -> Result<ConversationId> {
-    let id: ConversationId = parse_id("conversation", id)?;
-    db.conversation(id)?;
-    Ok(id)
+/// A conversation named in a path; whether it exists is found out by what reads it.
+fn conversation_id(id: &str) -> Result<ConversationId> {
+    parse_id("conversation", id)
 }
 
 /// Conversations, in id (start) order.
@@ -297,7 +296,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<ConversationResource>> {
     let conversation = state
-        .read(move |db| full(db, conversation_id(db, &id)?))
+        .read(move |db| full(db, conversation_id(&id)?))
         .await?;
     Ok(Json(conversation))
 }
@@ -512,7 +511,7 @@ pub async fn reply(
     };
     let conversation = state
         .write(move |db| {
-            let id = conversation_id(db, &id)?;
+            let id = conversation_id(&id)?;
             let author =
                 match body.author_type.as_deref().unwrap_or("admin") {
                     "admin" => actor(&acting(db, &me, body.admin_id.as_deref())?),
@@ -654,7 +653,7 @@ pub async fn manage(
     }
     let conversation = state
         .write(move |db| {
-            let conversation = conversation_id(db, &id)?;
+            let conversation = conversation_id(&id)?;
             let how = || -> Result<Apply> {
                 Ok(Apply {
                     actor: actor(&acting(db, &me, body.admin_id.as_deref())?),
@@ -781,7 +780,7 @@ pub async fn convert(
 ) -> Result<Json<TicketResource>> {
     let ticket = state
         .write(move |db| {
-            let conversation = db.conversation(conversation_id(db, &id)?)?;
+            let conversation = db.conversation(conversation_id(&id)?)?;
             let at = now();
             let type_id: TicketTypeId = parse_id("ticket type", &body.ticket_type_id)?;
             let ticket_type = db.ticket_type(type_id)?;
