@@ -7,7 +7,8 @@ SHELL := /bin/bash
 
 APT_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libssl-dev xvfb xauth dbus webkit2gtk-driver \
-	imagemagick fonts-noto-color-emoji postgresql notification-daemon xdotool python3-venv
+	imagemagick fonts-noto-color-emoji postgresql notification-daemon xdotool python3-venv \
+	chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -65,7 +66,8 @@ $(ST_DIR)/.venv/.installed: $(ST_DIR)/constraints.txt
 	$(ST_DIR)/.venv/bin/pip install --quiet --disable-pip-version-check -r $(ST_DIR)/constraints.txt
 	@touch $@
 
-## The frontend, built into ui/dist (embedded by the app's custom-protocol build).
+## The frontend, built into ui/dist (embedded by the app's custom-protocol build), and the
+## customers' Messenger page, built into ui/dist-messenger (embedded by inbox-server).
 ui: ui-deps
 	npm --prefix ui run build
 
@@ -78,7 +80,7 @@ bindings:
 app: ui
 	$(CARGO) build $(APP_FEATURES) --bin teammate-inbox
 
-server-bin:
+server-bin: ui
 	$(CARGO) build -p inbox-server --bin inbox-server
 
 ## Seeds the server's demo workspace (once), gives its admin the demo password and prints an
@@ -124,5 +126,5 @@ test: deps ui lint
 	npm --prefix ui test
 	$(CARGO) test --workspace $(APP_FEATURES)
 
-bench: deps
+bench: deps ui
 	$(CARGO) bench --workspace

@@ -120,6 +120,32 @@ pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<Ticke
     Ok(state.store().ticket_detail(id)?)
 }
 
+/// A shared ticket exactly as its customer sees it in the Messenger ("See as customer"); a
+/// `not_shared` error for a ticket no customer sees.
+#[tauri::command]
+#[specta::specta]
+pub fn get_customer_ticket(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<inbox_core::messenger::CustomerTicket> {
+    let id: TicketId = id.parse()?;
+    let store = state.store();
+    let ticket = store.ticket(id)?;
+    let ticket_type = store.ticket_type(ticket.type_id)?;
+    inbox_core::messenger::customer_ticket(
+        &ticket,
+        &ticket_type,
+        &store.states()?,
+        &store.timeline(id)?,
+    )
+    .ok_or_else(|| {
+        crate::error::CommandError::new(
+            "not_shared",
+            "No customer sees this ticket: it is internal.",
+        )
+    })
+}
+
 #[derive(Serialize, specta::Type)]
 pub struct Applied {
     /// The ticket the mutation named, as it is now (none for a conversation's mutation).

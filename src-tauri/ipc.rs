@@ -18,6 +18,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::get_view_counts,
             commands::list_tickets,
             commands::get_ticket,
+            commands::get_customer_ticket,
             commands::apply_mutation::<tauri::Wry>,
             commands::find_tickets,
             commands::list_conversations,

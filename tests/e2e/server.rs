@@ -29,6 +29,7 @@ pub fn serve(
 ) -> tokio::task::JoinHandle<Result<(), inbox_server::error::ServerError>> {
     let opts = ServeOptions {
         storage: storage.clone(),
+        public_url: None,
         mailer: Arc::new(EmlDir::new(dir.join("outbox")).unwrap()),
         inbound_domain: "inbound.test".into(),
         inbound_secret: None,

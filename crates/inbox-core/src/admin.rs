@@ -199,9 +199,22 @@ fn trimmed_type(t: &TicketType) -> TicketType {
     t
 }
 
+/// A brand's colour is `#rrggbb` or empty (the default).
+fn check_color(color: &str) -> Result<(), CoreError> {
+    let hex = color.strip_prefix('#').unwrap_or("");
+    if color.is_empty() || (hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())) {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidColor {
+            value: color.to_owned(),
+        })
+    }
+}
+
 fn save_brand(brand: &Brand, brands: &[Brand]) -> Result<Vec<Brand>, CoreError> {
     named("brand", &brand.name)?;
     limits::line("brand's logo", &brand.logo_url, limits::MAX_LOGO)?;
+    check_color(&brand.color)?;
     unique(
         "brand",
         &brand.name,
@@ -309,6 +322,7 @@ mod tests {
                 id: BrandId(id(30)),
                 name: "Northwind".into(),
                 logo_url: String::new(),
+                color: String::new(),
                 is_default: true,
             }],
             teams: vec![Team {
@@ -413,6 +427,7 @@ mod tests {
             id: BrandId(id(31)),
             name: "Northwind Pay".into(),
             logo_url: String::new(),
+            color: String::new(),
             is_default: true,
         };
         let saved = save(AdminChange::SaveBrand(pay)).unwrap();

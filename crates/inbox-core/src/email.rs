@@ -2,9 +2,9 @@
 //! teammate's reply and a state change, under the ticket's brand (R14). The app's preview and
 //! the server's delivery render with this same code.
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
+
+use crate::customer_identity::{check_day, day_of, mac_hex, same, SignedError};
 
 use crate::messenger::MessengerTicket;
 use crate::notification::{Reason, Thread};
@@ -33,7 +33,52 @@ pub struct EmailInput<'a> {
     pub contact: &'a Contact,
     /// The teammate replies this email carries, oldest first.
     pub replies: &'a [String],
+    pub links: Links,
+}
+
+/// Where an email points: the address replies go to, the logo image, the Messenger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    /// `reply+TOKEN@domain`.
     pub reply_to: String,
+    /// An image mail clients show: an `http(s)` URL (see [`logo_src`]).
+    pub logo: String,
+    /// The signed "View in Messenger" link, when the sender knows where the Messenger is.
+    pub messenger: Option<String>,
+}
+
+/// The logo as an email shows it: a brand logo that is already a web address is used as it
+/// is; one stored inline (a `data:` URL, which Gmail and Outlook do not show) is the PNG the
+/// server renders of it at `/brands/ID/logo.png` under `public_url`.
+pub fn logo_src(brand: &Brand, public_url: &str) -> String {
+    let url = brand.logo_url.trim();
+    if url.starts_with("https://") || url.starts_with("http://") {
+        url.to_owned()
+    } else {
+        format!(
+            "{}/brands/{}/logo.png",
+            public_url.trim_end_matches('/'),
+            brand.id
+        )
+    }
+}
+
+/// The web address of the Messenger page under `public_url` for `brand`, signing `contact` in
+/// at `about` (see [`crate::customer_identity::messenger_link`]).
+pub fn messenger_url(
+    public_url: &str,
+    brand: &Brand,
+    contact: crate::ContactId,
+    about: Thread,
+    issued: Millis,
+    secret: &[u8],
+) -> String {
+    format!(
+        "{}/messenger?brand={}&link={}",
+        public_url.trim_end_matches('/'),
+        brand.id,
+        crate::customer_identity::messenger_link(contact, about, issued, secret)
+    )
 }
 
 pub fn render(input: &EmailInput) -> Email {
@@ -80,7 +125,7 @@ pub fn render(input: &EmailInput) -> Email {
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
     let footer = format!(
-        "Reply to this email to answer on your ticket. {}",
+        "Reply to this email to answer on your ticket, or follow it in the Messenger. {}",
         input.brand.name
     );
 
@@ -96,10 +141,44 @@ fn render_conversation(input: &EmailInput) -> Email {
     paragraphs.push(format!("The {} team replied:", input.brand.name));
     paragraphs.extend(input.replies.iter().cloned());
     let footer = format!(
-        "Reply to this email to answer in your conversation. {}",
+        "Reply to this email to answer in your conversation, or continue in the Messenger. {}",
         input.brand.name
     );
     email(input, subject, input.subject, &paragraphs, &[], &footer)
+}
+
+/// The email with a customer's Messenger sign-in code: the same layout, no reply address
+/// (`links.reply_to` is the sender's), and the code said plainly in both parts.
+pub fn render_sign_in_code(brand: &Brand, contact: &Contact, code: &str, links: Links) -> Email {
+    let subject = format!("[{}] Your sign-in code: {code}", brand.name);
+    let minutes = crate::customer_identity::SIGN_IN_CODE_MILLIS / 60_000;
+    let paragraphs = [
+        format!("Hi {},", first_name(&contact.name)),
+        format!(
+            "Your code to sign in to the {} Messenger is {code}.",
+            brand.name
+        ),
+        format!(
+            "It works once, for {minutes} minutes. If you did not ask for it, ignore this email."
+        ),
+    ];
+    let input = EmailInput {
+        reasons: &[],
+        ticket: None,
+        subject: &subject,
+        brand,
+        contact,
+        replies: &[],
+        links,
+    };
+    email(
+        &input,
+        subject.clone(),
+        "Sign in",
+        &paragraphs,
+        &[],
+        &brand.name,
+    )
 }
 
 /// The one layout of every customer email, in plain text and HTML.
@@ -115,12 +194,15 @@ fn email(
     if !details.is_empty() {
         text.push_str(&format!("\n\n{}", details.join("\n")));
     }
+    if let Some(link) = &input.links.messenger {
+        text.push_str(&format!("\n\n{VIEW_IN_MESSENGER}: {link}"));
+    }
     text.push_str(&format!("\n\n-- \n{footer}\n"));
 
     let mut html = format!(
         "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#111827;max-width:560px;margin:auto\">\
          <p><img src=\"{}\" alt=\"{}\" width=\"40\" height=\"40\"> <strong>{}</strong></p>",
-        escape(&input.brand.logo_url),
+        escape(&input.links.logo),
         escape(&input.brand.name),
         escape(&input.brand.name)
     );
@@ -138,6 +220,14 @@ fn email(
         }
         html.push_str("</ul>");
     }
+    if let Some(link) = &input.links.messenger {
+        html.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 16px;border-radius:6px;\
+             background:{};color:#ffffff;text-decoration:none;font-weight:600\">{VIEW_IN_MESSENGER}</a></p>",
+            escape(link),
+            input.brand.color_or_default()
+        ));
+    }
     html.push_str(&format!(
         "<p style=\"color:#6b7280;font-size:12px\">{}</p></body></html>",
         escape(footer)
@@ -145,12 +235,15 @@ fn email(
 
     Email {
         to: input.contact.email.clone(),
-        reply_to: input.reply_to.clone(),
+        reply_to: input.links.reply_to.clone(),
         subject,
         text,
         html,
     }
 }
+
+/// The label of the email's link to the Messenger.
+pub const VIEW_IN_MESSENGER: &str = "View in Messenger";
 
 fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or("there")
@@ -171,24 +264,16 @@ pub const INBOUND_EMAIL_DOMAIN: &str = "inbound.teammate-inbox.local";
 /// told to use the Messenger instead.
 pub const REPLY_TOKEN_DAYS: i64 = 90;
 
-const DAY: Millis = 86_400_000;
-
 /// The unguessable token in a reply-to address: the ticket's or conversation's id, the day the
 /// email was made, and a signature over both that only the holder of `secret` can make.
 pub fn reply_token(about: Thread, issued: Millis, secret: &[u8]) -> String {
     let id = about.to_string().to_lowercase();
-    let signed = format!("{id}.{}", base36(issued.div_euclid(DAY).max(0) as u64));
+    let signed = format!("{id}.{}", day_of(issued));
     format!("{signed}.{}", signature(&signed, secret))
 }
 
 /// Why a reply-to token is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplyTokenError {
-    /// Not a token this secret signed (or one from before tokens carried their day).
-    Forged,
-    /// Signed, but older than the allowed age.
-    Expired,
-}
+pub type ReplyTokenError = SignedError;
 
 /// The id of the ticket or conversation a reply-to token names, if its signature is right and
 /// it is at most `max_age_days` old at `now`.
@@ -199,53 +284,19 @@ pub fn id_from_reply_token(
     max_age_days: i64,
 ) -> Result<ulid::Ulid, ReplyTokenError> {
     let token = token.trim().to_lowercase();
-    let (signed, sig) = token.rsplit_once('.').ok_or(ReplyTokenError::Forged)?;
-    let (id, day) = signed.split_once('.').ok_or(ReplyTokenError::Forged)?;
-    let expected = signature(signed, secret);
-    // Compare without an early exit, so timing tells nothing about the signature.
-    let same = expected.len() == sig.len()
-        && expected
-            .bytes()
-            .zip(sig.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !same {
-        return Err(ReplyTokenError::Forged);
+    let (signed, sig) = token.rsplit_once('.').ok_or(SignedError::Forged)?;
+    let (id, day) = signed.split_once('.').ok_or(SignedError::Forged)?;
+    if !same(&signature(signed, secret), sig) {
+        return Err(SignedError::Forged);
     }
-    let id = id
-        .to_uppercase()
-        .parse()
-        .map_err(|_| ReplyTokenError::Forged)?;
-    let issued = u64::from_str_radix(day, 36).map_err(|_| ReplyTokenError::Forged)? as i64;
-    if now.div_euclid(DAY) - issued > max_age_days {
-        return Err(ReplyTokenError::Expired);
-    }
+    let id = id.to_uppercase().parse().map_err(|_| SignedError::Forged)?;
+    check_day(day, now, max_age_days)?;
     Ok(id)
-}
-
-fn base36(mut n: u64) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(DIGITS[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8(out).expect("digits are ASCII")
 }
 
 /// HMAC-SHA256 truncated to 96 bits (as RFC 2104 allows): `reply+ID.DAY.SIG` must fit the 64
 /// characters an email address's local part may have (6 + 26 + 1 + 3 + 1 + 24 = 61 until the
 /// day number needs a fourth digit, in 2097).
 fn signature(id: &str, secret: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
-    mac.update(id.as_bytes());
-    hex(&mac.finalize().into_bytes()[..12])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    mac_hex(secret, id, 12)
 }

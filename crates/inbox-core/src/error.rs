@@ -117,6 +117,8 @@ pub enum CoreError {
     TeammatesOnly,
     #[error("A conversation can only be snoozed until a time in the future.")]
     SnoozeNotInFuture,
+    #[error("\"{value}\" is not a colour: write it as #rrggbb, like #3b5bdb.")]
+    InvalidColor { value: String },
 }
 
 impl CoreError {
@@ -171,6 +173,7 @@ impl CoreError {
             Self::NotYourConversation => "not_your_conversation",
             Self::TeammatesOnly => "teammates_only",
             Self::SnoozeNotInFuture => "snooze_not_in_future",
+            Self::InvalidColor { .. } => "invalid_color",
         }
     }
 

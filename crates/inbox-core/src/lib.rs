@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod attribute;
 pub mod category;
 pub mod conversation;
+pub mod customer_identity;
 pub mod email;
 pub mod error;
 pub mod ids;

@@ -43,6 +43,7 @@ pub struct MessengerTicket {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Badges {
     /// Tickets with something unseen: the count on the collapsed launcher.
@@ -156,6 +157,7 @@ pub fn customer_view(
 
 /// One entry of a ticket's timeline as its customer sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerEntry {
     pub id: crate::PartId,
@@ -166,6 +168,7 @@ pub struct CustomerEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CustomerEntryKind {
@@ -299,4 +302,175 @@ pub fn customer_conversation(
         last_activity_at: conversation.last_activity_at,
         messages,
     }
+}
+
+/// A ticket type as a customer's "new ticket" form shows it: only the attributes customers
+/// may see and fill in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerTicketForm {
+    pub id: crate::TicketTypeId,
+    pub name: String,
+    pub icon: String,
+    pub description: String,
+    pub fields: Vec<CustomerField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerField {
+    pub key: String,
+    pub name: String,
+    pub data_type: crate::DataType,
+    pub required: bool,
+}
+
+/// The form a customer fills in for `ticket_type`, or None when customers cannot raise tickets
+/// of it: not a customer type, archived, or requiring something only teammates can fill in.
+pub fn customer_ticket_form(ticket_type: &TicketType) -> Option<CustomerTicketForm> {
+    let customer_can_fill = |a: &&crate::AttributeDef| a.visible_to_customer;
+    let usable = ticket_type.category == crate::Category::Customer
+        && !ticket_type.archived
+        && ticket_type
+            .attributes
+            .iter()
+            .all(|a| !a.required_to_create || a.visible_to_customer);
+    usable.then(|| CustomerTicketForm {
+        id: ticket_type.id,
+        name: ticket_type.name.clone(),
+        icon: ticket_type.icon.clone(),
+        description: ticket_type.description.clone(),
+        fields: ticket_type
+            .attributes
+            .iter()
+            .filter(customer_can_fill)
+            .map(|a| CustomerField {
+                key: a.key.clone(),
+                name: a.name.clone(),
+                data_type: a.data_type.clone(),
+                required: a.required_to_create,
+            })
+            .collect(),
+    })
+}
+
+/// The ticket a customer submits from the Messenger: shared with them, of a type they may use,
+/// with only the fields its form offers. The values are checked like everyone's when the
+/// mutation applies.
+pub fn customer_submission(
+    ticket_type: &TicketType,
+    contact: ContactId,
+    id: TicketId,
+    attributes: std::collections::BTreeMap<String, serde_json::Value>,
+) -> Result<crate::CreateTicket, crate::CoreError> {
+    let form = customer_ticket_form(ticket_type).ok_or_else(|| crate::CoreError::NotFound {
+        kind: "ticket type",
+        id: ticket_type.id.to_string(),
+    })?;
+    if let Some(key) = attributes
+        .keys()
+        .find(|k| !form.fields.iter().any(|f| &f.key == *k))
+    {
+        // An internal attribute is as unknown to a customer as a made-up one.
+        return Err(crate::CoreError::AttributeUnknown { key: key.clone() });
+    }
+    let mut ticket = crate::CreateTicket::new(id, ticket_type.id, crate::NewTicket { attributes });
+    ticket.contacts = vec![contact];
+    ticket.shared = Some(true);
+    Ok(ticket)
+}
+
+/// What a change shows one customer in their Messenger, as the app previews it beside the
+/// email: the badges it adds (on a collapsed launcher), the Recent tickets card and the
+/// Tickets space after it, and the entries it adds to the ticket's or conversation's thread.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MessengerPreview {
+    pub badges: Badges,
+    pub recent_tickets: Vec<MessengerTicket>,
+    pub tickets_space: Option<Vec<MessengerTicket>>,
+    pub entries: Vec<CustomerEntry>,
+}
+
+/// The preview of `notification` for its customer, from their shared tickets after the
+/// change and the parts the change adds (ticket parts, or a conversation's as entries).
+pub fn messenger_preview(
+    notification: &Notification,
+    tickets_after: &[Ticket],
+    types: &[TicketType],
+    states: &[TicketState],
+    new_entries: Vec<CustomerEntry>,
+) -> MessengerPreview {
+    let home = messenger_home(
+        notification.contact,
+        tickets_after,
+        types,
+        states,
+        std::slice::from_ref(notification),
+    );
+    MessengerPreview {
+        badges: home.badges,
+        recent_tickets: home.recent_tickets,
+        tickets_space: home.tickets_space,
+        entries: new_entries,
+    }
+}
+
+/// The entries a change adds to a ticket's customer thread: its customer-visible parts, and
+/// the submission event only when the ticket reaches the customer with this change.
+pub fn new_ticket_entries(
+    ticket: &Ticket,
+    new_parts: &[crate::Part],
+    states: &[TicketState],
+    submitted: bool,
+) -> Vec<CustomerEntry> {
+    let mut entries = customer_timeline(ticket, new_parts, states);
+    if !submitted && !entries.is_empty() {
+        entries.remove(0);
+    }
+    entries
+}
+
+/// The team's messages a change adds to a conversation, as its customer sees them.
+pub fn new_conversation_entries(parts: &[ConversationPart]) -> Vec<CustomerEntry> {
+    parts
+        .iter()
+        .filter_map(|p| match (&p.kind, p.author) {
+            (PartKind::Reply { body }, Author::Teammate(_)) => Some(CustomerEntry {
+                id: p.id,
+                at: p.created_at,
+                kind: CustomerEntryKind::Message {
+                    body: body.clone(),
+                    from_customer: false,
+                },
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One of the customer's tickets as their Messenger shows it: the ticket and its timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerTicket {
+    #[serde(flatten)]
+    pub ticket: MessengerTicket,
+    /// From the submission event on: replies and customer-visible state changes, oldest
+    /// first.
+    pub timeline: Vec<CustomerEntry>,
+}
+
+/// `ticket` as its customer sees it, or None when no customer may (R3a).
+pub fn customer_ticket(
+    ticket: &Ticket,
+    ticket_type: &TicketType,
+    states: &[TicketState],
+    parts: &[crate::Part],
+) -> Option<CustomerTicket> {
+    let view = customer_view(ticket, std::slice::from_ref(ticket_type), states)?;
+    Some(CustomerTicket {
+        ticket: view,
+        timeline: customer_timeline(ticket, parts, states),
+    })
 }

@@ -210,6 +210,9 @@ pub trait Workspace {
     fn teammate(&self, id: TeammateId) -> Result<Teammate, Self::Error>;
     fn team(&self, id: TeamId) -> Result<Team, Self::Error>;
     fn company(&self, id: CompanyId) -> Result<Company, Self::Error>;
+    /// The tickets shared with `contact`: what their Messenger lists (the app's preview shows
+    /// it after a change).
+    fn shared_tickets_of(&self, contact: ContactId) -> Result<Vec<Ticket>, Self::Error>;
 }
 
 /// Who acts, when, and where new ids come from (the caller owns clock and randomness).

@@ -3,18 +3,21 @@
 //! state, the workspace settings and the time are passed in. The app's preview and the server's
 //! delivery both call [`plan`], so they cannot disagree.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::notification::{Channel, EmailDecision, EmailDue, Notification, Reason, Thread};
 
-use crate::email::{render, Email, EmailInput};
-use crate::messenger::{customer_view, MessengerTicket};
+use crate::email::{render, Email, EmailInput, Links};
+use crate::messenger::{
+    customer_view, messenger_preview, new_conversation_entries, new_ticket_entries,
+    MessengerPreview, MessengerTicket,
+};
 use crate::{
-    Author, Change, Contact, ContactId, Conversation, ConversationId, CoreError, CustomerEvent,
-    Effect, Millis, Outcome, Part, PartId, PartKind, StateCategory, StateId, Ticket, TicketId,
-    TicketState, Workspace,
+    Author, Brand, Change, Contact, ContactId, Conversation, ConversationId, ConversationPart,
+    CoreError, CustomerEvent, Effect, Millis, Outcome, Part, PartId, PartKind, StateCategory,
+    StateId, Ticket, TicketId, TicketState, Workspace,
 };
 
 /// The reply-email delay when the workspace has not set one (Intercom uses 3 minutes).
@@ -259,7 +262,13 @@ pub struct Delivery {
     /// What the customer knows it by: the ticket's title, or the conversation's subject.
     pub subject: String,
     pub email: Option<Email>,
+    /// What their Messenger shows after the change; only for the first
+    /// [`MESSENGER_PREVIEWS`] deliveries (a tracker may reach thousands of customers).
+    pub messenger: Option<MessengerPreview>,
 }
+
+/// Deliveries whose Messenger the preview renders; the app lists the rest in short.
+pub const MESSENGER_PREVIEWS: usize = 20;
 
 /// Plans an outcome's notifications and renders each one's email: what the app previews before
 /// the teammate acts is what the server later delivers.
@@ -269,7 +278,7 @@ pub fn deliveries<W: Workspace>(
     messenger: &dyn Fn(ContactId) -> MessengerState,
     settings: NotificationSettings,
     now: Millis,
-    reply_to: &dyn Fn(Thread) -> String,
+    links: &dyn Fn(ContactId, Thread, &Brand) -> Links,
 ) -> Result<Vec<Delivery>, W::Error> {
     let states = ws.states()?;
     let tickets: BTreeMap<TicketId, &Ticket> =
@@ -310,6 +319,11 @@ pub fn deliveries<W: Workspace>(
             kind: "brand",
             id: brand.to_string(),
         })?;
+        let messenger = if out.len() < MESSENGER_PREVIEWS {
+            Some(messenger_after(ws, outcome, &notification, &states)?)
+        } else {
+            None
+        };
         let email = notification.email.as_ref().map(|_| {
             render(&EmailInput {
                 reasons: &notification.reasons,
@@ -318,7 +332,7 @@ pub fn deliveries<W: Workspace>(
                 brand: &brand,
                 contact: &contact,
                 replies: &replies,
-                reply_to: reply_to(notification.about),
+                links: links(contact.id, notification.about, &brand),
             })
         });
         out.push(Delivery {
@@ -327,9 +341,68 @@ pub fn deliveries<W: Workspace>(
             ticket: view,
             subject,
             email,
+            messenger,
         });
     }
     Ok(out)
+}
+
+/// The customer's Messenger after `outcome`, for one of its notifications.
+fn messenger_after<W: Workspace>(
+    ws: &W,
+    outcome: &Outcome,
+    notification: &Notification,
+    states: &[TicketState],
+) -> Result<MessengerPreview, W::Error> {
+    let mut tickets: BTreeMap<TicketId, Ticket> = ws
+        .shared_tickets_of(notification.contact)?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    for t in outcome.updated_tickets() {
+        if t.contacts.contains(&notification.contact) {
+            tickets.insert(t.id, t.clone());
+        } else {
+            tickets.remove(&t.id);
+        }
+    }
+    let mut types = Vec::new();
+    for type_id in tickets.values().map(|t| t.type_id).collect::<BTreeSet<_>>() {
+        types.push(ws.ticket_type(type_id)?);
+    }
+    let entries = match notification.about {
+        Thread::Ticket(id) => match tickets.get(&id) {
+            Some(ticket) => {
+                let parts: Vec<Part> = outcome
+                    .parts()
+                    .filter(|p| p.ticket == id)
+                    .cloned()
+                    .collect();
+                let submitted = notification.reasons.contains(&Reason::Submitted);
+                new_ticket_entries(ticket, &parts, states, submitted)
+            }
+            None => Vec::new(),
+        },
+        Thread::Conversation(id) => {
+            let parts: Vec<ConversationPart> = outcome
+                .changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::AppendConversationPart(p) if p.conversation == id => Some(p.clone()),
+                    _ => None,
+                })
+                .collect();
+            new_conversation_entries(&parts)
+        }
+    };
+    let tickets: Vec<Ticket> = tickets.into_values().collect();
+    Ok(messenger_preview(
+        notification,
+        &tickets,
+        &types,
+        states,
+        entries,
+    ))
 }
 
 /// The texts of the teammates' replies among these parts, oldest first.

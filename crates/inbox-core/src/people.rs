@@ -71,7 +71,24 @@ pub struct Brand {
     /// A URL or data URL of the logo shown in emails.
     #[cfg_attr(feature = "openapi", schema(max_length = 262144))]
     pub logo_url: String,
+    /// The Messenger's and emails' accent colour, `#rrggbb`; empty for the default.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(#[0-9a-fA-F]{6})?$"))]
+    pub color: String,
     pub is_default: bool,
+}
+
+impl Brand {
+    /// The accent colour when a brand has none of its own.
+    pub const DEFAULT_COLOR: &'static str = "#3b5bdb";
+
+    pub fn color_or_default(&self) -> &str {
+        if self.color.is_empty() {
+            Self::DEFAULT_COLOR
+        } else {
+            &self.color
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

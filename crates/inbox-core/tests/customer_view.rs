@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use inbox_core::email::{id_from_reply_token, render, reply_token, EmailInput};
+use inbox_core::email::{
+    id_from_reply_token, logo_src, render, reply_token, EmailInput, Links, VIEW_IN_MESSENGER,
+};
 use inbox_core::messenger::{
     customer_timeline, customer_view, messenger_home, CustomerEntry, CustomerEntryKind,
     TicketAction, RECENT_TICKETS,
@@ -18,6 +20,7 @@ fn brand() -> Brand {
         id: BrandId::from_parts(1, 1),
         name: "Northwind".into(),
         logo_url: "data:logo".into(),
+        color: String::new(),
         is_default: true,
     }
 }
@@ -199,7 +202,11 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
         brand: &brand(),
         contact: &customer(),
         replies: &[],
-        reply_to: "reply+token@inbound.example".into(),
+        links: Links {
+            reply_to: "reply+token@inbound.example".into(),
+            logo: logo_src(&brand(), "https://support.example/"),
+            messenger: Some("https://support.example/messenger?link=abc&x=1".into()),
+        },
     });
     assert_eq!(
         email.subject,
@@ -207,7 +214,25 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
     );
     assert_eq!(email.to, "ava@acme.example");
     assert!(email.text.starts_with("Hi Ava,"));
-    assert!(email.html.contains("data:logo") && email.html.contains("Waiting on you"));
+    // Mail clients show no inline (data:) images: the logo is the server's PNG of it.
+    let logo = format!("https://support.example/brands/{}/logo.png", brand().id);
+    assert!(email.html.contains(&format!("src=\"{logo}\"")));
+    assert!(!email.html.contains("data:logo") && email.html.contains("Waiting on you"));
+    assert!(email
+        .html
+        .contains("href=\"https://support.example/messenger?link=abc&amp;x=1\""));
+    assert!(email.html.contains(VIEW_IN_MESSENGER));
+    assert!(email
+        .text
+        .contains("View in Messenger: https://support.example/messenger?link=abc&x=1"));
+    let hosted = Brand {
+        logo_url: "https://cdn.example/logo.png".into(),
+        ..brand()
+    };
+    assert_eq!(
+        logo_src(&hosted, "https://support.example"),
+        "https://cdn.example/logo.png"
+    );
     assert!(
         !email.text.contains("Waiting on customer"),
         "never the internal label"
@@ -221,7 +246,7 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
         brand: &brand(),
         contact: &customer(),
         replies: &replies,
-        reply_to: String::new(),
+        links: no_links(),
     });
     assert_eq!(
         reply.subject,
@@ -385,7 +410,7 @@ fn r3a_no_internal_text_ever_reaches_a_customer() {
                     brand: &brand(),
                     contact: &customer(),
                     replies: &replies,
-                    reply_to: String::new(),
+                    links: no_links(),
                 });
                 outputs.push(format!("{}\n{}\n{}", email.subject, email.text, email.html));
             }
@@ -493,4 +518,12 @@ fn r4_a_tickets_customer_thread_starts_with_its_submission() {
     assert!(
         matches!(entries[..], [CustomerEntry { kind: CustomerEntryKind::Submitted { .. }, at, .. }] if at == customer_ticket.created_at)
     );
+}
+
+fn no_links() -> Links {
+    Links {
+        reply_to: String::new(),
+        logo: String::new(),
+        messenger: None,
+    }
 }

@@ -382,6 +382,7 @@ impl<'a, S: Sink> Generator<'a, S> {
                 id: BrandId::from_parts(t, r),
                 name: (*name).to_owned(),
                 logo_url: logo(name, color),
+                color: (*color).to_owned(),
                 is_default: i == 0,
             };
             store.insert_brand(&brand)?;

@@ -30,7 +30,7 @@ pub enum TokenKind {
     Session,
     /// An integration's key: ends when revoked or the teammate is deactivated.
     Api,
-    /// A customer's Messenger session: ends on their sign-out.
+    /// A customer's Messenger session: ends on their sign-out or after the idle time.
     Customer,
 }
 
@@ -128,7 +128,8 @@ pub fn resolve(db: &Db, token: &str, now: Millis, session_idle: Millis) -> Resul
     let stored = db
         .get::<StoredToken>(Kind::Token, &hash(token))?
         .ok_or(ServerError::Unauthorized)?;
-    if stored.kind() == TokenKind::Session && now - stored.last_used() > session_idle {
+    let ends_when_idle = matches!(stored.kind(), TokenKind::Session | TokenKind::Customer);
+    if ends_when_idle && now - stored.last_used() > session_idle {
         return Err(ServerError::Unauthorized);
     }
     if let Subject::Teammate(id) = stored.subject {

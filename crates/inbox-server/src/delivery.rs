@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use inbox_core::email::{render, reply_token, EmailInput};
+use inbox_core::email::{logo_src, messenger_url, render, reply_token, EmailInput, Links};
 use inbox_core::messenger::customer_view;
 use inbox_core::notification::unseen_reasons;
 use inbox_core::notify::{EmailDecision, Thread};
@@ -29,6 +29,9 @@ const BATCH: usize = 50;
 /// Where replies to customer emails are addressed.
 #[derive(Debug, Clone)]
 pub struct EmailConfig {
+    /// Where customers reach this server (`https://support.example.com`): emails' links and
+    /// logo point here.
+    pub public_url: String,
     pub inbound_domain: String,
     /// The secret a mail relay must send to post inbound email (none: anyone may).
     pub inbound_secret: Option<String>,
@@ -154,7 +157,10 @@ fn claim(
         return Ok(None);
     }
     let mut email: QueuedEmail = parse("queued email", &row.doc)?;
-    let seen = seen_parts(db, email.contact, email.about)?;
+    let seen = match email.about {
+        Some(about) => seen_parts(db, email.contact, about)?,
+        None => Vec::new(),
+    };
     match email.due.decide(&seen, now) {
         EmailDecision::Drop => {
             email.dropped = Some("seen in the Messenger in time".into());
@@ -198,7 +204,11 @@ fn render_email(
     config: &EmailConfig,
     now: Millis,
 ) -> Result<Option<inbox_core::email::Email>> {
-    let (view, subject) = match email.about {
+    let Some(about) = email.about else {
+        // An account email is rendered when queued; one without is unusable.
+        return Ok(None);
+    };
+    let (view, subject) = match about {
         Thread::Ticket(id) => {
             let ticket = db.ticket(id)?;
             let ticket_type = db.ticket_type(ticket.type_id)?;
@@ -215,7 +225,7 @@ fn render_email(
         }
         Thread::Conversation(id) => (None, db.conversation(id)?.subject),
     };
-    let Some(brand) = db.brand(brand_of(db, email.about)?)? else {
+    let Some(brand) = db.brand(brand_of(db, Some(about))?)? else {
         return Ok(None);
     };
     let contact = db.contact(email.contact)?;
@@ -227,16 +237,39 @@ fn render_email(
         brand: &brand,
         contact: &contact,
         replies: &replies,
-        reply_to: reply_address(email.about, config, now),
+        links: links(config, email.contact, about, &brand, now),
     })))
 }
 
+/// Where a customer email about `about` points: its reply-to address, the brand's logo as the
+/// server serves it, and the signed link that opens it in the Messenger.
+pub fn links(
+    config: &EmailConfig,
+    contact: inbox_core::ContactId,
+    about: Thread,
+    brand: &inbox_core::Brand,
+    now: Millis,
+) -> Links {
+    Links {
+        reply_to: reply_address(about, config, now),
+        logo: logo_src(brand, &config.public_url),
+        messenger: Some(messenger_url(
+            &config.public_url,
+            brand,
+            contact,
+            about,
+            now,
+            &config.secret,
+        )),
+    }
+}
+
 /// The brand an email goes out under: the ticket's, or the workspace's default for a
-/// conversation (R14).
-fn brand_of(db: &Db, about: Thread) -> Result<inbox_core::BrandId> {
+/// conversation and the customer's account (R14).
+fn brand_of(db: &Db, about: Option<Thread>) -> Result<inbox_core::BrandId> {
     match about {
-        Thread::Ticket(id) => Ok(db.ticket(id)?.brand),
-        Thread::Conversation(_) => db.default_brand(),
+        Some(Thread::Ticket(id)) => Ok(db.ticket(id)?.brand),
+        _ => db.default_brand(),
     }
 }
 

@@ -13,6 +13,9 @@ pub enum ServerError {
     Unauthorized,
     #[error("The email or password is not right.")]
     InvalidCredentials,
+    /// A customer's proof of who they are did not hold (a link, a code, an identity hash).
+    #[error("{message}")]
+    NotVerified { code: &'static str, message: String },
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{message}")]
@@ -73,6 +76,7 @@ impl ServerError {
             ServerError::Core(e) => e.code(),
             ServerError::Unauthorized => "unauthorized",
             ServerError::InvalidCredentials => "invalid_credentials",
+            ServerError::NotVerified { code, .. } => code,
             ServerError::Forbidden(_) => "forbidden",
             ServerError::BadRequest { code, .. }
             | ServerError::Conflict { code, .. }
@@ -95,7 +99,9 @@ impl ServerError {
             ServerError::Core(CoreError::NotAdmin) => StatusCode::FORBIDDEN,
             ServerError::Core(CoreError::IdTaken { .. }) => StatusCode::CONFLICT,
             ServerError::Core(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ServerError::Unauthorized | ServerError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ServerError::Unauthorized
+            | ServerError::InvalidCredentials
+            | ServerError::NotVerified { .. } => StatusCode::UNAUTHORIZED,
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ServerError::Conflict { .. } => StatusCode::CONFLICT,

@@ -90,6 +90,12 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Prints the Messenger's identity verification secret: a company's server keys the
+    /// `user_hash` of its signed-in users with it (HMAC-SHA256 of the user id, or the email).
+    MessengerSecret {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Args)]
@@ -115,6 +121,10 @@ impl DbArgs {
 struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Where customers reach this server (https://support.example.com): the links and logo in
+    /// customer emails point there. By default http:// and the listening address.
+    #[arg(long, env = "INBOX_PUBLIC_URL", value_parser = web_address)]
+    public_url: Option<String>,
     #[command(flatten)]
     db: DbArgs,
     /// Customer emails are written here as .eml files (the default: DATA_DIR/outbox).
@@ -187,6 +197,17 @@ impl ServeArgs {
     }
 }
 
+fn web_address(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    if rest.trim_end_matches('/').is_empty() || rest.contains(char::is_whitespace) {
+        return Err("it must name a host, without spaces".into());
+    }
+    Ok(s.trim_end_matches('/').to_owned())
+}
+
 /// Logs go to standard error: one line per request and per notable event, plain text or JSON
 /// (`INBOX_LOG_FORMAT=json`), filtered by `INBOX_LOG` (`info` by default; `warn`, `debug`, or
 /// per module: `inbox_server=debug`).
@@ -243,6 +264,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 inbound_domain: args.inbound_domain,
                 inbound_secret: args.inbound_secret.filter(|s| !s.is_empty()),
                 reply_token_days: args.reply_token_days.max(1),
+                public_url: args.public_url,
                 delivery_interval: Duration::from_millis(args.delivery_interval_ms),
                 webhook_retry: Duration::from_millis(args.webhook_retry_ms),
             };
@@ -272,6 +294,14 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             println!(
                 "{} ({}) can now sign in with that password.",
                 teammate.name, teammate.email
+            );
+            Ok(())
+        }
+        Command::MessengerSecret { db } => {
+            let secret = inbox_server::setup::email_secret(db.open()?.as_ref())?;
+            println!(
+                "{}",
+                inbox_core::customer_identity::identity_secret(&secret)
             );
             Ok(())
         }

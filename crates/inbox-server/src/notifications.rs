@@ -48,9 +48,10 @@ pub fn put_messenger(db: &Db, contact: ContactId, m: &Messenger) -> Result<()> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueuedEmail {
     pub contact: ContactId,
-    /// Stored as `"ticket": ID` or `"conversation": ID`.
+    /// Stored as `"ticket": ID` or `"conversation": ID`; none for an email about the
+    /// customer's account (a sign-in code), which is `rendered` when queued.
     #[serde(flatten)]
-    pub about: Thread,
+    pub about: Option<Thread>,
     /// Everything the email tells, merged over the notifications folded into it.
     pub reasons: Vec<Reason>,
     pub due: EmailDue,
@@ -320,7 +321,7 @@ fn queue_emails(
                 let id = ulid::Ulid::from_parts(now.max(0) as u64, random()).to_string();
                 let email = QueuedEmail {
                     contact: n.contact,
-                    about: n.about,
+                    about: Some(n.about),
                     reasons: n.reasons.clone(),
                     due: due.clone(),
                     queued_at: now,
@@ -346,7 +347,7 @@ fn email_row(id: &str, status: &str, due_at: Millis, e: &QueuedEmail) -> EmailRo
     EmailRow {
         id: id.to_owned(),
         contact_id: e.contact.to_string(),
-        ticket_id: e.about.to_string(),
+        ticket_id: e.about.map(|a| a.to_string()).unwrap_or_default(),
         status: status.to_owned(),
         due_at,
         doc: to_doc(e),
@@ -367,10 +368,10 @@ pub fn reply_bodies(db: &Db, email: &QueuedEmail) -> Result<Vec<String>> {
             _ => Vec::new(),
         })
         .collect();
-    if parts.is_empty() {
+    let Some(about) = email.about.filter(|_| !parts.is_empty()) else {
         return Ok(Vec::new());
-    }
-    Ok(messages(db, email.about)?
+    };
+    Ok(messages(db, about)?
         .into_iter()
         .filter(|p| parts.contains(&p.id))
         .filter_map(|p| match p.kind {
@@ -378,4 +379,30 @@ pub fn reply_bodies(db: &Db, email: &QueuedEmail) -> Result<Vec<String>> {
             _ => None,
         })
         .collect())
+}
+
+/// Queues an email about the customer's account itself (a sign-in code): already rendered,
+/// due now, and sent through the same queue, retries and relay as every other.
+pub fn queue_account_email(
+    db: &Db,
+    contact: ContactId,
+    email: inbox_core::email::Email,
+    now: Millis,
+    random: u128,
+) -> Result<()> {
+    let id = ulid::Ulid::from_parts(now.max(0) as u64, random).to_string();
+    let queued = QueuedEmail {
+        contact,
+        about: None,
+        reasons: Vec::new(),
+        due: EmailDue::Now { at: now },
+        queued_at: now,
+        attempts: 0,
+        sent_at: None,
+        dropped: None,
+        failed: None,
+        claimed_by: None,
+        rendered: Some(email),
+    };
+    put_email(db, &id, "pending", now, &queued)
 }

@@ -22,6 +22,9 @@ use crate::storage::SharedStorage;
 
 pub struct ServeOptions {
     pub storage: SharedStorage,
+    /// Where customers reach the server, for the links in emails; `http://` and the listening
+    /// address when none is given.
+    pub public_url: Option<String>,
     pub mailer: Arc<dyn Mailer>,
     /// The domain of reply-to addresses; its mail must reach `POST /inbound/email`.
     pub inbound_domain: String,
@@ -56,8 +59,14 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
     let inbound_secret = opts.inbound_secret.clone();
     let reply_token_days = opts.reply_token_days;
     let limits = opts.limits.clone();
+    let public_url = opts
+        .public_url
+        .clone()
+        .map(|u| u.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| format!("http://{addr}"));
     let (state, email) = tokio::task::spawn_blocking(move || -> Result<_> {
         let email = EmailConfig {
+            public_url,
             from_address: format!("notifications@{inbound_domain}"),
             inbound_domain,
             inbound_secret,

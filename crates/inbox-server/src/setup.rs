@@ -172,6 +172,7 @@ fn create_workspace(db: &Db, email: &str, now: Millis) -> Result<()> {
         id: BrandId(id(random())),
         name: domain.split('.').next().unwrap_or(domain).to_owned(),
         logo_url: String::new(),
+        color: String::new(),
         is_default: true,
     };
     db.put(Kind::Brand, &brand.id.to_string(), &brand)?;

@@ -409,4 +409,9 @@ impl Workspace for Db<'_> {
     fn company(&self, id: CompanyId) -> Result<Company> {
         self.require(Kind::Company, "company", &id.to_string())
     }
+    fn shared_tickets_of(&self, contact: ContactId) -> Result<Vec<Ticket>> {
+        let mut tickets = self.tickets_of_contact(contact)?;
+        tickets.retain(|t| t.shared);
+        Ok(tickets)
+    }
 }

@@ -137,6 +137,18 @@ impl Workspace for Store {
             Err(e) => Err(e),
         }
     }
+
+    fn shared_tickets_of(&self, contact: ContactId) -> Result<Vec<Ticket>> {
+        let ids: Vec<TicketId> = self
+            .conn
+            .prepare_cached(
+                "SELECT t.id FROM ticket_contacts tc JOIN tickets t ON t.id = tc.ticket_id
+                 WHERE tc.contact_id = ?1 AND t.shared = 1",
+            )?
+            .query_map([contact.to_string()], |r| id(r, "id"))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.into_iter().map(|t| Store::ticket(self, t)).collect()
+    }
 }
 
 impl Store {

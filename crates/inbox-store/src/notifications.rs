@@ -1,10 +1,10 @@
 //! Customer notifications as the local store sees them: the workspace's settings and the
 //! preview of what a mutation would send, without writing anything.
 
-use inbox_core::email::reply_token;
+use inbox_core::email::{reply_token, Links};
 use inbox_core::notify::Thread;
 use inbox_core::notify::{deliveries, Delivery, MessengerState, NotificationSettings};
-use inbox_core::{apply, Author, Context, Millis, Mutation};
+use inbox_core::{apply, Author, Brand, Context, Millis, Mutation};
 use serde::Serialize;
 
 use crate::{Result, Store};
@@ -76,8 +76,14 @@ impl Store {
         let outcome = apply(self, mutation, &mut ctx)?;
         let settings = self.notification_settings()?;
         let collapsed = |_| MessengerState { collapsed: true };
-        let reply_to = |about| self.reply_to(about, now).unwrap_or_default();
-        let deliveries = deliveries(self, &outcome, &collapsed, settings, now, &reply_to)?;
+        // The app does not know where its server's Messenger is: the preview shows the link
+        // the email will carry, pointing nowhere.
+        let links = |_, about, brand: &Brand| Links {
+            reply_to: self.reply_to(about, now).unwrap_or_default(),
+            logo: brand.logo_url.clone(),
+            messenger: Some("#view-in-messenger".to_owned()),
+        };
+        let deliveries = deliveries(self, &outcome, &collapsed, settings, now, &links)?;
         let tickets_affected = outcome
             .updated_tickets()
             .filter(|t| t.category == inbox_core::Category::Customer || t.shared)

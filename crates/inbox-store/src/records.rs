@@ -76,11 +76,11 @@ impl Store {
     fn upsert_brand(&self, b: &Brand) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO brands (id, name, logo_url, is_default) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name,
-                    logo_url = excluded.logo_url, is_default = excluded.is_default",
+                "INSERT INTO brands (id, name, logo_url, color, is_default) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, logo_url = excluded.logo_url,
+                    color = excluded.color, is_default = excluded.is_default",
             )?
-            .execute(params![b.id.to_string(), b.name, b.logo_url, b.is_default])?;
+            .execute(params![b.id.to_string(), b.name, b.logo_url, b.color, b.is_default])?;
         Ok(())
     }
 

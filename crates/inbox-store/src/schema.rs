@@ -443,6 +443,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX conversations_open_activity
         ON conversations(open, last_activity_at DESC, id DESC);
     "#,
+    // 9: a brand's accent colour (the Messenger's and emails').
+    r#"
+    ALTER TABLE brands ADD COLUMN color TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -46,12 +46,14 @@ impl Store {
     pub fn insert_brand(&self, brand: &Brand) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO brands (id, name, logo_url, is_default) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO brands (id, name, logo_url, color, is_default)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![
                 brand.id.to_string(),
                 brand.name,
                 brand.logo_url,
+                brand.color,
                 brand.is_default
             ])?;
         Ok(())
@@ -623,6 +625,7 @@ fn brand_row(r: &Row) -> rusqlite::Result<Brand> {
         id: id(r, "id")?,
         name: r.get("name")?,
         logo_url: r.get("logo_url")?,
+        color: r.get("color")?,
         is_default: r.get("is_default")?,
     })
 }

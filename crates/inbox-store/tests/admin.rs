@@ -113,6 +113,7 @@ fn states_brands_teams_and_teammates_are_saved_and_checked() {
         id: BrandId(new_id(4)),
         name: "Northwind Labs".into(),
         logo_url: String::new(),
+        color: String::new(),
         is_default: true,
     };
     store

@@ -476,6 +476,39 @@ fn the_preview_of_a_tracker_change_is_what_delivery_will_send_and_writes_nothing
     assert_eq!(count_parts(&dir), parts_before, "a preview writes nothing");
     assert_eq!(store.ticket(tracker.id).unwrap().state_id, tracker.state_id);
 
+    // Each customer's Messenger after the change: the badges, the ticket under its new label
+    // in their Tickets space, and the one new entry of its thread.
+    let messenger = first
+        .messenger
+        .as_ref()
+        .expect("the first deliveries show the Messenger");
+    assert_eq!(messenger.badges.messenger, 1);
+    assert_eq!(
+        messenger.badges.tickets_space, 1,
+        "a state change badges the Tickets space"
+    );
+    let ticket = first.ticket.as_ref().unwrap();
+    let listed = messenger.tickets_space.as_ref().unwrap();
+    let entry = listed.iter().find(|t| t.id == ticket.id).unwrap();
+    assert_eq!(entry.state_label, label);
+    assert!(messenger.recent_tickets.len() <= inbox_core::messenger::RECENT_TICKETS);
+    assert_eq!(
+        messenger
+            .entries
+            .iter()
+            .map(|e| &e.kind)
+            .collect::<Vec<_>>(),
+        [&inbox_core::messenger::CustomerEntryKind::StateChanged {
+            label: label.clone()
+        }]
+    );
+    let shown = preview
+        .deliveries
+        .iter()
+        .filter(|d| d.messenger.is_some())
+        .count();
+    assert_eq!(shown, LINKED.min(inbox_core::notify::MESSENGER_PREVIEWS));
+
     let internal = store
         .preview(
             &Mutation::Note {

@@ -80,6 +80,7 @@ fn fixture() -> Fixture {
                 id: new_id!(BrandId, 6),
                 name: "Northwind".into(),
                 logo_url: String::new(),
+                color: String::new(),
                 is_default: true,
             })?;
             for (id, name, email) in [

@@ -11,6 +11,11 @@ export const commands = {
 	getViewCounts: () => __TAURI_INVOKE<ViewCounts>("get_view_counts"),
 	listTickets: (query: InboxQuery) => __TAURI_INVOKE<InboxPage>("list_tickets", { query }),
 	getTicket: (id: string) => __TAURI_INVOKE<TicketDetail>("get_ticket", { id }),
+	/**
+	 *  A shared ticket exactly as its customer sees it in the Messenger ("See as customer"); a
+	 *  `not_shared` error for a ticket no customer sees.
+	 */
+	getCustomerTicket: (id: string) => __TAURI_INVOKE<CustomerTicket>("get_customer_ticket", { id }),
 	/**  Applies a mutation as the signed-in teammate, now. */
 	applyMutation: (mutation: Mutation) => __TAURI_INVOKE<Applied>("apply_mutation", { mutation }),
 	/**  Tickets by title or number, for pickers such as "link to a tracker". */
@@ -164,6 +169,13 @@ export type Author = { kind: "teammate"; id: TeammateId } | { kind: "contact"; i
 /**  Rules and automations acting on their own (a tracker propagating its state…). */
 { kind: "system" };
 
+export type Badges = {
+	/**  Tickets with something unseen: the count on the collapsed launcher. */
+	messenger: number,
+	tickets_space: number,
+	messages_space: number,
+};
+
 export type BootstrapProgress = {
 	tickets: number,
 	total_tickets: number,
@@ -175,6 +187,8 @@ export type Brand = {
 	name: string,
 	/**  A URL or data URL of the logo shown in emails. */
 	logo_url: string,
+	/**  The Messenger's and emails' accent colour, `#rrggbb`; empty for the default. */
+	color?: string,
 	is_default: boolean,
 };
 
@@ -417,12 +431,38 @@ export type CreateTicket = {
 	created_at?: number | null,
 };
 
+/**  One entry of a ticket's timeline as its customer sees it. */
+export type CustomerEntry = {
+	id: PartId,
+	at: number,
+} & CustomerEntryKind;
+
+export type CustomerEntryKind = 
+/**
+ *  The ticket reached the customer (created shared, or shared later): the event at the top
+ *  of its thread, with the ticket pill (R4).
+ */
+{ kind: "submitted"; title: string; number: number | null } | 
+/**  A reply, from the customer or from the support team. */
+{ kind: "message"; body: string; from_customer: boolean } | 
+/**  The ticket moved to a state with a new customer-facing label. */
+{ kind: "state_changed"; label: string };
+
 /**  The seam where customer notifications attach: each event names the ticket it is about. */
 export type CustomerEvent = 
 /**  A ticket became visible to its customer (created shared, or shared later: R2). */
 { event: "submitted"; ticket: TicketId } | { event: "teammate_replied"; ticket: TicketId; part: PartId } | { event: "state_changed"; ticket: TicketId; from: StateId; to: StateId } | 
 /**  A teammate's message in a conversation, for its customer. */
 { event: "teammate_replied_in_conversation"; conversation: ConversationId; part: PartId };
+
+/**  One of the customer's tickets as their Messenger shows it: the ticket and its timeline. */
+export type CustomerTicket = {
+	/**
+	 *  From the submission event on: replies and customer-visible state changes, oldest
+	 *  first.
+	 */
+	timeline: CustomerEntry[],
+} & MessengerTicket;
 
 export type DataType = { kind: "text" } | { kind: "long_text" } | { kind: "integer" } | { kind: "decimal" } | { kind: "boolean" } | { kind: "list"; options: string[] } | { kind: "date" };
 
@@ -435,6 +475,11 @@ export type Delivery = {
 	/**  What the customer knows it by: the ticket's title, or the conversation's subject. */
 	subject: string,
 	email: Email | null,
+	/**
+	 *  What their Messenger shows after the change; only for the first
+	 *  [`MESSENGER_PREVIEWS`] deliveries (a tracker may reach thousands of customers).
+	 */
+	messenger: MessengerPreview | null,
 };
 
 /**  One line of the directory. */
@@ -553,6 +598,18 @@ export type MessageExcerpt = {
 	internal: boolean,
 	/**  The start of its text, on one line. */
 	text: string,
+};
+
+/**
+ *  What a change shows one customer in their Messenger, as the app previews it beside the
+ *  email: the badges it adds (on a collapsed launcher), the Recent tickets card and the
+ *  Tickets space after it, and the entries it adds to the ticket's or conversation's thread.
+ */
+export type MessengerPreview = {
+	badges: Badges,
+	recent_tickets: MessengerTicket[],
+	tickets_space: MessengerTicket[] | null,
+	entries: CustomerEntry[],
 };
 
 export type MessengerTicket = {

@@ -49,6 +49,7 @@ impl Workspace for Memory {
             id: brand,
             name: "Brand".to_owned(),
             logo_url: String::new(),
+            color: String::new(),
             is_default: brand == self.brands[0],
         }))
     }
@@ -116,6 +117,14 @@ impl Workspace for Memory {
             .conversation_parts
             .iter()
             .filter(|p| p.conversation == id)
+            .cloned()
+            .collect())
+    }
+    fn shared_tickets_of(&self, contact: ContactId) -> Result<Vec<Ticket>, CoreError> {
+        Ok(self
+            .tickets
+            .values()
+            .filter(|t| t.shared && t.contacts.contains(&contact))
             .cloned()
             .collect())
     }

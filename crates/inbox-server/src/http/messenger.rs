@@ -1,20 +1,26 @@
 //! The Messenger API, for customers with their own tokens: only their own shared tickets, and
 //! only what `inbox_core::messenger` lets a customer see (R3a).
 
+use std::convert::Infallible;
+
 use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
+use futures_util::Stream;
 use inbox_core::messenger::{
-    customer_timeline, customer_view, messenger_home, CustomerEntry, MessengerHome, MessengerTicket,
+    customer_submission, customer_ticket as customer_ticket_of, customer_ticket_form,
+    messenger_home, CustomerTicket, CustomerTicketForm, MessengerHome,
 };
 use inbox_core::notify::Thread;
-use inbox_core::{Author, Contact, Mutation, Ticket, Workspace};
+use inbox_core::{Author, Contact, Mutation, Ticket, TicketId, TicketTypeId, Workspace};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{Body, SignedIn};
-use super::openapi::{CustomerAuth, Internal, JsonBody, MessengerTicketPath, NotFound};
+use super::live::Live;
+use super::openapi::{CustomerAuth, Internal, JsonBody, MessengerTicketPath, NotFound, Rule};
 use super::{AppState, Customer};
-use crate::authority::{apply_one, now, Apply};
+use crate::authority::{apply_one, now, random, Apply};
 use crate::error::ErrorList;
 use crate::error::Result;
 use crate::notifications::{mark_seen, messenger, put_messenger, unseen};
@@ -122,29 +128,19 @@ fn their_ticket(db: &Db, contact: &Contact, reference: &str) -> Result<Ticket> {
     }
 }
 
-/// One of the customer's tickets, with its customer-visible timeline.
-#[derive(Serialize, ToSchema)]
-pub struct CustomerTicket {
-    #[serde(flatten)]
-    ticket: MessengerTicket,
-    /// Replies and customer-visible state changes, oldest first.
-    timeline: Vec<CustomerEntry>,
-}
-
 /// 422: the id is neither a ULID nor a number.
 const BAD_TICKET_ID: &str = "The id is neither a ticket's id (a ULID) nor a number (`invalid_id`).";
 
 fn customer_ticket(db: &Db, contact: &Contact, reference: &str) -> Result<CustomerTicket> {
     let ticket = their_ticket(db, contact, reference)?;
-    let states = db.states()?;
     let ticket_type = db.ticket_type(ticket.type_id)?;
-    let view = customer_view(&ticket, std::slice::from_ref(&ticket_type), &states)
-        .ok_or_else(|| not_found("ticket", reference))?;
-    let timeline = customer_timeline(&ticket, &db.timeline(ticket.id)?, &states);
-    Ok(CustomerTicket {
-        ticket: view,
-        timeline,
-    })
+    customer_ticket_of(
+        &ticket,
+        &ticket_type,
+        &db.states()?,
+        &db.timeline(ticket.id)?,
+    )
+    .ok_or_else(|| not_found("ticket", reference))
 }
 
 /// One of the customer's shared tickets, with its customer-visible timeline
@@ -261,4 +257,150 @@ pub fn customer_reply(
     };
     apply_one(db, &Mutation::Reply { ticket, body }, how)?;
     mark_seen(db, contact.id, Thread::Ticket(ticket), at)
+}
+
+/// The ticket types a customer may raise tickets of, as forms
+#[utoipa::path(
+    get,
+    path = "/messenger/ticket_types",
+    operation_id = "get_messenger_ticket_types",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    responses(
+        (status = 200, description = "Customer ticket types with the fields customers fill in.", body = Vec<CustomerTicketForm>),
+        CustomerAuth, Internal,
+    ),
+)]
+pub async fn ticket_types(
+    State(state): State<AppState>,
+    _: Customer,
+) -> Result<Json<Vec<CustomerTicketForm>>> {
+    let forms = state
+        .read(|db| {
+            Ok(db
+                .ticket_types()?
+                .iter()
+                .filter_map(customer_ticket_form)
+                .collect())
+        })
+        .await?;
+    Ok(Json(forms))
+}
+
+/// A ticket the customer submits.
+#[derive(Deserialize, ToSchema)]
+#[schema(as = MessengerNewTicket)]
+#[serde(deny_unknown_fields)]
+pub struct NewTicketBody {
+    /// One of `GET /messenger/ticket_types`.
+    type_id: TicketTypeId,
+    /// The form's values by field key (`title` is required).
+    #[schema(value_type = Object)]
+    attributes: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// The customer submits a ticket
+#[utoipa::path(
+    post,
+    path = "/messenger/tickets",
+    operation_id = "post_messenger_tickets",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    request_body = NewTicketBody,
+    responses(
+        (status = 200, description = "The new ticket, as the customer sees it.", body = CustomerTicket),
+        JsonBody, CustomerAuth, NotFound, Rule, Internal,
+    ),
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    Customer(contact): Customer,
+    Body(body): Body<NewTicketBody>,
+) -> Result<Json<CustomerTicket>> {
+    let ticket = state
+        .write(move |db| {
+            let ticket_type = db.ticket_type(body.type_id)?;
+            let at = now();
+            let id = TicketId(ulid::Ulid::from_parts(at.max(0) as u64, random()));
+            let create = customer_submission(&ticket_type, contact.id, id, body.attributes)?;
+            let how = Apply {
+                actor: Author::Contact(contact.id),
+                now: at,
+                origin: None,
+                skip_notifications: false,
+            };
+            apply_one(db, &Mutation::CreateTicket(create), how)?;
+            mark_seen(db, contact.id, Thread::Ticket(id), at)?;
+            customer_ticket(db, &contact, &id.to_string())
+        })
+        .await?;
+    Ok(Json(ticket))
+}
+
+/// Pokes arriving this close together are one look at the customer's Messenger.
+const STREAM_SETTLE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Live updates: a `changed` event whenever the customer's Messenger changed
+///
+/// The server looks at what this customer can see (their tickets, states, replies and badges)
+/// after each change in the workspace, and tells the page only when that moved: other
+/// customers' activity never shows, not even as timing. The stream ends when the token stops
+/// working.
+#[utoipa::path(
+    get,
+    path = "/messenger/stream",
+    operation_id = "get_messenger_stream",
+    tag = "Messenger",
+    security(("customerToken" = [])),
+    responses(
+        (status = 200, description = "Server-sent events: `changed` (no data) when the Messenger should be fetched again, and keep-alive comments.", content_type = "text/event-stream", body = String),
+        CustomerAuth, Internal,
+    ),
+)]
+pub async fn stream(
+    State(state): State<AppState>,
+    SignedIn(token): SignedIn,
+    Customer(contact): Customer,
+) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
+    let live = Live::new(&state, token);
+    let watch = (live, state, contact.id, None::<u64>);
+    let events =
+        futures_util::stream::unfold(watch, |(mut live, state, contact, mut last)| async move {
+            loop {
+                live.next_poke().await?;
+                tokio::time::sleep(STREAM_SETTLE).await;
+                let now_seen = state.read(move |db| look(db, contact)).await.ok()?;
+                let changed = last.is_some_and(|l| l != now_seen);
+                last = Some(now_seen);
+                if changed {
+                    let event = Event::default().event("changed").data("");
+                    return Some((Ok(event), (live, state, contact, last)));
+                }
+            }
+        });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+}
+
+/// A fingerprint of everything the customer's Messenger shows: their tickets as they see them,
+/// and their unseen notifications (a teammate's message in a conversation is one).
+fn look(db: &Db, contact: inbox_core::ContactId) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    let tickets = db.tickets_of_contact(contact)?;
+    let unseen = unseen(db, contact)?;
+    let home = messenger_home(
+        contact,
+        &tickets,
+        &db.ticket_types()?,
+        &db.states()?,
+        &unseen,
+    );
+    let mut hasher = std::hash::DefaultHasher::new();
+    serde_json::to_string(&home)
+        .expect("the home serialises")
+        .hash(&mut hasher);
+    for n in &unseen {
+        n.about.hash(&mut hasher);
+        n.reasons.len().hash(&mut hasher);
+    }
+    Ok(hasher.finish())
 }

@@ -2,11 +2,15 @@
 //! and inbound email. Handlers are thin: they authenticate, decode, and run domain code in a
 //! storage transaction on a blocking thread.
 
+mod brand_logo;
 mod context;
 mod extract;
 mod inbound;
+mod live;
 mod messenger;
 mod messenger_conversations;
+mod messenger_page;
+mod messenger_session;
 pub(crate) mod openapi;
 pub(crate) mod rest;
 mod sync;
@@ -84,6 +88,8 @@ pub struct AppState {
     pub wake_webhooks: Arc<Notify>,
     pub limits: Arc<Limits>,
     logins: Arc<throttle::LoginGuard>,
+    /// The same brakes on customers signing in to the Messenger, counted on their own.
+    customer_sign_ins: Arc<throttle::LoginGuard>,
     /// Bumped whenever tokens may have stopped working, so live streams check theirs at once.
     auth_changes: Arc<tokio::sync::watch::Sender<u64>>,
 }
@@ -101,6 +107,7 @@ impl AppState {
             wake_delivery: Arc::new(Notify::new()),
             wake_webhooks: Arc::new(Notify::new()),
             logins: Arc::new(throttle::LoginGuard::new(&limits.login)),
+            customer_sign_ins: Arc::new(throttle::LoginGuard::new(&limits.login)),
             auth_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             limits: Arc::new(limits),
         };
@@ -192,9 +199,18 @@ pub(crate) fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(sync::pull),
         routes!(sync::bootstrap),
         routes!(sync::stream),
+        routes!(messenger_session::config),
+        routes!(messenger_session::link),
+        routes!(messenger_session::code),
+        routes!(messenger_session::verify),
+        routes!(messenger_session::identify),
+        routes!(messenger_session::me),
         routes!(messenger::home),
         routes!(messenger::logout),
         routes!(messenger::set_state),
+        routes!(messenger::stream),
+        routes!(messenger::ticket_types),
+        routes!(messenger::submit),
         routes!(messenger::ticket),
         routes!(messenger::seen),
         routes!(messenger::reply),
@@ -234,6 +250,8 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
 pub fn router(state: AppState) -> Router {
     let (documented, _) = api().split_for_parts();
     documented
+        .merge(messenger_page::routes())
+        .merge(brand_logo::routes())
         .fallback(|| async { ServerError::NotFoundRoute })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

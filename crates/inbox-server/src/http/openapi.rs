@@ -258,39 +258,49 @@ pub struct SignInRefused;
 
 impl IntoResponses for SignInRefused {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let retry = |description: &str| -> RefOr<Response> {
-            let RefOr::T(mut response) = error_answer(description) else {
-                unreachable!("error answers are inline")
-            };
-            response.headers.insert(
-                "Retry-After".into(),
-                HeaderBuilder::new()
-                    .schema(Some(
-                        ObjectBuilder::new()
-                            .schema_type(Type::Integer)
-                            .minimum(Some(0)),
-                    ))
-                    .description(Some("Seconds to wait before trying again."))
-                    .build()
-                    .into(),
-            );
-            response.into()
-        };
-        BTreeMap::from([
-            (
-                "401".to_owned(),
-                error_answer("The email or password is not right, or the teammate is deactivated (`invalid_credentials`)."),
-            ),
-            (
-                "429".to_owned(),
-                retry("Too many attempts for this account or from this address (`too_many_attempts`): wait `Retry-After` seconds."),
-            ),
-            (
-                "503".to_owned(),
-                retry("The server is busy checking other sign-ins (`busy`): try again after `Retry-After` seconds."),
-            ),
-        ])
+        sign_in_answers("The email or password is not right, or the teammate is deactivated (`invalid_credentials`).")
     }
+}
+
+/// A customer's sign-in to the Messenger: a proof that does not hold, and the same brakes.
+pub struct CustomerSignInRefused;
+
+impl IntoResponses for CustomerSignInRefused {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        sign_in_answers("The proof does not hold: a forged or expired link (`invalid_link`), a wrong or expired code (`invalid_code`), or a wrong identity hash (`identity_verification_failed`).")
+    }
+}
+
+fn sign_in_answers(unauthorized: &str) -> BTreeMap<String, RefOr<Response>> {
+    let retry = |description: &str| -> RefOr<Response> {
+        let RefOr::T(mut response) = error_answer(description) else {
+            unreachable!("error answers are inline")
+        };
+        response.headers.insert(
+            "Retry-After".into(),
+            HeaderBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                ))
+                .description(Some("Seconds to wait before trying again."))
+                .build()
+                .into(),
+        );
+        response.into()
+    };
+    BTreeMap::from([
+        ("401".to_owned(), error_answer(unauthorized)),
+        (
+            "429".to_owned(),
+            retry("Too many attempts for this account or from this address (`too_many_attempts`, `account_locked`): wait `Retry-After` seconds."),
+        ),
+        (
+            "503".to_owned(),
+            retry("The server is busy checking other sign-ins (`busy`): try again after `Retry-After` seconds."),
+        ),
+    ])
 }
 
 /// A path parameter of one string.

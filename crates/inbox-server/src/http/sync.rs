@@ -17,6 +17,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Body, ClientAddress, Query, SignedIn};
+use super::live::Live;
 use super::openapi::{
     BadQuery, Conflict, Internal, JsonBody, NotFound, ProtocolHeader, Rule, SignInRefused,
     TeammateAuth,
@@ -462,10 +463,6 @@ fn part_record(doc: &str) -> Result<Record> {
     }
 }
 
-/// How often a live stream checks that its token still works, for revocations made by another
-/// server process or the command line (this process's own wake it at once).
-const STREAM_RECHECK: Duration = Duration::from_secs(15);
-
 /// Live stream: server-sent `poke` events telling the client to pull
 ///
 /// One `poke` with the newest cursor on connect and after every change. The stream ends as
@@ -487,14 +484,7 @@ pub async fn stream(
     SignedIn(token): SignedIn,
     _: Teammate,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let (current, rx) = state.subscribe();
-    let live = Live {
-        state: state.clone(),
-        token,
-        pokes: rx,
-        auth: state.watch_auth(),
-        first: Some(current),
-    };
+    let live = Live::new(&state, token);
     let events = stream::unfold(live, |mut live| async move {
         let cursor = live.next_poke().await?;
         let poke = Poke {
@@ -524,49 +514,6 @@ pub struct StreamEvent {
 }
 
 super::openapi::type_tag!(PokeTag = "poke");
-
-struct Live {
-    state: AppState,
-    token: String,
-    pokes: tokio::sync::broadcast::Receiver<i64>,
-    auth: tokio::sync::watch::Receiver<u64>,
-    first: Option<i64>,
-}
-
-impl Live {
-    /// The next cursor to tell the client, or None when the stream is over.
-    async fn next_poke(&mut self) -> Option<i64> {
-        use tokio::sync::broadcast::error::RecvError;
-        if let Some(first) = self.first.take() {
-            return Some(first);
-        }
-        let mut recheck = tokio::time::interval(STREAM_RECHECK);
-        recheck.reset();
-        loop {
-            tokio::select! {
-                poke = self.pokes.recv() => match poke {
-                    Ok(cursor) => return Some(cursor),
-                    // Missed pokes only matter for their newest cursor, which comes next.
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return None,
-                },
-                changed = self.auth.changed() => {
-                    changed.ok()?;
-                    self.still_signed_in().await?;
-                }
-                _ = recheck.tick() => self.still_signed_in().await?,
-            }
-        }
-    }
-
-    async fn still_signed_in(&self) -> Option<()> {
-        self.state
-            .check_token(self.token.clone())
-            .await
-            .ok()
-            .map(drop)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -52,10 +52,12 @@ pub enum Kind {
     Webhook,
     /// A webhook event waiting for its endpoints, id `CURSOR-N` (zero-padded: in log order).
     WebhookEvent,
+    /// A customer's pending Messenger sign-in code (its hash), by their lower-case email.
+    SignInCode,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -76,6 +78,7 @@ impl Kind {
         Kind::Client,
         Kind::Webhook,
         Kind::WebhookEvent,
+        Kind::SignInCode,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +103,7 @@ impl Kind {
             Kind::Client => "client",
             Kind::Webhook => "webhook",
             Kind::WebhookEvent => "webhook_event",
+            Kind::SignInCode => "sign_in_code",
         }
     }
 }

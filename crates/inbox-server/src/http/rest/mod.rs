@@ -18,6 +18,7 @@ pub use search::translate as translate_search;
 mod settings;
 mod ticket_types;
 mod tickets;
+pub(crate) use people::{contact_by_external_id, find_contact_by_email};
 pub(crate) use tickets::contact_by_email;
 mod tokens;
 mod webhooks;

@@ -171,7 +171,7 @@ pub(super) fn page<T: DeserializeOwned, R>(
 
 /// The contact with `email`, any case. Contacts have no email index, so this reads them all;
 /// fine for creating tickets and contacts, not for a hot path.
-pub(super) fn find_contact_by_email(db: &Db, email: &str) -> Result<Option<Contact>> {
+pub(crate) fn find_contact_by_email(db: &Db, email: &str) -> Result<Option<Contact>> {
     let email = email.trim();
     let all: Vec<Contact> = db.all(Kind::Contact)?;
     Ok(all
@@ -225,7 +225,7 @@ pub async fn contacts(
 }
 
 /// The contact the team's own systems know as `external_id` (a 404 when none is).
-pub(super) fn contact_by_external_id(db: &Db, external_id: &str) -> Result<Contact> {
+pub(crate) fn contact_by_external_id(db: &Db, external_id: &str) -> Result<Contact> {
     let external_id = external_id.trim();
     let all: Vec<Contact> = db.all(Kind::Contact)?;
     all.into_iter()
