@@ -78,7 +78,7 @@
   });
 
   function size() {
-    var narrow = window.innerWidth < 480;
+    var narrow = window.innerWidth < 440; // a phone: the panel takes the whole screen
     if (open && narrow) {
       style({ top: '0', left: '0', right: '0', bottom: '0', width: '100%', height: '100%' });
     } else if (open) {

@@ -27,3 +27,9 @@ export function errorMessage(e: unknown): string {
 export function isNotFound(e: unknown): boolean {
   return isApiError(e) && e.status === 404;
 }
+
+/** Why the embedding site's identity did not sign the customer in. */
+export function identityErrorMessage(e: unknown): string {
+  if (isApiError(e) && (e.code === 'identity_verification_failed' || e.code === 'network')) return errorMessage(e);
+  return `We couldn't sign you in through this site (${errorMessage(e)}). Sign in with your email instead.`;
+}

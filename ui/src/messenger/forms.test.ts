@@ -55,6 +55,12 @@ describe('ticket form', () => {
     expect(initialValues(fields)).toMatchObject({ title: '', urgent: false });
   });
 
+  it('reads the attributes under `fields` too (as the server names them)', () => {
+    const asServer = { fields: bug.attributes };
+    expect(ticketFields(asServer).map((f) => f.key)).toEqual(ticketFields(bug).map((f) => f.key));
+    expect(ticketFields({})).toEqual([]);
+  });
+
   it('enforces required fields, but an unchecked box is an answer', () => {
     const fields = ticketFields(bug);
     const errors = validateTicket(fields, initialValues(fields));
@@ -76,6 +82,14 @@ describe('ticket form', () => {
     expect(validateField(field('text'), 'two\nlines')).toMatch(/one line/);
     expect(validateField(field('text'), '   ')).toBeNull();
     expect(validateField(field('text', true), '   ')).toMatch(/required/);
+  });
+
+  it('takes the numbers of number inputs as well as their text', () => {
+    expect(validateField(field('integer'), 1.5)).toMatch(/whole number/);
+    expect(validateField(field('integer'), 3)).toBeNull();
+    expect(validateField(field('integer', true), null)).toMatch(/required/);
+    expect(attributeValue(field('integer'), 3)).toBe(3);
+    expect(attributeValue(field('decimal'), null)).toBeNull();
   });
 
   it('sends typed values and leaves empty ones out', () => {

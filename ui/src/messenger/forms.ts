@@ -27,7 +27,15 @@ export interface TicketField {
   required: boolean;
 }
 
-export type FieldValue = string | boolean;
+/** What an input holds: text, a checkbox's state, or a number input's number (null when empty). */
+export type FieldValue = string | boolean | number | null;
+
+/** An input's value as trimmed text ('' for empty, and for a checkbox). */
+function asText(value: FieldValue | undefined): string {
+  if (value === null || value === undefined || typeof value === 'boolean') return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  return value.trim();
+}
 
 function field(a: MessengerAttribute): TicketField {
   const { kind, options } = dataType(a.data_type, a.options ?? []);
@@ -35,9 +43,9 @@ function field(a: MessengerAttribute): TicketField {
 }
 
 /** The form's fields: title, then description, then the type's other attributes in order. */
-export function ticketFields(type: Pick<MessengerTicketType, 'attributes'>): TicketField[] {
+export function ticketFields(type: Pick<MessengerTicketType, 'attributes' | 'fields'>): TicketField[] {
   const rank = (key: string) => (key === 'title' ? 0 : key === 'description' ? 1 : 2);
-  return type.attributes
+  return (type.attributes ?? type.fields ?? [])
     .map((a, i) => ({ a, i }))
     .sort((x, y) => rank(x.a.key) - rank(y.a.key) || x.i - y.i)
     .map(({ a }) => field(a));
@@ -61,7 +69,7 @@ function isIsoDate(s: string): boolean {
 /** What is wrong with one field's value, or null. */
 export function validateField(f: TicketField, value: FieldValue | undefined): string | null {
   if (f.kind === 'boolean') return null; // unchecked is an answer too
-  const text = typeof value === 'string' ? value.trim() : '';
+  const text = asText(value);
   if (text === '') return f.required ? `${f.label} is required.` : null;
   switch (f.kind) {
     case 'text':
@@ -94,7 +102,7 @@ export function validateTicket(fields: TicketField[], values: Record<string, Fie
 /** One value as sent: numbers as numbers, booleans as booleans, empty ones left out (null). */
 export function attributeValue(f: TicketField, value: FieldValue | undefined): AttributeValue | null {
   if (f.kind === 'boolean') return value === true || value === 'true';
-  const text = typeof value === 'string' ? value.trim() : '';
+  const text = asText(value);
   if (text === '') return null;
   if (f.kind === 'integer' || f.kind === 'decimal') {
     const n = Number(text);

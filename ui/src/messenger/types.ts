@@ -110,8 +110,12 @@ export interface MessengerTicketType {
   id: string;
   name: string;
   description: string | null;
+  /** An emoji shown beside the type's name. */
   icon: string | null;
-  attributes: MessengerAttribute[];
+  /** The customer-visible attributes, as docs/messenger.md names them… */
+  attributes?: MessengerAttribute[];
+  /** …and as the server sends them (`CustomerTicketForm.fields`). */
+  fields?: MessengerAttribute[];
 }
 
 export type AttributeValue = string | number | boolean;
