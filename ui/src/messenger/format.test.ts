@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstName, greeting, preview, relativeTime, ticketNumber } from './format';
+import { actionText, firstName, greeting, preview, relativeTime, ticketNumber } from './format';
 
 describe('relativeTime', () => {
   const now = new Date(2026, 10, 20, 15, 0, 0).getTime(); // Friday 20 Nov 2026, 15:00 local
@@ -35,5 +35,13 @@ describe('names and numbers', () => {
   it('previews a message on one line', () => {
     expect(preview('Hello\n\nthere')).toBe('Hello there');
     expect(preview('x'.repeat(100), 10)).toBe('xxxxxxxxx…');
+  });
+});
+
+describe('actionText', () => {
+  it('words what each ticket offers', () => {
+    expect(actionText('send_message')).toBe('Send us a message');
+    expect(actionText('continue_conversation')).toBe('Continue the conversation');
+    expect(actionText('view_closed_conversation')).toBe('View the conversation');
   });
 });

@@ -1,4 +1,5 @@
 // Times, ticket numbers and names as the customer reads them.
+import type { TicketAction } from './types';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -56,4 +57,16 @@ export function greeting(name: string | null | undefined): string {
 export function preview(body: string, max = 80): string {
   const line = body.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+/** What the customer can do from a ticket in the Tickets space (R8), as its link reads. */
+export function actionText(action: TicketAction): string {
+  switch (action) {
+    case 'send_message':
+      return 'Send us a message';
+    case 'continue_conversation':
+      return 'Continue the conversation';
+    case 'view_closed_conversation':
+      return 'View the conversation';
+  }
 }
