@@ -21,6 +21,12 @@ pub const SIGN_IN_CODE_MILLIS: Millis = 15 * 60_000;
 /// Wrong guesses a sign-in code survives; then a new one must be asked for.
 pub const SIGN_IN_CODE_TRIES: u32 = 5;
 
+/// The longest link token, sign-in code and identity hash a customer may send (each is far
+/// shorter when right).
+pub const MAX_LINK_TOKEN: usize = 200;
+pub const MAX_CODE: usize = 20;
+pub const MAX_USER_HASH: usize = 128;
+
 /// Why a signed value is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignedError {
@@ -147,6 +153,16 @@ pub struct ClaimedIdentity {
     /// Hex HMAC-SHA256 of `user_id` (or of `email` when there is no id) under the identity
     /// secret.
     pub user_hash: String,
+}
+
+impl ClaimedIdentity {
+    /// Sizes and characters, before any hashing: a refusal names the field.
+    pub fn validate(&self) -> Result<(), crate::CoreError> {
+        use crate::limits::{line, MAX_EMAIL, MAX_NAME};
+        line("user id", self.user_id.as_deref().unwrap_or(""), MAX_NAME)?;
+        line("email", self.email.as_deref().unwrap_or(""), MAX_EMAIL)?;
+        line("user hash", &self.user_hash, MAX_USER_HASH)
+    }
 }
 
 /// Whether `claim` carries a right hash, the way Intercom checks it: of the user id when there

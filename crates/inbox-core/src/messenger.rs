@@ -386,6 +386,10 @@ pub fn customer_submission(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessengerPreview {
+    /// The brand the customer's Messenger wears (the ticket's, or the default).
+    pub brand_name: String,
+    /// `#rrggbb`.
+    pub brand_color: String,
     pub badges: Badges,
     pub recent_tickets: Vec<MessengerTicket>,
     pub tickets_space: Option<Vec<MessengerTicket>>,
@@ -395,6 +399,7 @@ pub struct MessengerPreview {
 /// The preview of `notification` for its customer, from their shared tickets after the
 /// change and the parts the change adds (ticket parts, or a conversation's as entries).
 pub fn messenger_preview(
+    brand: &crate::Brand,
     notification: &Notification,
     tickets_after: &[Ticket],
     types: &[TicketType],
@@ -409,6 +414,8 @@ pub fn messenger_preview(
         std::slice::from_ref(notification),
     );
     MessengerPreview {
+        brand_name: brand.name.clone(),
+        brand_color: brand.color_or_default().to_owned(),
         badges: home.badges,
         recent_tickets: home.recent_tickets,
         tickets_space: home.tickets_space,

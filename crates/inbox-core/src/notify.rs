@@ -320,7 +320,13 @@ pub fn deliveries<W: Workspace>(
             id: brand.to_string(),
         })?;
         let messenger = if out.len() < MESSENGER_PREVIEWS {
-            Some(messenger_after(ws, outcome, &notification, &states)?)
+            Some(messenger_after(
+                ws,
+                outcome,
+                &notification,
+                &states,
+                &brand,
+            )?)
         } else {
             None
         };
@@ -353,6 +359,7 @@ fn messenger_after<W: Workspace>(
     outcome: &Outcome,
     notification: &Notification,
     states: &[TicketState],
+    brand: &Brand,
 ) -> Result<MessengerPreview, W::Error> {
     let mut tickets: BTreeMap<TicketId, Ticket> = ws
         .shared_tickets_of(notification.contact)?
@@ -397,6 +404,7 @@ fn messenger_after<W: Workspace>(
     };
     let tickets: Vec<Ticket> = tickets.into_values().collect();
     Ok(messenger_preview(
+        brand,
         notification,
         &tickets,
         &types,

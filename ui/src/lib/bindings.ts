@@ -606,6 +606,10 @@ export type MessageExcerpt = {
  *  Tickets space after it, and the entries it adds to the ticket's or conversation's thread.
  */
 export type MessengerPreview = {
+	/**  The brand the customer's Messenger wears (the ticket's, or the default). */
+	brand_name: string,
+	/**  `#rrggbb`. */
+	brand_color: string,
 	badges: Badges,
 	recent_tickets: MessengerTicket[],
 	tickets_space: MessengerTicket[] | null,

@@ -11,13 +11,14 @@ use inbox_core::customer_identity::{
     SIGN_IN_CODE_TRIES,
 };
 use inbox_core::email::{logo_src, render_sign_in_code, Links};
+use inbox_core::limits::{line, MAX_EMAIL, MAX_NAME};
 use inbox_core::notify::Thread;
 use inbox_core::{Brand, BrandId, Contact, ContactId, ConversationId, Millis, TicketId, Workspace};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Body, ClientAddress, Query};
-use super::openapi::{BadQuery, CustomerAuth, CustomerSignInRefused, Internal, JsonBody};
+use super::openapi::{BadQuery, CustomerAuth, CustomerSignInRefused, Internal, JsonBody, Rule};
 use super::rest::{contact_by_email, contact_by_external_id, find_contact_by_email};
 use super::{AppState, Customer};
 use crate::auth::{self, Subject, TokenKind};
@@ -180,7 +181,7 @@ pub struct LinkBody {
     request_body = LinkBody,
     responses(
         (status = 200, description = "A session, and the ticket or conversation the link opens.", body = MessengerSession),
-        JsonBody, CustomerSignInRefused, Internal,
+        JsonBody, CustomerSignInRefused, Rule, Internal,
     ),
 )]
 pub async fn link(
@@ -188,6 +189,7 @@ pub async fn link(
     ClientAddress(address): ClientAddress,
     Body(body): Body<LinkBody>,
 ) -> Result<Json<MessengerSession>> {
+    line("link", &body.token, identity::MAX_LINK_TOKEN)?;
     let _check = state.customer_sign_ins.admit("", &address).await?;
     let refused = |e: SignedError| ServerError::NotVerified {
         code: "invalid_link",
@@ -261,7 +263,7 @@ struct StoredCode {
     request_body = CodeRequest,
     responses(
         (status = 202, description = "A code was sent if the address is a customer's.", body = CodeSent),
-        JsonBody, CustomerSignInRefused, Internal,
+        JsonBody, CustomerSignInRefused, Rule, Internal,
     ),
 )]
 pub async fn code(
@@ -269,6 +271,7 @@ pub async fn code(
     ClientAddress(address): ClientAddress,
     Body(body): Body<CodeRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>)> {
+    line("email", &body.email, MAX_EMAIL)?;
     let email = body.email.trim().to_lowercase();
     // Each request counts against its address, and against the account as a failure, so
     // nobody can flood one customer's mailbox.
@@ -323,7 +326,7 @@ pub struct VerifyBody {
     request_body = VerifyBody,
     responses(
         (status = 200, description = "A session.", body = MessengerSession),
-        JsonBody, CustomerSignInRefused, Internal,
+        JsonBody, CustomerSignInRefused, Rule, Internal,
     ),
 )]
 pub async fn verify(
@@ -331,6 +334,8 @@ pub async fn verify(
     ClientAddress(address): ClientAddress,
     Body(body): Body<VerifyBody>,
 ) -> Result<Json<MessengerSession>> {
+    line("email", &body.email, MAX_EMAIL)?;
+    line("code", &body.code, identity::MAX_CODE)?;
     let email = body.email.trim().to_lowercase();
     let _check = state.customer_sign_ins.admit(&email, &address).await?;
     let secret = state.email.secret.clone();
@@ -398,7 +403,7 @@ pub struct IdentifyBody {
     responses(
         (status = 200, description = "A session.", body = MessengerSession),
         JsonBody, CustomerSignInRefused,
-        (status = 422, description = "Neither a user id nor a valid email (`invalid_email`…).", body = crate::error::ErrorList),
+        (status = 422, description = "A field is too long or holds control characters (`text_too_long`…), or a user seen for the first time comes without a valid email (`email_required`, `invalid_email`).", body = crate::error::ErrorList),
         Internal,
     ),
 )]
@@ -413,6 +418,9 @@ pub async fn identify(
         email: trimmed(body.email),
         user_hash: body.user_hash,
     };
+    claim.validate()?;
+    let name = trimmed(body.name);
+    line("name", name.as_deref().unwrap_or(""), MAX_NAME)?;
     let account = claim
         .user_id
         .clone()
@@ -428,7 +436,6 @@ pub async fn identify(
             message: "The user hash does not match: it must be the HMAC-SHA256 of the user id (or email) made with this workspace's identity secret.".into(),
         });
     }
-    let name = trimmed(body.name);
     let s = state.clone();
     let signed_in = state
         .write(move |db| {
