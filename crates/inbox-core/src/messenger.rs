@@ -60,6 +60,10 @@ pub struct MessengerHome {
     /// The Tickets space, or None when the customer has no active or resolved ticket (R8).
     pub tickets_space: Option<Vec<MessengerTicket>>,
     pub badges: Badges,
+    /// The tickets with something the customer has not seen: the dot on their entries.
+    pub unseen_tickets: Vec<TicketId>,
+    /// The conversations with a team message the customer has not seen.
+    pub unseen_conversations: Vec<ConversationId>,
 }
 
 /// The Messenger of `contact`, from all tickets (only theirs, shared, count) and the
@@ -112,10 +116,25 @@ pub fn messenger_home(
         tickets_space: count(Channel::TicketsSpaceBadge),
         messages_space: count(Channel::MessagesSpaceBadge),
     };
+    let mut unseen_tickets: Vec<TicketId> =
+        unseen.iter().filter_map(|n| n.about.ticket()).collect();
+    unseen_tickets.sort();
+    unseen_tickets.dedup();
+    let mut unseen_conversations: Vec<ConversationId> = unseen
+        .iter()
+        .filter_map(|n| match n.about {
+            Thread::Conversation(c) => Some(c),
+            Thread::Ticket(_) => None,
+        })
+        .collect();
+    unseen_conversations.sort();
+    unseen_conversations.dedup();
     MessengerHome {
         recent_tickets,
         tickets_space: (!theirs.is_empty()).then_some(theirs),
         badges,
+        unseen_tickets,
+        unseen_conversations,
     }
 }
 

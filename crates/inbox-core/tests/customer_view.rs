@@ -180,6 +180,11 @@ fn badges_count_unseen_tickets_per_space() {
         ),
         (2, 1, 1)
     );
+    // Each ticket with news gets its dot.
+    let mut dotted = vec![id(CUSTOMER), id(BACK_OFFICE)];
+    dotted.sort();
+    assert_eq!(home.unseen_tickets, dotted);
+    assert!(home.unseen_conversations.is_empty());
 }
 
 #[test]

@@ -61,6 +61,10 @@ export interface MessengerHome {
   /** Null when the customer has no active or resolved ticket (R8): no Tickets space then. */
   tickets_space: MessengerTicket[] | null;
   badges: Badges;
+  /** Tickets with something the customer has not seen yet (a dot on their rows). */
+  unseen_tickets?: string[];
+  /** Conversations with a team message the customer has not seen yet. */
+  unseen_conversations?: string[];
 }
 
 export type TimelineEntryData =
