@@ -96,9 +96,20 @@
   }
   size();
 
+  // Whether an identity was passed: when the page then has none (its user signed out), the
+  // Messenger signs that user out too.
+  var identified = false;
+
   function sendIdentity() {
     var message = identityMessage();
-    if (message && iframe.contentWindow) iframe.contentWindow.postMessage(message, origin);
+    if (!iframe.contentWindow) return;
+    if (message) {
+      identified = true;
+      iframe.contentWindow.postMessage(message, origin);
+    } else if (identified) {
+      identified = false;
+      iframe.contentWindow.postMessage({ source: SOURCE, type: 'signout' }, origin);
+    }
   }
 
   window.addEventListener('message', function (e) {

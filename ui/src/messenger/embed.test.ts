@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityKey, identityOf, pageParams, resizeMessage } from './embed';
+import { identityKey, identityOf, isSignOut, pageParams, resizeMessage } from './embed';
 
 describe('embed protocol', () => {
   it('accepts an identify message with a hash and someone to identify', () => {
@@ -31,5 +31,15 @@ describe('embed protocol', () => {
     expect(pageParams('?embed=1&brand=b1&identity=1')).toEqual({ embed: true, brand: 'b1', expectIdentity: true });
     expect(pageParams('')).toEqual({ embed: false, brand: null, expectIdentity: false });
     expect(pageParams('?embed=0').embed).toBe(false);
+  });
+});
+
+describe('isSignOut', () => {
+  it('knows the sign-out message and nothing else', () => {
+    expect(isSignOut({ source: 'teammate-inbox', type: 'signout' })).toBe(true);
+    expect(isSignOut({ source: 'other', type: 'signout' })).toBe(false);
+    expect(isSignOut({ source: 'teammate-inbox', type: 'identify' })).toBe(false);
+    expect(isSignOut('signout')).toBe(false);
+    expect(isSignOut(null)).toBe(false);
   });
 });

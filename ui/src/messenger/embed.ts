@@ -48,6 +48,13 @@ export function identityOf(data: unknown): Identity | null {
   return identity;
 }
 
+/** The embedding page's user signed out (its identity was cleared with `update`). */
+export function isSignOut(data: unknown): boolean {
+  if (!data || typeof data !== 'object') return false;
+  const d = data as Record<string, unknown>;
+  return d.source === SOURCE && d.type === 'signout';
+}
+
 /** A stable key of an identity, to skip one already handled. */
 export function identityKey(identity: Identity): string {
   return JSON.stringify([identity.user_id ?? '', identity.email ?? '', identity.name ?? '', identity.user_hash]);
