@@ -1,13 +1,16 @@
 //! End-to-end tests: the real app binary, in a real window under Xvfb, driven over WebDriver
 //! (tauri-driver + WebKitWebDriver). `make test` installs what they need and builds the app with
-//! the UI embedded (`--features custom-protocol`).
+//! the UI embedded (`--features custom-protocol`). The customer's Messenger, a web page of the
+//! server, is tested in headless Chromium instead (browser.rs, messenger.rs).
 
 mod account;
 mod back_office;
+mod browser;
 mod conversations;
 mod everyday;
 mod harness;
 mod inbox;
+mod messenger;
 mod preview;
 mod queue;
 mod server;
