@@ -18,6 +18,7 @@ function delivery(contact: string): Delivery {
     },
     subject: 'T',
     email: null,
+    messenger: null,
   };
 }
 
