@@ -89,3 +89,6 @@ export function deactivationWarning(name: string): string {
 export function memberChoices<T extends Pick<Teammate, 'id' | 'name' | 'active'>>(teammates: T[], saved: string[]): T[] {
   return teammateOrder(teammates.filter((t) => t.active || saved.includes(t.id)));
 }
+
+/** A brand's colour when it has none of its own (the server's `Brand::DEFAULT_COLOR`). */
+export const BRAND_DEFAULT_COLOR = '#3b5bdb';
