@@ -30,9 +30,21 @@ const RECORDER: &str = r#"
   const received = [];
   Object.defineProperty(window, '__received', { value: received });
   const original = window.fetch;
+  // A test may hold the live stream back (a slow network) until it calls __releaseStream().
+  let release = null;
+  const held = sessionStorage.getItem('e2e.holdStream') === '1'
+    ? new Promise((resolve) => (release = resolve))
+    : null;
+  Object.defineProperty(window, '__releaseStream', {
+    value: () => {
+      sessionStorage.removeItem('e2e.holdStream');
+      if (release) release();
+    },
+  });
   window.fetch = async function (input, init) {
-    const response = await original.call(this, input, init);
     const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    if (held && /\/stream(\?|$)/.test(url)) await held;
+    const response = await original.call(this, input, init);
     const method = (init && init.method) || (input && input.method) || 'GET';
     if (!/\/stream(\?|$)/.test(url)) {
       response.clone().text().then(
@@ -272,6 +284,26 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {name:?}: {e}"));
     }
 
+    /// Clicks the first `tag` element (button, a…) whose text contains `text`.
+    pub async fn click_text(&self, tag: &str, text: &str) {
+        let xpath = format!(
+            "//{tag}[contains(normalize-space(.), {})]",
+            xpath_string(text)
+        );
+        self.until(
+            &format!("a {tag} saying {text:?}"),
+            "return document.evaluate(arguments[0], document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue !== null;",
+            vec![json!(xpath)],
+        )
+        .await;
+        let element = within("a lookup", self.client.find(Locator::XPath(&xpath)))
+            .await
+            .unwrap_or_else(|e| panic!("{tag} {text:?}: {e}"));
+        within("a click", element.click())
+            .await
+            .unwrap_or_else(|e| panic!("click {tag} {text:?}: {e}"));
+    }
+
     /// Types `text` into the first field matching `css`, as a keyboard would.
     pub async fn type_into(&self, css: &str, text: &str) {
         self.wait_for(css).await;
@@ -494,15 +526,20 @@ async fn wait_ready(driver_url: &str) {
 
 /// An XPath for a button or link a person would call `name` (its text or its aria-label).
 fn named(name: &str) -> String {
-    let quoted = if name.contains('\'') {
-        format!("concat('{}')", name.replace('\'', "', \"'\", '"))
-    } else {
-        format!("'{name}'")
-    };
+    let quoted = xpath_string(name);
     format!(
         "//*[self::button or self::a or @role='button' or @role='link']\
          [normalize-space(.)={quoted} or @aria-label={quoted}]"
     )
+}
+
+/// `text` as an XPath string literal.
+fn xpath_string(text: &str) -> String {
+    if text.contains('\'') {
+        format!("concat('{}')", text.replace('\'', "', \"'\", '"))
+    } else {
+        format!("'{text}'")
+    }
 }
 
 fn slug(what: &str) -> String {

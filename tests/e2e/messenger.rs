@@ -607,10 +607,12 @@ async fn a_reply_email_links_to_its_ticket_signed_in() {
 
     // A forged link signs nobody in, and says so.
     let forged = {
-        let mut l = link.clone();
-        let last = l.pop().unwrap();
-        l.push(if last == 'A' { 'B' } else { 'A' });
-        l
+        // One character of the token changed, in its middle (its last may be padding bits).
+        let at = link.find("link=").unwrap() + "link=".len();
+        let middle = at + (link.len() - at) / 2;
+        let mut chars: Vec<char> = link.chars().collect();
+        chars[middle] = if chars[middle] == 'A' { 'Q' } else { 'A' };
+        chars.into_iter().collect::<String>()
     };
     let stranger = Browser::start().await;
     stranger.goto(&forged).await;
@@ -930,6 +932,17 @@ async fn home_and_the_tickets_space_list_the_customer_s_tickets_with_badges() {
     }
     until_space_label(&browser, "#/tickets", "Tickets").await;
 
+    // A teammate's reply, without a change of state, badges the Messages space only (R8);
+    // reading the ticket clears it.
+    browser.click(&space("#/")).await;
+    ws.reply(&tickets[1], "Your refund was sent this morning.")
+        .await;
+    until_space_label(&browser, "#/messages", "Messages, 1 unread").await;
+    assert_eq!(space_label(&browser, "#/tickets").await, "Tickets");
+    browser.click(&ticket_link(&tickets[1])).await;
+    until_in_timeline(&browser, "the reply", "sent this morning").await;
+    until_space_label(&browser, "#/messages", "Messages").await;
+
     // A state change badges the Tickets space again, live; opening the ticket clears it.
     browser.click(&space("#/")).await;
     let label = ws.move_to(&tickets[0], "in_progress").await;
@@ -1013,7 +1026,7 @@ async fn replies_go_both_ways_and_arrive_live() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_reply_as_the_page_connects_still_shows_live() {
+async fn replies_made_while_the_page_connects_still_show_live() {
     let ws = workspace().await;
     let ada = ws
         .customer("Ada Lovelace", "ada@example.com", "ada-1")
@@ -1021,22 +1034,43 @@ async fn a_reply_as_the_page_connects_still_shows_live() {
     let ticket = ws.refund(&ada, "Label printer offline").await;
     let token = ws.token_for(&ada).await;
 
+    // A slow network: the page shows the ticket before its live stream gets through.
     let browser = Browser::start().await;
-    open_signed_in(
+    browser.goto(&format!("{}/messenger", ws.url)).await;
+    browser
+        .js(
+            "sessionStorage.setItem('e2e.holdStream', '1');
+             localStorage.setItem(arguments[0], arguments[1]);
+             location.hash = arguments[2]; location.reload();",
+            vec![
+                json!(TOKEN_KEY),
+                json!(token),
+                json!(format!("#/tickets/{}", ticket.id)),
+            ],
+        )
+        .await;
+    browser.wait_for("ol[aria-label='Ticket history']").await;
+    browser.js("window.__sameDocument = true;", vec![]).await;
+    // A reply in that moment, then the stream connects and at once another reply: both must
+    // show without a reload, like any later one.
+    ws.reply(&ticket, "FIRST: restart it while holding the feed button.")
+        .await;
+    browser.js("window.__releaseStream();", vec![]).await;
+    until_live(&browser, Duration::ZERO).await;
+    ws.reply(&ticket, "SECOND: or send it to us, we pay the postage.")
+        .await;
+    until_in_timeline(
         &browser,
-        &ws.url,
-        &token,
-        &format!("#/tickets/{}", ticket.id),
+        "the reply made before the stream connected",
+        "FIRST:",
     )
     .await;
-    browser.wait_for("ol[aria-label='Ticket history']").await;
-    // The ticket is on screen and the page has just opened its live stream: a reply now must
-    // show without a reload, like any later one.
-    until_live(&browser, Duration::ZERO).await;
-    browser.js("window.__sameDocument = true;", vec![]).await;
-    ws.reply(&ticket, "Restart it while holding the feed button.")
-        .await;
-    until_in_timeline(&browser, "the reply, live", "holding the feed button").await;
+    until_in_timeline(
+        &browser,
+        "the reply made as the stream connected",
+        "SECOND:",
+    )
+    .await;
     assert_eq!(
         browser
             .js("return window.__sameDocument === true;", vec![])
@@ -1068,13 +1102,7 @@ async fn a_customer_submits_a_ticket_through_its_form() {
     browser
         .assert_accessible("the new ticket's choice of forms")
         .await;
-    browser
-        .js(
-            "[...document.querySelectorAll('main button')].find(b => b.textContent.includes('Refund request')).focus();",
-            vec![],
-        )
-        .await;
-    browser.click("main button:focus").await;
+    browser.click_text("button", "Refund request").await;
     let title = field_labelled(&browser, "Title").await;
     let order = field_labelled(&browser, "Order ID").await;
 
@@ -1174,7 +1202,7 @@ async fn a_reply_seen_in_the_messenger_in_time_is_never_emailed() {
     browser.wait_for("ol[aria-label='Ticket history']").await;
 
     // Changes made while the live stream connects may never show (see
-    // a_reply_as_the_page_connects_still_shows_live): this test is about the email, so it waits.
+    // replies_made_while_the_page_connects_still_show_live): this test is about the email, so it waits.
     until_live(&browser, Duration::from_secs(1)).await;
 
     // She has the ticket open when the reply comes: she sees it at once.
@@ -1283,7 +1311,7 @@ async fn nothing_internal_reaches_the_customer_s_pages() {
         .admin
         .post(
             &format!("/ticket_types/{}/attributes", s(&refund["id"])),
-            json!({ "name": "Internal reference", "data_type": "string", "visible_to_customer": false }),
+            json!({ "name": "CANARY-ATTRNAME-8901 reference", "data_type": "string", "visible_to_customer": false }),
         )
         .await;
     ws.admin
@@ -1354,6 +1382,13 @@ async fn nothing_internal_reaches_the_customer_s_pages() {
     browser.screenshot("conversation").await;
     browser.assert_accessible("a conversation").await;
 
+    // The form of her ticket's type asks only for what customers may see.
+    browser.click(&space("#/tickets")).await;
+    browser.click("a[href='#/tickets/new']").await;
+    browser.click_text("button", "Refund request").await;
+    field_labelled(&browser, "Order ID").await;
+    seen_dom.push(("the new ticket form", browser.page_source().await));
+
     let canaries = [
         "CANARY-NOTE-1234",
         "CANARY-TRACKER-TITLE-2345",
@@ -1362,6 +1397,7 @@ async fn nothing_internal_reaches_the_customer_s_pages() {
         "CANARY-FRAUD-5678",
         "CANARY-ATTR-6789",
         "CANARY-CONV-NOTE-7890",
+        "CANARY-ATTRNAME-8901",
     ];
     for (page, dom) in &seen_dom {
         for canary in canaries {
@@ -1375,6 +1411,7 @@ async fn nothing_internal_reaches_the_customer_s_pages() {
         format!("/messenger/tickets/{}", ticket.id),
         "/messenger/conversations".to_owned(),
         format!("/messenger/conversations/{conversation}"),
+        "/messenger/ticket_types".to_owned(),
     ] {
         assert!(
             urls.iter().any(|u| u.contains(&needed)),
