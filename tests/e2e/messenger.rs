@@ -1184,7 +1184,8 @@ async fn field_labelled(browser: &Browser, label: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reply_seen_in_the_messenger_in_time_is_never_emailed() {
     let ws = workspace().await;
-    ws.set_reply_email_delay(3).await;
+    const DELAY: u64 = 4;
+    ws.set_reply_email_delay(DELAY as i64).await;
     let ada = ws
         .customer("Ada Lovelace", "ada@example.com", "ada-1")
         .await;
@@ -1220,7 +1221,7 @@ async fn a_reply_seen_in_the_messenger_in_time_is_never_emailed() {
         )
         .await;
     assert!(
-        sent_at.elapsed() < Duration::from_secs(3),
+        sent_at.elapsed() < Duration::from_secs(DELAY),
         "seen within the delay (took {:?}); the test cannot tell otherwise",
         sent_at.elapsed()
     );
@@ -1236,8 +1237,8 @@ async fn a_reply_seen_in_the_messenger_in_time_is_never_emailed() {
         "a reply she saw is never in an email, even with a later one:\n{email}"
     );
     // And no email ever carries the one she saw: the outbox stays without it past its delay
-    // (3 s) and a margin for the mailer's round (every second).
-    let past_due = Duration::from_secs(3 + 3);
+    // and a margin for the mailer's round (every second).
+    let past_due = Duration::from_secs(DELAY + 3);
     if let Some(left) = past_due.checked_sub(sent_at.elapsed()) {
         tokio::time::sleep(left).await;
     }
