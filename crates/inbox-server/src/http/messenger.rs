@@ -361,24 +361,27 @@ pub async fn stream(
     State(state): State<AppState>,
     SignedIn(token): SignedIn,
     Customer(contact): Customer,
-) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
+) -> Result<Sse<impl Stream<Item = std::result::Result<Event, Infallible>>>> {
+    // What the customer sees now, taken before the answer starts: a change from here on, even
+    // one landing while the page connects, differs from it and is told.
     let live = Live::new(&state, token);
-    let watch = (live, state, contact.id, None::<u64>);
+    let baseline = state.read(move |db| look(db, contact.id)).await?;
+    let watch = (live, state, contact.id, baseline);
     let events =
         futures_util::stream::unfold(watch, |(mut live, state, contact, mut last)| async move {
             loop {
                 live.next_poke().await?;
                 tokio::time::sleep(STREAM_SETTLE).await;
                 let now_seen = state.read(move |db| look(db, contact)).await.ok()?;
-                let changed = last.is_some_and(|l| l != now_seen);
-                last = Some(now_seen);
+                let changed = now_seen != last;
+                last = now_seen;
                 if changed {
                     let event = Event::default().event("changed").data("");
                     return Some((Ok(event), (live, state, contact, last)));
                 }
             }
         });
-    Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))))
 }
 
 /// A fingerprint of everything the customer's Messenger shows: their tickets as they see them,

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Body, ClientAddress, Query};
-use super::openapi::{BadQuery, CustomerAuth, CustomerSignInRefused, Internal, JsonBody, Rule};
+use super::openapi::{
+    BadQuery, CustomerAuth, CustomerSignInRefused, Internal, JsonBody, Rule, SignInThrottled,
+};
 use super::rest::{contact_by_email, contact_by_external_id, find_contact_by_email};
 use super::{AppState, Customer};
 use crate::auth::{self, Subject, TokenKind};
@@ -263,7 +265,7 @@ struct StoredCode {
     request_body = CodeRequest,
     responses(
         (status = 202, description = "A code was sent if the address is a customer's.", body = CodeSent),
-        JsonBody, CustomerSignInRefused, Rule, Internal,
+        JsonBody, SignInThrottled, Rule, Internal,
     ),
 )]
 pub async fn code(
