@@ -607,11 +607,12 @@ async fn a_reply_email_links_to_its_ticket_signed_in() {
 
     // A forged link signs nobody in, and says so.
     let forged = {
-        // One character of the token changed, in its middle (its last may be padding bits).
+        // One character of the token changed, in its middle, to another of its digits (tokens
+        // are read whatever their case, so a change of case is no change).
         let at = link.find("link=").unwrap() + "link=".len();
         let middle = at + (link.len() - at) / 2;
         let mut chars: Vec<char> = link.chars().collect();
-        chars[middle] = if chars[middle] == 'A' { 'Q' } else { 'A' };
+        chars[middle] = if chars[middle] == '0' { '1' } else { '0' };
         chars.into_iter().collect::<String>()
     };
     let stranger = Browser::start().await;
