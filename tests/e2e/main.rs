@@ -12,6 +12,7 @@ mod harness;
 mod inbox;
 mod messenger;
 mod preview;
+mod preview_matches_messenger;
 mod queue;
 mod server;
 mod sync;
