@@ -1,5 +1,6 @@
 //! Unread tickets: the teammate's open tickets with something from someone else since they
-//! last read them. Their own replies and notes never make a ticket unread.
+//! last read them. Their own actions never make a ticket unread, nor does the record of whom
+//! an action notified (a system part that goes with the action, not news of its own).
 
 use inbox_core::TicketId;
 use rusqlite::OptionalExtension;
@@ -18,6 +19,7 @@ pub(crate) fn has_unread_part(me: &str) -> String {
               AND p.created_at > COALESCE(
                   (SELECT r.read_at FROM ticket_reads r
                    WHERE r.ticket_id = t.id AND r.teammate_id = m.me), 0)
+              AND p.kind <> 'customers_notified'
               AND NOT (p.author_kind = 'teammate' AND p.author_id IS m.me))"
     )
 }

@@ -554,6 +554,89 @@ fn the_reply_email_delay_is_a_validated_setting() {
 }
 
 #[test]
+fn my_own_customer_facing_actions_leave_my_ticket_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+    store.seed_demo(DemoOptions::new(40, NOW)).unwrap();
+    let me = store.me().unwrap().id;
+    let mine = store
+        .ticket_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| store.ticket(id).unwrap())
+        .find(|t| t.open && t.category == Category::Customer && !t.contacts.is_empty())
+        .expect("the demo has open customer tickets");
+    let later = NOW + 86_400_000;
+    let act = |store: &mut Store, mutation: Mutation, at| {
+        store
+            .apply(&mutation, Author::Teammate(me), at, &mut random())
+            .unwrap()
+    };
+    act(
+        &mut store,
+        Mutation::Assign {
+            ticket: mine.id,
+            teammate: Some(me),
+            team: mine.assignee_team,
+        },
+        later - 1,
+    );
+    act(&mut store, Mutation::MarkRead { ticket: mine.id }, later);
+    let read = store.unread_count().unwrap();
+    let ticket_type = store.ticket_type(mine.type_id).unwrap();
+    let states = store.states().unwrap();
+    let other_state = ticket_type
+        .states
+        .iter()
+        .copied()
+        .find(|s| {
+            *s != mine.state_id
+                && states
+                    .iter()
+                    .any(|x| x.id == *s && x.category == inbox_core::StateCategory::InProgress)
+        })
+        .or_else(|| {
+            ticket_type
+                .states
+                .iter()
+                .copied()
+                .find(|s| *s != mine.state_id)
+        })
+        .unwrap();
+    let outcome = act(
+        &mut store,
+        Mutation::Reply {
+            ticket: mine.id,
+            body: "We are on it.".into(),
+        },
+        later + 1,
+    );
+    act(
+        &mut store,
+        Mutation::SetState {
+            ticket: mine.id,
+            state: other_state,
+        },
+        later + 2,
+    );
+    let notified = store
+        .timeline(mine.id)
+        .unwrap()
+        .iter()
+        .filter(|p| p.kind.as_str() == "customers_notified" && p.created_at > later)
+        .count();
+    assert!(
+        notified > 0,
+        "the customer was notified (a system part records it): {outcome:?}"
+    );
+    assert!(
+        !store.is_unread(mine.id).unwrap(),
+        "my reply and state change, and the record of whom they notified, are not news to me"
+    );
+    assert_eq!(store.unread_count().unwrap(), read);
+}
+
+#[test]
 fn a_ticket_is_unread_when_someone_else_added_to_it_since_i_last_read_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
