@@ -64,9 +64,9 @@ describe('stateGroups', () => {
 describe('texts', () => {
   it('says how many linked tickets follow a tracker', () => {
     expect(followText(0)).toBeNull();
-    expect(followText(1)).toBe('Moves 1 linked ticket too');
-    expect(followText(12)).toBe('Moves 12 linked tickets too');
-    expect(followText(10000)).toBe('Moves 10,000 linked tickets too');
+    expect(followText(1)).toBe('1 linked ticket follows its state');
+    expect(followText(12)).toBe('12 linked tickets follow its state');
+    expect(followText(10000)).toBe('10,000 linked tickets follow its state');
   });
 
   it('says how many customers reported a tracker', () => {

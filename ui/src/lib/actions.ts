@@ -13,6 +13,7 @@ import type {
   Workspace,
 } from './bindings';
 import type { ComposerMode } from './drafts';
+import { formatCount } from './format';
 import type { TargetMutation } from './mutations.svelte';
 import { STATE_CATEGORY_LABEL, STATE_CATEGORY_ORDER, teammateLabel } from './labels';
 
@@ -49,16 +50,18 @@ export function stateGroups(
     .map(([category, states]) => ({ category, label: STATE_CATEGORY_LABEL[category], states }));
 }
 
-/** "Moves 12 linked tickets too" beside a tracker's state menu; null when nothing follows. */
+/** "12 linked tickets follow its state" beside a tracker's state menu (what its preview counts
+ *  too: "Moves 4 of its 12 linked tickets", those in the state already staying); null when
+ *  nothing follows. */
 export function followText(linked: number): string | null {
   if (linked <= 0) return null;
-  return `Moves ${linked.toLocaleString('en-US')} linked ${linked === 1 ? 'ticket' : 'tickets'} too`;
+  return `${formatCount(linked)} linked ${linked === 1 ? 'ticket follows' : 'tickets follow'} its state`;
 }
 
 /** "1 customer reported this", "1,204 customers reported this". */
 export function reportedText(count: number): string {
   if (count <= 0) return 'No customer has reported this yet';
-  return `${count.toLocaleString('en-US')} ${count === 1 ? 'customer' : 'customers'} reported this`;
+  return `${formatCount(count)} ${count === 1 ? 'customer' : 'customers'} reported this`;
 }
 
 export const REPLY_BLOCKED_REASON = 'Internal ticket: replies would reach no customer';

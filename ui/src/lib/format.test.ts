@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateTime, formatAttributeValue, initials, relativeTime, shortDate, ticketNumber, timelineTime } from './format';
+import { dateTime, formatAttributeValue, formatCount, initials, relativeTime, shortDate, ticketNumber, timelineTime } from './format';
 
 const NOW = new Date(2025, 5, 15, 12, 0, 0).getTime(); // Jun 15 2025, 12:00 local
 const MIN = 60_000;
@@ -76,5 +76,22 @@ describe('formatAttributeValue', () => {
     expect(formatAttributeValue('2024-03-04', date, 'en-US')).toBe('Mar 4, 2024');
     expect(formatAttributeValue(new Date(2024, 2, 4, 10).getTime(), date, 'en-US')).toBe('Mar 4, 2024');
     expect(formatAttributeValue('not a date', date, 'en-US')).toBe('not a date');
+  });
+});
+
+describe('formatCount', () => {
+  it("groups thousands the locale's way", () => {
+    expect(formatCount(100000, 'en-US')).toBe('100,000');
+    expect(formatCount(1234567, 'en-US')).toBe('1,234,567');
+    expect(formatCount(100000, 'de-DE')).toBe('100.000');
+    // French groups with a (narrow) no-break space.
+    expect(formatCount(100000, 'fr-FR').replace(/\s/g, ' ')).toBe('100 000');
+  });
+  it('leaves small counts as they are', () => {
+    expect(formatCount(0, 'en-US')).toBe('0');
+    expect(formatCount(999, 'en-US')).toBe('999');
+  });
+  it("uses the window's locale when none is given", () => {
+    expect(formatCount(100000)).toBe(new Intl.NumberFormat().format(100000));
   });
 });

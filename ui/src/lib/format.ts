@@ -69,9 +69,18 @@ export function fullDateTime(at: Millis, locale?: string): string {
   });
 }
 
-/** "1,234" style grouping for counts. */
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+/** A count in the locale's grouping: "100,000" (en), "100.000" (de), "100 000" (fr); the
+ *  window's own locale unless one is given. */
 export function formatCount(n: number, locale?: string): string {
-  return n.toLocaleString(locale);
+  const key = locale ?? '';
+  let format = countFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    countFormats.set(key, format);
+  }
+  return format.format(n);
 }
 
 /** "#123", or "New" for a ticket that has no number yet (created offline, not yet synced). */

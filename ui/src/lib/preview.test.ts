@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery, Preview } from './bindings';
-import { channelLabel, delayMinutes, emailWhen, inDuration, moreText, summaryText } from './preview';
+import { channelLabel, delayMinutes, emailWhen, inDuration, movesText, moreText, summaryText } from './preview';
 
 function delivery(contact: string): Delivery {
   return {
@@ -69,6 +69,16 @@ describe('summaryText', () => {
     expect(summaryText(p(10000, 10000), true)).toBe(
       'Moves 10,000 linked tickets — 10,000 customers will be notified',
     );
+  });
+  it('counts the linked tickets the header counts, and says how many of them move', () => {
+    // The header says "7 linked tickets follow its state"; 3 are in the target state already.
+    expect(summaryText(p(4, 4), true, 7)).toBe(
+      'Moves 4 of its 7 linked tickets (3 are in that state already) — 4 customers will be notified',
+    );
+    expect(movesText(6, 7)).toBe('Moves 6 of its 7 linked tickets (1 is in that state already)');
+    expect(movesText(7, 7)).toBe('Moves 7 linked tickets');
+    expect(movesText(1, null)).toBe('Moves 1 linked ticket');
+    expect(movesText(0, 100000)).toBe('Moves 0 of its 100,000 linked tickets (100,000 are in that state already)');
   });
   it('words the rest and delays', () => {
     expect(moreText(1)).toBe('and 1 more customer');

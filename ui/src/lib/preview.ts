@@ -1,7 +1,7 @@
 // Wording of the notification preview: channel names, when the email goes out, the summary line.
 // What is sent is the backend's call (`commands.previewMutation`); this only puts it into words.
 import type { Delivery, EmailDue, NotificationChannel, Preview } from './bindings';
-import type { Millis } from './format';
+import { formatCount, type Millis } from './format';
 
 /** How many deliveries are shown in full; the rest are listed by name, collapsed. */
 export const PREVIEW_FULL_LIMIT = 20;
@@ -41,7 +41,7 @@ export function emailWhen(due: EmailDue, now: Millis): string {
 }
 
 function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** Distinct customers among the deliveries. */
@@ -51,16 +51,27 @@ export function customerCount(deliveries: Delivery[]): number {
 
 /**
  * "2 customers will be notified"; for a tracker "Moves 12 linked tickets — 9 customers will be
- * notified"; "Internal: no customer is notified." when nobody is.
+ * notified", or, when some of its `linked` tickets are in that state already (they do not move),
+ * "Moves 4 of its 7 linked tickets (3 are in that state already) — …"; "Internal: no customer is
+ * notified." when nobody is.
  */
-export function summaryText(preview: Preview, tracker: boolean): string {
+export function summaryText(preview: Preview, tracker: boolean, linked?: number | null): string {
   const customers = customerCount(preview.deliveries);
   const notified =
     customers === 0
       ? 'no customer is notified'
       : `${plural(customers, 'customer', 'customers')} will be notified`;
-  if (tracker) return `Moves ${plural(preview.tickets_affected, 'linked ticket', 'linked tickets')} — ${notified}`;
+  if (tracker) return `${movesText(preview.tickets_affected, linked)} — ${notified}`;
   return customers === 0 ? 'Internal: no customer is notified.' : notified;
+}
+
+/** What a tracker's state change moves: its linked tickets, those already in the state staying. */
+export function movesText(moved: number, linked?: number | null): string {
+  if (linked == null || linked <= moved) return `Moves ${plural(moved, 'linked ticket', 'linked tickets')}`;
+  const staying = linked - moved;
+  return `Moves ${formatCount(moved)} of its ${plural(linked, 'linked ticket', 'linked tickets')} (${formatCount(staying)} ${
+    staying === 1 ? 'is' : 'are'
+  } in that state already)`;
 }
 
 /** "and 9,980 more customers". */

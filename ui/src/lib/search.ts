@@ -2,6 +2,7 @@
 // store marks each match with two private-use characters (never HTML), so the UI can render
 // matches with <mark> while every bit of text stays text.
 import type { SearchField, SearchHit } from './bindings';
+import { formatCount } from './format';
 
 /** Where a match starts in a snippet. */
 export const MATCH_START = '\uE000';
@@ -80,7 +81,7 @@ export function snippetLine(
 /** "No tickets", "1 ticket", "1,234 tickets". */
 export function resultCount(total: number, locale?: string): string {
   if (total === 0) return 'No tickets';
-  return `${total.toLocaleString(locale)} ${total === 1 ? 'ticket' : 'tickets'}`;
+  return `${formatCount(total, locale)} ${total === 1 ? 'ticket' : 'tickets'}`;
 }
 
 /** Whether the search box holds anything to search for (blank text finds nothing). */

@@ -1,5 +1,6 @@
 // Signing in and out, and the first download of a server's workspace: the words the screens
 // show, kept here so they can be tested without a window.
+import { formatCount } from './format';
 
 const LAST_SERVER = 'teammate-inbox.last-server';
 
@@ -15,7 +16,7 @@ export function rememberServer(server: string, storage: Pick<Storage, 'setItem'>
 /** "12,000 of 100,000 tickets", or what is known before the first page arrives. */
 export function downloadProgress(progress: { tickets: number; total_tickets: number } | null): string {
   if (!progress || progress.total_tickets === 0) return 'Starting the download…';
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = (x: number) => formatCount(x);
   return `${n(Math.min(progress.tickets, progress.total_tickets))} of ${n(progress.total_tickets)} tickets`;
 }
 

@@ -1,7 +1,7 @@
 // Webhooks in Settings: pure helpers for how endpoints, topics and deliveries read. The server
 // checks every change; these only decide what the admin sees.
 import type { Webhook, WebhookDelivery } from './bindings';
-import type { Millis } from './format';
+import { formatCount, type Millis } from './format';
 
 export type WebhookStatusKind = 'active' | 'off' | 'paused';
 
@@ -28,7 +28,7 @@ function sentence(text: string): string {
 }
 
 export function failuresLabel(n: number): string {
-  return n === 1 ? '1 failure' : `${n.toLocaleString('en-US')} failures`;
+  return n === 1 ? '1 failure' : `${formatCount(n)} failures`;
 }
 
 /** What each topic means, in the app's words; the topic's own name is shown beside it. */
