@@ -352,6 +352,26 @@ pub(crate) fn snooze<W: Workspace>(
     Ok(())
 }
 
+/// The snooze ran out by `ctx.now`: the conversation wakes, once.
+pub(crate) fn wake<W: Workspace>(
+    ws: &W,
+    out: &mut Outcome,
+    ctx: &mut Context,
+    id: ConversationId,
+) -> Result<(), W::Error> {
+    let mut conversation = teammates_only(ws, ctx, id)?;
+    match conversation.snoozed_until {
+        Some(until) if until <= ctx.now && conversation.open => {
+            conversation.snoozed_until = None;
+            let part = ctx.conversation_part(id, PartKind::SnoozeEnded);
+            out.changes.push(Change::AppendConversationPart(part));
+            touch(out, conversation, ctx.now);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The acting teammate has read the conversation, and so its linked ticket (R11).
 pub(crate) fn mark_read<W: Workspace>(
     ws: &W,

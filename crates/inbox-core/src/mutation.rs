@@ -130,6 +130,12 @@ pub enum Mutation {
     },
     /// Takes an open conversation out of the open views until `until` (or until the customer
     /// writes).
+    /// A conversation's snooze ran out (the server's scheduler says so at its time): it comes
+    /// back as news. Nothing happens when it is not snoozed, or not due yet, so a second try
+    /// wakes nothing twice.
+    WakeConversation {
+        conversation: ConversationId,
+    },
     SnoozeConversation {
         conversation: ConversationId,
         #[cfg_attr(feature = "openapi", schema(value_type = i64))]
@@ -161,6 +167,7 @@ impl Mutation {
             | Mutation::CloseConversation { conversation }
             | Mutation::ReopenConversation { conversation }
             | Mutation::SnoozeConversation { conversation, .. }
+            | Mutation::WakeConversation { conversation }
             | Mutation::MarkConversationRead { conversation } => {
                 Target::Conversation(*conversation)
             }
@@ -490,6 +497,9 @@ fn decide<W: Workspace>(
             conversation,
             until,
         } => conversation::snooze(ws, o, ctx, *conversation, *until)?,
+        Mutation::WakeConversation { conversation } => {
+            conversation::wake(ws, o, ctx, *conversation)?
+        }
         Mutation::MarkConversationRead { conversation } => {
             conversation::mark_read(ws, o, ctx, *conversation)?
         }

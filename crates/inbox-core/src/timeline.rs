@@ -44,6 +44,8 @@ pub enum PartKind {
         #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         until: Millis,
     },
+    /// The snooze ran out: the conversation is back in the open views, as news.
+    SnoozeEnded,
     AssignmentChanged {
         teammate: Option<TeammateId>,
         team: Option<TeamId>,
@@ -93,6 +95,7 @@ impl PartKind {
             PartKind::Closed { .. } => "closed",
             PartKind::Reopened => "reopened",
             PartKind::Snoozed { .. } => "snoozed",
+            PartKind::SnoozeEnded => "snooze_ended",
             PartKind::AssignmentChanged { .. } => "assignment_changed",
             PartKind::ShareChanged { .. } => "share_changed",
             PartKind::AttributeChanged { .. } => "attribute_changed",

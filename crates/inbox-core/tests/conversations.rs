@@ -132,6 +132,37 @@ fn the_customer_writing_brings_back_a_closed_or_snoozed_conversation() {
 }
 
 #[test]
+fn a_snooze_runs_out_once_at_its_time() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(1);
+    ws.run(Mutation::SnoozeConversation {
+        conversation,
+        until: 5_000,
+    })
+    .unwrap();
+    let wake = Mutation::WakeConversation { conversation };
+    assert_eq!(
+        ws.run_at(Author::System, wake.clone(), 4_999).unwrap(),
+        Outcome::default(),
+        "not before its time"
+    );
+    assert_eq!(
+        code(ws.run_at(customer(), wake.clone(), 5_000)),
+        Some("teammates_only")
+    );
+    let woke = ws.run_at(Author::System, wake.clone(), 5_000).unwrap();
+    let kinds: Vec<&str> = parts(&woke).iter().map(|p| p.kind.as_str()).collect();
+    assert_eq!(kinds, ["snooze_ended"]);
+    let c = &ws.conversations[&conversation];
+    assert_eq!((c.snoozed_until, c.last_activity_at), (None, 5_000));
+    assert_eq!(
+        ws.run_at(Author::System, wake, 6_000).unwrap(),
+        Outcome::default(),
+        "and only once"
+    );
+}
+
+#[test]
 fn state_and_assignment_are_the_teams_and_idempotent() {
     let mut ws = Memory::new(0);
     let conversation = ws.new_conversation(1);

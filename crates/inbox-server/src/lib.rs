@@ -11,6 +11,7 @@ pub mod mail;
 pub mod notifications;
 pub mod server;
 pub mod setup;
+pub mod snooze;
 pub mod storage;
 pub mod webhook_delivery;
 pub mod webhooks;

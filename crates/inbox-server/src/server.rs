@@ -95,6 +95,10 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
         state.wake_webhooks.clone(),
         opts.delivery_interval,
     ));
+    tokio::spawn(crate::snooze::run(
+        opts.storage.clone(),
+        opts.delivery_interval,
+    ));
     tokio::spawn(delivery::run(
         opts.storage,
         opts.mailer,

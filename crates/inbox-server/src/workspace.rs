@@ -254,6 +254,7 @@ impl<'a> Db<'a> {
                 }
                 Change::PutConversation(c) => {
                     self.put(Kind::Conversation, &c.id.to_string(), c)?;
+                    crate::snooze::index(self, c)?;
                     Record::Conversation((**c).clone())
                 }
                 Change::MarkConversationRead {

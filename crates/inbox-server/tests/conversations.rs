@@ -461,3 +461,76 @@ fn chrono_secs() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+/// How many times the conversation's snooze ended, and whether it is snoozed now.
+async fn wake_ups(admin: &Client, id: &str) -> (usize, Value) {
+    let c = admin.get(&format!("/conversations/{id}")).await.ok();
+    let ended = c["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["part_type"] == "timer_unsnooze")
+        .count();
+    (ended, c["state"].clone())
+}
+
+#[tokio::test]
+async fn a_snooze_ends_once_at_its_time_however_many_processes_and_crashes() {
+    let mut server = TestServer::start(Some(30));
+    let f = fixture(&server, 180).await;
+    let start = async |body: &str| {
+        let message = f
+            .admin
+            .post(
+                "/conversations",
+                json!({"from": {"type": "user", "id": f.contact}, "body": body}),
+            )
+            .await
+            .ok();
+        message["conversation_id"].as_str().unwrap().to_owned()
+    };
+    let snooze = async |id: &str, until: i64| {
+        let snoozed = f
+            .admin
+            .post(
+                &format!("/conversations/{id}/parts"),
+                json!({"message_type": "snoozed", "snoozed_until": until}),
+            )
+            .await
+            .ok();
+        assert_eq!(snoozed["state"], "snoozed");
+    };
+
+    // Two server processes on one database: each looks for due snoozes; one wakes it.
+    let second = server.another();
+    let both = start("Ping me tomorrow").await;
+    snooze(&both, chrono_secs() + 2).await;
+    assert_eq!(wake_ups(&f.admin, &both).await, (0, json!("snoozed")));
+    let woke = server::eventually(15, async || {
+        let (n, state) = wake_ups(&f.admin, &both).await;
+        (state == "open").then_some(n)
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(woke, 1);
+    assert_eq!(wake_ups(&f.admin, &both).await, (1, json!("open")), "once");
+    drop(second);
+
+    // Killed before the time, started again after it: the snooze still ends, once.
+    let crashed = start("Remind me later").await;
+    snooze(&crashed, chrono_secs() + 2).await;
+    server.kill9();
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    server.restart();
+    let f = Fixture {
+        admin: server.client(&server.token(server::DEMO_ADMIN)),
+        ..f
+    };
+    server::eventually(15, async || {
+        let (n, state) = wake_ups(&f.admin, &crashed).await;
+        (state == "open").then_some(n)
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(wake_ups(&f.admin, &crashed).await, (1, json!("open")));
+}

@@ -687,8 +687,11 @@ body: string }) & { attributes?: never; brand?: never; channel?: never; keep_pri
 /**
  *  Takes an open conversation out of the open views until `until` (or until the customer
  *  writes).
+ *  A conversation's snooze ran out (the server's scheduler says so at its time): it comes
+ *  back as news. Nothing happens when it is not snoozed, or not due yet, so a second try
+ *  wakes nothing twice.
  */
-({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
+({ type: "wake_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
 /**  The acting teammate has read the conversation, and so its linked ticket (R11). */
 ({ type: "mark_conversation_read"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never };
 
@@ -763,7 +766,9 @@ export type PartKind =
 /**  Internal only; never reaches a customer (R3a, R7). */
 { kind: "note"; body: string } | { kind: "state_changed"; from: StateId; to: StateId } | { kind: "closed"; resolved: boolean } | { kind: "reopened" } | 
 /**  A conversation snoozed until a time (it comes back then, or when the customer writes). */
-{ kind: "snoozed"; until: number } | { kind: "assignment_changed"; teammate: TeammateId | null; team: TeamId | null } | { kind: "share_changed"; shared: boolean } | { kind: "attribute_changed"; key: string; from: AttributeValue | null; to: AttributeValue | null } | { kind: "link_changed"; 
+{ kind: "snoozed"; until: number } | 
+/**  The snooze ran out: the conversation is back in the open views, as news. */
+{ kind: "snooze_ended" } | { kind: "assignment_changed"; teammate: TeammateId | null; team: TeamId | null } | { kind: "share_changed"; shared: boolean } | { kind: "attribute_changed"; key: string; from: AttributeValue | null; to: AttributeValue | null } | { kind: "link_changed"; 
 /**
  *  What was linked or unlinked: "tracker", "customer_ticket", "conversation",
  *  "back_office".

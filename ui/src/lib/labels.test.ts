@@ -191,6 +191,7 @@ describe('describeEvent', () => {
     );
     const until = new Date(2025, 5, 19, 9, 0).getTime();
     expect(conv({ kind: 'snoozed', until })).toMatch(/^Alex Morgan snoozed the conversation until Jun 19/);
+    expect(conv({ kind: 'snooze_ended' })).toBe('The snooze ended: the conversation is back');
   });
 
   it('leaves messages to the message renderer', () => {

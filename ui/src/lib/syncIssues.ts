@@ -48,6 +48,8 @@ export function describeMutation(m: Mutation): string {
       return 'Reopen a conversation';
     case 'snooze_conversation':
       return 'Snooze a conversation';
+    case 'wake_conversation':
+      return 'End the snooze of a conversation';
   }
 }
 

@@ -245,6 +245,15 @@ impl Memory {
     }
 
     pub fn run_as(&mut self, actor: Author, m: Mutation) -> Result<Outcome, CoreError> {
+        self.run_at(actor, m, 1_000)
+    }
+
+    pub fn run_at(
+        &mut self,
+        actor: Author,
+        m: Mutation,
+        now: Millis,
+    ) -> Result<Outcome, CoreError> {
         let mut next = 0u128;
         let mut random = || {
             next += 1;
@@ -252,7 +261,7 @@ impl Memory {
         };
         let mut ctx = Context {
             actor,
-            now: 1_000,
+            now,
             random: &mut random,
         };
         let out = apply(self, &m, &mut ctx)?;

@@ -54,10 +54,12 @@ pub enum Kind {
     WebhookEvent,
     /// A customer's pending Messenger sign-in code (its hash), by their lower-case email.
     SignInCode,
+    /// A snoozed conversation's wake-up time, by its id: what the scheduler looks through.
+    Snooze,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -79,6 +81,7 @@ impl Kind {
         Kind::Webhook,
         Kind::WebhookEvent,
         Kind::SignInCode,
+        Kind::Snooze,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Kind {
             Kind::Webhook => "webhook",
             Kind::WebhookEvent => "webhook_event",
             Kind::SignInCode => "sign_in_code",
+            Kind::Snooze => "snooze",
         }
     }
 }

@@ -152,6 +152,7 @@ fn part(p: &ConversationPart) -> PartResource {
         PartKind::Reopened => "open",
         PartKind::Closed { .. } => "close",
         PartKind::Snoozed { .. } => "snoozed",
+        PartKind::SnoozeEnded => "timer_unsnooze",
         other => other.as_str(),
     };
     PartResource {

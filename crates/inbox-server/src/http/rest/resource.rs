@@ -505,6 +505,8 @@ pub enum PartType {
     Open,
     /// Snoozed until a time (Intercom's `snoozed`).
     Snoozed,
+    /// The snooze ran out (Intercom's `timer_unsnooze`).
+    TimerUnsnooze,
     Assignment,
     TicketAttributeUpdated,
     ShareChanged,
@@ -552,6 +554,7 @@ fn part_type(kind: &PartKind) -> PartType {
         PartKind::Closed { .. } => PartType::Close,
         PartKind::Reopened => PartType::Open,
         PartKind::Snoozed { .. } => PartType::Snoozed,
+        PartKind::SnoozeEnded => PartType::TimerUnsnooze,
         PartKind::AssignmentChanged { .. } => PartType::Assignment,
         PartKind::AttributeChanged { .. } => PartType::TicketAttributeUpdated,
         PartKind::ShareChanged { .. } => PartType::ShareChanged,
