@@ -44,6 +44,9 @@ export interface ActionFailure {
 export interface PendingAction {
   area: ActionArea;
   mutation: TargetMutation;
+  /** Applied after `mutation`, in order, each once the one before it was accepted ("Send and
+   *  resolve": the reply, then the state change); one preview shows them all. */
+  then: TargetMutation[];
   settle: (applied: Applied | null) => void;
 }
 
@@ -85,25 +88,37 @@ export class TicketActions {
   }
 
   /**
-   * Asks before applying: the preview of `mutation` is shown (see `pending`); resolves with the
-   * result once confirmed and applied, or null when cancelled or refused.
+   * Asks before applying: the preview of `mutation` (and of the steps `then` that follow it) is
+   * shown (see `pending`); resolves with the result of `mutation` once confirmed and applied, or
+   * null when cancelled or refused.
    */
-  ask(area: ActionArea, mutation: TargetMutation): Promise<Applied | null> {
+  ask(area: ActionArea, mutation: TargetMutation, then: TargetMutation[] = []): Promise<Applied | null> {
     this.pending?.settle(null);
     if (this.failure?.ticket === targetOf(mutation)) this.failure = null;
     return new Promise((resolve) => {
-      this.pending = { area, mutation, settle: resolve };
+      this.pending = { area, mutation, then, settle: resolve };
     });
   }
 
-  /** Applies the pending action. */
+  /** Applies the pending action, then its following steps (a refused step stops the rest, its
+   *  error shown at the state menu). Resolves with the first mutation's result. */
   async confirm(): Promise<Applied | null> {
     const p = this.pending;
     if (!p) return null;
     this.pending = null;
     const applied = await this.run(p.area, p.mutation);
     p.settle(applied);
+    if (applied) await this.chain('state', p.then);
     return applied;
+  }
+
+  /** Applies `steps` in order from `area`, stopping at the first one refused. Resolves with
+   *  whether all were applied. */
+  async chain(area: ActionArea, steps: TargetMutation[]): Promise<boolean> {
+    for (const step of steps) {
+      if (!(await this.run(area, step))) return false;
+    }
+    return true;
   }
 
   /** Drops the pending action without applying it. */

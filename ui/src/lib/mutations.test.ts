@@ -91,4 +91,31 @@ describe('TicketActions', () => {
       ['first', false],
     ]);
   });
+
+  it('applies a combined action in order after one confirmation, stopping at a refusal', async () => {
+    const sent: string[] = [];
+    let refuse = false;
+    const actions = new TicketActions(
+      (m) => {
+        sent.push(m.type);
+        return refuse && m.type !== 'reply' ? Promise.reject({ code: 'x', message: 'no' }) : Promise.resolve(applied(m.type));
+      },
+      () => {},
+    );
+    const reply: Mutation = { type: 'reply', ticket: 't1', body: 'hi' };
+    const asked = actions.ask('compose', reply as never, [close as never]);
+    expect(actions.pending?.then).toEqual([close]);
+    expect(sent).toEqual([]);
+    await actions.confirm();
+    expect(await asked).not.toBeNull();
+    expect(sent).toEqual(['reply', 'close']);
+
+    refuse = true;
+    sent.length = 0;
+    const again = actions.ask('compose', reply as never, [close as never, { type: 'reopen', ticket: 't1' }]);
+    await actions.confirm();
+    expect(await again).not.toBeNull();
+    expect(sent).toEqual(['reply', 'close']);
+    expect(actions.errorFor('t1', 'state')).toEqual({ code: 'x', message: 'no' });
+  });
 });
