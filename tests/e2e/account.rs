@@ -8,24 +8,11 @@ use inbox_sync::client::Client;
 use inbox_sync::{PendingMutation, PushRequest, PushResult};
 use serde_json::json;
 
-use crate::harness::App;
+use crate::harness::{unread_in, App};
 use crate::server::{admin_id, server_ticket, start_server, ADMIN};
 use inbox_server::storage::StorageExt;
 
 const PASSWORD: &str = "correct horse battery";
-
-/// The number in "Teammate Inbox — N unread tickets[, M unread conversations]" (0 when no
-/// ticket is unread).
-fn unread_in(title: &str) -> u64 {
-    title
-        .split(" — ")
-        .nth(1)
-        .into_iter()
-        .flat_map(|rest| rest.split(", "))
-        .find(|count| count.contains("unread ticket"))
-        .and_then(|count| count.split(' ').next())
-        .map_or(0, |n| n.parse().expect("a count in the title"))
-}
 
 async fn sign_in(app: &App, server: &str, password: &str) {
     app.js(

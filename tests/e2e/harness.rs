@@ -413,6 +413,19 @@ pub fn first_in_view(store: &inbox_store::Store, view: inbox_store::View) -> inb
     page.rows.remove(0)
 }
 
+/// The number in "Teammate Inbox — N unread tickets[, M unread conversations]" (0 when no
+/// ticket is unread).
+pub fn unread_in(title: &str) -> u64 {
+    title
+        .split(" — ")
+        .nth(1)
+        .into_iter()
+        .flat_map(|rest| rest.split(", "))
+        .find(|count| count.contains("unread ticket"))
+        .and_then(|count| count.split(' ').next())
+        .map_or(0, |n| n.parse().expect("a count in the title"))
+}
+
 /// Bounds a WebDriver call, so a wedged driver fails the test instead of hanging it.
 pub async fn within<T>(what: &str, call: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(30), call)
