@@ -3,6 +3,7 @@
 //! the UI embedded (`--features custom-protocol`). The customer's Messenger, a web page of the
 //! server, is tested in headless Chromium instead (browser.rs, messenger.rs).
 
+mod accessibility;
 mod account;
 mod back_office;
 mod browser;

@@ -51,7 +51,9 @@ export function trapFocus(node: HTMLElement) {
 
   function onKeydown(e: KeyboardEvent) {
     // An inner dialog (or a menu) handled it already.
-    if (e.key !== 'Tab' || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
+    // (GTK's Shift+Tab is ISO_Left_Tab: WebKitGTK may name it so.)
+    const tab = e.key === 'Tab' || e.key === 'ISO_Left_Tab' || e.code === 'Tab' || e.keyCode === 9;
+    if (!tab || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
     const items = tabbables(node);
     e.preventDefault();
     if (items.length === 0) {
