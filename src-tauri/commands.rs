@@ -132,11 +132,13 @@ pub fn get_customer_ticket(
     let store = state.store();
     let ticket = store.ticket(id)?;
     let ticket_type = store.ticket_type(ticket.type_id)?;
+    let name = |t| store.teammate(t).ok().map(|t| t.name);
     inbox_core::messenger::customer_ticket(
         &ticket,
         &ticket_type,
         &store.states()?,
         &store.timeline(id)?,
+        &name,
     )
     .ok_or_else(|| {
         crate::error::CommandError::new(

@@ -1019,8 +1019,8 @@ async fn replies_go_both_ways_and_arrive_live() {
     let entries = timeline(&browser).await;
     let last = entries.last().unwrap();
     assert!(
-        last.contains("the second one is refunded") && last.starts_with("Northwind"),
-        "the team's message, last: {entries:#?}"
+        last.contains("the second one is refunded") && last.starts_with("Alex Rivera"),
+        "the team's message, last, under its writer's name: {entries:#?}"
     );
     browser.screenshot("ticket-live").await;
     browser.close().await;

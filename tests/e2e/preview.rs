@@ -111,8 +111,15 @@ async fn see_as_customer_shows_what_the_customer_sees_and_nothing_internal() {
         .expect("a demo customer ticket with replies and a note");
     let ticket = store.ticket(row.id).unwrap();
     let ticket_type = store.ticket_type(ticket.type_id).unwrap();
-    let expected = customer_ticket(&ticket, &ticket_type, &store.states().unwrap(), &parts)
-        .expect("a customer ticket is the customer's");
+    let name = |t| store.teammate(t).ok().map(|t| t.name);
+    let expected = customer_ticket(
+        &ticket,
+        &ticket_type,
+        &store.states().unwrap(),
+        &parts,
+        &name,
+    )
+    .expect("a customer ticket is the customer's");
 
     app.click("[data-testid=view-category-customer]").await;
     app.click(&format!(

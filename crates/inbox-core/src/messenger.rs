@@ -195,7 +195,12 @@ pub enum CustomerEntryKind {
     /// of its thread, with the ticket pill (R4).
     Submitted { title: String, number: Option<i64> },
     /// A reply, from the customer or from the support team.
-    Message { body: String, from_customer: bool },
+    Message {
+        body: String,
+        from_customer: bool,
+        /// The teammate who wrote a team message, as customers see their name.
+        author_name: Option<String>,
+    },
     /// The ticket moved to a state with a new customer-facing label.
     StateChanged { label: String },
 }
@@ -207,6 +212,7 @@ pub fn customer_timeline(
     ticket: &Ticket,
     parts: &[crate::Part],
     states: &[TicketState],
+    teammate_name: &dyn Fn(TeammateId) -> Option<String>,
 ) -> Vec<CustomerEntry> {
     if !ticket.shared || ticket.category.check_shared(true).is_err() {
         return Vec::new();
@@ -240,6 +246,10 @@ pub fn customer_timeline(
             crate::PartKind::Reply { body } => CustomerEntryKind::Message {
                 body: body.clone(),
                 from_customer: matches!(p.author, crate::Author::Contact(_)),
+                author_name: match p.author {
+                    crate::Author::Teammate(t) => teammate_name(t),
+                    _ => None,
+                },
             },
             crate::PartKind::StateChanged { from, to } => {
                 let to_label = label(*to)?;
@@ -449,8 +459,9 @@ pub fn new_ticket_entries(
     new_parts: &[crate::Part],
     states: &[TicketState],
     submitted: bool,
+    teammate_name: &dyn Fn(TeammateId) -> Option<String>,
 ) -> Vec<CustomerEntry> {
-    let mut entries = customer_timeline(ticket, new_parts, states);
+    let mut entries = customer_timeline(ticket, new_parts, states, teammate_name);
     if !submitted && !entries.is_empty() {
         entries.remove(0);
     }
@@ -458,16 +469,20 @@ pub fn new_ticket_entries(
 }
 
 /// The team's messages a change adds to a conversation, as its customer sees them.
-pub fn new_conversation_entries(parts: &[ConversationPart]) -> Vec<CustomerEntry> {
+pub fn new_conversation_entries(
+    parts: &[ConversationPart],
+    teammate_name: &dyn Fn(TeammateId) -> Option<String>,
+) -> Vec<CustomerEntry> {
     parts
         .iter()
         .filter_map(|p| match (&p.kind, p.author) {
-            (PartKind::Reply { body }, Author::Teammate(_)) => Some(CustomerEntry {
+            (PartKind::Reply { body }, Author::Teammate(t)) => Some(CustomerEntry {
                 id: p.id,
                 at: p.created_at,
                 kind: CustomerEntryKind::Message {
                     body: body.clone(),
                     from_customer: false,
+                    author_name: teammate_name(t),
                 },
             }),
             _ => None,
@@ -493,10 +508,11 @@ pub fn customer_ticket(
     ticket_type: &TicketType,
     states: &[TicketState],
     parts: &[crate::Part],
+    teammate_name: &dyn Fn(TeammateId) -> Option<String>,
 ) -> Option<CustomerTicket> {
     let view = customer_view(ticket, std::slice::from_ref(ticket_type), states)?;
     Some(CustomerTicket {
         ticket: view,
-        timeline: customer_timeline(ticket, parts, states),
+        timeline: customer_timeline(ticket, parts, states, teammate_name),
     })
 }

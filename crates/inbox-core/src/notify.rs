@@ -373,6 +373,7 @@ fn messenger_after<W: Workspace>(
             tickets.remove(&t.id);
         }
     }
+    let teammate_name = |t| ws.teammate(t).ok().map(|t| t.name);
     let mut types = Vec::new();
     for type_id in tickets.values().map(|t| t.type_id).collect::<BTreeSet<_>>() {
         types.push(ws.ticket_type(type_id)?);
@@ -386,7 +387,7 @@ fn messenger_after<W: Workspace>(
                     .cloned()
                     .collect();
                 let submitted = notification.reasons.contains(&Reason::Submitted);
-                new_ticket_entries(ticket, &parts, states, submitted)
+                new_ticket_entries(ticket, &parts, states, submitted, &teammate_name)
             }
             None => Vec::new(),
         },
@@ -399,7 +400,7 @@ fn messenger_after<W: Workspace>(
                     _ => None,
                 })
                 .collect();
-            new_conversation_entries(&parts)
+            new_conversation_entries(&parts, &teammate_name)
         }
     };
     let tickets: Vec<Ticket> = tickets.into_values().collect();

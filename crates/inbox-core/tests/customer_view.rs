@@ -508,18 +508,20 @@ fn r4_a_tickets_customer_thread_starts_with_its_submission() {
     };
     let mut timeline = vec![share.clone()];
     timeline.extend(parts);
-    let entries = customer_timeline(ticket, &timeline, &ws.states);
+    let name = |t: TeammateId| Some(format!("Teammate {t}"));
+    let entries = customer_timeline(ticket, &timeline, &ws.states, &name);
     assert!(
         matches!(&entries[0].kind, CustomerEntryKind::Submitted { title, .. } if *title == ticket.title),
         "{entries:?}"
     );
     assert_eq!((entries[0].id, entries[0].at), (share.id, 500));
     assert!(
-        matches!(&entries[1].kind, CustomerEntryKind::Message { body, .. } if body == "We are on it")
+        matches!(&entries[1].kind, CustomerEntryKind::Message { body, author_name: Some(n), .. } if body == "We are on it" && n.starts_with("Teammate ")),
+        "the team's messages name their writer: {entries:?}"
     );
 
     let customer_ticket = &ws.tickets[&id(CUSTOMER)];
-    let entries = customer_timeline(customer_ticket, &[], &ws.states);
+    let entries = customer_timeline(customer_ticket, &[], &ws.states, &name);
     assert!(
         matches!(entries[..], [CustomerEntry { kind: CustomerEntryKind::Submitted { .. }, at, .. }] if at == customer_ticket.created_at)
     );

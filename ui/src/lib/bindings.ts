@@ -444,7 +444,9 @@ export type CustomerEntryKind =
  */
 { kind: "submitted"; title: string; number: number | null } | 
 /**  A reply, from the customer or from the support team. */
-{ kind: "message"; body: string; from_customer: boolean } | 
+{ kind: "message"; body: string; from_customer: boolean; 
+/**  The teammate who wrote a team message, as customers see their name. */
+author_name: string | null } | 
 /**  The ticket moved to a state with a new customer-facing label. */
 { kind: "state_changed"; label: string };
 

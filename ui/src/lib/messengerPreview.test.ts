@@ -33,7 +33,7 @@ function messenger(over: Partial<MessengerPreview> = {}): MessengerPreview {
     badges: { messenger: 1, tickets_space: 0, messages_space: 1 },
     recent_tickets: [ticket('t'), ticket('u')],
     tickets_space: [ticket('u'), ticket('t', { state_label: 'Waiting on you', state_category: 'waiting_on_customer' })],
-    entries: [{ id: 'p1', at: 5, kind: 'message', body: 'Hello', from_customer: false }],
+    entries: [{ id: 'p1', at: 5, kind: 'message', body: 'Hello', from_customer: false, author_name: 'Sam Okafor' }],
     ...over,
   };
 }
@@ -81,7 +81,7 @@ describe('messengerParts', () => {
     });
     expect(parts.thread).toEqual({
       kind: 'ticket',
-      entries: [{ id: 'p1', at: 5, kind: 'message', body: 'Hello', from_customer: false }],
+      entries: [{ id: 'p1', at: 5, kind: 'message', body: 'Hello', from_customer: false, author_name: 'Sam Okafor' }],
       stateLabel: 'In progress',
       stateCategory: 'in_progress',
     });
@@ -110,7 +110,7 @@ describe('messengerParts', () => {
   it("turns a conversation's entries into messages", () => {
     const parts = messengerParts(
       conversationDelivery([
-        { id: 'm1', at: 9, kind: 'message', body: 'On it', from_customer: false },
+        { id: 'm1', at: 9, kind: 'message', body: 'On it', from_customer: false, author_name: 'Sam Okafor' },
         { id: 's1', at: 10, kind: 'state_changed', label: 'Resolved' },
       ]),
     )!;
@@ -119,7 +119,7 @@ describe('messengerParts', () => {
     expect(parts.unseen).toEqual([]);
     expect(parts.thread).toEqual({
       kind: 'conversation',
-      messages: [{ id: 'm1', at: 9, body: 'On it', from_customer: false, author_name: null }],
+      messages: [{ id: 'm1', at: 9, body: 'On it', from_customer: false, author_name: 'Sam Okafor' }],
     });
   });
 });
@@ -145,14 +145,14 @@ describe('brand and entries', () => {
       kind: 'state_changed',
       label: 'Resolved',
     });
-    expect(conversationMessages([{ id: 'c', at: 3, kind: 'message', body: 'Hi', from_customer: true }])).toEqual([
+    expect(conversationMessages([{ id: 'c', at: 3, kind: 'message', body: 'Hi', from_customer: true, author_name: null }])).toEqual([
       { id: 'c', at: 3, body: 'Hi', from_customer: true, author_name: null },
     ]);
   });
 
   it('starts the customer timeline with the submission, or asks for a pill', () => {
     expect(customerTimeline([{ id: 'a', at: 1, kind: 'submitted', title: 'T', number: 3 }]).pillFirst).toBe(false);
-    expect(customerTimeline([{ id: 'b', at: 2, kind: 'message', body: 'x', from_customer: true }]).pillFirst).toBe(true);
+    expect(customerTimeline([{ id: 'b', at: 2, kind: 'message', body: 'x', from_customer: true, author_name: null }]).pillFirst).toBe(true);
     expect(customerTimeline([]).pillFirst).toBe(true);
   });
 });

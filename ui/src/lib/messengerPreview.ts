@@ -58,16 +58,25 @@ export function timelineEntry(entry: CustomerEntry): TimelineEntryData {
     case 'submitted':
       return { id: entry.id, at: entry.at, kind: 'submitted', title: entry.title, number: entry.number };
     case 'message':
-      return { id: entry.id, at: entry.at, kind: 'message', body: entry.body, from_customer: entry.from_customer };
+      return {
+        id: entry.id,
+        at: entry.at,
+        kind: 'message',
+        body: entry.body,
+        from_customer: entry.from_customer,
+        author_name: entry.author_name,
+      };
     case 'state_changed':
       return { id: entry.id, at: entry.at, kind: 'state_changed', label: entry.label };
   }
 }
 
-/** A conversation's message entries as the Messenger's messages (no teammate name: the team's). */
+/** A conversation's message entries as the Messenger's messages, with their writers' names. */
 export function conversationMessages(entries: CustomerEntry[]): CustomerMessage[] {
   return entries.flatMap((e) =>
-    e.kind === 'message' ? [{ id: e.id, at: e.at, body: e.body, from_customer: e.from_customer, author_name: null }] : [],
+    e.kind === 'message'
+      ? [{ id: e.id, at: e.at, body: e.body, from_customer: e.from_customer, author_name: e.author_name }]
+      : [],
   );
 }
 

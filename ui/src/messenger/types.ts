@@ -69,7 +69,15 @@ export interface MessengerHome {
 
 export type TimelineEntryData =
   | { id: string; at: number; kind: 'submitted'; title: string; number: number | null }
-  | { id: string; at: number; kind: 'message'; body: string; from_customer: boolean }
+  | {
+      id: string;
+      at: number;
+      kind: 'message';
+      body: string;
+      from_customer: boolean;
+      /** The teammate who wrote a team message. */
+      author_name?: string | null;
+    }
   | { id: string; at: number; kind: 'state_changed'; label: string };
 
 export interface CustomerTicket extends MessengerTicket {

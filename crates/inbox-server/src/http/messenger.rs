@@ -134,12 +134,11 @@ const BAD_TICKET_ID: &str = "The id is neither a ticket's id (a ULID) nor a numb
 fn customer_ticket(db: &Db, contact: &Contact, reference: &str) -> Result<CustomerTicket> {
     let ticket = their_ticket(db, contact, reference)?;
     let ticket_type = db.ticket_type(ticket.type_id)?;
-    customer_ticket_of(
-        &ticket,
-        &ticket_type,
-        &db.states()?,
-        &db.timeline(ticket.id)?,
-    )
+    let parts = db.timeline(ticket.id)?;
+    let names = super::messenger_conversations::writers(db, parts.iter().map(|p| p.author))?;
+    customer_ticket_of(&ticket, &ticket_type, &db.states()?, &parts, &|id| {
+        names.get(&id).cloned()
+    })
     .ok_or_else(|| not_found("ticket", reference))
 }
 

@@ -255,27 +255,31 @@ fn their_conversation(db: &Db, contact: &Contact, id: &str) -> Result<Conversati
 
 fn view(db: &Db, conversation: &Conversation) -> Result<CustomerConversation> {
     let parts = db.conversation_timeline(conversation.id)?;
-    // Only the teammates who wrote in it are read.
-    let mut writers: Vec<String> = parts
-        .iter()
-        .filter_map(|p| match p.author {
+    let names = writers(db, parts.iter().map(|p| p.author))?;
+    Ok(customer_conversation(conversation, &parts, &|id| {
+        names.get(&id).cloned()
+    }))
+}
+
+/// The names of the teammates among `authors`, as customers see them: only those are read.
+pub(super) fn writers(
+    db: &Db,
+    authors: impl Iterator<Item = Author>,
+) -> Result<std::collections::HashMap<inbox_core::TeammateId, String>> {
+    let mut ids: Vec<String> = authors
+        .filter_map(|a| match a {
             Author::Teammate(t) => Some(t.to_string()),
             _ => None,
         })
         .collect();
-    writers.sort();
-    writers.dedup();
-    let teammates: Vec<Teammate> = db
-        .tx()
-        .get_many(Kind::Teammate, &writers)?
+    ids.sort();
+    ids.dedup();
+    db.tx()
+        .get_many(Kind::Teammate, &ids)?
         .iter()
-        .map(|(_, doc)| crate::workspace::parse("teammate", doc))
-        .collect::<Result<_>>()?;
-    let name = |id| {
-        teammates
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| t.name.clone())
-    };
-    Ok(customer_conversation(conversation, &parts, &name))
+        .map(|(_, doc)| {
+            let t: Teammate = crate::workspace::parse("teammate", doc)?;
+            Ok((t.id, t.name))
+        })
+        .collect()
 }
