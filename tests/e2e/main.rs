@@ -18,5 +18,6 @@ mod queue;
 mod server;
 mod sync;
 mod ticket_rules;
+mod triage;
 mod unread;
 mod webhooks;
