@@ -623,6 +623,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
+         ALTER TABLE brands DROP COLUMN color;
          PRAGMA user_version = 1;",
     )
     .unwrap();
