@@ -66,3 +66,69 @@ export function mutationText(m: Mutation): string | null {
       return null;
   }
 }
+
+/** What a refused change was about: a ticket or a conversation (by id), with the title the change
+ *  itself carries when it created it (a refused creation leaves nothing to look up). */
+export interface IssueSubject {
+  kind: 'ticket' | 'conversation';
+  id: string;
+  title: string | null;
+}
+
+export function issueSubject(m: Mutation): IssueSubject | null {
+  switch (m.type) {
+    case 'create_ticket': {
+      const title = m.fields.attributes.title;
+      return { kind: 'ticket', id: m.id, title: typeof title === 'string' ? title : null };
+    }
+    case 'convert_conversation':
+    case 'link_conversation':
+      return { kind: 'conversation', id: m.conversation, title: null };
+    case 'start_conversation':
+      return { kind: 'conversation', id: m.id, title: m.subject?.trim() || null };
+    default:
+      if ('ticket' in m && typeof m.ticket === 'string') return { kind: 'ticket', id: m.ticket, title: null };
+      if ('conversation' in m && typeof m.conversation === 'string') return { kind: 'conversation', id: m.conversation, title: null };
+      return null;
+  }
+}
+
+/** The tracker a refused change named, besides its ticket. */
+export function issueTracker(m: Mutation): string | null {
+  return m.type === 'link_tracker' ? m.tracker : null;
+}
+
+/** Refusals that are not about the change itself: the server or the way to it failed, or was too
+ *  busy. Sent again, the change may pass. */
+const PASSING_CODES = new Set([
+  'storage_failed',
+  'delivery_failed',
+  'busy',
+  'rate_limited',
+  'too_many_requests',
+  'body_timeout',
+  'timeout',
+  'network',
+  'network_error',
+  'server_error',
+  'internal',
+  'internal_error',
+  'unavailable',
+]);
+
+/**
+ * Whether "Try again" makes sense for a refusal: yes for network and server failures (an HTTP
+ * error counts when its status is 5xx, 408 or 429); no for the rules' refusals (422-type codes
+ * from the domain, such as `already_linked_to_tracker`), which would fail the same way again.
+ */
+export function mayPassAgain(error: { code: string; message: string }): boolean {
+  if (PASSING_CODES.has(error.code)) return true;
+  if (error.code === 'http_error') return /\b(5\d\d|408|429)\b/.test(error.message);
+  return false;
+}
+
+/** How an issue names its ticket or conversation: "#123 Title", or the title alone before a
+ *  number is given. */
+export function subjectLabel(number: number | null, title: string): string {
+  return number === null ? title : `#${number} ${title}`;
+}

@@ -5,9 +5,13 @@ import {
   buildCreateTicket,
   coerceValue,
   creatableTypes,
+  fieldOfError,
   formFields,
+  formTouched,
   initialValues,
   inputKind,
+  missingRequired,
+  typeStates,
 } from './ticketForm';
 
 const attr = (key: string, data_type: AttributeDef['data_type'], extra: Partial<AttributeDef> = {}): AttributeDef => ({
@@ -135,5 +139,63 @@ describe('building the request', () => {
     expect(values.title).toBe('Subject');
     expect(values.urgent).toBe(false);
     expect(values.count).toBe('');
+  });
+});
+
+describe('errors at their field', () => {
+  const fields = formFields(type);
+  it('names each required field left empty, in form order', () => {
+    const values = initialValues(fields, { title: '  ' });
+    expect(missingRequired(fields, values)).toEqual({ title: 'Title is required.', severity: 'Severity is required.' });
+    expect(missingRequired(fields, { ...values, title: 'Export fails', severity: 'Low' })).toEqual({});
+  });
+  it("finds the field a backend refusal names, and none for the others", () => {
+    expect(fieldOfError(fields, { code: 'attribute_required', message: '"Severity" is required to create a ticket of this type.' })).toBe('severity');
+    expect(fieldOfError(fields, { code: 'attribute_wrong_type', message: '"Count" must be a whole number.' })).toBe('count');
+    expect(fieldOfError(fields, { code: 'attribute_not_an_option', message: '"Huge" is not one of the options of "Severity".' })).toBe('severity');
+    expect(fieldOfError(fields, { code: 'not_found', message: 'No contact with id "x" exists.' })).toBeNull();
+    expect(fieldOfError(fields, { code: 'attribute_required', message: '"Something else" is required.' })).toBeNull();
+  });
+});
+
+describe('what Esc would throw away', () => {
+  const fields = formFields(type);
+  const initial = initialValues(fields, { title: 'From the conversation' });
+  it('is nothing until something is typed or chosen', () => {
+    expect(formTouched(fields, { ...initial }, initial)).toBe(false);
+    expect(formTouched(fields, { ...initial }, initial, [[], null, '', undefined])).toBe(false);
+  });
+  it('is a typed value, a ticked box or a chosen person', () => {
+    expect(formTouched(fields, { ...initial, title: 'From the conversation!' }, initial)).toBe(true);
+    expect(formTouched(fields, { ...initial, urgent: true }, initial)).toBe(true);
+    expect(formTouched(fields, { ...initial }, initial, [[{ id: 'c1' }]])).toBe(true);
+    expect(formTouched(fields, { ...initial }, initial, ['teammate-1'])).toBe(true);
+  });
+});
+
+describe('states offered at creation', () => {
+  const state = (id: string, archived = false) => ({
+    id,
+    internal_label: id,
+    customer_label: id,
+    category: 'submitted' as const,
+    archived,
+  });
+  it("are the type's, in its order, archived ones left out", () => {
+    const all = [state('a'), state('b'), state('c', true), state('d')];
+    expect(typeStates(all, { states: ['d', 'c', 'a'] }).map((s) => s.id)).toEqual(['d', 'a']);
+    expect(typeStates(all, null)).toEqual([]);
+  });
+  it('travel in the request with the assignee', () => {
+    const fields = formFields(type);
+    const req = buildCreateTicket('t11', 'bug', fields, initialValues(fields), {
+      contacts: [],
+      conversation: null,
+      origin_ticket: null,
+      assignee_teammate: 'm1',
+      assignee_team: 'team1',
+      state_id: 's2',
+    });
+    expect([req.assignee_teammate, req.assignee_team, req.state_id]).toEqual(['m1', 'team1', 's2']);
   });
 });

@@ -1,7 +1,18 @@
 // The create-ticket form, generated from a ticket type's attributes: which input each attribute
-// gets, and how the raw input values become the `CreateTicket` the backend validates. Nothing is
-// judged here (required fields, options, number formats): the backend answers with an error.
-import type { AttributeDef, AttributeValue, Category, CreateTicket, DataType, TicketType, Workspace } from './bindings';
+// gets, and how the raw input values become the `CreateTicket` the backend validates. Only a
+// missing required value is caught here (to say so at its field at once); the rest (options,
+// number formats) the backend judges, and its answer is shown at the field it names.
+import type {
+  ApiError,
+  AttributeDef,
+  AttributeValue,
+  Category,
+  CreateTicket,
+  DataType,
+  TicketState,
+  TicketType,
+  Workspace,
+} from './bindings';
 
 export type InputKind = 'text' | 'textarea' | 'number' | 'checkbox' | 'select' | 'date';
 
@@ -106,6 +117,11 @@ export interface CreateContext {
   /** Chosen in the form; the backend's defaults when absent (the workspace's default brand). */
   company?: string | null;
   brand?: string | null;
+  /** Who holds the new ticket; nobody when absent. */
+  assignee_teammate?: string | null;
+  assignee_team?: string | null;
+  /** The state it starts in; the type's first "submitted" state when absent. */
+  state_id?: string | null;
 }
 
 export function buildCreateTicket(
@@ -119,14 +135,62 @@ export function buildCreateTicket(
     id,
     type_id: typeId,
     fields: { attributes: attributeValues(fields, values) },
-    state_id: null,
+    state_id: ctx.state_id ?? null,
     contacts: [...ctx.contacts],
     company: ctx.company ?? null,
     brand: ctx.brand ?? null,
-    assignee_teammate: null,
-    assignee_team: null,
+    assignee_teammate: ctx.assignee_teammate ?? null,
+    assignee_team: ctx.assignee_team ?? null,
     shared: null,
     conversation: ctx.conversation,
     origin_ticket: ctx.origin_ticket,
   };
+}
+
+/** Whether a field holds nothing (an unchecked box counts as a value: "no"). */
+function isEmpty(f: FormField, raw: RawValue | undefined): boolean {
+  if (f.kind === 'checkbox') return false;
+  return raw === undefined || (typeof raw === 'string' ? raw.trim() === '' : false);
+}
+
+/** The required fields left empty, each with what to say at it, in form order. */
+export function missingRequired(fields: FormField[], values: Record<string, RawValue>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const f of fields) if (f.required && isEmpty(f, values[f.key])) errors[f.key] = `${f.label} is required.`;
+  return errors;
+}
+
+/** The backend's refusals that are about one attribute's value; their message names it in quotes. */
+const ATTRIBUTE_CODES = new Set(['attribute_required', 'attribute_wrong_type', 'attribute_not_an_option']);
+
+/** The field a refusal of the backend is about, or null for one that belongs to no field (shown
+ *  in the form's banner). */
+export function fieldOfError(fields: FormField[], error: Pick<ApiError, 'code' | 'message'>): string | null {
+  if (!ATTRIBUTE_CODES.has(error.code)) return null;
+  const named = [...error.message.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+  const f = fields.find((f) => named.includes(f.label)) ?? fields.find((f) => named.includes(f.key));
+  return f?.key ?? null;
+}
+
+/** Whether the teammate typed or chose anything: what Esc would throw away. */
+export function formTouched(
+  fields: FormField[],
+  values: Record<string, RawValue>,
+  initial: Record<string, RawValue>,
+  chosen: unknown[] = [],
+): boolean {
+  if (chosen.some((c) => (Array.isArray(c) ? c.length > 0 : c !== null && c !== undefined && c !== ''))) return true;
+  return fields.some((f) => {
+    const now = values[f.key] ?? (f.kind === 'checkbox' ? false : '');
+    const was = initial[f.key] ?? (f.kind === 'checkbox' ? false : '');
+    return typeof now === 'string' && typeof was === 'string' ? now.trim() !== was.trim() : now !== was;
+  });
+}
+
+/** The states a new ticket of `type` may start in, in the type's menu order (archived ones left out). */
+export function typeStates(states: TicketState[], type: Pick<TicketType, 'states'> | null): TicketState[] {
+  if (!type) return [];
+  return type.states
+    .map((id) => states.find((s) => s.id === id))
+    .filter((s): s is TicketState => !!s && !s.archived);
 }
