@@ -71,6 +71,26 @@ async fn my_own_reply_leaves_my_ticket_read() {
         )
         .await;
     assert_eq!(still_read, json!(true), "my own reply is not news to me");
+    // Whom the reply notified shows under it, not as a row of its own.
+    let folded = app
+        .until(
+            "the reply with whom it notified",
+            "const replies = [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=reply]')];
+             const mine = replies.find(r => r.textContent.includes(arguments[0]));
+             const rows = document.querySelectorAll('[data-testid=timeline-entry][data-kind=customers_notified]').length;
+             const under = mine && mine.querySelector('[data-testid=timeline-notified]');
+             return under ? [under.textContent.trim(), rows] : null;",
+            vec![json!(body)],
+        )
+        .await;
+    assert!(
+        folded[0]
+            .as_str()
+            .unwrap()
+            .starts_with("Notified the customer"),
+        "{folded}"
+    );
+    app.screenshot("reply-notified-folded");
     assert!(!store.is_unread(row.id).unwrap());
     assert_eq!(unread_in(&app.window_title()), before);
     app.close().await;
