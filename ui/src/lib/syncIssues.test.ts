@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Mutation } from './bindings';
 import { describeMutation, issueSubject, issueTracker, mayPassAgain, mutationText, subjectLabel } from './syncIssues';
 
 describe('refused changes', () => {
@@ -22,7 +23,7 @@ describe('what a refused change concerns', () => {
     expect(issueTracker({ type: 'close', ticket: 't', resolved: false })).toBeNull();
   });
   it('keeps the title of a ticket whose creation was refused', () => {
-    const create = {
+    const create: Mutation = {
       type: 'create_ticket',
       id: 'n',
       type_id: 'bug',
@@ -36,7 +37,7 @@ describe('what a refused change concerns', () => {
       shared: null,
       conversation: null,
       origin_ticket: null,
-    } as const;
+    };
     expect(issueSubject(create)).toEqual({ kind: 'ticket', id: 'n', title: 'Export fails' });
   });
   it('labels a ticket with its number when it has one', () => {
