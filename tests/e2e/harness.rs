@@ -23,7 +23,10 @@ const REQUIRED: &[(&str, &str)] = &[
 pub const CTRL: char = '\u{E009}';
 pub const ESCAPE: char = '\u{E00C}';
 pub const ENTER: char = '\u{E007}';
-const MODIFIERS: [char; 1] = [CTRL];
+pub const ALT: char = '\u{E00A}';
+pub const LEFT: char = '\u{E012}';
+pub const RIGHT: char = '\u{E014}';
+const MODIFIERS: [char; 2] = [CTRL, ALT];
 
 /// Debian's notification server (package notification-daemon).
 const NOTIFICATION_DAEMON: &str = "/usr/lib/notification-daemon/notification-daemon";
