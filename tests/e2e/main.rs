@@ -12,6 +12,7 @@ mod everyday;
 mod harness;
 mod inbox;
 mod navigation;
+mod navigation;
 mod messenger;
 mod new_ticket;
 mod preview;
