@@ -12,7 +12,6 @@ mod everyday;
 mod harness;
 mod inbox;
 mod navigation;
-mod navigation;
 mod messenger;
 mod new_ticket;
 mod preview;
