@@ -17,14 +17,21 @@ use crate::server::{start_server, ADMIN};
 
 /// Whether an element matching `css` is on screen now.
 async fn present(app: &App, css: &str) -> bool {
-    app.js("return !!document.querySelector(arguments[0]);", vec![json!(css)])
-        .await
+    app.js(
+        "return !!document.querySelector(arguments[0]);",
+        vec![json!(css)],
+    )
+    .await
         == Value::Bool(true)
 }
 
 async fn until_gone(app: &App, what: &str, css: &str) {
-    app.until(what, "return !document.querySelector(arguments[0]);", vec![json!(css)])
-        .await;
+    app.until(
+        what,
+        "return !document.querySelector(arguments[0]);",
+        vec![json!(css)],
+    )
+    .await;
 }
 
 /// Chooses `value` in a `<select>` of the form, as the existing form tests do.
@@ -59,7 +66,12 @@ async fn esc_asks_before_discarding_and_a_missing_field_is_said_at_it() {
     app.wait_for("[data-testid=create-ticket-form]").await;
     until_title_focused(&app).await;
     app.press(&[ESCAPE]).await;
-    until_gone(&app, "the untouched form to close", "[data-testid=create-ticket-form]").await;
+    until_gone(
+        &app,
+        "the untouched form to close",
+        "[data-testid=create-ticket-form]",
+    )
+    .await;
     assert!(!present(&app, "[data-testid=create-ticket-discard]").await);
 
     // Something typed: Esc asks; Esc again (or Keep editing) goes back to it, nothing lost.
@@ -74,7 +86,12 @@ async fn esc_asks_before_discarding_and_a_missing_field_is_said_at_it() {
     assert!(present(&app, "[data-testid=create-ticket-form]").await);
     app.screenshot("new-ticket-discard");
     app.press(&[ESCAPE]).await;
-    until_gone(&app, "the question to go", "[data-testid=create-ticket-discard]").await;
+    until_gone(
+        &app,
+        "the question to go",
+        "[data-testid=create-ticket-discard]",
+    )
+    .await;
     let kept = app
         .js(
             "return document.querySelector('label[data-field=title] input').value;",
@@ -104,20 +121,29 @@ async fn esc_asks_before_discarding_and_a_missing_field_is_said_at_it() {
         )
         .await;
     assert_eq!(at_field, json!(true));
-    assert!(!present(&app, "[data-testid=create-ticket-form] .dialog-error").await, "no banner");
+    assert!(
+        !present(&app, "[data-testid=create-ticket-form] .dialog-error").await,
+        "no banner"
+    );
     app.screenshot("new-ticket-field-error");
     // Typing clears the error; the question still comes before discarding.
     app.press(&['X']).await;
     until_gone(&app, "the field's error to go", "[data-field-error=title]").await;
     app.press(&[ESCAPE]).await;
-    app.click("[data-testid=create-ticket-discard-confirm]").await;
-    until_gone(&app, "the discarded form to close", "[data-testid=create-ticket-form]").await;
+    app.click("[data-testid=create-ticket-discard-confirm]")
+        .await;
+    until_gone(
+        &app,
+        "the discarded form to close",
+        "[data-testid=create-ticket-form]",
+    )
+    .await;
     app.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_previews_the_customers_mail()
-{
+async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_previews_the_customers_mail(
+) {
     let app = App::launch(&["--demo"]).await;
     let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
     let contact = store
@@ -158,12 +184,18 @@ async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_prev
 
     app.press(&['c']).await;
     app.wait_for("[data-testid=create-ticket-form]").await;
-    choose(&app, "[data-testid=create-ticket-type]", &customer_type.id.to_string()).await;
+    choose(
+        &app,
+        "[data-testid=create-ticket-type]",
+        &customer_type.id.to_string(),
+    )
+    .await;
     app.type_into("label[data-field=title] input", "Printer keeps jamming")
         .await;
     app.type_into("[data-testid=create-ticket-contacts-input]", &contact.email)
         .await;
-    app.click("[data-testid=create-ticket-contacts-option]").await;
+    app.click("[data-testid=create-ticket-contacts-option]")
+        .await;
     // The contact's company fills the empty company.
     let company = app
         .until(
@@ -174,9 +206,24 @@ async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_prev
         )
         .await;
     assert_eq!(company, json!(contact.company.unwrap().to_string()));
-    choose(&app, "[data-testid=create-ticket-assignee]", &teammate.id.to_string()).await;
-    choose(&app, "[data-testid=create-ticket-team]", &team.id.to_string()).await;
-    choose(&app, "[data-testid=create-ticket-state]", &in_progress.id.to_string()).await;
+    choose(
+        &app,
+        "[data-testid=create-ticket-assignee]",
+        &teammate.id.to_string(),
+    )
+    .await;
+    choose(
+        &app,
+        "[data-testid=create-ticket-team]",
+        &team.id.to_string(),
+    )
+    .await;
+    choose(
+        &app,
+        "[data-testid=create-ticket-state]",
+        &in_progress.id.to_string(),
+    )
+    .await;
     app.screenshot("new-ticket-filled");
     let before = store.ticket_ids().unwrap().len();
 
@@ -192,7 +239,11 @@ async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_prev
     )
     .await;
     app.screenshot("new-ticket-preview");
-    assert_eq!(store.ticket_ids().unwrap().len(), before, "not created before Confirm");
+    assert_eq!(
+        store.ticket_ids().unwrap().len(),
+        before,
+        "not created before Confirm"
+    );
     app.click("[data-testid=preview-confirm]").await;
     let shown = app.text("[data-testid=detail-title]").await;
     app.until(
@@ -223,7 +274,12 @@ async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_prev
         .iter()
         .filter(|t| t.category == Category::BackOffice)
         .find(only_title)
-        .or_else(|| types.iter().filter(|t| t.category == Category::Tracker).find(only_title))
+        .or_else(|| {
+            types
+                .iter()
+                .filter(|t| t.category == Category::Tracker)
+                .find(only_title)
+        })
         .expect("an internal type needing only a title")
         .clone();
     app.js(
@@ -237,9 +293,17 @@ async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_prev
     app.press(&[ESCAPE]).await;
     app.press(&['c']).await;
     app.wait_for("[data-testid=create-ticket-form]").await;
-    choose(&app, "[data-testid=create-ticket-type]", &internal_type.id.to_string()).await;
-    app.type_into("label[data-field=title] input", "Check the printer firmware")
-        .await;
+    choose(
+        &app,
+        "[data-testid=create-ticket-type]",
+        &internal_type.id.to_string(),
+    )
+    .await;
+    app.type_into(
+        "label[data-field=title] input",
+        "Check the printer firmware",
+    )
+    .await;
     app.click("[data-testid=create-ticket-submit]").await;
     app.until(
         "the internal ticket to open",
@@ -248,7 +312,11 @@ async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_prev
     )
     .await;
     let saw = app.js("return window.__sawPreview;", vec![]).await;
-    assert_eq!(saw, json!(false), "an internal ticket is created without a preview");
+    assert_eq!(
+        saw,
+        json!(false),
+        "an internal ticket is created without a preview"
+    );
     app.close().await;
 }
 
@@ -256,7 +324,13 @@ async fn a_new_ticket_takes_the_contacts_company_its_assignee_and_state_and_prev
 async fn a_refused_change_names_its_ticket_and_offers_no_try_again() {
     let dir = tempfile::tempdir().unwrap();
     let (url, storage) = start_server(dir.path()).await;
-    let token = teammate_token(storage.as_ref(), ADMIN, None, inbox_server::authority::now()).unwrap();
+    let token = teammate_token(
+        storage.as_ref(),
+        ADMIN,
+        None,
+        inbox_server::authority::now(),
+    )
+    .unwrap();
     let app = App::launch(&["--server", &url, "--token", &token]).await;
     app.until_sync_state("online").await;
 
@@ -271,16 +345,20 @@ async fn a_refused_change_names_its_ticket_and_offers_no_try_again() {
                 .iter()
                 .map(|(_, doc)| serde_json::from_str(doc).unwrap())
                 .collect();
-            let mut customer: Vec<&Ticket> =
-                all.iter().filter(|t| t.category == Category::Customer).collect();
+            let mut customer: Vec<&Ticket> = all
+                .iter()
+                .filter(|t| t.category == Category::Customer)
+                .collect();
             customer.sort_by_key(|t| std::cmp::Reverse((t.last_activity_at, t.id)));
             let ticket = customer[..8]
                 .iter()
                 .find(|t| t.tracker.is_none())
                 .map(|t| (*t).clone())
                 .expect("one of the newest customer tickets has no tracker");
-            let trackers: Vec<Ticket> =
-                all.into_iter().filter(|t| t.category == Category::Tracker).collect();
+            let trackers: Vec<Ticket> = all
+                .into_iter()
+                .filter(|t| t.category == Category::Tracker)
+                .collect();
             Ok((ticket, trackers))
         })
         .unwrap();
@@ -302,10 +380,14 @@ async fn a_refused_change_names_its_ticket_and_offers_no_try_again() {
         })
         .unwrap();
     app.click("[data-testid=view-category-customer]").await;
-    app.click(&format!("[data-testid=ticket-row][data-ticket-id='{}']", ticket.id))
-        .await;
+    app.click(&format!(
+        "[data-testid=ticket-row][data-ticket-id='{}']",
+        ticket.id
+    ))
+    .await;
     app.click("[data-testid=link-tracker]").await;
-    app.type_into("[data-testid=tracker-search]", &trackers[1].title).await;
+    app.type_into("[data-testid=tracker-search]", &trackers[1].title)
+        .await;
     app.click(&format!(
         "[data-testid=tracker-result][data-ticket-id='{}']",
         trackers[1].id
@@ -339,7 +421,10 @@ async fn a_refused_change_names_its_ticket_and_offers_no_try_again() {
     assert_eq!(subject, json!(format!("#{number} {}", ticket.title)));
     let issue = app.text("[data-testid=sync-issue]").await;
     assert!(issue.contains("already linked"), "{issue}");
-    assert!(issue.contains(&trackers[1].title), "the tracker is named: {issue}");
+    assert!(
+        issue.contains(&trackers[1].title),
+        "the tracker is named: {issue}"
+    );
     assert!(!issue.contains("Try again"), "{issue}");
     assert!(!present(&app, "[data-testid=sync-issue-retry]").await);
     assert!(present(&app, "[data-testid=sync-issue-dismiss]").await);
