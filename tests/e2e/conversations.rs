@@ -383,6 +383,14 @@ async fn converting_a_conversation_previews_the_customers_notification_and_keeps
     .await;
     app.screenshot("conversation-convert-preview");
     app.click("[data-testid=create-ticket-submit]").await;
+    // A ticket that reaches its customer is created on Confirm, after its preview.
+    app.until(
+        "Confirm ready",
+        "const b = document.querySelector('[data-testid=preview-confirm]'); return !!b && !b.disabled;",
+        vec![],
+    )
+    .await;
+    app.click("[data-testid=preview-confirm]").await;
     app.until(
         "the conversation to show its new ticket",
         "const t = document.querySelector('[data-testid=conversation-ticket]'); return !!t && t.textContent.includes(arguments[0]);",

@@ -464,6 +464,14 @@ async fn a_new_ticket_gets_its_type_form_contacts_company_and_brand() {
     .await;
     app.screenshot("new-ticket");
     app.click("[data-testid=create-ticket-submit]").await;
+    // A ticket that reaches its customer is created on Confirm, after its preview.
+    app.until(
+        "Confirm ready",
+        "const b = document.querySelector('[data-testid=preview-confirm]'); return !!b && !b.disabled;",
+        vec![],
+    )
+    .await;
+    app.click("[data-testid=preview-confirm]").await;
     let title = app.text("[data-testid=detail-title]").await;
     assert_eq!(title, "Invoice address is wrong");
 
