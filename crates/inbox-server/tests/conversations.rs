@@ -506,13 +506,13 @@ async fn a_snooze_ends_once_at_its_time_however_many_processes_and_crashes() {
     let both = start("Ping me tomorrow").await;
     snooze(&both, chrono_secs() + 2).await;
     assert_eq!(wake_ups(&f.admin, &both).await, (0, json!("snoozed")));
-    let woke = server::eventually(15, async || {
-        let (n, state) = wake_ups(&f.admin, &both).await;
-        (state == "open").then_some(n)
+    // The REST state says "open" as soon as the time passed; the wake-up is its part.
+    server::eventually(15, async || {
+        let (n, _) = wake_ups(&f.admin, &both).await;
+        (n > 0).then_some(())
     })
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(woke, 1);
     assert_eq!(wake_ups(&f.admin, &both).await, (1, json!("open")), "once");
     drop(second);
 
@@ -527,8 +527,8 @@ async fn a_snooze_ends_once_at_its_time_however_many_processes_and_crashes() {
         ..f
     };
     server::eventually(15, async || {
-        let (n, state) = wake_ups(&f.admin, &crashed).await;
-        (state == "open").then_some(n)
+        let (n, _) = wake_ups(&f.admin, &crashed).await;
+        (n > 0).then_some(())
     })
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
