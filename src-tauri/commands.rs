@@ -11,9 +11,9 @@ use inbox_core::{
     TicketType,
 };
 use inbox_store::{
-    ConversationCounts, ConversationDetail, ConversationPage, ConversationQuery, InboxPage,
-    InboxQuery, LinkedTicketSummary, Preview, QueuePage, QueueQuery, Store, StoreError, SyncIssue,
-    TicketDetail, ViewCounts,
+    BulkApplied, BulkDelivery, BulkPreview, ConversationCounts, ConversationDetail,
+    ConversationPage, ConversationQuery, InboxPage, InboxQuery, LinkedTicketSummary, Preview,
+    QueuePage, QueueQuery, Store, StoreError, SyncIssue, TicketDetail, ViewCounts,
 };
 use inbox_sync::client::Client;
 use serde::Serialize;
@@ -178,6 +178,31 @@ pub fn apply_mutation<R: Runtime>(
         conversation,
         outcome,
     })
+}
+
+/// Applies one change to each of many tickets, as the signed-in teammate, now: each is its own
+/// intent for the server, and a refused one is reported without holding back the others.
+#[tauri::command]
+#[specta::specta]
+pub fn apply_bulk<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    mutations: Vec<Mutation>,
+) -> CommandResult<BulkApplied> {
+    let mut store = state.store();
+    let actor = Author::Teammate(store.me()?.id);
+    let mut random = || new_ulid().random();
+    let now = crate::startup::now_millis();
+    let delivery = match state.sync() {
+        Some(_) => BulkDelivery::Queue,
+        None => BulkDelivery::LocalOnly,
+    };
+    let done = store.apply_bulk(&mutations, actor, now, &mut random, delivery)?;
+    if let Some(sync) = state.sync().as_ref() {
+        sync.wake();
+    }
+    crate::unread::show(&app, &store);
+    Ok(done)
 }
 
 /// The teammate is looking at `id`: it counts as read, if it was not already. Returns
@@ -389,6 +414,18 @@ pub fn preview_mutation(state: State<'_, AppState>, mutation: Mutation) -> Comma
     let store = state.store();
     let actor = Author::Teammate(store.me()?.id);
     Ok(store.preview(&mutation, actor, crate::startup::now_millis())?)
+}
+
+/// What a bulk action would send customers, all tickets together, and which would refuse it.
+#[tauri::command]
+#[specta::specta]
+pub fn preview_bulk(
+    state: State<'_, AppState>,
+    mutations: Vec<Mutation>,
+) -> CommandResult<BulkPreview> {
+    let store = state.store();
+    let actor = Author::Teammate(store.me()?.id);
+    Ok(store.preview_bulk(&mutations, actor, crate::startup::now_millis())?)
 }
 
 #[tauri::command]

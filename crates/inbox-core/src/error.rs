@@ -119,6 +119,12 @@ pub enum CoreError {
     SnoozeNotInFuture,
     #[error("\"{value}\" is not a colour: write it as #rrggbb, like #3b5bdb.")]
     InvalidColor { value: String },
+    #[error("Select at least one ticket for a bulk action.")]
+    BulkEmpty,
+    #[error("Only state changes, closing, reopening, assigning, brand, sharing, replies, notes, tracker links and read marks can be applied to many tickets at once.")]
+    NotABulkAction,
+    #[error("Ticket {ticket} appears twice in one bulk action: each ticket takes one change.")]
+    BulkTicketTwice { ticket: String },
 }
 
 impl CoreError {
@@ -174,6 +180,9 @@ impl CoreError {
             Self::TeammatesOnly => "teammates_only",
             Self::SnoozeNotInFuture => "snooze_not_in_future",
             Self::InvalidColor { .. } => "invalid_color",
+            Self::BulkEmpty => "bulk_empty",
+            Self::NotABulkAction => "not_a_bulk_action",
+            Self::BulkTicketTwice { .. } => "bulk_ticket_twice",
         }
     }
 

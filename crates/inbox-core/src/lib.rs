@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod alerts;
 pub mod attribute;
+pub mod bulk;
 pub mod category;
 pub mod conversation;
 pub mod customer_identity;

@@ -466,3 +466,102 @@ async fn a_reply_written_offline_in_a_conversation_reaches_the_customer_once() {
         .count();
     assert_eq!(answers, 1);
 }
+
+#[tokio::test]
+async fn a_bulk_action_made_offline_goes_out_as_one_intent_per_ticket() {
+    use inbox_core::{Mutation, TicketId};
+    let server = TestServer::start(Some(200));
+    let f = fixture(&server, 180).await;
+    let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
+    let (mut store, _dir) = synced_store(&client).await;
+    let me = inbox_core::Author::Teammate(teammate_id(&f.records, server::DEMO_ADMIN));
+    let id = |t: &serde_json::Value| -> TicketId { t["id"].as_str().unwrap().parse().unwrap() };
+    let tickets: Vec<&serde_json::Value> = data(&f.records, "ticket").collect();
+    let tracker = id(tickets.iter().find(|t| t["category"] == "tracker").unwrap());
+    let mut selection: Vec<TicketId> = tickets
+        .iter()
+        .filter(|t| t["category"] == "customer" && t["open"] == true && t["tracker"].is_null())
+        .map(|t| id(t))
+        .take(4)
+        .collect();
+    let back_office = id(tickets
+        .iter()
+        .find(|t| t["category"] == "back_office")
+        .unwrap());
+    selection.push(back_office);
+    let link: Vec<Mutation> = selection
+        .iter()
+        .map(|&ticket| Mutation::LinkTracker { ticket, tracker })
+        .collect();
+    let now = 1_800_000_000_000;
+
+    // The preview names the one ticket that cannot follow, and tells no customer anything:
+    // linking is internal.
+    let preview = store.preview_bulk(&link, me, now).unwrap();
+    assert!(preview.preview.deliveries.is_empty());
+    assert_eq!(preview.refused.len(), 1);
+    assert_eq!(preview.refused[0].ticket, back_office);
+    assert_eq!(
+        preview.refused[0].error.code,
+        "only_customer_tickets_link_to_trackers"
+    );
+
+    // Closing them, resolved, reaches each customer: one combined preview.
+    let close: Vec<Mutation> = selection[..4]
+        .iter()
+        .map(|&ticket| Mutation::Close {
+            ticket,
+            resolved: true,
+        })
+        .collect();
+    let preview = store.preview_bulk(&close, me, now).unwrap();
+    assert!(preview.refused.is_empty());
+    assert_eq!(preview.preview.tickets_affected, 4);
+    let notified: std::collections::HashSet<_> = preview
+        .preview
+        .deliveries
+        .iter()
+        .map(|d| d.ticket.as_ref().unwrap().id)
+        .collect();
+    assert_eq!(notified, selection[..4].iter().copied().collect());
+
+    // Offline: each accepted change is applied at once and queued as its own intent; the
+    // refused one changes nothing and holds nobody back.
+    let mut n = 0u128;
+    let mut random = || {
+        n += 1;
+        n
+    };
+    let done = store
+        .apply_bulk(
+            &link,
+            me,
+            now,
+            &mut random,
+            inbox_store::BulkDelivery::Queue,
+        )
+        .unwrap();
+    assert_eq!(done.applied, selection[..4]);
+    assert_eq!(done.refused.len(), 1);
+    assert_eq!(store.outbox_len().unwrap(), 4);
+    assert_eq!(store.ticket(back_office).unwrap().tracker, None);
+
+    // Online again: every intent lands once.
+    let pushed = push_outbox(&client, &mut store, now).await.unwrap();
+    assert_eq!(
+        pushed,
+        Pushed {
+            applied: 4,
+            rejected: 0
+        }
+    );
+    let records = records(&f.admin).await;
+    for ticket in &selection[..4] {
+        let on_server = find(&records, "ticket", &json!(ticket.to_string()));
+        assert_eq!(on_server["tracker"], json!(tracker.to_string()));
+    }
+    let tracker_on_server = find(&records, "ticket", &json!(tracker.to_string()));
+    assert_eq!(tracker_on_server["category"], "tracker");
+    let back_office_on_server = find(&records, "ticket", &json!(back_office.to_string()));
+    assert!(back_office_on_server["tracker"].is_null());
+}

@@ -7,6 +7,7 @@
 
 mod admin;
 mod apply;
+mod bulk;
 mod codec;
 mod condition;
 mod conversations;
@@ -31,6 +32,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use bulk::{BulkApplied, BulkPreview, BulkRefusal, Delivery as BulkDelivery};
 pub use conversations::{
     ConversationCounts, ConversationDetail, ConversationHit, ConversationPage, ConversationQuery,
     ConversationRow, ConversationSearchField, ConversationSearchPage, ConversationSearchQuery,

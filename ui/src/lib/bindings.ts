@@ -18,6 +18,11 @@ export const commands = {
 	getCustomerTicket: (id: string) => __TAURI_INVOKE<CustomerTicket>("get_customer_ticket", { id }),
 	/**  Applies a mutation as the signed-in teammate, now. */
 	applyMutation: (mutation: Mutation) => __TAURI_INVOKE<Applied>("apply_mutation", { mutation }),
+	/**
+	 *  Applies one change to each of many tickets, as the signed-in teammate, now: each is its own
+	 *  intent for the server, and a refused one is reported without holding back the others.
+	 */
+	applyBulk: (mutations: Mutation[]) => __TAURI_INVOKE<BulkApplied>("apply_bulk", { mutations }),
 	/**  Tickets by title or number, for pickers such as "link to a tracker". */
 	findTickets: (text: string, category: Category | null) => __TAURI_INVOKE<LinkedTicketSummary[]>("find_tickets", { text, category }),
 	/**
@@ -41,6 +46,8 @@ export const commands = {
 	readConversation: (conversation: string) => __TAURI_INVOKE<boolean>("read_conversation", { conversation }),
 	/**  What `mutation` would send each customer, before the teammate commits to it. */
 	previewMutation: (mutation: Mutation) => __TAURI_INVOKE<Preview>("preview_mutation", { mutation }),
+	/**  What a bulk action would send customers, all tickets together, and which would refuse it. */
+	previewBulk: (mutations: Mutation[]) => __TAURI_INVOKE<BulkPreview>("preview_bulk", { mutations }),
 	getNotificationSettings: () => __TAURI_INVOKE<NotificationSettings>("get_notification_settings"),
 	/**  Sets the reply-email delay, in milliseconds (0 to 24 hours). */
 	setReplyEmailDelay: (delay: number) => __TAURI_INVOKE<NotificationSettings>("set_reply_email_delay", { delay }),
@@ -193,6 +200,25 @@ export type Brand = {
 };
 
 export type BrandId = string;
+
+/**  What a bulk action did. */
+export type BulkApplied = {
+	applied: TicketId[],
+	refused: BulkRefusal[],
+};
+
+/**  What a bulk action would tell customers, and which tickets would refuse it. */
+export type BulkPreview = {
+	/**  Every accepted change's deliveries together; `tickets_affected` is their sum. */
+	preview: Preview,
+	refused: BulkRefusal[],
+};
+
+/**  A ticket whose change was (or would be) refused, and why. */
+export type BulkRefusal = {
+	ticket: TicketId,
+	error: ErrorBody,
+};
 
 export type Category = 
 /**  Raised by or for a customer; always shared with them (R1). */
