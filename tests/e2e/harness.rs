@@ -21,12 +21,13 @@ const REQUIRED: &[(&str, &str)] = &[
 
 /// WebDriver's codes for keys without a character.
 pub const CTRL: char = '\u{E009}';
+pub const SHIFT: char = '\u{E008}';
 pub const ESCAPE: char = '\u{E00C}';
 pub const ENTER: char = '\u{E007}';
 pub const ALT: char = '\u{E00A}';
 pub const LEFT: char = '\u{E012}';
 pub const RIGHT: char = '\u{E014}';
-const MODIFIERS: [char; 2] = [CTRL, ALT];
+const MODIFIERS: [char; 3] = [CTRL, ALT, SHIFT];
 
 /// Debian's notification server (package notification-daemon).
 const NOTIFICATION_DAEMON: &str = "/usr/lib/notification-daemon/notification-daemon";
@@ -317,6 +318,51 @@ impl App {
                 .unwrap_or_else(|e| panic!("click {css}: {e}"))
         })
         .await
+    }
+
+    /// Clicks the first element matching `css` with `modifier` (CTRL, SHIFT) held, as a mouse
+    /// and keyboard together would.
+    pub async fn click_with(&self, modifier: char, css: &str) {
+        use fantoccini::actions::{
+            Actions, InputSource, KeyAction, KeyActions, MouseActions, PointerAction,
+            MOUSE_BUTTON_LEFT,
+        };
+        let element = within("an element", async {
+            self.client
+                .wait()
+                .for_element(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+        })
+        .await;
+        let pause = Duration::from_millis(0);
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: modifier })
+            .then(KeyAction::Pause { duration: pause })
+            .then(KeyAction::Pause { duration: pause })
+            .then(KeyAction::Pause { duration: pause })
+            .then(KeyAction::Up { value: modifier });
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::Pause { duration: pause })
+            .then(PointerAction::MoveToElement {
+                element,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Pause { duration: pause });
+        within(
+            "a click with a key held",
+            self.client.perform_actions(Actions::from(keys).and(mouse)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("click {css} with {modifier:?}: {e}"));
     }
 
     /// Types `text` into the first element matching `css`.

@@ -7,6 +7,7 @@ mod accessibility;
 mod account;
 mod back_office;
 mod browser;
+mod bulk;
 mod conversations;
 mod everyday;
 mod harness;

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use inbox_core::{
-    BrandId, Category, CompanyId, ContactId, Millis, StateCategory, StateId, TeamId, TicketId,
+    BrandId, Category, CompanyId, ContactId, Millis, StateCategory, StateId, TeamId, TeammateId,
+    TicketId,
 };
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
@@ -100,9 +101,11 @@ pub struct InboxRow {
     pub state_category: StateCategory,
     pub open: bool,
     pub shared: bool,
+    pub assignee_teammate: Option<TeammateId>,
     pub assignee_name: Option<String>,
     /// False when the assignee was deactivated: the ticket waits on nobody.
     pub assignee_active: bool,
+    pub assignee_team: Option<TeamId>,
     pub team_name: Option<String>,
     pub contact_name: Option<String>,
     pub last_activity_at: Millis,
@@ -331,7 +334,7 @@ impl Store {
         let sql = format!(
             "WITH page AS ({page})
              SELECT t.id, t.number, t.title, t.category, t.open, t.shared, t.last_activity_at,
-                tt.name AS type_name, tt.icon AS type_icon,
+                t.assignee_teammate_id, t.assignee_team_id, tt.name AS type_name, tt.icon AS type_icon,
                 s.id AS state_id, s.internal_label AS state_label, s.category AS state_category,
                 tm.name AS assignee_name, COALESCE(tm.active, 1) AS assignee_active,
                 team.name AS team_name,
@@ -362,8 +365,10 @@ impl Store {
                     state_category: codec::state_category(r, "state_category")?,
                     open: r.get("open")?,
                     shared: r.get("shared")?,
+                    assignee_teammate: codec::opt_id(r, "assignee_teammate_id")?,
                     assignee_name: r.get("assignee_name")?,
                     assignee_active: r.get("assignee_active")?,
+                    assignee_team: codec::opt_id(r, "assignee_team_id")?,
                     team_name: r.get("team_name")?,
                     contact_name: r.get("contact_name")?,
                     last_activity_at: r.get("last_activity_at")?,

@@ -595,9 +595,11 @@ export type InboxRow = {
 	state_category: StateCategory,
 	open: boolean,
 	shared: boolean,
+	assignee_teammate: TeammateId | null,
 	assignee_name: string | null,
 	/**  False when the assignee was deactivated: the ticket waits on nobody. */
 	assignee_active: boolean,
+	assignee_team: TeamId | null,
 	team_name: string | null,
 	contact_name: string | null,
 	last_activity_at: number,
