@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{
-    Author, Brand, Category, Mutation, Outcome, Target, Team, Teammate, TicketId, TicketState,
-    TicketType,
+    Author, Brand, Category, Millis, Mutation, Outcome, Target, Team, Teammate, TicketId,
+    TicketState, TicketType,
 };
 use inbox_store::{
-    BulkApplied, BulkDelivery, BulkPreview, ConversationCounts, ConversationDetail,
-    ConversationPage, ConversationQuery, InboxPage, InboxQuery, LinkedTicketSummary, Preview,
-    QueuePage, QueueQuery, Store, StoreError, SyncIssue, TicketDetail, ViewCounts,
+    BulkApplied, BulkPreview, ConversationCounts, ConversationDetail, ConversationPage,
+    ConversationQuery, InboxPage, InboxQuery, LinkedTicketSummary, Preview, QueuePage, QueueQuery,
+    Store, StoreError, SyncIssue, TicketDetail, UndoToken, ViewCounts,
 };
 use inbox_sync::client::Client;
 use serde::Serialize;
@@ -156,6 +156,8 @@ pub struct Applied {
     conversation: Option<ConversationDetail>,
     /// What changed and what it caused (propagations, cross-posts, customer events).
     outcome: Outcome,
+    /// Takes the action back while it is held (a few seconds); none for a read mark.
+    undo: Option<UndoToken>,
 }
 
 /// Applies a mutation as the signed-in teammate, now.
@@ -167,7 +169,7 @@ pub fn apply_mutation<R: Runtime>(
     mutation: Mutation,
 ) -> CommandResult<Applied> {
     let mut store = state.store();
-    let outcome = apply_as_me(&state, &mut store, &mutation)?;
+    let (outcome, undo) = apply_as_me(&state, &mut store, &mutation)?;
     crate::unread::show(&app, &store);
     let (detail, conversation) = match mutation.target() {
         Target::Ticket(ticket) => (Some(store.ticket_detail(ticket)?), None),
@@ -177,6 +179,7 @@ pub fn apply_mutation<R: Runtime>(
         detail,
         conversation,
         outcome,
+        undo,
     })
 }
 
@@ -193,14 +196,8 @@ pub fn apply_bulk<R: Runtime>(
     let actor = Author::Teammate(store.me()?.id);
     let mut random = || new_ulid().random();
     let now = crate::startup::now_millis();
-    let delivery = match state.sync() {
-        Some(_) => BulkDelivery::Queue,
-        None => BulkDelivery::LocalOnly,
-    };
-    let done = store.apply_bulk(&mutations, actor, now, &mut random, delivery)?;
-    if let Some(sync) = state.sync().as_ref() {
-        sync.wake();
-    }
+    let done = store.apply_bulk(&mutations, actor, now, &mut random)?;
+    settle(&state, &mut store, now)?;
     crate::unread::show(&app, &store);
     Ok(done)
 }
@@ -320,18 +317,62 @@ fn apply_as_me(
     state: &AppState,
     store: &mut Store,
     mutation: &Mutation,
-) -> Result<Outcome, StoreError> {
+) -> Result<(Outcome, Option<UndoToken>), StoreError> {
     let actor = Author::Teammate(store.me()?.id);
     let mut random = || new_ulid().random();
     let now = crate::startup::now_millis();
+    let applied = store.apply_held(mutation, actor, now, &mut random)?;
+    settle(state, store, now)?;
+    Ok(applied)
+}
+
+/// After a change was queued: the sync task pushes what may go out; a workspace with no
+/// server makes it final itself (what is held waits for [`commit_local`]).
+fn settle(state: &AppState, store: &mut Store, now: Millis) -> Result<(), StoreError> {
     match state.sync() {
-        Some(sync) => {
-            let outcome = store.apply_and_queue(mutation, actor, now, &mut random)?;
-            sync.wake();
-            Ok(outcome)
+        Some(sync) => sync.wake(),
+        None => {
+            store.commit_released(now, &mut || new_ulid().random())?;
         }
-        None => store.apply(mutation, actor, now, &mut random),
     }
+    Ok(())
+}
+
+/// A workspace with no server: makes held actions final once their undo window has passed.
+/// Runs for the app's life; with a server, the sync task pushes them instead.
+pub async fn commit_local<R: Runtime>(app: AppHandle<R>) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let Some(state) = tauri::Manager::try_state::<AppState>(&app) else {
+            continue;
+        };
+        if state.sync().is_some() {
+            continue;
+        }
+        let now = crate::startup::now_millis();
+        let committed = state
+            .store()
+            .commit_released(now, &mut || new_ulid().random());
+        if let Err(e) = committed {
+            eprintln!("teammate-inbox: cannot make held changes final: {e}");
+        }
+    }
+}
+
+/// Takes back an action while it is held: it leaves the screen and never goes out. Answers the
+/// mutations taken back (a reply's text goes back to its draft).
+#[tauri::command]
+#[specta::specta]
+pub fn undo<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    token: UndoToken,
+) -> CommandResult<Vec<Mutation>> {
+    let mut store = state.store();
+    let undone = store.undo(&token, crate::startup::now_millis())?;
+    crate::unread::show(&app, &store);
+    let _ = tauri_specta::Event::emit(&crate::events::WorkspaceChanged, &app);
+    Ok(undone)
 }
 
 /// The changes the server refused, with their reasons and content.

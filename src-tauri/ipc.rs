@@ -21,6 +21,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::get_customer_ticket,
             commands::apply_mutation::<tauri::Wry>,
             commands::apply_bulk::<tauri::Wry>,
+            commands::undo::<tauri::Wry>,
             commands::find_tickets,
             commands::list_conversations,
             commands::get_conversation,

@@ -49,6 +49,7 @@ pub fn run() {
                 state.start_sync(app.handle(), connection);
             }
             tauri::Manager::manage(app, state);
+            tauri::async_runtime::spawn(commands::commit_local(app.handle().clone()));
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -135,8 +135,8 @@ impl Replica for Shared {
         Replica::client_id(&mut *lock(&self.0))
     }
 
-    fn pending(&mut self, limit: usize) -> Result<Vec<PendingMutation>, StoreError> {
-        lock(&self.0).pending(limit)
+    fn pending(&mut self, limit: usize, now: Millis) -> Result<Vec<PendingMutation>, StoreError> {
+        lock(&self.0).pending(limit, now)
     }
 
     fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), StoreError> {
@@ -252,7 +252,15 @@ async fn run<R: Runtime>(
             }
         }
         let _ = SyncStatusChanged(handle.status()).emit(&app);
-        let _ = tokio::time::timeout(pause(failures), handle.wake.notified()).await;
+        // An action held for its undo window goes out as soon as the window closes.
+        let now = now_millis();
+        let release = lock(&store)
+            .next_release(now)
+            .ok()
+            .flatten()
+            .map(|at| Duration::from_millis((at - now).max(0) as u64));
+        let wait = release.map_or(pause(failures), |r| r.min(pause(failures)));
+        let _ = tokio::time::timeout(wait, handle.wake.notified()).await;
     }
 }
 

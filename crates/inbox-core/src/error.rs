@@ -125,6 +125,10 @@ pub enum CoreError {
     NotABulkAction,
     #[error("Ticket {ticket} appears twice in one bulk action: each ticket takes one change.")]
     BulkTicketTwice { ticket: String },
+    #[error(
+        "Too late to undo: the change has already gone out. Make another change to reverse it."
+    )]
+    UndoTooLate,
 }
 
 impl CoreError {
@@ -183,6 +187,7 @@ impl CoreError {
             Self::BulkEmpty => "bulk_empty",
             Self::NotABulkAction => "not_a_bulk_action",
             Self::BulkTicketTwice { .. } => "bulk_ticket_twice",
+            Self::UndoTooLate => "undo_too_late",
         }
     }
 

@@ -25,6 +25,7 @@ pub mod state;
 pub mod ticket;
 pub mod ticket_type;
 pub mod timeline;
+pub mod undo;
 
 pub use admin::{apply_admin, AdminChange, Saved, Settings};
 pub use attribute::{AttributeDef, AttributeValue, DataType};

@@ -532,21 +532,19 @@ async fn a_bulk_action_made_offline_goes_out_as_one_intent_per_ticket() {
         n += 1;
         n
     };
-    let done = store
-        .apply_bulk(
-            &link,
-            me,
-            now,
-            &mut random,
-            inbox_store::BulkDelivery::Queue,
-        )
-        .unwrap();
+    let done = store.apply_bulk(&link, me, now, &mut random).unwrap();
     assert_eq!(done.applied, selection[..4]);
     assert_eq!(done.refused.len(), 1);
     assert_eq!(store.outbox_len().unwrap(), 4);
     assert_eq!(store.ticket(back_office).unwrap().tracker, None);
 
-    // Online again: every intent lands once.
+    // Held for the undo window: nothing goes out yet.
+    let held = push_outbox(&client, &mut store, now).await.unwrap();
+    assert_eq!(held, Pushed::default());
+    assert_eq!(store.outbox_len().unwrap(), 4);
+
+    // Online again, the window passed: every intent lands once.
+    let now = now + inbox_core::undo::UNDO_WINDOW_MS;
     let pushed = push_outbox(&client, &mut store, now).await.unwrap();
     assert_eq!(
         pushed,
@@ -564,4 +562,78 @@ async fn a_bulk_action_made_offline_goes_out_as_one_intent_per_ticket() {
     assert_eq!(tracker_on_server["category"], "tracker");
     let back_office_on_server = find(&records, "ticket", &json!(back_office.to_string()));
     assert!(back_office_on_server["tracker"].is_null());
+}
+
+#[tokio::test]
+async fn an_action_is_held_for_its_undo_window_and_undone_without_a_trace() {
+    use inbox_core::undo::UNDO_WINDOW_MS;
+    use inbox_core::Mutation;
+    let server = TestServer::start(Some(200));
+    let f = fixture(&server, 180).await;
+    let client = Client::new(&server.url, f.admin.token.as_deref().unwrap());
+    let (mut store, _dir) = synced_store(&client).await;
+    let me = inbox_core::Author::Teammate(teammate_id(&f.records, server::DEMO_ADMIN));
+    let ticket: inbox_core::TicketId = f.ticket.parse().unwrap();
+    let mut n = 0u128;
+    let mut random = || {
+        n += 1;
+        n
+    };
+    let now = 1_800_000_000_000;
+    let parts_before = store.timeline(ticket).unwrap().len();
+    let server_before = timeline_text(&f.admin, &f.ticket).await;
+
+    // A reply shows at once, and is held: a push sends nothing, the customer hears nothing.
+    let reply = Mutation::Reply {
+        ticket,
+        body: "Sent by mistake".into(),
+    };
+    let (_, token) = store.apply_held(&reply, me, now, &mut random).unwrap();
+    let token = token.expect("a reply can be undone");
+    assert_eq!(token.until, now + UNDO_WINDOW_MS);
+    assert!(store.timeline(ticket).unwrap().len() > parts_before);
+    // A read mark queued behind it waits its turn.
+    let read = Mutation::MarkRead { ticket };
+    let (_, none) = store.apply_held(&read, me, now, &mut random).unwrap();
+    assert_eq!(none, None, "read marks are not held");
+    assert_eq!(
+        push_outbox(&client, &mut store, now + 1_000).await.unwrap(),
+        Pushed::default()
+    );
+    assert_eq!(store.next_release(now).unwrap(), Some(token.until));
+
+    // Undo: gone from the screen and the queue; the server never saw it.
+    let undone = store.undo(&token, now + 2_000).unwrap();
+    assert_eq!(undone, vec![reply]);
+    assert_eq!(store.timeline(ticket).unwrap().len(), parts_before);
+    let pushed = push_outbox(&client, &mut store, now + 2_000).await.unwrap();
+    assert_eq!(
+        pushed,
+        Pushed {
+            applied: 1,
+            rejected: 0
+        },
+        "the read mark"
+    );
+    assert_eq!(timeline_text(&f.admin, &f.ticket).await, server_before);
+
+    // An action left alone goes out once its window closes, and then cannot be undone.
+    let note = Mutation::Note {
+        ticket,
+        body: "Kept".into(),
+        keep_private: false,
+    };
+    let (_, token) = store.apply_held(&note, me, now, &mut random).unwrap();
+    let token = token.unwrap();
+    let pushed = push_outbox(&client, &mut store, token.until).await.unwrap();
+    assert_eq!(
+        pushed,
+        Pushed {
+            applied: 1,
+            rejected: 0
+        }
+    );
+    assert!(timeline_text(&f.admin, &f.ticket).await.contains("Kept"));
+    let late = store.undo(&token, token.until).unwrap_err();
+    assert_eq!(late.code(), "undo_too_late");
 }

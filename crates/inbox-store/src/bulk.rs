@@ -1,11 +1,11 @@
 //! Bulk actions on the local store: one combined preview, then one intent per ticket. Each
-//! ticket's change is applied (and queued for the server) on its own, so a refused one is
-//! reported beside the others instead of undoing them.
+//! ticket's change is applied (and queued) on its own, so a refused one is reported beside the
+//! others instead of undoing them; one token undoes them all while they are held.
 
 use inbox_core::{bulk, Author, ErrorBody, Millis, Mutation, TicketId};
 use serde::Serialize;
 
-use crate::{Preview, Result, Store, StoreError};
+use crate::{Preview, Result, Store, StoreError, UndoToken};
 
 /// What a bulk action would tell customers, and which tickets would refuse it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,15 +30,8 @@ pub struct BulkRefusal {
 pub struct BulkApplied {
     pub applied: Vec<TicketId>,
     pub refused: Vec<BulkRefusal>,
-}
-
-/// How a bulk action's changes reach the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// Each change also waits in the outbox, to be pushed as its own intent.
-    Queue,
-    /// A local workspace with no server.
-    LocalOnly,
+    /// Takes every applied change back while they are held.
+    pub undo: Option<UndoToken>,
 }
 
 impl Store {
@@ -67,32 +60,33 @@ impl Store {
         Ok(BulkPreview { preview, refused })
     }
 
-    /// Applies each of `mutations` as its own change (and, with [`Delivery::Queue`], its own
-    /// outbox intent), carrying on past the ones refused.
+    /// Applies each of `mutations` as its own change and its own queued intent, held for the
+    /// undo window like any action, carrying on past the ones refused.
     pub fn apply_bulk(
         &mut self,
         mutations: &[Mutation],
         actor: Author,
         now: Millis,
         random: &mut dyn FnMut() -> u128,
-        delivery: Delivery,
     ) -> Result<BulkApplied> {
         let tickets = bulk::validate(mutations)?;
-        let mut done = BulkApplied {
-            applied: Vec::new(),
-            refused: Vec::new(),
-        };
+        let mut applied = Vec::new();
+        let mut refused = Vec::new();
+        let mut tokens = Vec::new();
         for (mutation, ticket) in mutations.iter().zip(tickets) {
-            let applied = match delivery {
-                Delivery::Queue => self.apply_and_queue(mutation, actor, now, random),
-                Delivery::LocalOnly => self.apply(mutation, actor, now, random),
-            };
-            match applied {
-                Ok(_) => done.applied.push(ticket),
-                Err(e) => done.refused.push(refusal(ticket, &e)),
+            match self.apply_held(mutation, actor, now, random) {
+                Ok((_, token)) => {
+                    applied.push(ticket);
+                    tokens.extend(token);
+                }
+                Err(e) => refused.push(refusal(ticket, &e)),
             }
         }
-        Ok(done)
+        Ok(BulkApplied {
+            applied,
+            refused,
+            undo: UndoToken::merge(tokens),
+        })
     }
 }
 

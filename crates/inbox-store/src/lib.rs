@@ -25,6 +25,7 @@ mod replica;
 mod schema;
 pub use schema::LATEST as SCHEMA_VERSION;
 mod search;
+mod undo;
 mod unread;
 mod write;
 
@@ -32,7 +33,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use bulk::{BulkApplied, BulkPreview, BulkRefusal, Delivery as BulkDelivery};
+pub use bulk::{BulkApplied, BulkPreview, BulkRefusal};
 pub use conversations::{
     ConversationCounts, ConversationDetail, ConversationHit, ConversationPage, ConversationQuery,
     ConversationRow, ConversationSearchField, ConversationSearchPage, ConversationSearchQuery,
@@ -47,6 +48,7 @@ pub use queue::{QueuePage, QueueQuery, QueueRow};
 pub use read_model::{LinkedTicketSummary, TicketDetail, TimelineEntry};
 pub use replica::{ConversationAlert, ConversationAlertKind};
 pub use search::{SearchField, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
+pub use undo::UndoToken;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

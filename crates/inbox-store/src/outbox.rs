@@ -7,7 +7,6 @@ use inbox_sync::{ChangeSet, PendingMutation, PushResult};
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::codec::to_json;
 use crate::{Result, Store, StoreError};
 
 const WORK_OFFLINE: &str = "work_offline";
@@ -37,12 +36,7 @@ impl Store {
     ) -> Result<Outcome> {
         self.write(|store| {
             let outcome = store.apply_optimistic(mutation, actor, now, random)?;
-            store
-                .conn
-                .prepare_cached(
-                    "INSERT INTO outbox (mutation, actor, created_at) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![to_json(mutation), to_json(&actor), now])?;
+            store.queue(mutation, actor, now, None)?;
             Ok(outcome)
         })
     }

@@ -229,8 +229,8 @@ impl Replica for Store {
         Store::client_id(self)
     }
 
-    fn pending(&mut self, limit: usize) -> Result<Vec<PendingMutation>, StoreError> {
-        self.outbox(limit)
+    fn pending(&mut self, limit: usize, now: Millis) -> Result<Vec<PendingMutation>, StoreError> {
+        self.releasable(limit, now)
     }
 
     fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), StoreError> {

@@ -447,6 +447,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE brands ADD COLUMN color TEXT NOT NULL DEFAULT '';
     "#,
+    // 10: an action held for its undo window: not pushed (nor, in a local workspace, made
+    // final) before this time.
+    r#"
+    ALTER TABLE outbox ADD COLUMN hold_until INTEGER;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

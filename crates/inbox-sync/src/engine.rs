@@ -108,7 +108,9 @@ pub async fn push<R: Replica>(
     let client_id = replica.client_id().map_err(SyncError::Replica)?;
     let mut pushed = Pushed::default();
     loop {
-        let mut pending = replica.pending(PUSH_BATCH).map_err(SyncError::Replica)?;
+        let mut pending = replica
+            .pending(PUSH_BATCH, now)
+            .map_err(SyncError::Replica)?;
         if pending.is_empty() {
             return Ok(pushed);
         }

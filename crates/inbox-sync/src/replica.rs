@@ -20,8 +20,9 @@ pub trait Replica {
 
     /// This replica's client id for the sync API (made once, kept for good).
     fn client_id(&mut self) -> Result<String, Self::Error>;
-    /// The oldest mutations waiting for the server, at most `limit`, in order.
-    fn pending(&mut self, limit: usize) -> Result<Vec<PendingMutation>, Self::Error>;
+    /// The oldest mutations that may go to the server at `now`, at most `limit`, in order (an
+    /// action still in its undo window holds back itself and what follows it).
+    fn pending(&mut self, limit: usize, now: Millis) -> Result<Vec<PendingMutation>, Self::Error>;
     /// What the server made of pushed mutations: applied ones are done, refused ones are kept
     /// with their reason.
     fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), Self::Error>;

@@ -23,6 +23,11 @@ export const commands = {
 	 *  intent for the server, and a refused one is reported without holding back the others.
 	 */
 	applyBulk: (mutations: Mutation[]) => __TAURI_INVOKE<BulkApplied>("apply_bulk", { mutations }),
+	/**
+	 *  Takes back an action while it is held: it leaves the screen and never goes out. Answers the
+	 *  mutations taken back (a reply's text goes back to its draft).
+	 */
+	undo: (token: UndoToken) => __TAURI_INVOKE<Mutation[]>("undo", { token }),
 	/**  Tickets by title or number, for pickers such as "link to a tracker". */
 	findTickets: (text: string, category: Category | null) => __TAURI_INVOKE<LinkedTicketSummary[]>("find_tickets", { text, category }),
 	/**
@@ -150,6 +155,8 @@ export type Applied = {
 	conversation: ConversationDetail | null,
 	/**  What changed and what it caused (propagations, cross-posts, customer events). */
 	outcome: Outcome,
+	/**  Takes the action back while it is held (a few seconds); none for a read mark. */
+	undo: UndoToken | null,
 };
 
 /**  A field of a ticket type. */
@@ -205,6 +212,8 @@ export type BrandId = string;
 export type BulkApplied = {
 	applied: TicketId[],
 	refused: BulkRefusal[],
+	/**  Takes every applied change back while they are held. */
+	undo: UndoToken | null,
 };
 
 /**  What a bulk action would tell customers, and which tickets would refuse it. */
@@ -1106,6 +1115,14 @@ export type TimelineEntry = {
 	created_at: number,
 	/**  Where a conversation's message came in or went out (none on tickets and events). */
 	channel: MessageChannel | null,
+};
+
+/**  What undoes an action while its window is open. */
+export type UndoToken = {
+	/**  The queued changes the action made (one, or one per ticket of a bulk action). */
+	seqs: (number | null)[],
+	/**  When the window closes and the action goes out. */
+	until: number,
 };
 
 /**  Which tickets a list shows. */

@@ -2,8 +2,9 @@
 // `commands.applyMutation`; the backend validates it and answers with the ticket or conversation
 // as it is now, or with an `{code, message}` error. This class only tracks which control is
 // waiting and which error to show where.
-import type { ApiError, Applied, Mutation } from './bindings';
+import type { ApiError, Applied, Mutation, UndoToken } from './bindings';
 import { asApiError } from './errors';
+import { actionLabel, undo } from './undo.svelte';
 
 /** Where an action was started from: its control is disabled while it runs, its error shown there. */
 export type ActionArea = 'state' | 'close' | 'assign' | 'brand' | 'share' | 'compose' | 'tracker' | 'snooze';
@@ -101,24 +102,24 @@ export class TicketActions {
   }
 
   /** Applies the pending action, then its following steps (a refused step stops the rest, its
-   *  error shown at the state menu). Resolves with the first mutation's result. */
+   *  error shown at the state menu); one Undo takes back all that was applied. Resolves with the
+   *  first mutation's result. */
   async confirm(): Promise<Applied | null> {
     const p = this.pending;
     if (!p) return null;
     this.pending = null;
-    const applied = await this.run(p.area, p.mutation);
+    const applied = await this.run(p.area, p.mutation, false);
     p.settle(applied);
-    if (applied) await this.chain('state', p.then);
-    return applied;
-  }
-
-  /** Applies `steps` in order from `area`, stopping at the first one refused. Resolves with
-   *  whether all were applied. */
-  async chain(area: ActionArea, steps: TargetMutation[]): Promise<boolean> {
-    for (const step of steps) {
-      if (!(await this.run(area, step))) return false;
+    if (!applied) return null;
+    const tokens: UndoToken[] = applied.undo ? [applied.undo] : [];
+    for (const step of p.then) {
+      const next = await this.run('state', step, false);
+      if (!next) break;
+      if (next.undo) tokens.push(next.undo);
     }
-    return true;
+    const label = [p.mutation, ...p.then].map((m) => actionLabel(m)).join(', then ');
+    undo.show(label, mergeTokens(tokens));
+    return applied;
   }
 
   /** Drops the pending action without applying it. */
@@ -129,10 +130,11 @@ export class TicketActions {
   }
 
   /**
-   * Applies `mutation`, started from `area`. Resolves with the result, or null when the backend
-   * refused it (the error is then in `failure`) or the same control is still waiting.
+   * Applies `mutation`, started from `area`, and offers its Undo (unless `offerUndo` is false:
+   * a combined action offers one for all its steps). Resolves with the result, or null when the
+   * backend refused it (the error is then in `failure`) or the same control is still waiting.
    */
-  async run(area: ActionArea, mutation: TargetMutation): Promise<Applied | null> {
+  async run(area: ActionArea, mutation: TargetMutation, offerUndo = true): Promise<Applied | null> {
     const ticket = targetOf(mutation);
     if (this.isBusy(ticket, area)) return null;
     const seq = ++this.seq;
@@ -143,6 +145,7 @@ export class TicketActions {
       const latest = seq > this.lastApplied;
       if (latest) this.lastApplied = seq;
       this.onapplied(applied, mutation, latest);
+      if (offerUndo) undo.show(actionLabel(mutation), applied.undo);
       return applied;
     } catch (e) {
       this.failure = { ticket, area, error: asApiError(e) };
@@ -151,4 +154,10 @@ export class TicketActions {
       this.running = this.running.filter((r) => r.seq !== seq);
     }
   }
+}
+
+/** One token for the steps of a combined action; null when none can be undone. */
+export function mergeTokens(tokens: UndoToken[]): UndoToken | null {
+  if (tokens.length === 0) return null;
+  return { seqs: tokens.flatMap((t) => t.seqs), until: Math.max(...tokens.map((t) => t.until)) };
 }
