@@ -119,6 +119,16 @@ pub enum CoreError {
     SnoozeNotInFuture,
     #[error("\"{value}\" is not a colour: write it as #rrggbb, like #3b5bdb.")]
     InvalidColor { value: String },
+    #[error("Only an admin can create, change or delete a macro shared with the workspace; save it as a personal macro instead.")]
+    SharedMacroAdminsOnly,
+    #[error("A personal macro belongs to the teammate who saves it; only they see and change it.")]
+    MacroNotYours,
+    #[error("This macro uses placeholders that do not exist: {names}. Use contact.first_name, contact.name, contact.email, company.name, ticket.number, ticket.title, teammate.first_name, teammate.name or brand.name.")]
+    MacroPlaceholderUnknown { names: String },
+    #[error("A placeholder is not closed: \"{at}\". Write it as {{{{contact.first_name | there}}}}, on one line.")]
+    MacroPlaceholderMalformed { at: String },
+    #[error("A macro can {action} only once.")]
+    MacroActionRepeated { action: &'static str },
 }
 
 impl CoreError {
@@ -174,6 +184,11 @@ impl CoreError {
             Self::TeammatesOnly => "teammates_only",
             Self::SnoozeNotInFuture => "snooze_not_in_future",
             Self::InvalidColor { .. } => "invalid_color",
+            Self::SharedMacroAdminsOnly => "shared_macro_admins_only",
+            Self::MacroNotYours => "macro_not_yours",
+            Self::MacroPlaceholderUnknown { .. } => "macro_placeholder_unknown",
+            Self::MacroPlaceholderMalformed { .. } => "macro_placeholder_malformed",
+            Self::MacroActionRepeated { .. } => "macro_action_repeated",
         }
     }
 
