@@ -501,8 +501,20 @@ async fn a_personal_macro_reaches_only_its_owner() {
     let names = macros_in(&records);
     assert!(names.contains(&"Refund approved".to_owned()), "{names:?}");
     assert!(!names.contains(&"Sam's sign-off".to_owned()), "{names:?}");
+    // The demo's own: the admin's personal macro and the shared ones, not Sam's.
+    assert!(names.contains(&"My sign-off".to_owned()), "{names:?}");
+    assert!(
+        !names.contains(&"Sam's quick thanks".to_owned()),
+        "{names:?}"
+    );
     let (records, _, _) = bootstrap(&sam).await;
-    assert!(macros_in(&records).contains(&"Sam's sign-off".to_owned()));
+    let names = macros_in(&records);
+    assert!(names.contains(&"Sam's sign-off".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"Sam's quick thanks".to_owned()),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"My sign-off".to_owned()), "{names:?}");
 
     // The admin can neither overwrite nor delete Sam's macro.
     let steal = json!({"type": "delete_macro", "id": "01JZ0000000000000000000001"});
