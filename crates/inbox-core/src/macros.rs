@@ -44,11 +44,9 @@ pub struct Macro {
     pub body: String,
     pub visibility: Visibility,
     /// Taken, in order, when the reply is sent; at most 10, each kind once.
-    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub actions: Vec<MacroAction>,
     /// Deleted macros stay as tombstones, so the deletion syncs like any change.
-    #[serde(default)]
     pub deleted: bool,
 }
 

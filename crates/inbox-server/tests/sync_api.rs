@@ -466,7 +466,7 @@ async fn a_personal_macro_reaches_only_its_owner() {
 
     let personal = json!({"type": "save_macro", "id": "01JZ0000000000000000000001",
         "name": "Sam's sign-off", "body": "Cheers, {{teammate.first_name}}",
-        "visibility": {"kind": "personal", "owner": sam_id}});
+        "visibility": {"kind": "personal", "owner": sam_id}, "actions": [], "deleted": false});
     let pushed = sam
         .post("/sync/push", push_body("sam-app", &[(1, personal)]))
         .await
@@ -474,7 +474,7 @@ async fn a_personal_macro_reaches_only_its_owner() {
     assert_eq!(pushed["results"][0]["status"], "applied", "{pushed}");
     let shared = json!({"type": "save_macro", "id": "01JZ0000000000000000000002",
         "name": "Refund approved", "body": "Hi {{contact.first_name | there}}",
-        "visibility": {"kind": "shared"}});
+        "visibility": {"kind": "shared"}, "actions": [], "deleted": false});
     // A teammate cannot share a macro with the workspace; an admin can.
     let refused = sam
         .post("/sync/push", push_body("sam-app", &[(2, shared.clone())]))

@@ -609,9 +609,9 @@ export type Macro = {
 	body: string,
 	visibility: Visibility,
 	/**  Taken, in order, when the reply is sent; at most 10, each kind once. */
-	actions?: MacroAction[],
+	actions: MacroAction[],
 	/**  Deleted macros stay as tombstones, so the deletion syncs like any change. */
-	deleted?: boolean,
+	deleted: boolean,
 };
 
 /**  What a macro does besides its text, when the reply is sent. */
