@@ -11,6 +11,7 @@ mod conversations;
 mod everyday;
 mod harness;
 mod inbox;
+mod macros;
 mod messenger;
 mod navigation;
 mod new_ticket;
