@@ -167,8 +167,11 @@ async fn a_macro_made_in_settings_is_inserted_by_keyboard_and_sent_with_its_stat
         vec![json!(row.id.to_string())],
     )
     .await;
-    app.js("document.activeElement && document.activeElement.blur();", vec![])
-        .await;
+    app.js(
+        "document.activeElement && document.activeElement.blur();",
+        vec![],
+    )
+    .await;
 
     // r, then Ctrl+M: the picker; part of the name; Enter.
     app.press(&['r']).await;
