@@ -249,3 +249,116 @@ async fn a_macro_made_in_settings_is_inserted_by_keyboard_and_sent_with_its_stat
     app.screenshot("macros-sent");
     app.close().await;
 }
+
+/// The macros the server holds, by name.
+fn server_macros(storage: &inbox_server::storage::SharedStorage) -> Vec<inbox_core::Macro> {
+    use inbox_server::storage::StorageExt;
+    storage
+        .reading(|tx| {
+            let rows = tx.list(inbox_server::storage::Kind::Macro, "", 1000)?;
+            Ok(rows
+                .iter()
+                .map(|(_, doc)| serde_json::from_str(doc).unwrap())
+                .collect())
+        })
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn synced_macros_reach_the_server_and_another_teammates_personal_ones_never_show() {
+    use inbox_server::setup::teammate_token;
+    use inbox_sync::{client::Client, PendingMutation, PushRequest};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (url, storage) = crate::server::start_server(dir.path()).await;
+    let now = inbox_server::authority::now();
+    let token = teammate_token(storage.as_ref(), crate::server::ADMIN, None, now).unwrap();
+    let sam_token = teammate_token(storage.as_ref(), "sam@northwind.example", None, now).unwrap();
+    let sam = Client::new(&url, &sam_token);
+    let sam_id = sam.me().await.unwrap().id;
+    // Sam keeps a macro of their own on the server.
+    let pushed = sam
+        .push(&PushRequest {
+            client_id: "sams-app".into(),
+            mutations: vec![PendingMutation {
+                seq: 1,
+                mutation: inbox_core::Mutation::SaveMacro(inbox_core::Macro {
+                    id: inbox_core::MacroId::from_parts(now as u64, 7),
+                    name: "Sam's private greeting".into(),
+                    body: "Hey {{contact.first_name}}!".into(),
+                    visibility: inbox_core::Visibility::Personal { owner: sam_id },
+                    actions: vec![],
+                    deleted: false,
+                }),
+            }],
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(pushed.results[0], inbox_sync::PushResult::Applied { .. }),
+        "{pushed:?}"
+    );
+
+    let app = App::launch(&["--server", &url, "--token", &token]).await;
+    app.until_sync_state("online").await;
+    app.wait_for("[data-testid=ticket-row][data-index='0']")
+        .await;
+
+    // A macro made in Settings goes out through the outbox to the server.
+    app.click("[data-testid=open-settings]").await;
+    app.click("[data-testid=settings-macros]").await;
+    app.click("[data-testid=new-macro]").await;
+    focused(&app, "macro-name").await;
+    type_keys(&app, "Synced sign-off").await;
+    app.type_into(
+        "[data-testid=macro-body]",
+        "Talk soon, {{teammate.first_name}}",
+    )
+    .await;
+    app.click("[data-testid=macro-save]").await;
+    app.wait_for("[data-testid=macro-row][data-name='Synced sign-off']")
+        .await;
+    until_store("the macro on the server", || {
+        server_macros(&storage)
+            .iter()
+            .any(|m| m.name == "Synced sign-off" && !m.deleted)
+    })
+    .await;
+    app.press(&[ESCAPE]).await;
+    app.until(
+        "Settings to close",
+        "return !document.querySelector('[data-testid=settings]');",
+        vec![],
+    )
+    .await;
+
+    // The picker offers the shared macros and mine, never Sam's.
+    app.click("[data-testid=ticket-row][data-index='0']").await;
+    app.wait_for("[data-testid=composer-input]").await;
+    app.click("[data-testid=composer-input]").await;
+    chord(&app, &[CTRL], 'm').await;
+    focused(&app, "macro-search").await;
+    app.wait_for("[data-testid=macro-option]").await;
+    let offered = macro_options(&app).await;
+    for expected in ["Refund approved", "My sign-off", "Synced sign-off"] {
+        assert!(
+            offered.contains(&expected.to_owned()),
+            "{expected}: {offered:?}"
+        );
+    }
+    for never in ["Sam's quick thanks", "Sam's private greeting"] {
+        assert!(!offered.contains(&never.to_owned()), "{never}: {offered:?}");
+    }
+    // Nor are they in the app's database at all: the server never sent them.
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    let others: Vec<inbox_core::Macro> = server_macros(&storage)
+        .into_iter()
+        .filter(|m| m.visibility == inbox_core::Visibility::Personal { owner: sam_id })
+        .collect();
+    assert_eq!(others.len(), 2, "the demo's and the pushed one");
+    for m in &others {
+        assert_eq!(store.saved_macro(m.id).unwrap(), None, "{}", m.name);
+    }
+    app.screenshot("macros-synced-picker");
+    app.close().await;
+}

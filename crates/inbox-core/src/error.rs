@@ -127,6 +127,8 @@ pub enum CoreError {
     MacroPlaceholderUnknown { names: String },
     #[error("A placeholder is not closed: \"{at}\". Write it as {{{{contact.first_name | there}}}}, on one line.")]
     MacroPlaceholderMalformed { at: String },
+    #[error("A shared macro stays shared: teammates already use it. Create a personal macro with its text instead.")]
+    MacroStaysShared,
     #[error("A macro can {action} only once.")]
     MacroActionRepeated { action: &'static str },
 }
@@ -189,6 +191,7 @@ impl CoreError {
             Self::MacroPlaceholderUnknown { .. } => "macro_placeholder_unknown",
             Self::MacroPlaceholderMalformed { .. } => "macro_placeholder_malformed",
             Self::MacroActionRepeated { .. } => "macro_action_repeated",
+            Self::MacroStaysShared => "macro_stays_shared",
         }
     }
 

@@ -137,9 +137,14 @@ impl Macro {
 
 /// Who may save `new` over `old` (None for a new macro): a shared macro only an admin, a
 /// personal one only its owner. Someone else's personal macro does not exist for the actor.
+/// A shared macro stays shared: the teammates' apps already hold it, and a personal macro
+/// never reaches them, so making it personal would leave their copies behind.
 pub fn check_editor(actor: &Teammate, old: Option<&Macro>, new: &Macro) -> Result<(), CoreError> {
     if let Some(old) = old {
         check_may_edit(actor, old)?;
+        if old.visibility == Visibility::Shared && new.visibility != Visibility::Shared {
+            return Err(CoreError::MacroStaysShared);
+        }
     }
     check_may_edit(actor, new)
 }
@@ -308,14 +313,25 @@ pub(crate) fn save<W: Workspace>(
         }
         .into());
     }
-    check_editor(&actor, old.as_ref(), new)?;
-    let mut new = new.clone();
-    new.name = new.name.trim().to_owned();
-    if !new.deleted {
-        new.validate()?;
-        check_references(ws, &new)?;
-    }
-    out.changes.push(Change::PutMacro(new));
+    let saved = match old {
+        // A deletion keeps what was saved (checked then), whatever else it carries.
+        Some(old) if new.deleted => {
+            check_editor(&actor, Some(&old), &old)?;
+            Macro {
+                deleted: true,
+                ..old
+            }
+        }
+        old => {
+            check_editor(&actor, old.as_ref(), new)?;
+            let mut new = new.clone();
+            new.name = new.name.trim().to_owned();
+            new.validate()?;
+            check_references(ws, &new)?;
+            new
+        }
+    };
+    out.changes.push(Change::PutMacro(saved));
     Ok(())
 }
 
@@ -557,12 +573,20 @@ mod tests {
             check_editor(&admin, None, &sams).unwrap_err().code(),
             "macro_not_yours"
         );
-        // Sam cannot make a shared macro personal, nor an admin take Sam's.
+        // Sam cannot make a shared macro personal, nor an admin take Sam's; a shared macro
+        // stays shared, a personal one may become shared by an admin who owns it.
         assert_eq!(
             check_editor(&sam, Some(&shared), &sams).unwrap_err().code(),
             "shared_macro_admins_only"
         );
         let admins = a_macro(Visibility::Personal { owner: admin.id });
+        assert_eq!(
+            check_editor(&admin, Some(&shared), &admins)
+                .unwrap_err()
+                .code(),
+            "macro_stays_shared"
+        );
+        assert!(check_editor(&admin, Some(&admins), &shared).is_ok());
         assert_eq!(
             check_editor(&admin, Some(&sams), &admins)
                 .unwrap_err()

@@ -76,6 +76,21 @@ fn deleting_leaves_a_tombstone_that_cannot_be_deleted_twice() {
         code(ws.run(Mutation::DeleteMacro { id: m.id })),
         Some("not_found")
     );
+    // A tombstone keeps what was saved, not what the deletion carried.
+    let mut again = m.clone();
+    again.name = "Renamed".into();
+    ws.run(Mutation::SaveMacro(again.clone())).unwrap();
+    let mut sneaky = again.clone();
+    sneaky.body = "x".repeat(limits::MAX_BODY + 10);
+    sneaky.deleted = true;
+    ws.run(Mutation::SaveMacro(sneaky)).unwrap();
+    assert_eq!(
+        ws.macros[&m.id],
+        Macro {
+            deleted: true,
+            ..again
+        }
+    );
     // Saving it again brings it back.
     ws.run(Mutation::SaveMacro(m.clone())).unwrap();
     assert!(!ws.macros[&m.id].deleted);
