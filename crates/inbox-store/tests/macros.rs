@@ -130,3 +130,33 @@ fn a_macro_is_filled_in_for_a_ticket() {
         "not_found"
     );
 }
+
+#[test]
+fn a_macro_is_filled_in_for_a_conversation_with_fallbacks_for_what_it_lacks() {
+    let (_dir, mut store) = demo();
+    let mut m = personal(&store, 1, "Hello");
+    m.body = "Hi {{contact.first_name | there}}, re {{ticket.number | your message}}.".into();
+    queue(&mut store, Mutation::SaveMacro(m.clone())).unwrap();
+    let page = store
+        .list_conversations(
+            &inbox_store::ConversationQuery {
+                view: inbox_store::View::All,
+                status: inbox_store::ConversationStatus::All,
+                unread: false,
+                offset: 0,
+                limit: 500,
+            },
+            NOW,
+        )
+        .unwrap();
+    let row = page
+        .rows
+        .iter()
+        .find(|r| r.conversation.linked_ticket.is_none())
+        .expect("a conversation without a ticket");
+    let first = row.contact_name.split_whitespace().next().unwrap();
+    let rendered = store
+        .render_macro(m.id, Target::Conversation(row.conversation.id))
+        .unwrap();
+    assert_eq!(rendered.body, format!("Hi {first}, re your message."));
+}
