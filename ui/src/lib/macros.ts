@@ -1,7 +1,7 @@
 // Macros (saved replies) in the UI: finding one by a fuzzy name, turning its actions into the
 // mutations the app already sends, and describing them in words. The text's placeholders are
 // filled by the backend (`commands.renderMacro`), which also refuses unknown ones.
-import type { Macro, MacroAction, Mutation, Workspace } from './bindings';
+import type { Macro, MacroAction, Workspace } from './bindings';
 import type { TargetMutation } from './mutations.svelte';
 
 /** How well `name` matches `query` as a fuzzy search: every character of the query in order,
@@ -83,11 +83,6 @@ export function describeAction(action: MacroAction, workspace: Pick<Workspace, '
     case 'link_tracker':
       return 'Link to a tracker';
   }
-}
-
-/** Whether a mutation is one of those a macro saves (for telling them apart in `onapplied`). */
-export function isMacroMutation(m: Mutation): boolean {
-  return m.type === 'save_macro' || m.type === 'delete_macro';
 }
 
 /** `text` with `insert` put where the selection was (replacing it), and where the caret goes. */
