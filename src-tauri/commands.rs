@@ -174,6 +174,7 @@ pub fn apply_mutation<R: Runtime>(
     let (detail, conversation) = match mutation.target() {
         Target::Ticket(ticket) => (Some(store.ticket_detail(ticket)?), None),
         Target::Conversation(id) => (None, Some(store.conversation_detail(id)?)),
+        Target::Macro(_) => (None, None),
     };
     Ok(Applied {
         detail,

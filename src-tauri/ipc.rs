@@ -8,7 +8,7 @@ use crate::error::CommandError;
 use crate::events::{
     OpenConversation, OpenTicket, SessionChanged, SyncStatusChanged, WorkspaceChanged,
 };
-use crate::{account, commands, profiles, search, settings, webhooks};
+use crate::{account, commands, macros, profiles, search, settings, webhooks};
 
 /// The commands and events, for the app's invoke handler and for the bindings.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -57,6 +57,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             webhooks::update_webhook,
             webhooks::replay_webhook,
             webhooks::delete_webhook,
+            macros::list_macros,
+            macros::render_macro,
         ])
         .events(collect_events![
             SyncStatusChanged,

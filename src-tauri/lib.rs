@@ -8,6 +8,7 @@ mod error;
 mod events;
 mod ipc;
 mod locks;
+mod macros;
 mod options;
 mod profiles;
 mod search;

@@ -204,6 +204,12 @@ async fn axe_finds_nothing_serious_on_the_main_screens_in_both_themes() {
             &mut failed,
         )
         .await;
+        // The composer's macro picker.
+        app.click("[data-testid=composer-macros]").await;
+        app.wait_for("[data-testid=macro-option]").await;
+        check(&app, &format!("{theme}: the macro picker"), &mut failed).await;
+        app.press(&[ESCAPE]).await;
+        until_gone(&app, "the picker closed", "[data-testid=macro-picker]").await;
 
         app.click("[data-testid=view-category-tracker]").await;
         app.click("[data-testid=ticket-row][data-index='0']").await;
@@ -237,6 +243,9 @@ async fn axe_finds_nothing_serious_on_the_main_screens_in_both_themes() {
         app.wait_for("[data-testid=settings] [data-testid=reply-email-delay]:not([disabled])")
             .await;
         check(&app, &format!("{theme}: settings"), &mut failed).await;
+        app.click("[data-testid=settings-macros]").await;
+        app.wait_for("[data-testid=macro-row]").await;
+        check(&app, &format!("{theme}: settings, macros"), &mut failed).await;
         app.press(&[ESCAPE]).await;
         until_gone(&app, "settings closed", "[data-testid=settings]").await;
 

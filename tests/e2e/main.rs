@@ -12,6 +12,7 @@ mod conversations;
 mod everyday;
 mod harness;
 mod inbox;
+mod macros;
 mod messenger;
 mod navigation;
 mod new_ticket;

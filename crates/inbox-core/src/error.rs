@@ -129,6 +129,18 @@ pub enum CoreError {
         "Too late to undo: the change has already gone out. Make another change to reverse it."
     )]
     UndoTooLate,
+    #[error("Only an admin can create, change or delete a macro shared with the workspace; save it as a personal macro instead.")]
+    SharedMacroAdminsOnly,
+    #[error("A personal macro belongs to the teammate who saves it; only they see and change it.")]
+    MacroNotYours,
+    #[error("This macro uses placeholders that do not exist: {names}. Use contact.first_name, contact.name, contact.email, company.name, ticket.number, ticket.title, teammate.first_name, teammate.name or brand.name.")]
+    MacroPlaceholderUnknown { names: String },
+    #[error("A placeholder is not closed: \"{at}\". Write it as {{{{contact.first_name | there}}}}, on one line.")]
+    MacroPlaceholderMalformed { at: String },
+    #[error("A shared macro stays shared: teammates already use it. Create a personal macro with its text instead.")]
+    MacroStaysShared,
+    #[error("A macro can {action} only once.")]
+    MacroActionRepeated { action: &'static str },
 }
 
 impl CoreError {
@@ -188,6 +200,12 @@ impl CoreError {
             Self::NotABulkAction => "not_a_bulk_action",
             Self::BulkTicketTwice { .. } => "bulk_ticket_twice",
             Self::UndoTooLate => "undo_too_late",
+            Self::SharedMacroAdminsOnly => "shared_macro_admins_only",
+            Self::MacroNotYours => "macro_not_yours",
+            Self::MacroPlaceholderUnknown { .. } => "macro_placeholder_unknown",
+            Self::MacroPlaceholderMalformed { .. } => "macro_placeholder_malformed",
+            Self::MacroActionRepeated { .. } => "macro_action_repeated",
+            Self::MacroStaysShared => "macro_stays_shared",
         }
     }
 

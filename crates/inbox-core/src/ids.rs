@@ -76,4 +76,5 @@ id_type!(
     BrandId = "brand",
     ConversationId = "conversation",
     PartId = "timeline part",
+    MacroId = "macro",
 );

@@ -16,6 +16,7 @@ pub mod email;
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod macros;
 pub mod messenger;
 pub mod mutation;
 pub mod notification;
@@ -33,6 +34,7 @@ pub use category::{Category, Sharing};
 pub use conversation::{Conversation, MessageChannel, StartConversation};
 pub use error::{CoreError, ErrorBody};
 pub use ids::*;
+pub use macros::{Macro, MacroAction, MacroContext, Visibility};
 pub use mutation::{
     apply, Change, Context, CustomerEvent, Effect, Mutation, Outcome, Target, TicketField,
     Workspace,

@@ -14,8 +14,8 @@ use crate::conversation;
 
 use crate::{
     limits, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId, Conversation,
-    ConversationId, ConversationPart, CoreError, CreateTicket, MessageChannel, Millis, Part,
-    PartId, PartKind, StartConversation, StateCategory, StateId, Team, TeamId, Teammate,
+    ConversationId, ConversationPart, CoreError, CreateTicket, MacroId, MessageChannel, Millis,
+    Part, PartId, PartKind, StartConversation, StateCategory, StateId, Team, TeamId, Teammate,
     TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 
@@ -145,6 +145,12 @@ pub enum Mutation {
     MarkConversationRead {
         conversation: ConversationId,
     },
+    /// Creates or replaces a macro (saved reply): a shared one by an admin, a personal one by
+    /// its owner.
+    SaveMacro(crate::Macro),
+    DeleteMacro {
+        id: MacroId,
+    },
 }
 
 /// What a mutation is about: the ticket or conversation whose view it changes.
@@ -154,6 +160,7 @@ pub enum Mutation {
 pub enum Target {
     Ticket(TicketId),
     Conversation(ConversationId),
+    Macro(MacroId),
 }
 
 impl Mutation {
@@ -187,6 +194,8 @@ impl Mutation {
             | Mutation::UnlinkTracker { ticket }
             | Mutation::UpdateAttributes { ticket, .. }
             | Mutation::MarkRead { ticket } => Target::Ticket(*ticket),
+            Mutation::SaveMacro(m) => Target::Macro(m.id),
+            Mutation::DeleteMacro { id } => Target::Macro(*id),
         }
     }
 }
@@ -220,6 +229,8 @@ pub trait Workspace {
     /// The tickets shared with `contact`: what their Messenger lists (the app's preview shows
     /// it after a change).
     fn shared_tickets_of(&self, contact: ContactId) -> Result<Vec<Ticket>, Self::Error>;
+    /// The macro as saved (deleted ones too), whoever it belongs to, or None.
+    fn saved_macro(&self, id: MacroId) -> Result<Option<crate::Macro>, Self::Error>;
 }
 
 /// Who acts, when, and where new ids come from (the caller owns clock and randomness).
@@ -288,6 +299,8 @@ pub enum Change {
         teammate: TeammateId,
         at: Millis,
     },
+    /// The macro as it is now (new, changed or deleted).
+    PutMacro(crate::Macro),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -503,6 +516,8 @@ fn decide<W: Workspace>(
         Mutation::MarkConversationRead { conversation } => {
             conversation::mark_read(ws, o, ctx, *conversation)?
         }
+        Mutation::SaveMacro(m) => crate::macros::save(ws, o, ctx, m)?,
+        Mutation::DeleteMacro { id } => crate::macros::delete(ws, o, ctx, *id)?,
     }
     Ok(out)
 }

@@ -12,6 +12,7 @@
 //! one transaction through cached statements.
 
 mod big_tracker;
+mod macros;
 mod rng;
 mod topics;
 mod words;
@@ -90,6 +91,7 @@ pub trait Sink {
     fn append_part(&self, part: &Part) -> Result<(), Self::Error>;
     fn insert_conversation(&self, conversation: &Conversation) -> Result<(), Self::Error>;
     fn append_conversation_part(&self, part: &ConversationPart) -> Result<(), Self::Error>;
+    fn insert_macro(&self, m: &inbox_core::Macro) -> Result<(), Self::Error>;
 }
 
 /// What the generator wrote.
@@ -352,6 +354,7 @@ impl<'a, S: Sink> Generator<'a, S> {
             )?;
         }
         self.conversations(&ws, &catalogue)?;
+        macros::add(self.store, &ws, self.opts.now - 400 * DAY)?;
         if self.opts.big_tracker > 0 {
             let first_number = self.opts.tickets as i64 + 1;
             self.summary.big_tracker = Some(big_tracker::add(

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use inbox_core::{
     Author, Brand, Category, Company, Contact, Conversation, ConversationId, ConversationPart,
-    CoreError, MessageChannel, Part, PartKind, Team, Teammate, TeammateId, Ticket, TicketId,
+    CoreError, Macro, MessageChannel, Part, PartKind, Team, Teammate, TeammateId, Ticket, TicketId,
     TicketState, TicketType,
 };
 
@@ -26,10 +26,15 @@ struct Memory {
     conversations: RefCell<Vec<Conversation>>,
     conversation_parts: RefCell<Vec<ConversationPart>>,
     types: RefCell<Vec<TicketType>>,
+    macros: RefCell<Vec<Macro>>,
 }
 
 impl Sink for Memory {
     type Error = CoreError;
+    fn insert_macro(&self, m: &Macro) -> Result<(), CoreError> {
+        self.macros.borrow_mut().push(m.clone());
+        Ok(())
+    }
     fn insert_brand(&self, _: &Brand) -> Result<(), CoreError> {
         Ok(())
     }
@@ -493,4 +498,30 @@ fn every_topic_tells_a_whole_story() {
             _ => assert!(topic.description.is_empty()),
         }
     }
+}
+
+#[test]
+fn the_demo_has_shared_macros_and_personal_ones_of_two_teammates() {
+    let memory = Memory::default();
+    generate(&memory, DemoOptions::new(40, NOW)).unwrap();
+    let macros = memory.macros.into_inner();
+    let shared = macros
+        .iter()
+        .filter(|m| m.visibility == inbox_core::Visibility::Shared)
+        .count();
+    let owners: HashSet<TeammateId> = macros
+        .iter()
+        .filter_map(|m| match m.visibility {
+            inbox_core::Visibility::Personal { owner } => Some(owner),
+            inbox_core::Visibility::Shared => None,
+        })
+        .collect();
+    assert!(shared >= 4, "{shared} shared macros");
+    assert_eq!(owners.len(), 2);
+    for m in &macros {
+        m.validate().unwrap();
+        let text = inbox_core::macros::render(&m.body, &Default::default()).unwrap();
+        assert!(!text.contains("{{"), "{text}");
+    }
+    assert!(macros.iter().any(|m| !m.actions.is_empty()));
 }

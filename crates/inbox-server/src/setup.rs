@@ -219,6 +219,9 @@ pub struct Seeded {
 impl Sink for Db<'_> {
     type Error = ServerError;
 
+    fn insert_macro(&self, m: &inbox_core::Macro) -> Result<()> {
+        self.put(Kind::Macro, &m.id.to_string(), m)
+    }
     fn insert_brand(&self, brand: &Brand) -> Result<()> {
         self.put(Kind::Brand, &brand.id.to_string(), brand)
     }

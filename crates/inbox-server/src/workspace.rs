@@ -270,6 +270,10 @@ impl<'a> Db<'a> {
                         at: *at,
                     }
                 }
+                Change::PutMacro(m) => {
+                    self.put(Kind::Macro, &m.id.to_string(), m)?;
+                    Record::Macro(m.clone())
+                }
             });
         }
         self.tx().put_tickets(&tickets)?;
@@ -414,5 +418,9 @@ impl Workspace for Db<'_> {
         let mut tickets = self.tickets_of_contact(contact)?;
         tickets.retain(|t| t.shared);
         Ok(tickets)
+    }
+
+    fn saved_macro(&self, id: inbox_core::MacroId) -> Result<Option<inbox_core::Macro>> {
+        self.get(Kind::Macro, &id.to_string())
     }
 }

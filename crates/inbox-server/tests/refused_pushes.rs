@@ -347,6 +347,8 @@ async fn a_push_refused_whole_is_split_until_the_culprit_is_alone() {
 async fn settled(client: &Client, app: &mut App) {
     let (pushed, _) = sync(client, &mut app.store, NOW).await.unwrap();
     assert_eq!(pushed, Pushed::default());
-    assert!(Replica::pending(&mut app.store, 10, NOW).unwrap().is_empty());
+    assert!(Replica::pending(&mut app.store, 10, NOW)
+        .unwrap()
+        .is_empty());
     assert!(!app.store.has_optimistic_changes().unwrap());
 }

@@ -437,3 +437,90 @@ async fn an_admins_settings_change_is_checked_saved_and_pulled_by_every_app() {
         .await
         .error(400, "invalid_body");
 }
+
+fn macros_in(records: &[Value]) -> Vec<String> {
+    of_type(records, "macro")
+        .into_iter()
+        .map(|m| m["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn pulled_macros(client: &Client, after: i64) -> Vec<String> {
+    let pulled = client.get(&format!("/sync/pull?after={after}")).await.ok();
+    let records: Vec<Value> = pulled["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["records"].as_array().unwrap().clone())
+        .collect();
+    macros_in(&records)
+}
+
+#[tokio::test]
+async fn a_personal_macro_reaches_only_its_owner() {
+    let server = TestServer::start(Some(5));
+    let admin = server.client(&server.token(DEMO_ADMIN));
+    let sam = server.client(&server.token(server::DEMO_TEAMMATE));
+    let (_, cursor, _) = bootstrap(&admin).await;
+    let sam_id = sam.get("/sync/me").await.ok()["id"].clone();
+
+    let personal = json!({"type": "save_macro", "id": "01JZ0000000000000000000001",
+        "name": "Sam's sign-off", "body": "Cheers, {{teammate.first_name}}",
+        "visibility": {"kind": "personal", "owner": sam_id}, "actions": [], "deleted": false});
+    let pushed = sam
+        .post("/sync/push", push_body("sam-app", &[(1, personal)]))
+        .await
+        .ok();
+    assert_eq!(pushed["results"][0]["status"], "applied", "{pushed}");
+    let shared = json!({"type": "save_macro", "id": "01JZ0000000000000000000002",
+        "name": "Refund approved", "body": "Hi {{contact.first_name | there}}",
+        "visibility": {"kind": "shared"}, "actions": [], "deleted": false});
+    // A teammate cannot share a macro with the workspace; an admin can.
+    let refused = sam
+        .post("/sync/push", push_body("sam-app", &[(2, shared.clone())]))
+        .await
+        .ok();
+    assert_eq!(
+        refused["results"][0]["error"]["code"],
+        "shared_macro_admins_only"
+    );
+    let pushed = admin
+        .post("/sync/push", push_body("admin-app", &[(1, shared)]))
+        .await
+        .ok();
+    assert_eq!(pushed["results"][0]["status"], "applied", "{pushed}");
+
+    // Pulls: Sam gets both, the admin only the shared one.
+    assert_eq!(
+        pulled_macros(&sam, cursor).await,
+        ["Sam's sign-off", "Refund approved"]
+    );
+    assert_eq!(pulled_macros(&admin, cursor).await, ["Refund approved"]);
+    // Bootstraps too.
+    let (records, _, _) = bootstrap(&admin).await;
+    let names = macros_in(&records);
+    assert!(names.contains(&"Refund approved".to_owned()), "{names:?}");
+    assert!(!names.contains(&"Sam's sign-off".to_owned()), "{names:?}");
+    // The demo's own: the admin's personal macro and the shared ones, not Sam's.
+    assert!(names.contains(&"My sign-off".to_owned()), "{names:?}");
+    assert!(
+        !names.contains(&"Sam's quick thanks".to_owned()),
+        "{names:?}"
+    );
+    let (records, _, _) = bootstrap(&sam).await;
+    let names = macros_in(&records);
+    assert!(names.contains(&"Sam's sign-off".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"Sam's quick thanks".to_owned()),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"My sign-off".to_owned()), "{names:?}");
+
+    // The admin can neither overwrite nor delete Sam's macro.
+    let steal = json!({"type": "delete_macro", "id": "01JZ0000000000000000000001"});
+    let refused = admin
+        .post("/sync/push", push_body("admin-app", &[(2, steal)]))
+        .await
+        .ok();
+    assert_eq!(refused["results"][0]["error"]["code"], "not_found");
+}

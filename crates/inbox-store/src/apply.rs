@@ -149,6 +149,10 @@ impl Workspace for Store {
             .collect::<rusqlite::Result<_>>()?;
         ids.into_iter().map(|t| Store::ticket(self, t)).collect()
     }
+
+    fn saved_macro(&self, id: inbox_core::MacroId) -> Result<Option<inbox_core::Macro>> {
+        Store::saved_macro(self, id)
+    }
 }
 
 impl Store {
@@ -253,6 +257,7 @@ impl Store {
                     teammate,
                     at,
                 } => self.mark_conversation_read(*conversation, *teammate, *at)?,
+                Change::PutMacro(m) => self.put_macro(m)?,
             }
         }
         updates.write(self)

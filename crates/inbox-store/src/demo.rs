@@ -58,4 +58,7 @@ impl Sink for Store {
     fn append_conversation_part(&self, part: &ConversationPart) -> Result<()> {
         Store::append_conversation_part(self, part)
     }
+    fn insert_macro(&self, m: &inbox_core::Macro) -> Result<()> {
+        self.put_macro(m)
+    }
 }

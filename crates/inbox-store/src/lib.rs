@@ -14,6 +14,7 @@ mod conversations;
 mod demo;
 mod error;
 mod inbox;
+mod macros;
 mod notifications;
 mod optimistic;
 mod outbox;

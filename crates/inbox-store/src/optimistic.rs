@@ -63,6 +63,7 @@ impl Store {
                     teammate,
                     ..
                 } => self.shadow_conversation_read(*conversation, *teammate)?,
+                Change::PutMacro(m) => self.shadow_macro(m.id)?,
             }
         }
         Ok(())
@@ -149,8 +150,15 @@ impl Store {
                 }
             }
         }
+        for (id, shadow) in self.shadows("SELECT id, doc FROM shadow_macros")? {
+            match shadow {
+                Some(json) => self.put_macro(&parse(&json)?)?,
+                None => self.forget_macro(&id)?,
+            }
+        }
         self.conn.execute_batch(
-            "DELETE FROM ticket_reads WHERE (ticket_id, teammate_id) IN
+            "DELETE FROM shadow_macros;
+             DELETE FROM ticket_reads WHERE (ticket_id, teammate_id) IN
                  (SELECT ticket_id, teammate_id FROM shadow_reads WHERE read_at IS NULL);
              UPDATE ticket_reads SET read_at = (SELECT s.read_at FROM shadow_reads s
                  WHERE s.ticket_id = ticket_reads.ticket_id
@@ -234,6 +242,7 @@ impl Store {
                 "SELECT 1 FROM shadow_tickets UNION ALL SELECT 1 FROM shadow_conversations
                  UNION ALL SELECT 1 FROM shadow_reads UNION ALL SELECT 1 FROM optimistic_parts
                  UNION ALL SELECT 1 FROM shadow_conversation_reads
+                 UNION ALL SELECT 1 FROM shadow_macros
                  LIMIT 1",
                 [],
                 |_| Ok(()),

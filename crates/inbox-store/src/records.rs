@@ -58,6 +58,7 @@ impl Store {
                 Record::Settings(s) => {
                     self.set_reply_email_delay(s.reply_email_delay)?;
                 }
+                Record::Macro(m) => self.put_macro(m)?,
             }
         }
         updates.write(self)

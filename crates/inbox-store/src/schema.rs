@@ -452,6 +452,20 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE outbox ADD COLUMN hold_until INTEGER;
     "#,
+    // 11: macros (saved replies), whole as JSON, with their owner (none when shared) to list a
+    // teammate's; deleted ones stay as tombstones. Optimistic saves keep the server's version.
+    r#"
+    CREATE TABLE macros (
+        id       TEXT PRIMARY KEY,
+        owner_id TEXT,
+        deleted  INTEGER NOT NULL,
+        doc      TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE shadow_macros (
+        id  TEXT PRIMARY KEY,
+        doc TEXT
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

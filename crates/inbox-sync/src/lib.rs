@@ -65,6 +65,20 @@ pub enum Record {
         at: Millis,
     },
     Settings(NotificationSettings),
+    /// A macro (saved reply), deleted ones included. A personal one only ever reaches its
+    /// owner.
+    Macro(inbox_core::Macro),
+}
+
+impl Record {
+    /// Whether `teammate` may receive this record: someone else's personal macro never leaves
+    /// the server.
+    pub fn visible_to(&self, teammate: TeammateId) -> bool {
+        match self {
+            Record::Macro(m) => m.visible_to(teammate),
+            _ => true,
+        }
+    }
 }
 
 /// Who made a change through the sync API, so a client recognises its own mutations in a pull.

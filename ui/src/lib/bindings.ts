@@ -115,6 +115,12 @@ export const commands = {
 	 */
 	replayWebhook: (id: string, after: string | null) => __TAURI_INVOKE<Webhook>("replay_webhook", { id, after }),
 	deleteWebhook: (id: string) => __TAURI_INVOKE<null>("delete_webhook", { id }),
+	listMacros: () => __TAURI_INVOKE<Macros>("list_macros"),
+	/**
+	 *  A macro with its placeholders filled in for a reply to the ticket or the conversation
+	 *  (one of the two), its notes too.
+	 */
+	renderMacro: (id: string, ticket: string | null, conversation: string | null) => __TAURI_INVOKE<Macro>("render_macro", { id, ticket, conversation }),
 };
 
 /** Events */
@@ -257,7 +263,11 @@ export type Change =
 /**  The conversation as it is now (new or changed). */
 {
 	type: "put_conversation",
-} & Conversation | ({ type: "mark_conversation_read"; conversation: ConversationId; teammate: TeammateId; at: number }) & { fields?: never; ticket?: never };
+} & Conversation | ({ type: "mark_conversation_read"; conversation: ConversationId; teammate: TeammateId; at: number }) & { fields?: never; ticket?: never } | 
+/**  The macro as it is now (new, changed or deleted). */
+{
+	type: "put_macro",
+} & Macro;
 
 export type Company = {
 	id: CompanyId,
@@ -625,6 +635,36 @@ export type LinkedTicketSummary = {
 	state_category: StateCategory,
 };
 
+export type Macro = {
+	id: MacroId,
+	/**  Not blank, at most 250 characters, one line. */
+	name: string,
+	/**
+	 *  The reply's text, with placeholders; at most 65,536 characters. Empty only when the
+	 *  macro has actions.
+	 */
+	body: string,
+	visibility: Visibility,
+	/**  Taken, in order, when the reply is sent; at most 10, each kind once. */
+	actions: MacroAction[],
+	/**  Deleted macros stay as tombstones, so the deletion syncs like any change. */
+	deleted: boolean,
+};
+
+/**  What a macro does besides its text, when the reply is sent. */
+export type MacroAction = { type: "set_state"; state: StateId } | { type: "assign"; teammate: TeammateId | null; team: TeamId | null } | 
+/**  An internal note, placeholders filled like the reply's. */
+{ type: "note"; body: string } | { type: "link_tracker"; tracker: TicketId };
+
+export type MacroId = string;
+
+export type Macros = {
+	/**  Shared macros and the teammate's own, by name. */
+	macros: Macro[],
+	/**  What a placeholder may name (`{{contact.first_name | fallback}}`). */
+	placeholders: string[],
+};
+
 /**  Where a customer message came in, or where a reply goes first. */
 export type MessageChannel = "messenger" | "email";
 
@@ -678,37 +718,37 @@ export type Mutation =
 	type: "create_ticket",
 } & CreateTicket | 
 /**  Turns a conversation into a ticket shared with its customer, linked to it (R11). */
-({ type: "convert_conversation"; conversation: ConversationId; ticket: CreateTicket }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "convert_conversation"; conversation: ConversationId; ticket: CreateTicket }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Links a conversation to a ticket shared with the customer (R11). */
-({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  Moves a ticket to a state its type offers. Resolved states close the ticket; leaving one
  *  reopens it. A tracker carries its linked tickets along (R13).
  */
-({ type: "set_state"; ticket: TicketId; state: StateId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "set_state"; ticket: TicketId; state: StateId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Closes a ticket, resolving it (to its type's first resolved state) or not. */
-({ type: "close"; ticket: TicketId; resolved: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "close"; ticket: TicketId; resolved: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Reopens a closed ticket; a resolved one goes back to its type's first in-progress state. */
-({ type: "reopen"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "assign"; ticket: TicketId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; tracker?: never; until?: never } | ({ type: "set_brand"; ticket: TicketId; brand: BrandId }) & { attributes?: never; body?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "reopen"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "assign"; ticket: TicketId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; tracker?: never; until?: never } | ({ type: "set_brand"; ticket: TicketId; brand: BrandId }) & { attributes?: never; body?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Shares a ticket with its customer, or makes it internal again (R1–R3). */
-({ type: "set_shared"; ticket: TicketId; shared: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "set_shared"; ticket: TicketId; shared: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  A customer-visible message, from a teammate or (through the Messenger) the customer. */
 ({ type: "reply"; ticket: TicketId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+body: string }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  An internal note. On a back-office ticket it is cross-posted where the ticket came from,
  *  unless `keep_private` (R12).
  */
 ({ type: "note"; ticket: TicketId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; until?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; id?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; until?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Changes attribute values (title and description included), validated against the type. */
 ({ type: "update_attributes"; ticket: TicketId; 
 /**  Raw values by key, null clearing one; the UI sends them as its forms hold them. */
-attributes: { [key in string]: AttributeValue | null } }) & { body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+attributes: { [key in string]: AttributeValue | null } }) & { body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  The acting teammate has read the ticket. */
-({ type: "mark_read"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "mark_read"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  A conversation's first message, by the customer (Messenger, email) or a teammate. */
 {
 	type: "start_conversation",
@@ -716,13 +756,13 @@ attributes: { [key in string]: AttributeValue | null } }) & { body?: never; bran
 /**  A message in a conversation: the customer's, or a teammate's reply the customer sees. */
 ({ type: "conversation_reply"; conversation: ConversationId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string; channel?: MessageChannel }) & { attributes?: never; brand?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+body: string; channel?: MessageChannel }) & { attributes?: never; brand?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**  An internal note on a conversation; never reaches the customer. */
 ({ type: "conversation_note"; conversation: ConversationId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string }) & { attributes?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "assign_conversation"; conversation: ConversationId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "close_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+body: string }) & { attributes?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "assign_conversation"; conversation: ConversationId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "close_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**  Opens a closed conversation, or wakes a snoozed one. */
-({ type: "reopen_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+({ type: "reopen_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**
  *  Takes an open conversation out of the open views until `until` (or until the customer
  *  writes).
@@ -730,9 +770,16 @@ body: string }) & { attributes?: never; brand?: never; channel?: never; keep_pri
  *  back as news. Nothing happens when it is not snoozed, or not due yet, so a second try
  *  wakes nothing twice.
  */
-({ type: "wake_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
+({ type: "wake_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
 /**  The acting teammate has read the conversation, and so its linked ticket (R11). */
-({ type: "mark_conversation_read"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never };
+({ type: "mark_conversation_read"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+/**
+ *  Creates or replaces a macro (saved reply): a shared one by an admin, a personal one by
+ *  its owner.
+ */
+{
+	type: "save_macro",
+} & Macro | ({ type: "delete_macro"; id: MacroId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never };
 
 /**
  *  What a teammate (or the API) submits to create a ticket. Attribute values are raw JSON, as a
@@ -1151,6 +1198,13 @@ export type ViewCounts = {
 	by_team: { [key in TeamId]: number },
 	by_brand: { [key in BrandId]: number },
 };
+
+/**  Who sees a macro. */
+export type Visibility = 
+/**  Every teammate uses it; admins edit it. */
+{ kind: "shared" } | 
+/**  Only its owner sees, uses and edits it. */
+{ kind: "personal"; owner: TeammateId };
 
 /**  A webhook endpoint as admins see it: everything but its secret. */
 export type Webhook = {

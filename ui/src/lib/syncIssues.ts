@@ -50,6 +50,10 @@ export function describeMutation(m: Mutation): string {
       return 'Snooze a conversation';
     case 'wake_conversation':
       return 'End the snooze of a conversation';
+    case 'save_macro':
+      return `Save the macro “${m.name}”`;
+    case 'delete_macro':
+      return 'Delete a macro';
   }
 }
 
@@ -62,6 +66,8 @@ export function mutationText(m: Mutation): string | null {
     case 'conversation_note':
     case 'start_conversation':
       return m.body;
+    case 'save_macro':
+      return m.body || null;
     default:
       return null;
   }

@@ -83,6 +83,14 @@ describe('confirmTitle and stepLabel', () => {
     expect(stepLabel({ type: 'close', ticket: 't', resolved: true }, states)).toBe('Then: resolve');
     expect(stepLabel({ type: 'set_state', ticket: 't', state: 'w' }, states)).toBe('Then: move to Label w');
   });
+  it('names a macro’s steps after a reply or a note', () => {
+    const note = { type: 'note', ticket: 't', body: 'x', keep_private: false } as const;
+    expect(confirmTitle(note, states, [{ type: 'set_state', ticket: 't', state: 'w' }])).toBe('Add the note and move to Label w?');
+    expect(confirmTitle(note, states, [{ type: 'assign', ticket: 't', teammate: null, team: 'e' }])).toBe('Add the note and continue?');
+    expect(stepLabel({ type: 'assign', ticket: 't', teammate: null, team: 'e' }, states)).toBe('Then: assign');
+    expect(stepLabel(note, states)).toBe('Then: add a note');
+    expect(stepLabel({ type: 'link_tracker', ticket: 't', tracker: 'k' }, states)).toBe('Then: link to a tracker');
+  });
 });
 
 describe('firstStateOf and followUp', () => {

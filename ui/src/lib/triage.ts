@@ -71,6 +71,11 @@ export function confirmTitle(
     if (next.type === 'close_conversation') return 'Send and close?';
     return 'Send and continue?';
   }
+  if (then.length > 0 && (mutation.type === 'note' || mutation.type === 'conversation_note')) {
+    const next = then[0];
+    if (next.type === 'set_state') return `Add the note and move to ${stateLabel(next.state, states)}?`;
+    return 'Add the note and continue?';
+  }
   switch (mutation.type) {
     case 'set_state':
       return `Move to ${stateLabel(mutation.state, states)}?`;
@@ -99,6 +104,14 @@ export function stepLabel(mutation: TargetMutation, states: Pick<TicketState, 'i
       return mutation.resolved ? 'Then: resolve' : 'Then: close';
     case 'close_conversation':
       return 'Then: close';
+    case 'note':
+    case 'conversation_note':
+      return 'Then: add a note';
+    case 'assign':
+    case 'assign_conversation':
+      return 'Then: assign';
+    case 'link_tracker':
+      return 'Then: link to a tracker';
     default:
       return 'Then';
   }

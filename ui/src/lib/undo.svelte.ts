@@ -49,6 +49,10 @@ export function actionLabel(mutation: Mutation): string {
       return 'Ticket created';
     case 'update_attributes':
       return 'Details saved';
+    case 'save_macro':
+      return 'Macro saved';
+    case 'delete_macro':
+      return 'Macro deleted';
     default:
       return 'Done';
   }

@@ -13,6 +13,7 @@ pub struct Memory {
     pub brands: Vec<BrandId>,
     pub conversations: BTreeMap<ConversationId, Conversation>,
     pub conversation_parts: Vec<ConversationPart>,
+    pub macros: BTreeMap<MacroId, Macro>,
 }
 
 impl Workspace for Memory {
@@ -83,7 +84,11 @@ impl Workspace for Memory {
             id,
             name: "Sam".into(),
             email: "sam@northwind.example".into(),
-            role: Role::Teammate,
+            role: if id == TeammateId::from_parts(1, ADMIN) {
+                Role::Admin
+            } else {
+                Role::Teammate
+            },
             active: true,
         })
     }
@@ -128,9 +133,14 @@ impl Workspace for Memory {
             .cloned()
             .collect())
     }
+    fn saved_macro(&self, id: MacroId) -> Result<Option<Macro>, CoreError> {
+        Ok(self.macros.get(&id).cloned())
+    }
 }
 
 pub const ME: u128 = 1;
+/// The one teammate with the admin role.
+pub const ADMIN: u128 = 2;
 pub const CUSTOMER: u128 = 100;
 pub const BACK_OFFICE: u128 = 200;
 pub const TRACKER: u128 = 300;
@@ -184,6 +194,7 @@ impl Memory {
             brands: vec![brand, BrandId::from_parts(1, 2)],
             conversations: BTreeMap::new(),
             conversation_parts: Vec::new(),
+            macros: BTreeMap::new(),
         };
         ws.add(CUSTOMER, 0, None);
         ws.add(BACK_OFFICE, 1, Some(TicketId::from_parts(1, CUSTOMER)));
@@ -283,6 +294,9 @@ impl Memory {
                     self.conversations.insert(c.id, (**c).clone());
                 }
                 Change::AppendConversationPart(p) => self.conversation_parts.push(p.clone()),
+                Change::PutMacro(m) => {
+                    self.macros.insert(m.id, m.clone());
+                }
                 _ => {}
             }
         }

@@ -251,7 +251,7 @@ pub async fn me(Teammate(teammate): Teammate) -> Json<inbox_core::Teammate> {
 pub async fn pull(
     State(state): State<AppState>,
     headers: HeaderMap,
-    _: Teammate,
+    Teammate(me): Teammate,
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullResponse>> {
     check_protocol(&headers)?;
@@ -263,6 +263,9 @@ pub async fn pull(
             let more = changes.len() > limit;
             changes.truncate(limit);
             let cursor = changes.last().map(|c| c.cursor).unwrap_or(after);
+            for change in &mut changes {
+                change.records.retain(|r| r.visible_to(me.id));
+            }
             Ok(PullResponse {
                 changes,
                 cursor,
@@ -282,7 +285,7 @@ struct PageToken {
 }
 
 /// The bootstrap goes through the small collections, then tickets, then timeline parts.
-const ENTITY_PHASES: [Kind; 10] = [
+const ENTITY_PHASES: [Kind; 11] = [
     Kind::Brand,
     Kind::Teammate,
     Kind::Team,
@@ -293,6 +296,7 @@ const ENTITY_PHASES: [Kind; 10] = [
     Kind::Conversation,
     Kind::Read,
     Kind::ConversationRead,
+    Kind::Macro,
 ];
 const TICKETS: usize = ENTITY_PHASES.len();
 const PARTS: usize = TICKETS + 1;
@@ -331,7 +335,7 @@ impl PageToken {
 pub struct BootstrapQuery {
     /// `next` of the previous page; absent for the first page (400 `invalid_page` for a token
     /// the server did not give out).
-    #[param(pattern = "^[+-]?[0-9]{1,18}\\.0{0,8}([0-9]|10)\\.")]
+    #[param(pattern = "^[+-]?[0-9]{1,18}\\.0{0,8}([0-9]|1[0-2])\\.")]
     page: Option<String>,
 }
 
@@ -354,12 +358,13 @@ pub struct BootstrapQuery {
 pub async fn bootstrap(
     State(state): State<AppState>,
     headers: HeaderMap,
-    _: Teammate,
+    Teammate(me): Teammate,
     Query(q): Query<BootstrapQuery>,
 ) -> Result<Json<BootstrapPage>> {
     check_protocol(&headers)?;
     let token = q.page.as_deref().map(PageToken::decode).transpose()?;
-    let page = state.read(move |db| bootstrap_page(db, token)).await?;
+    let mut page = state.read(move |db| bootstrap_page(db, token)).await?;
+    page.records.retain(|r| r.visible_to(me.id));
     Ok(Json(page))
 }
 
@@ -430,6 +435,7 @@ fn entity_record(kind: Kind, id: &str, doc: &str) -> Result<Record> {
         Kind::Contact => Record::Contact(parse("contact", doc)?),
         Kind::TicketState => Record::TicketState(parse("ticket state", doc)?),
         Kind::TicketType => Record::TicketType(parse("ticket type", doc)?),
+        Kind::Macro => Record::Macro(parse("macro", doc)?),
         Kind::Conversation => Record::Conversation(parse("conversation", doc)?),
         Kind::Read => {
             let (teammate, ticket) = id.split_once('/').unwrap_or((id, ""));

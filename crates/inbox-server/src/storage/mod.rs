@@ -56,10 +56,12 @@ pub enum Kind {
     SignInCode,
     /// A snoozed conversation's wake-up time, by its id: what the scheduler looks through.
     Snooze,
+    /// A macro (saved reply), by id; deleted ones stay as tombstones.
+    Macro,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -82,6 +84,7 @@ impl Kind {
         Kind::WebhookEvent,
         Kind::SignInCode,
         Kind::Snooze,
+        Kind::Macro,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -108,6 +111,7 @@ impl Kind {
             Kind::WebhookEvent => "webhook_event",
             Kind::SignInCode => "sign_in_code",
             Kind::Snooze => "snooze",
+            Kind::Macro => "macro",
         }
     }
 }
