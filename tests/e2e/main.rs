@@ -11,6 +11,7 @@ mod conversations;
 mod everyday;
 mod harness;
 mod inbox;
+mod list_stability;
 mod messenger;
 mod navigation;
 mod new_ticket;
