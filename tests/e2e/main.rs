@@ -12,6 +12,7 @@ mod everyday;
 mod harness;
 mod inbox;
 mod list_stability;
+mod mentions;
 mod messenger;
 mod navigation;
 mod new_ticket;
