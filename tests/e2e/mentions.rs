@@ -148,6 +148,7 @@ async fn a_note_mentions_a_teammate_picked_from_the_at_list_and_alerts_them() {
                "selected": "true", "team": true}),
         "{teams}"
     );
+    app.screenshot("mentions-team");
     app.press(&[ESCAPE]).await;
     let closed = combobox(&app).await;
     assert_eq!(closed["expanded"], json!("false"), "{closed}");
