@@ -321,3 +321,69 @@ async fn a_new_ticket_is_announced_and_shown_on_refresh() {
     .await;
     app.close().await;
 }
+
+/// The queue's selected row and the pane showing it, once they agree: `kind:id`.
+async fn opened_in_queue(app: &App) -> String {
+    app.until(
+        "an item open and selected in the queue",
+        "const r = document.querySelector('[data-testid=queue-row][aria-selected=true]');
+         if (!r) return null;
+         const d = r.dataset.kind === 'ticket'
+           ? document.querySelector('[data-testid=ticket-detail]')
+           : document.querySelector('[data-testid=conversation-detail]');
+         const id = d && (r.dataset.kind === 'ticket' ? d.dataset.ticketId : d.dataset.conversationId);
+         return id === r.dataset.id ? `${r.dataset.kind}:${id}` : null;",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_queue_keeps_a_read_item_under_the_unread_filter_too() {
+    let app = App::launch(&["--demo"]).await;
+    // Mine opens with tickets and conversations together; unread only.
+    app.click("[data-testid=view-mine]").await;
+    app.wait_for("[data-testid=kind-both][aria-pressed=true]")
+        .await;
+    app.click("[data-testid=queue-filter-unread]").await;
+    app.wait_for("[data-testid=queue-filter-unread][aria-pressed=true]")
+        .await;
+    app.wait_for("[data-testid=queue-row][data-index='1']")
+        .await;
+    let total = app.text("[data-testid=list-total]").await;
+
+    app.press(&['j']).await;
+    let first = opened_in_queue(&app).await;
+    app.until(
+        "the read item kept in place, marked",
+        "const r = document.querySelector('[data-testid=queue-row][data-index=\"0\"]');
+         return r && `${r.dataset.kind}:${r.dataset.id}` === arguments[0] && r.dataset.gone === 'true';",
+        vec![json!(first)],
+    )
+    .await;
+    assert_eq!(app.text("[data-testid=list-total]").await, total);
+    blur(&app).await;
+    app.press(&['j']).await;
+    let second = opened_in_queue(&app).await;
+    assert_ne!(second, first);
+    blur(&app).await;
+    app.press(&['k']).await;
+    assert_eq!(opened_in_queue(&app).await, first);
+    app.screenshot("list-stability-queue");
+
+    // Leaving the view and coming back shows it as it is: the read ones are gone.
+    app.click("[data-testid=view-all]").await;
+    app.click("[data-testid=view-mine]").await;
+    app.until(
+        "the read items out of the unread queue",
+        "const rows = [...document.querySelectorAll('[data-testid=queue-row]')].map(r => `${r.dataset.kind}:${r.dataset.id}`);
+         return document.querySelector('[data-testid=queue-filter-unread][aria-pressed=true]')
+           && !rows.includes(arguments[0]) && !rows.includes(arguments[1]);",
+        vec![json!(first), json!(second)],
+    )
+    .await;
+    app.close().await;
+}
