@@ -52,7 +52,7 @@ async fn axe(app: &App) -> Vec<Value> {
 
 /// Runs axe-core on what is on screen; every serious or critical violation is printed in full
 /// and its screen named in `failed`.
-async fn check(app: &App, what: &str, failed: &mut Vec<String>) {
+pub async fn check(app: &App, what: &str, failed: &mut Vec<String>) {
     let violations = axe(app).await;
     let bad: Vec<&Value> = violations
         .iter()

@@ -150,6 +150,13 @@ async fn a_conversation_is_read_answered_with_a_preview_and_moved_through_with_j
         PartKind::Reply { body: b } if b == body)
         && e.author == Author::Teammate(store.me().unwrap().id)));
     assert_eq!(open(1)[0].conversation.id, first.id);
+    // The list holds still while I work in it; `.` shows it as it is now.
+    app.js(
+        "document.activeElement && document.activeElement.blur();",
+        vec![],
+    )
+    .await;
+    app.press(&['.']).await;
     app.until(
         "the conversation first in the list",
         "const r = document.querySelector('[data-testid=conversation-row][data-index=\"0\"]');
@@ -159,7 +166,7 @@ async fn a_conversation_is_read_answered_with_a_preview_and_moved_through_with_j
     .await;
     app.screenshot("conversation-replied");
 
-    // Snoozed until tomorrow: it leaves the open list.
+    // Snoozed until tomorrow: it leaves the open list (once the list is refreshed).
     app.press(&['z']).await;
     app.click("[data-testid=snooze-tomorrow]").await;
     app.until(
@@ -169,6 +176,20 @@ async fn a_conversation_is_read_answered_with_a_preview_and_moved_through_with_j
         vec![],
     )
     .await;
+    // It stays, marked, until the list is refreshed.
+    app.until(
+        "the snoozed conversation marked as out of the open list",
+        "const r = document.querySelector(`[data-testid=conversation-row][data-conversation-id='${arguments[0]}']`);
+         return r && r.dataset.gone === 'true';",
+        vec![json!(first.id.to_string())],
+    )
+    .await;
+    app.js(
+        "document.activeElement && document.activeElement.blur();",
+        vec![],
+    )
+    .await;
+    app.press(&['.']).await;
     app.until(
         "the snoozed conversation out of the open list",
         "return !document.querySelector(`[data-testid=conversation-row][data-conversation-id='${arguments[0]}']`);",

@@ -100,9 +100,16 @@ async fn views_filters_and_sorts_narrow_the_list_as_the_database_says() {
         .await;
     assert_eq!(badge, store.view_counts().unwrap().unread.to_string());
 
-    // Opening one reads it: it leaves the unread list, and the badge counts one less.
+    // Opening one reads it: the badge counts one less at once; the list keeps it (marked) while
+    // I work in it, and lets it go when refreshed.
     app.click("[data-testid=ticket-row][data-index='0']").await;
-    until_total(&app, "one unread ticket less", expected - 1).await;
+    app.until(
+        "the read ticket marked as out of the unread list",
+        "const r = document.querySelector('[data-testid=ticket-row][data-index=\"0\"]');
+         return r && r.dataset.gone === 'true';",
+        vec![],
+    )
+    .await;
     app.until(
         "the badge down by one",
         "const b = document.querySelector('[data-testid=view-mine] [data-testid=view-unread]');
@@ -110,6 +117,8 @@ async fn views_filters_and_sorts_narrow_the_list_as_the_database_says() {
         vec![json!(store.view_counts().unwrap().unread)],
     )
     .await;
+    app.click("[data-testid=list-pending]").await;
+    until_total(&app, "one unread ticket less", expected - 1).await;
 
     // Clearing shows the whole view again; the state sort lists submitted tickets first.
     app.click("[data-testid=filter-clear]").await;

@@ -14,6 +14,8 @@ use inbox_sync::{PendingMutation, PushRequest};
 use serde_json::json;
 
 use crate::harness::App;
+
+const PAGE_DOWN: char = '\u{E00F}';
 use crate::server::{admin_id, serve, server_ticket, start_server, ADMIN};
 
 /// A loopback proxy in front of the server that the test can cut, like a pulled network cable:
@@ -119,6 +121,26 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
         matches!(pushed.results[0], inbox_sync::PushResult::Applied { .. }),
         "{pushed:?}"
     );
+    // The list holds still while it is looked at: the row keeps its place (its text changes),
+    // so page down to it.
+    app.js(
+        "document.querySelector('[data-testid=ticket-list]').focus();",
+        vec![],
+    )
+    .await;
+    let row = format!("[data-testid=ticket-row][data-ticket-id='{}']", ticket.id);
+    for _ in 0..10 {
+        let shown = app
+            .js(
+                "return !!document.querySelector(arguments[0]);",
+                vec![json!(row)],
+            )
+            .await;
+        if shown == json!(true) {
+            break;
+        }
+        app.press(&[PAGE_DOWN]).await;
+    }
     app.until(
         "the renamed ticket in the list",
         "return [...document.querySelectorAll('[data-testid=row-title]')]

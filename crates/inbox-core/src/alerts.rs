@@ -1,12 +1,12 @@
 //! Desktop alerts for a teammate: what, among changes others made, concerns them — a ticket
-//! assigned to them, a customer's reply on their ticket, a mention in a note (a conversation's
-//! notes mention with [`mentions`] too), a state change of a tracker they follow (one assigned
-//! to them). Pure: the app decides how to show them, through
+//! assigned to them, a customer's reply on their ticket, a mention in a note of them or of a
+//! team they are in (a conversation's notes mention with [`mentions_me`] too), a state change
+//! of a tracker they follow (one assigned to them). Pure: the app decides how to show them, through
 //! an [`Alerter`].
 
 use serde::Serialize;
 
-use crate::{Author, Part, PartKind, Teammate, Ticket, TicketId};
+use crate::{Author, Part, PartKind, Team, Teammate, Ticket, TicketId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -32,9 +32,11 @@ pub trait Alerter {
 }
 
 /// The alerts `me` gets for `tickets` as they are now and the `parts` just added, given each
-/// ticket as it was before (`before`). Changes `me` made never alert `me`.
+/// ticket as it was before (`before`); `teams` are the workspace's (a team's mention reaches its
+/// members). Changes `me` made never alert `me`.
 pub fn alerts_for(
     me: &Teammate,
+    teams: &[Team],
     tickets: &[Ticket],
     parts: &[Part],
     before: &dyn Fn(TicketId) -> Option<Ticket>,
@@ -83,7 +85,9 @@ pub fn alerts_for(
                     body.clone(),
                 ))
             }
-            PartKind::Note { body } | PartKind::CrossPost { body, .. } if mentions(body, me) => {
+            PartKind::Note { body } | PartKind::CrossPost { body, .. }
+                if mentions_me(body, me, teams) =>
+            {
                 alerts.push(alert(
                     AlertKind::Mentioned,
                     format!("You were mentioned on {}", heading(&t)),
@@ -106,18 +110,34 @@ pub fn alerts_for(
 /// Whether `text` mentions the teammate: `@First` or `@First Last`, in any case. A ticket's
 /// note and a conversation's note alike.
 pub fn mentions(text: &str, me: &Teammate) -> bool {
+    let first = me.name.split_whitespace().next().unwrap_or(&me.name);
+    mentions_name(text, &me.name) || mentions_name(text, first)
+}
+
+/// Whether `text` mentions `me` ([`mentions`]) or one of the `teams` `me` is in, as
+/// `@Team name`.
+pub fn mentions_me(text: &str, me: &Teammate, teams: &[Team]) -> bool {
+    mentions(text, me)
+        || teams
+            .iter()
+            .any(|t| t.members.contains(&me.id) && mentions_name(text, &t.name))
+}
+
+/// Whether `text` holds `@name`, in any case, not followed by a letter or digit (`@Sam` is not
+/// in `@Samira`). The composer's @ list inserts names in this form.
+pub fn mentions_name(text: &str, name: &str) -> bool {
     let text = text.to_lowercase();
-    let full = me.name.to_lowercase();
-    let first = full.split_whitespace().next().unwrap_or(&full).to_owned();
+    let name = name.trim().to_lowercase();
+    if name.is_empty() {
+        return false;
+    }
     text.match_indices('@').any(|(i, _)| {
         let rest = &text[i + 1..];
-        let word_end = |s: &str, len: usize| {
-            s.get(len..)
-                .and_then(|r| r.chars().next())
+        rest.starts_with(&name)
+            && rest[name.len()..]
+                .chars()
+                .next()
                 .is_none_or(|c| !c.is_alphanumeric())
-        };
-        (rest.starts_with(&full) && word_end(rest, full.len()))
-            || (rest.starts_with(&first) && word_end(rest, first.len()))
     })
 }
 
@@ -238,6 +258,7 @@ mod tests {
         };
         let kinds: Vec<AlertKind> = alerts_for(
             &me,
+            &[],
             &[assigned.clone(), tracker.clone(), theirs.clone()],
             &parts,
             &before,
@@ -278,6 +299,48 @@ mod tests {
             ),
         ];
         let before = |_| Some(ticket(10, Category::Customer, None));
-        assert!(alerts_for(&me, std::slice::from_ref(&t), &parts, &before).is_empty());
+        assert!(alerts_for(&me, &[], std::slice::from_ref(&t), &parts, &before).is_empty());
+    }
+
+    #[test]
+    fn a_teams_mention_alerts_its_members_only() {
+        let me = teammate(1, "Alex Rivera");
+        let sam = teammate(2, "Sam Okafor");
+        let team = |n: u128, name: &str, members: &[&Teammate]| Team {
+            id: crate::TeamId::from_parts(3, n),
+            name: name.into(),
+            members: members.iter().map(|t| t.id).collect(),
+        };
+        let teams = [team(1, "Billing Ops", &[&me]), team(2, "Support", &[&sam])];
+        assert!(mentions_me("@billing ops, have a look", &me, &teams));
+        assert!(!mentions_me("@Billing Operations", &me, &teams));
+        assert!(!mentions_me("@Support please", &me, &teams));
+        assert!(mentions_me("@Support please", &sam, &teams));
+
+        let t = ticket(10, Category::Customer, Some(&sam));
+        let note = part(
+            &t,
+            Author::Teammate(sam.id),
+            PartKind::Note {
+                body: "@Billing Ops can you refund this?".into(),
+            },
+        );
+        let before = |_| Some(ticket(10, Category::Customer, Some(&sam)));
+        let alerts = alerts_for(&me, &teams, std::slice::from_ref(&t), &[note], &before);
+        assert_eq!(
+            alerts.iter().map(|a| a.kind).collect::<Vec<_>>(),
+            [AlertKind::Mentioned]
+        );
+    }
+
+    #[test]
+    fn the_mention_form_the_composer_inserts_is_recognised() {
+        let mei = teammate(4, "Mei Lin");
+        let tomas = teammate(7, "Tomás Novak");
+        assert!(mentions("Could you check? @Mei Lin ", &mei));
+        assert!(mentions("@mei, thoughts?", &mei));
+        assert!(!mentions("@meilin", &mei));
+        assert!(mentions("cc @Tomás Novak.", &tomas));
+        assert!(!mentions("mei lin without the at", &mei));
     }
 }

@@ -1,7 +1,7 @@
 //! The local database as a sync replica: bootstrap pages and pulled changes are written as
 //! upserts, and the cursor reached is kept with them.
 
-use inbox_core::alerts::{alerts_for, mentions, Alert};
+use inbox_core::alerts::{alerts_for, mentions_me, Alert};
 use inbox_core::{Author, Conversation, ConversationId, Millis, PartKind};
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 use serde::Serialize;
@@ -55,6 +55,7 @@ impl Store {
             Err(e) => return Err(e),
         };
         let me = teammate.id;
+        let teams = self.teams()?;
         let mut conversations: Vec<Conversation> = Vec::new();
         let mut parts = Vec::new();
         let mut contacts = Vec::new();
@@ -121,7 +122,7 @@ impl Store {
                     })
                 }
                 (author, PartKind::Note { body } | PartKind::CrossPost { body, .. })
-                    if *author != Author::Teammate(me) && mentions(body, &teammate) =>
+                    if *author != Author::Teammate(me) && mentions_me(body, &teammate, &teams) =>
                 {
                     alerts.push(ConversationAlert {
                         conversation: c.id,
@@ -161,7 +162,7 @@ impl Store {
             }
         }
         let before = |id| self.ticket(id).ok();
-        Ok(alerts_for(&me, &tickets, &parts, &before))
+        Ok(alerts_for(&me, &self.teams()?, &tickets, &parts, &before))
     }
 }
 

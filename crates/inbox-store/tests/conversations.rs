@@ -705,3 +705,52 @@ fn a_pulled_note_mentioning_me_alerts_me_whoever_has_the_conversation() {
     s.store.apply_changes(&[change], Cursor(2)).unwrap();
     assert!(s.store.take_conversation_alerts().is_empty());
 }
+
+#[test]
+fn a_pulled_note_mentioning_a_team_i_am_in_alerts_me_and_other_teams_do_not() {
+    let mut s = setup();
+    let (me, other) = (s.me, s.other);
+    let teams = s.store.teams().unwrap();
+    let mine = teams.iter().find(|t| t.members.contains(&me)).unwrap();
+    let not_mine = teams.iter().find(|t| !t.members.contains(&me)).unwrap();
+    let at = NOW + HOUR;
+    let id = s.start("Refund the duplicate charge", MessageChannel::Email, at);
+    let note = |n: u128, body: String, at: Millis| ConversationPart {
+        id: PartId::from_parts(NOW as u64, n << 60),
+        conversation: id,
+        author: Author::Teammate(other),
+        kind: PartKind::Note { body },
+        created_at: at,
+        channel: None,
+    };
+    let mut conversation = s.store.conversation(id).unwrap();
+    conversation.last_activity_at = at + 2;
+    let change = ChangeSet {
+        cursor: Cursor(1),
+        at: at + 2,
+        origin: None,
+        records: vec![
+            Record::Conversation(conversation),
+            Record::ConversationPart(note(
+                91,
+                format!("@{} can you take this?", not_mine.name),
+                at + 1,
+            )),
+            Record::ConversationPart(note(
+                92,
+                format!("Thanks @{}!", mine.name.to_lowercase()),
+                at + 2,
+            )),
+        ],
+    };
+    s.store
+        .apply_changes(std::slice::from_ref(&change), Cursor(1))
+        .unwrap();
+    let alerts = s.store.take_conversation_alerts();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].kind, ConversationAlertKind::Mentioned);
+    assert_eq!(
+        alerts[0].body,
+        format!("Thanks @{}!", mine.name.to_lowercase())
+    );
+}

@@ -139,6 +139,15 @@ describe('PageCache', () => {
     expect(cache.findIndex((r) => r.i === 234)).toBe(234);
     expect(cache.findIndex((r) => r.i === 150)).toBe(-1);
   });
+
+  it('lists the loaded rows with their indexes', async () => {
+    const b = backend(230);
+    const cache = new PageCache<Row>(b.fetch, { pageSize: 100, maxInFlight: 3 });
+    cache.want([200]);
+    b.calls[0].resolve();
+    await flush();
+    expect(cache.loadedRows()).toEqual(Array.from({ length: 30 }, (_, i) => ({ index: 200 + i, row: { i: 200 + i } })));
+  });
 });
 
 describe('PageCache.invalidate', () => {

@@ -66,6 +66,13 @@ export class PageCache<Row> {
     return -1;
   }
 
+  /** Every loaded row with its index. */
+  loadedRows(): { index: number; row: Row }[] {
+    const out: { index: number; row: Row }[] = [];
+    for (const [offset, rows] of this.pages) rows.forEach((row, i) => out.push({ index: offset + i, row }));
+    return out;
+  }
+
   isLoaded(offset: number): boolean {
     return this.pages.has(offset);
   }
