@@ -148,6 +148,7 @@ mod tests {
             attributes: BTreeMap::new(),
             state_id: StateId::from_parts(1, 1),
             open: true,
+            snoozed_until: None,
             assignee_teammate: assignee.map(|t| t.id),
             assignee_team: None,
             contacts: vec![ContactId::from_parts(1, 9)],

@@ -115,8 +115,12 @@ pub enum CoreError {
     NotYourConversation,
     #[error("Only teammates can add notes, assign, snooze or close; a customer can only write.")]
     TeammatesOnly,
-    #[error("A conversation can only be snoozed until a time in the future.")]
+    #[error("A snooze must end at a time in the future.")]
     SnoozeNotInFuture,
+    #[error("A snooze can last at most {max_days} days; pick an earlier time.")]
+    SnoozeTooLong { max_days: i64 },
+    #[error("A closed ticket waits on no one, so it cannot be snoozed; reopen it first.")]
+    SnoozeClosedTicket,
     #[error("\"{value}\" is not a colour: write it as #rrggbb, like #3b5bdb.")]
     InvalidColor { value: String },
 }
@@ -173,6 +177,8 @@ impl CoreError {
             Self::NotYourConversation => "not_your_conversation",
             Self::TeammatesOnly => "teammates_only",
             Self::SnoozeNotInFuture => "snooze_not_in_future",
+            Self::SnoozeTooLong { .. } => "snooze_too_long",
+            Self::SnoozeClosedTicket => "snooze_closed_ticket",
             Self::InvalidColor { .. } => "invalid_color",
         }
     }

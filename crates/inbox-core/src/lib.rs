@@ -20,6 +20,7 @@ pub mod mutation;
 pub mod notification;
 pub mod notify;
 pub mod people;
+pub mod snooze;
 pub mod state;
 pub mod ticket;
 pub mod ticket_type;

@@ -682,6 +682,8 @@ fn a_file_from_before_search_is_indexed_when_opened() {
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
+         -- Migration 10: tickets' snoozes.
+         DROP INDEX tickets_snoozed; ALTER TABLE tickets DROP COLUMN snoozed_until;
          -- Migration 9: brands' colours.
          ALTER TABLE brands DROP COLUMN color;
          -- Migration 8: the conversations' search index.
