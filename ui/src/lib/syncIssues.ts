@@ -50,6 +50,11 @@ export function describeMutation(m: Mutation): string {
       return 'Snooze a conversation';
     case 'wake_conversation':
       return 'End the snooze of a conversation';
+    case 'snooze':
+      return 'Snooze';
+    case 'unsnooze':
+    case 'wake_ticket':
+      return 'End the snooze';
   }
 }
 
