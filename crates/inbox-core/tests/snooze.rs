@@ -260,3 +260,19 @@ fn old_tickets_read_as_not_snoozed_and_mutations_travel_as_tagged_json() {
         "wake_ticket"
     );
 }
+
+#[test]
+fn a_conversations_snooze_is_bounded_the_same_way() {
+    let mut ws = Memory::new(0);
+    let conversation = ws.new_conversation(1);
+    let snooze = |until| Mutation::SnoozeConversation {
+        conversation,
+        until,
+    };
+    assert_eq!(code(ws.run(snooze(1_000))), Some("snooze_not_in_future"));
+    assert_eq!(
+        code(ws.run(snooze(1_001 + 365 * DAY))),
+        Some("snooze_too_long")
+    );
+    assert_eq!(code(ws.run(snooze(1_000 + 365 * DAY))), None);
+}
