@@ -15,6 +15,8 @@ pub enum AlertKind {
     CustomerReplied,
     Mentioned,
     TrackerChanged,
+    /// A ticket of mine I snoozed is back at its time.
+    SnoozeEnded,
 }
 
 /// One desktop notification; opening it opens `ticket`.
@@ -90,6 +92,11 @@ pub fn alerts_for(
                     body.clone(),
                 ))
             }
+            PartKind::SnoozeEnded if mine(&t) => alerts.push(alert(
+                AlertKind::SnoozeEnded,
+                "A snoozed ticket is back".into(),
+                heading(&t),
+            )),
             PartKind::StateChanged { .. } if t.category == crate::Category::Tracker && mine(&t) => {
                 alerts.push(alert(
                     AlertKind::TrackerChanged,
@@ -229,6 +236,8 @@ mod tests {
                     to: StateId::from_parts(1, 2),
                 },
             ),
+            part(&assigned, Author::System, PartKind::SnoozeEnded),
+            part(&theirs, Author::System, PartKind::SnoozeEnded),
         ];
         assigned.updated_at = 5;
         let before = |id: TicketId| {
@@ -252,7 +261,8 @@ mod tests {
                 AlertKind::AssignedToYou,
                 AlertKind::CustomerReplied,
                 AlertKind::Mentioned,
-                AlertKind::TrackerChanged
+                AlertKind::TrackerChanged,
+                AlertKind::SnoozeEnded
             ]
         );
     }
