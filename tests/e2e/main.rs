@@ -22,6 +22,7 @@ mod preview;
 mod preview_matches_messenger;
 mod queue;
 mod server;
+mod snooze;
 mod sync;
 mod ticket_rules;
 mod triage;

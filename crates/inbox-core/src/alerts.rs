@@ -15,6 +15,8 @@ pub enum AlertKind {
     CustomerReplied,
     Mentioned,
     TrackerChanged,
+    /// A ticket of mine I snoozed is back at its time.
+    SnoozeEnded,
 }
 
 /// One desktop notification; opening it opens `ticket`.
@@ -94,6 +96,11 @@ pub fn alerts_for(
                     body.clone(),
                 ))
             }
+            PartKind::SnoozeEnded if mine(&t) => alerts.push(alert(
+                AlertKind::SnoozeEnded,
+                "A snoozed ticket is back".into(),
+                heading(&t),
+            )),
             PartKind::StateChanged { .. } if t.category == crate::Category::Tracker && mine(&t) => {
                 alerts.push(alert(
                     AlertKind::TrackerChanged,
@@ -168,6 +175,7 @@ mod tests {
             attributes: BTreeMap::new(),
             state_id: StateId::from_parts(1, 1),
             open: true,
+            snoozed_until: None,
             assignee_teammate: assignee.map(|t| t.id),
             assignee_team: None,
             contacts: vec![ContactId::from_parts(1, 9)],
@@ -248,6 +256,8 @@ mod tests {
                     to: StateId::from_parts(1, 2),
                 },
             ),
+            part(&assigned, Author::System, PartKind::SnoozeEnded),
+            part(&theirs, Author::System, PartKind::SnoozeEnded),
         ];
         assigned.updated_at = 5;
         let before = |id: TicketId| {
@@ -272,7 +282,8 @@ mod tests {
                 AlertKind::AssignedToYou,
                 AlertKind::CustomerReplied,
                 AlertKind::Mentioned,
-                AlertKind::TrackerChanged
+                AlertKind::TrackerChanged,
+                AlertKind::SnoozeEnded
             ]
         );
     }

@@ -56,6 +56,8 @@ fn is_bulk_action(mutation: &Mutation) -> bool {
             | Mutation::LinkTracker { .. }
             | Mutation::UnlinkTracker { .. }
             | Mutation::MarkRead { .. }
+            | Mutation::Snooze { .. }
+            | Mutation::Unsnooze { .. }
     )
 }
 

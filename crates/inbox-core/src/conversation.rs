@@ -338,9 +338,7 @@ pub(crate) fn snooze<W: Workspace>(
     until: Millis,
 ) -> Result<(), W::Error> {
     let mut conversation = teammates_only(ws, ctx, id)?;
-    if until <= ctx.now {
-        return Err(CoreError::SnoozeNotInFuture.into());
-    }
+    crate::snooze::check_until(ctx.now, until)?;
     if conversation.open && conversation.snoozed_until == Some(until) {
         return Ok(());
     }

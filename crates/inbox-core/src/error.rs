@@ -115,13 +115,17 @@ pub enum CoreError {
     NotYourConversation,
     #[error("Only teammates can add notes, assign, snooze or close; a customer can only write.")]
     TeammatesOnly,
-    #[error("A conversation can only be snoozed until a time in the future.")]
+    #[error("A snooze must end at a time in the future.")]
     SnoozeNotInFuture,
+    #[error("A snooze can last at most {max_days} days; pick an earlier time.")]
+    SnoozeTooLong { max_days: i64 },
+    #[error("A closed ticket waits on no one, so it cannot be snoozed; reopen it first.")]
+    SnoozeClosedTicket,
     #[error("\"{value}\" is not a colour: write it as #rrggbb, like #3b5bdb.")]
     InvalidColor { value: String },
     #[error("Select at least one ticket for a bulk action.")]
     BulkEmpty,
-    #[error("Only state changes, closing, reopening, assigning, brand, sharing, replies, notes, tracker links and read marks can be applied to many tickets at once.")]
+    #[error("Only state changes, closing, reopening, assigning, brand, sharing, replies, notes, tracker links, snoozes and read marks can be applied to many tickets at once.")]
     NotABulkAction,
     #[error("Ticket {ticket} appears twice in one bulk action: each ticket takes one change.")]
     BulkTicketTwice { ticket: String },
@@ -195,6 +199,8 @@ impl CoreError {
             Self::NotYourConversation => "not_your_conversation",
             Self::TeammatesOnly => "teammates_only",
             Self::SnoozeNotInFuture => "snooze_not_in_future",
+            Self::SnoozeTooLong { .. } => "snooze_too_long",
+            Self::SnoozeClosedTicket => "snooze_closed_ticket",
             Self::InvalidColor { .. } => "invalid_color",
             Self::BulkEmpty => "bulk_empty",
             Self::NotABulkAction => "not_a_bulk_action",

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::attribute::{DESCRIPTION, TITLE};
-use crate::conversation;
+use crate::{conversation, snooze};
 
 use crate::{
     limits, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId, Conversation,
@@ -100,6 +100,23 @@ pub enum Mutation {
     MarkRead {
         ticket: TicketId,
     },
+    /// Takes an open ticket out of the open views until `until` (in the future, at most a year
+    /// ahead), or until its customer writes. Internal: the customer is never told.
+    Snooze {
+        ticket: TicketId,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+        until: Millis,
+    },
+    /// Ends a ticket's snooze now.
+    Unsnooze {
+        ticket: TicketId,
+    },
+    /// A ticket's snooze ran out (the server's scheduler says so at its time): it comes back as
+    /// news. Nothing happens when it is not snoozed, or not due yet, so a second try wakes
+    /// nothing twice.
+    WakeTicket {
+        ticket: TicketId,
+    },
     /// A conversation's first message, by the customer (Messenger, email) or a teammate.
     StartConversation(StartConversation),
     /// A message in a conversation: the customer's, or a teammate's reply the customer sees.
@@ -128,14 +145,14 @@ pub enum Mutation {
     ReopenConversation {
         conversation: ConversationId,
     },
-    /// Takes an open conversation out of the open views until `until` (or until the customer
-    /// writes).
     /// A conversation's snooze ran out (the server's scheduler says so at its time): it comes
     /// back as news. Nothing happens when it is not snoozed, or not due yet, so a second try
     /// wakes nothing twice.
     WakeConversation {
         conversation: ConversationId,
     },
+    /// Takes an open conversation out of the open views until `until` (or until the customer
+    /// writes).
     SnoozeConversation {
         conversation: ConversationId,
         #[cfg_attr(feature = "openapi", schema(value_type = i64))]
@@ -193,7 +210,10 @@ impl Mutation {
             | Mutation::LinkTracker { ticket, .. }
             | Mutation::UnlinkTracker { ticket }
             | Mutation::UpdateAttributes { ticket, .. }
-            | Mutation::MarkRead { ticket } => Target::Ticket(*ticket),
+            | Mutation::MarkRead { ticket }
+            | Mutation::Snooze { ticket, .. }
+            | Mutation::Unsnooze { ticket }
+            | Mutation::WakeTicket { ticket } => Target::Ticket(*ticket),
             Mutation::SaveMacro(m) => Target::Macro(m.id),
             Mutation::DeleteMacro { id } => Target::Macro(*id),
         }
@@ -256,7 +276,7 @@ impl Context<'_> {
         }
     }
 
-    fn part(&mut self, ticket: TicketId, kind: PartKind) -> Part {
+    pub(crate) fn part(&mut self, ticket: TicketId, kind: PartKind) -> Part {
         Part {
             id: PartId::from_parts(self.now.max(0) as u64, (self.random)()),
             ticket,
@@ -316,6 +336,8 @@ pub enum TicketField {
     Conversation,
     /// Title, description and the other attribute values.
     Attributes,
+    /// When its snooze ends (set, moved or cleared).
+    Snooze,
 }
 
 /// Something that happened because of a mutation, beyond the ticket it named.
@@ -486,6 +508,11 @@ fn decide<W: Workspace>(
             update_attributes(ws, o, ctx, ws.ticket(*ticket)?, attributes)?
         }
         Mutation::MarkRead { ticket } => mark_read::<W>(o, ctx, ws.ticket(*ticket)?)?,
+        Mutation::Snooze { ticket, until } => {
+            snooze::snooze::<W>(o, ctx, ws.ticket(*ticket)?, *until)?
+        }
+        Mutation::Unsnooze { ticket } => snooze::unsnooze::<W>(o, ctx, ws.ticket(*ticket)?)?,
+        Mutation::WakeTicket { ticket } => snooze::wake::<W>(o, ctx, ws.ticket(*ticket)?)?,
         Mutation::StartConversation(req) => conversation::start(ws, o, ctx, req)?,
         Mutation::ConversationReply {
             conversation,
@@ -614,8 +641,11 @@ fn close<W: Workspace>(
                 resolved: *resolved,
             },
         ));
-        out.changes
-            .push(update(ticket, &[TicketField::Open], ctx.now));
+        let mut fields = vec![TicketField::Open];
+        if snooze::end_on_close(&mut ticket) {
+            fields.push(TicketField::Snooze);
+        }
+        out.changes.push(update(ticket, &fields, ctx.now));
     }
     Ok(())
 }
@@ -718,7 +748,7 @@ fn reply<W: Workspace>(
     ws: &W,
     out: &mut Outcome,
     ctx: &mut Context,
-    ticket: Ticket,
+    mut ticket: Ticket,
     body: &str,
 ) -> Result<(), W::Error> {
     let body = non_empty(body, "reply")?;
@@ -737,13 +767,27 @@ fn reply<W: Workspace>(
     let states = ws.states()?;
     let waiting =
         find_state(&states, ticket.state_id)?.category == StateCategory::WaitingOnCustomer;
-    if matches!(ctx.actor, Author::Contact(_)) && waiting {
+    let from_customer = matches!(ctx.actor, Author::Contact(_));
+    // The customer writing is news: a snoozed ticket is back in the open views at once.
+    let woke = from_customer && ticket.snoozed_until.take().is_some();
+    let id = ticket.id;
+    if from_customer && waiting {
         // R6b: the customer answered, so the ball is back with the team.
         let ticket_type = ws.ticket_type(ticket.type_id)?;
         let target = first_of(&ticket_type, &states, StateCategory::InProgress)?;
         change_state(ws, out, ctx, &states, ticket, target)?;
     } else {
         out.changes.push(update(ticket, &[], ctx.now));
+    }
+    if woke {
+        for change in &mut out.changes {
+            match change {
+                Change::UpdateTicket { ticket, fields } if ticket.id == id => {
+                    fields.push(TicketField::Snooze)
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
 }
@@ -1115,8 +1159,11 @@ fn move_to(
                 to: target.id,
             }));
     }
+    let mut fields = vec![TicketField::State, TicketField::Open];
+    if snooze::end_on_close(&mut ticket) {
+        fields.push(TicketField::Snooze);
+    }
     let ticket = touched(ticket, ctx.now);
-    let fields = vec![TicketField::State, TicketField::Open];
     out.changes.push(Change::UpdateTicket {
         ticket: Box::new(ticket.clone()),
         fields,
@@ -1172,7 +1219,7 @@ fn link_parts(
     out.part(ctx.part(tracker.id, on_tracker));
 }
 
-fn update(ticket: Ticket, fields: &[TicketField], now: Millis) -> Change {
+pub(crate) fn update(ticket: Ticket, fields: &[TicketField], now: Millis) -> Change {
     Change::UpdateTicket {
         ticket: Box::new(touched(ticket, now)),
         fields: fields.to_vec(),

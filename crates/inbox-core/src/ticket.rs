@@ -26,6 +26,11 @@ pub struct Ticket {
     pub attributes: BTreeMap<String, AttributeValue>,
     pub state_id: StateId,
     pub open: bool,
+    /// An open ticket snoozed until this time is out of the open views until then, or until
+    /// its customer writes; the server wakes it at its time. Never set on a closed ticket.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub snoozed_until: Option<Millis>,
     pub assignee_teammate: Option<TeammateId>,
     pub assignee_team: Option<TeamId>,
     pub contacts: Vec<ContactId>,
@@ -171,6 +176,11 @@ impl CreateTicket {
 }
 
 impl Ticket {
+    /// Whether the ticket is snoozed at `now`: open, and its snooze not yet run out.
+    pub fn is_snoozed(&self, now: Millis) -> bool {
+        self.open && self.snoozed_until.is_some_and(|until| until > now)
+    }
+
     /// An attribute's value by key; title and description included.
     pub fn attribute(&self, key: &str) -> Option<AttributeValue> {
         let text = |s: &str| (!s.is_empty()).then(|| AttributeValue::Text(s.to_owned()));
@@ -255,6 +265,7 @@ impl Ticket {
             attributes: fields.attributes,
             state_id: state.id,
             open: state.category != StateCategory::Resolved,
+            snoozed_until: None,
             assignee_teammate: req.assignee_teammate,
             assignee_team: req.assignee_team,
             contacts: req.contacts,

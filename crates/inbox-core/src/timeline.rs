@@ -39,13 +39,16 @@ pub enum PartKind {
         resolved: bool,
     },
     Reopened,
-    /// A conversation snoozed until a time (it comes back then, or when the customer writes).
+    /// A ticket or conversation snoozed until a time (it comes back then, or when the customer
+    /// writes).
     Snoozed {
         #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         until: Millis,
     },
-    /// The snooze ran out: the conversation is back in the open views, as news.
+    /// The snooze ran out: the ticket or conversation is back in the open views, as news.
     SnoozeEnded,
+    /// A teammate ended a ticket's snooze before its time.
+    Unsnoozed,
     AssignmentChanged {
         teammate: Option<TeammateId>,
         team: Option<TeamId>,
@@ -96,6 +99,7 @@ impl PartKind {
             PartKind::Reopened => "reopened",
             PartKind::Snoozed { .. } => "snoozed",
             PartKind::SnoozeEnded => "snooze_ended",
+            PartKind::Unsnoozed => "unsnoozed",
             PartKind::AssignmentChanged { .. } => "assignment_changed",
             PartKind::ShareChanged { .. } => "share_changed",
             PartKind::AttributeChanged { .. } => "attribute_changed",
@@ -177,6 +181,9 @@ mod tests {
             ),
             (PartKind::ShareChanged { shared: true }, false),
             (PartKind::Reopened, false),
+            (PartKind::Snoozed { until: 5 }, false),
+            (PartKind::SnoozeEnded, false),
+            (PartKind::Unsnoozed, false),
         ];
         for (kind, visible) in kinds {
             assert_eq!(kind.customer_visible(), visible, "{}", kind.as_str());

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use inbox_core::{
     Brand, BrandId, Change, Company, CompanyId, Contact, ContactId, Conversation, ConversationId,
     ConversationPart, CoreError, Millis, Part, Team, TeamId, Teammate, TeammateId, Ticket,
-    TicketId, TicketState, TicketType, TicketTypeId, Workspace,
+    TicketField, TicketId, TicketState, TicketType, TicketTypeId, Workspace,
 };
 use inbox_sync::{ChangeSet, Cursor, Origin, Record};
 use serde::de::DeserializeOwned;
@@ -201,23 +201,16 @@ impl<'a> Db<'a> {
         let mut parts: Vec<PartRow> = Vec::new();
         for change in changes {
             records.push(match change {
+                Change::UpdateTicket { ticket, fields }
+                    if fields.contains(&TicketField::Snooze) =>
+                {
+                    // Only a change of its snooze touches the wake-up index: a tracker moving
+                    // 10,000 tickets writes none of it.
+                    crate::snooze::index_ticket(self, ticket)?;
+                    batch_ticket(&mut tickets, &mut ticket_at, change, ticket)
+                }
                 Change::UpdateTicket { ticket, .. } | Change::InsertTicket(ticket) => {
-                    let mut row = TicketRow::of(ticket);
-                    if matches!(change, Change::UpdateTicket { .. }) {
-                        row.contacts = None; // No mutation changes a ticket's contacts.
-                    }
-                    // The last write of a ticket wins; a batch names each ticket once.
-                    match ticket_at.get(&ticket.id) {
-                        Some(&i) => {
-                            row.contacts = row.contacts.or(tickets[i].contacts.take());
-                            tickets[i] = row;
-                        }
-                        None => {
-                            ticket_at.insert(ticket.id, tickets.len());
-                            tickets.push(row);
-                        }
-                    }
-                    Record::Ticket(ticket.clone())
+                    batch_ticket(&mut tickets, &mut ticket_at, change, ticket)
                 }
                 Change::AppendPart(part) => {
                     parts.push(part_row(part));
@@ -423,4 +416,29 @@ impl Workspace for Db<'_> {
     fn saved_macro(&self, id: inbox_core::MacroId) -> Result<Option<inbox_core::Macro>> {
         self.get(Kind::Macro, &id.to_string())
     }
+}
+
+/// Adds a ticket's row to the batch `write_changes` writes; the last write of a ticket wins (a
+/// batch names each ticket once).
+fn batch_ticket(
+    tickets: &mut Vec<TicketRow>,
+    ticket_at: &mut HashMap<TicketId, usize>,
+    change: &Change,
+    ticket: &Ticket,
+) -> Record {
+    let mut row = TicketRow::of(ticket);
+    if matches!(change, Change::UpdateTicket { .. }) {
+        row.contacts = None; // No mutation changes a ticket's contacts.
+    }
+    match ticket_at.get(&ticket.id) {
+        Some(&i) => {
+            row.contacts = row.contacts.or(tickets[i].contacts.take());
+            tickets[i] = row;
+        }
+        None => {
+            ticket_at.insert(ticket.id, tickets.len());
+            tickets.push(row);
+        }
+    }
+    Record::Ticket(Box::new(ticket.clone()))
 }

@@ -348,6 +348,10 @@ impl TicketUpdates {
                     sets.push("tracker_id = ?");
                     values.push(text(t.tracker.map(|x| x.to_string())));
                 }
+                TicketField::Snooze => {
+                    sets.push("snoozed_until = ?");
+                    values.push(t.snoozed_until.map_or(Value::Null, Value::Integer));
+                }
             }
         }
         let sql = format!(

@@ -1,4 +1,9 @@
 //! The inbox list: a view, a sort and a page, each view served by its own index.
+//!
+//! A ticket snoozed until a time later than `now` is out of the triage views (All, Mine,
+//! Unassigned, a team's) and of every Open list until then; the Snoozed filter lists it. The
+//! other views (a category, a state, a brand, a profile's tickets) are records, not queues,
+//! and keep it.
 
 use std::collections::BTreeMap;
 
@@ -66,8 +71,11 @@ pub struct Filters {
     pub categories: Vec<Category>,
     pub states: Vec<StateId>,
     pub brands: Vec<BrandId>,
-    /// Open (true) or closed (false) tickets only.
+    /// Open (true) or closed (false) tickets only. Open: those snoozed at the time asked about
+    /// are left out.
     pub open: Option<bool>,
+    /// Only open tickets snoozed at the time asked about.
+    pub snoozed: bool,
     /// Only tickets with something I have not read.
     pub unread: bool,
 }
@@ -111,6 +119,8 @@ pub struct InboxRow {
     pub last_activity_at: Millis,
     /// Something from someone else since I last opened it.
     pub unread: bool,
+    /// When the ticket's snooze ends, if it is snoozed.
+    pub snoozed_until: Option<Millis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -139,6 +149,15 @@ pub struct ViewCounts {
 }
 
 impl View {
+    /// The views a team works from (All, Mine, Unassigned, a team's): snoozed tickets are out
+    /// of them until they wake.
+    pub fn is_queue(&self) -> bool {
+        matches!(
+            self,
+            View::All | View::Mine | View::Unassigned | View::Team { .. }
+        )
+    }
+
     /// The condition selecting this view's tickets.
     pub(crate) fn condition(&self, store: &Store) -> Result<Condition> {
         let is = |sql: &str, value: String| Condition::clause(sql, [Value::Text(value)]);
@@ -183,9 +202,23 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
+/// Open tickets snoozed at `?`. A handful at any time, off their own index: the lists read
+/// around them on their activity indexes (which hold the ids), never the table.
+pub(crate) const SNOOZED: &str =
+    "SELECT s.id FROM tickets s WHERE s.snoozed_until > ? AND s.open = 1";
+
+/// The time lists are read at when the caller gives none: now, to the second, so a view's
+/// total is counted once a second at most while the teammate scrolls (see `view_total`).
+pub(crate) fn list_time() -> Millis {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as Millis);
+    now - now.rem_euclid(1_000)
+}
+
 impl Filters {
-    /// The view's condition with these filters ANDed to it.
-    pub(crate) fn apply(&self, store: &Store, view: &View) -> Result<Condition> {
+    /// The view's condition at `now` with these filters ANDed to it.
+    pub(crate) fn apply(&self, store: &Store, view: &View, now: Millis) -> Result<Condition> {
         let mut condition = view.condition(store)?;
         let mut any_of = |column: &str, values: Vec<String>| {
             if !values.is_empty() {
@@ -211,6 +244,11 @@ impl Filters {
         if let Some(open) = self.open {
             condition.and("t.open = ?", [Value::Integer(open.into())]);
         }
+        if self.snoozed {
+            condition.and(format!("t.id IN ({SNOOZED})"), [Value::Integer(now)]);
+        } else if self.open == Some(true) || view.is_queue() {
+            condition.except(SNOOZED, vec![Value::Integer(now)]);
+        }
         if self.unread {
             let me = Value::Text(store.me()?.id.to_string());
             condition.and(crate::unread::has_unread_part("?"), [me]);
@@ -220,9 +258,14 @@ impl Filters {
 }
 
 impl Store {
-    /// One page of a view, newest first by the chosen sort, and the view's total.
+    /// One page of a view, newest first by the chosen sort, and the view's total, now.
     pub fn list_tickets(&self, q: &InboxQuery) -> Result<InboxPage> {
-        let condition = q.filters.apply(self, &q.view)?;
+        self.list_tickets_at(q, list_time())
+    }
+
+    /// [`Store::list_tickets`] at `now`: what is snoozed then is out of the open lists.
+    pub fn list_tickets_at(&self, q: &InboxQuery, now: Millis) -> Result<InboxPage> {
+        let condition = q.filters.apply(self, &q.view, now)?;
         let filter = condition.where_clause();
         let limit = q.limit.min(MAX_PAGE);
         let rows = match q.sort {
@@ -257,6 +300,11 @@ impl Store {
     /// counting most of a large workspace takes milliseconds: the answer is kept until the
     /// database changes (a write here, or one by another connection).
     pub(crate) fn view_total(&self, condition: &Condition) -> Result<i64> {
+        if let Some((rest, excepted)) = condition.split_except() {
+            // The few snoozed tickets counted apart: the rest's count is the one kept for
+            // every moment, and counting a whole view without them stays as fast as before.
+            return Ok(self.view_total(&rest)? - self.view_total(&excepted)?);
+        }
         let data_version: i64 = self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?;
@@ -334,7 +382,8 @@ impl Store {
         let sql = format!(
             "WITH page AS ({page})
              SELECT t.id, t.number, t.title, t.category, t.open, t.shared, t.last_activity_at,
-                t.assignee_teammate_id, t.assignee_team_id, tt.name AS type_name, tt.icon AS type_icon,
+                t.assignee_teammate_id, t.assignee_team_id, t.snoozed_until,
+                tt.name AS type_name, tt.icon AS type_icon,
                 s.id AS state_id, s.internal_label AS state_label, s.category AS state_category,
                 tm.name AS assignee_name, COALESCE(tm.active, 1) AS assignee_active,
                 team.name AS team_name,
@@ -373,20 +422,22 @@ impl Store {
                     contact_name: r.get("contact_name")?,
                     last_activity_at: r.get("last_activity_at")?,
                     unread: r.get("unread")?,
+                    snoozed_until: r.get("snoozed_until")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many tickets each view of the sidebar holds.
+    /// How many tickets each view of the sidebar holds, now.
     pub fn view_counts(&self) -> Result<ViewCounts> {
+        self.view_counts_at(list_time())
+    }
+
+    /// How many tickets each view of the sidebar holds at `now`; the triage views (All, Mine,
+    /// Unassigned, the teams') leave out what is snoozed then.
+    pub fn view_counts_at(&self, now: Millis) -> Result<ViewCounts> {
         let count = |view: View| -> Result<i64> {
-            let condition = view.condition(self)?;
-            let filter = condition.where_clause();
-            Ok(self
-                .conn
-                .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t {filter}"))?
-                .query_row(rusqlite::params_from_iter(condition.params()), |r| r.get(0))?)
+            self.view_total(&Filters::default().apply(self, &view, now)?)
         };
         let by_category = Category::ALL
             .into_iter()
@@ -395,20 +446,23 @@ impl Store {
         let by_state = self.count_by(
             "state_id",
             self.states()?.into_iter().map(|s| s.id).collect(),
+            None,
         )?;
         let by_team = self.count_by(
             "assignee_team_id",
             self.teams()?.into_iter().map(|t| t.id).collect(),
+            Some(now),
         )?;
         let by_brand = self.count_by(
             "brand_id",
             self.brands()?.into_iter().map(|b| b.id).collect(),
+            None,
         )?;
         Ok(ViewCounts {
             all: count(View::All)?,
             mine: count(View::Mine)?,
             unassigned: count(View::Unassigned)?,
-            unread: self.unread_count()?,
+            unread: self.unread_count_at(now)?,
             by_category,
             by_state,
             by_team,
@@ -416,11 +470,13 @@ impl Store {
         })
     }
 
-    /// Tickets per value of `column`, for each of `keys` (0 where none).
+    /// Tickets per value of `column`, for each of `keys` (0 where none); with `unsnoozed_at`,
+    /// those snoozed then are left out.
     fn count_by<K: Ord + std::str::FromStr>(
         &self,
         column: &'static str,
         keys: Vec<K>,
+        unsnoozed_at: Option<Millis>,
     ) -> Result<BTreeMap<K, i64>> {
         let mut counts: BTreeMap<K, i64> = keys.into_iter().map(|k| (k, 0)).collect();
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -430,6 +486,19 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             counts.insert(id(r, "k")?, r.get("n")?);
+        }
+        if let Some(now) = unsnoozed_at {
+            // The few snoozed at `now` are taken off their group's count.
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT t.{column} AS k, COUNT(*) AS n FROM tickets t
+                 WHERE t.id IN ({SNOOZED}) AND t.{column} IS NOT NULL GROUP BY t.{column}"
+            ))?;
+            let mut rows = stmt.query([now])?;
+            while let Some(r) = rows.next()? {
+                if let Some(n) = counts.get_mut(&id(r, "k")?) {
+                    *n -= r.get::<_, i64>("n")?;
+                }
+            }
         }
         Ok(counts)
     }

@@ -204,7 +204,7 @@ impl Store {
                 brand_id = excluded.brand_id, shared = excluded.shared,
                 tracker_id = excluded.tracker_id, conversation_id = excluded.conversation_id,
                 origin_ticket_id = excluded.origin_ticket_id, updated_at = excluded.updated_at,
-                last_activity_at = excluded.last_activity_at",
+                last_activity_at = excluded.last_activity_at, snoozed_until = excluded.snoozed_until",
         )
     }
 

@@ -81,7 +81,7 @@ impl Store {
             unread: q.unread,
             ..Filters::default()
         }
-        .apply(self, &q.view)?;
+        .apply(self, &q.view, now)?;
         let status = match q.open {
             Some(true) => ConversationStatus::Open,
             Some(false) => ConversationStatus::Closed,

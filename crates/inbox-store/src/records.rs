@@ -14,7 +14,7 @@ use crate::write::Activity;
 use crate::{Result, Store};
 
 /// Every field of a ticket: a record replaces the local ticket whole.
-const ALL_FIELDS: [TicketField; 8] = [
+const ALL_FIELDS: [TicketField; 9] = [
     TicketField::State,
     TicketField::Open,
     TicketField::Assignee,
@@ -23,6 +23,7 @@ const ALL_FIELDS: [TicketField; 8] = [
     TicketField::Tracker,
     TicketField::Conversation,
     TicketField::Attributes,
+    TicketField::Snooze,
 ];
 
 impl Store {

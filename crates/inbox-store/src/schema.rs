@@ -466,6 +466,12 @@ const MIGRATIONS: &[&str] = &[
         doc TEXT
     ) STRICT;
     "#,
+    // 12: tickets snooze: an open ticket snoozed until a later time is out of the open views
+    // until then. Few tickets are snoozed at once, so the index holds only those.
+    r#"
+    ALTER TABLE tickets ADD COLUMN snoozed_until INTEGER;
+    CREATE INDEX tickets_snoozed ON tickets(snoozed_until) WHERE snoozed_until IS NOT NULL;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -120,7 +120,7 @@ impl Store {
             });
         }
         self.refresh_search_index()?;
-        let condition = q.filters.apply(self, &q.view)?;
+        let condition = q.filters.apply(self, &q.view, crate::inbox::list_time())?;
         let filter = condition.and_clause();
         let filter_params = condition.params();
 

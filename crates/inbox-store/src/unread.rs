@@ -25,8 +25,14 @@ pub(crate) fn has_unread_part(me: &str) -> String {
 }
 
 impl Store {
-    /// How many open tickets assigned to me are unread (0 before there is a workspace).
+    /// How many open tickets assigned to me, and not snoozed now, are unread (0 before there
+    /// is a workspace).
     pub fn unread_count(&self) -> Result<i64> {
+        self.unread_count_at(crate::inbox::list_time())
+    }
+
+    /// [`Store::unread_count`] at `now`.
+    pub fn unread_count_at(&self, now: inbox_core::Millis) -> Result<i64> {
         let me = match self.me() {
             Ok(me) => me.id.to_string(),
             Err(StoreError::NoWorkspace) => return Ok(0),
@@ -36,10 +42,11 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT COUNT(*) FROM tickets t
-                 WHERE t.assignee_teammate_id = ?1 AND t.open = 1 AND {}",
+                 WHERE t.assignee_teammate_id = ?1 AND t.open = 1
+                   AND (t.snoozed_until IS NULL OR t.snoozed_until <= ?2) AND {}",
                 has_unread_part("?1")
             ))?
-            .query_row([me], |r| r.get(0))?)
+            .query_row(rusqlite::params![me, now], |r| r.get(0))?)
     }
 
     /// Whether `ticket` has anything I have not read yet.

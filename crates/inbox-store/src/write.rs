@@ -321,9 +321,9 @@ impl Store {
                 "INSERT INTO tickets (id, number, type_id, category, title, description, attributes,
                     state_id, open, assignee_teammate_id, assignee_team_id, company_id, brand_id,
                     shared, tracker_id, conversation_id, origin_ticket_id, created_at, updated_at,
-                    last_activity_at)
+                    last_activity_at, snoozed_until)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20) {on_conflict}"
+                    ?18, ?19, ?20, ?21) {on_conflict}"
             ))?
             .execute(params![
                 t.id.to_string(),
@@ -346,6 +346,7 @@ impl Store {
                 t.created_at,
                 t.updated_at,
                 t.last_activity_at,
+                t.snoozed_until,
             ])?;
         Ok(())
     }
@@ -676,6 +677,7 @@ pub(crate) fn ticket_row(r: &Row) -> rusqlite::Result<Ticket> {
         attributes: json(r, "attributes")?,
         state_id: id(r, "state_id")?,
         open: r.get("open")?,
+        snoozed_until: r.get("snoozed_until")?,
         assignee_teammate: opt_id(r, "assignee_teammate_id")?,
         assignee_team: opt_id(r, "assignee_team_id")?,
         contacts: Vec::new(),

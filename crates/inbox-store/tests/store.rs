@@ -625,6 +625,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
          ALTER TABLE brands DROP COLUMN color;
+         DROP INDEX tickets_snoozed; ALTER TABLE tickets DROP COLUMN snoozed_until;
          PRAGMA user_version = 1;",
     )
     .unwrap();

@@ -580,8 +580,13 @@ export type Filters = {
 	categories?: Category[],
 	states?: StateId[],
 	brands?: BrandId[],
-	/**  Open (true) or closed (false) tickets only. */
+	/**
+	 *  Open (true) or closed (false) tickets only. Open: those snoozed at the time asked about
+	 *  are left out.
+	 */
 	open?: boolean | null,
+	/**  Only open tickets snoozed at the time asked about. */
+	snoozed?: boolean,
 	/**  Only tickets with something I have not read. */
 	unread?: boolean,
 };
@@ -624,6 +629,8 @@ export type InboxRow = {
 	last_activity_at: number,
 	/**  Something from someone else since I last opened it. */
 	unread: boolean,
+	/**  When the ticket's snooze ends, if it is snoozed. */
+	snoozed_until: number | null,
 };
 
 export type LinkedTicketSummary = {
@@ -749,6 +756,19 @@ body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; c
 attributes: { [key in string]: AttributeValue | null } }) & { body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  The acting teammate has read the ticket. */
 ({ type: "mark_read"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+/**
+ *  Takes an open ticket out of the open views until `until` (in the future, at most a year
+ *  ahead), or until its customer writes. Internal: the customer is never told.
+ */
+({ type: "snooze"; ticket: TicketId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+/**  Ends a ticket's snooze now. */
+({ type: "unsnooze"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+/**
+ *  A ticket's snooze ran out (the server's scheduler says so at its time): it comes back as
+ *  news. Nothing happens when it is not snoozed, or not due yet, so a second try wakes
+ *  nothing twice.
+ */
+({ type: "wake_ticket"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  A conversation's first message, by the customer (Messenger, email) or a teammate. */
 {
 	type: "start_conversation",
@@ -764,13 +784,16 @@ body: string }) & { attributes?: never; brand?: never; channel?: never; id?: nev
 /**  Opens a closed conversation, or wakes a snoozed one. */
 ({ type: "reopen_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**
- *  Takes an open conversation out of the open views until `until` (or until the customer
- *  writes).
  *  A conversation's snooze ran out (the server's scheduler says so at its time): it comes
  *  back as news. Nothing happens when it is not snoozed, or not due yet, so a second try
  *  wakes nothing twice.
  */
-({ type: "wake_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
+({ type: "wake_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+/**
+ *  Takes an open conversation out of the open views until `until` (or until the customer
+ *  writes).
+ */
+({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
 /**  The acting teammate has read the conversation, and so its linked ticket (R11). */
 ({ type: "mark_conversation_read"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**
@@ -851,10 +874,15 @@ export type PartKind =
 { kind: "reply"; body: string } | 
 /**  Internal only; never reaches a customer (R3a, R7). */
 { kind: "note"; body: string } | { kind: "state_changed"; from: StateId; to: StateId } | { kind: "closed"; resolved: boolean } | { kind: "reopened" } | 
-/**  A conversation snoozed until a time (it comes back then, or when the customer writes). */
+/**
+ *  A ticket or conversation snoozed until a time (it comes back then, or when the customer
+ *  writes).
+ */
 { kind: "snoozed"; until: number } | 
-/**  The snooze ran out: the conversation is back in the open views, as news. */
-{ kind: "snooze_ended" } | { kind: "assignment_changed"; teammate: TeammateId | null; team: TeamId | null } | { kind: "share_changed"; shared: boolean } | { kind: "attribute_changed"; key: string; from: AttributeValue | null; to: AttributeValue | null } | { kind: "link_changed"; 
+/**  The snooze ran out: the ticket or conversation is back in the open views, as news. */
+{ kind: "snooze_ended" } | 
+/**  A teammate ended a ticket's snooze before its time. */
+{ kind: "unsnoozed" } | { kind: "assignment_changed"; teammate: TeammateId | null; team: TeamId | null } | { kind: "share_changed"; shared: boolean } | { kind: "attribute_changed"; key: string; from: AttributeValue | null; to: AttributeValue | null } | { kind: "link_changed"; 
 /**
  *  What was linked or unlinked: "tracker", "customer_ticket", "conversation",
  *  "back_office".
@@ -1065,6 +1093,11 @@ export type Ticket = {
 	attributes: { [key in string]: AttributeValue },
 	state_id: StateId,
 	open: boolean,
+	/**
+	 *  An open ticket snoozed until this time is out of the open views until then, or until
+	 *  its customer writes; the server wakes it at its time. Never set on a closed ticket.
+	 */
+	snoozed_until?: number | null,
 	assignee_teammate: TeammateId | null,
 	assignee_team: TeamId | null,
 	contacts: ContactId[],
@@ -1123,7 +1156,9 @@ export type TicketDetail = {
 
 export type TicketField = "state" | "open" | "assignee" | "brand" | "shared" | "tracker" | "conversation" | 
 /**  Title, description and the other attribute values. */
-"attributes";
+"attributes" | 
+/**  When its snooze ends (set, moved or cleared). */
+"snooze";
 
 export type TicketId = string;
 

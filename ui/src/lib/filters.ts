@@ -5,13 +5,35 @@ import type { Filters } from './bindings';
 export type ListFilters = Required<Filters>;
 
 export function emptyFilters(): ListFilters {
-  return { categories: [], states: [], brands: [], open: null, unread: false };
+  return { categories: [], states: [], brands: [], open: null, snoozed: false, unread: false };
+}
+
+/** The status segment: everything, open (snoozed ones left out), snoozed, or closed. */
+export type ListStatus = 'all' | 'open' | 'snoozed' | 'closed';
+
+export const LIST_STATUSES: readonly { status: ListStatus; label: string }[] = [
+  { status: 'all', label: 'All' },
+  { status: 'open', label: 'Open' },
+  { status: 'snoozed', label: 'Snoozed' },
+  { status: 'closed', label: 'Closed' },
+];
+
+export function listStatus(f: Pick<ListFilters, 'open' | 'snoozed'>): ListStatus {
+  if (f.snoozed) return 'snoozed';
+  return f.open === null ? 'all' : f.open ? 'open' : 'closed';
+}
+
+/** The filters with the status segment set to `status` (the others kept). */
+export function withStatus(f: ListFilters, status: ListStatus): ListFilters {
+  const open = status === 'open' ? true : status === 'closed' ? false : null;
+  return { ...f, open, snoozed: status === 'snoozed' };
 }
 
 /** How many filters narrow the list (each group with a value counts once). */
 export function activeCount(f: ListFilters): number {
-  return [f.categories.length > 0, f.states.length > 0, f.brands.length > 0, f.open !== null, f.unread].filter(Boolean)
-    .length;
+  return [f.categories.length > 0, f.states.length > 0, f.brands.length > 0, listStatus(f) !== 'all', f.unread].filter(
+    Boolean,
+  ).length;
 }
 
 /** `list` with `value` added, or removed if it was there. */
@@ -22,5 +44,5 @@ export function toggled<T>(list: T[], value: T): T[] {
 /** A stable string for a set of filters: the list remounts when it changes. */
 export function filtersKey(f: ListFilters): string {
   const sorted = (xs: string[]) => [...xs].sort().join(',');
-  return [sorted(f.categories), sorted(f.states), sorted(f.brands), String(f.open), String(f.unread)].join('|');
+  return [sorted(f.categories), sorted(f.states), sorted(f.brands), listStatus(f), String(f.unread)].join('|');
 }

@@ -194,6 +194,16 @@ describe('describeEvent', () => {
     expect(conv({ kind: 'snooze_ended' })).toBe('The snooze ended: the conversation is back');
   });
 
+  it('tells a ticket snoozed, unsnoozed and woken', () => {
+    const now = new Date(2025, 5, 18, 15, 0).getTime();
+    const ticket = (kind: Parameters<typeof describeEvent>[0]['kind']) =>
+      describeEvent({ author_name: 'Alex Morgan', kind }, { ...ctx, now });
+    const until = new Date(2025, 5, 19, 9, 0).getTime();
+    expect(ticket({ kind: 'snoozed', until })).toMatch(/^Alex Morgan snoozed the ticket until Jun 19/);
+    expect(ticket({ kind: 'unsnoozed' })).toBe('Alex Morgan ended the snooze: the ticket is back');
+    expect(ticket({ kind: 'snooze_ended' })).toBe('The snooze ended: the ticket is back');
+  });
+
   it('leaves messages to the message renderer', () => {
     expect(ev({ kind: 'reply', body: 'Hi' })).toBeNull();
     expect(ev({ kind: 'note', body: 'Hi' })).toBeNull();

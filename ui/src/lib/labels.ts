@@ -233,6 +233,8 @@ export function describeEvent(entry: Pick<TimelineEntry, 'author_name' | 'kind'>
       return `${who} snoozed ${it} until ${dateTime(part.until, ctx.now ?? Date.now())}`;
     case 'snooze_ended':
       return `The snooze ended: ${it} is back`;
+    case 'unsnoozed':
+      return `${who} ended the snooze: ${it} is back`;
     case 'assignment_changed': {
       const teammate = part.teammate ? teammateName(ctx.workspace, part.teammate) : null;
       const team = part.team ? teamName(ctx.workspace, part.team) : null;

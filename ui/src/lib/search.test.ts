@@ -32,6 +32,7 @@ const row: InboxRow = {
   contact_name: 'Ava Chen',
   last_activity_at: 0,
   unread: false,
+  snoozed_until: null,
 };
 
 function hit(field: SearchHit['field'], snippet: string): SearchHit {

@@ -54,6 +54,11 @@ export function describeMutation(m: Mutation): string {
       return `Save the macro “${m.name}”`;
     case 'delete_macro':
       return 'Delete a macro';
+    case 'snooze':
+      return 'Snooze';
+    case 'unsnooze':
+    case 'wake_ticket':
+      return 'End the snooze';
   }
 }
 

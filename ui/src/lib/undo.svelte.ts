@@ -35,8 +35,11 @@ export function actionLabel(mutation: Mutation): string {
     case 'assign':
     case 'assign_conversation':
       return 'Assigned';
+    case 'snooze':
     case 'snooze_conversation':
       return 'Snoozed';
+    case 'unsnooze':
+      return 'Snooze ended';
     case 'link_tracker':
       return 'Linked to the tracker';
     case 'unlink_tracker':

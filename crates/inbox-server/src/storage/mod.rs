@@ -54,7 +54,8 @@ pub enum Kind {
     WebhookEvent,
     /// A customer's pending Messenger sign-in code (its hash), by their lower-case email.
     SignInCode,
-    /// A snoozed conversation's wake-up time, by its id: what the scheduler looks through.
+    /// A snoozed conversation's wake-up time by its id, a ticket's by `ticket/` and its id:
+    /// what the scheduler looks through.
     Snooze,
     /// A macro (saved reply), by id; deleted ones stay as tombstones.
     Macro,

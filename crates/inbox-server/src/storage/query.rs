@@ -22,7 +22,7 @@ pub enum Field {
     UpdatedAt,
     Title,
     Description,
-    /// Snoozing does not exist yet: no ticket is snoozed, so this is always null.
+    /// When the ticket's snooze ends (ms), null when it is not snoozed.
     SnoozedUntil,
     /// A teammate who wrote on the ticket or changed it (its timeline has a part by them).
     Participant,
@@ -130,7 +130,12 @@ impl Field {
             Field::CreatedAt => "created_at",
             Field::UpdatedAt => "updated_at",
             Field::Title => "title",
-            Field::SnoozedUntil => "NULL",
+            Field::SnoozedUntil => {
+                return match d {
+                    Dialect::Sqlite => "json_extract(doc, '$.snoozed_until')".to_owned(),
+                    Dialect::Postgres => "((doc::jsonb ->> 'snoozed_until')::bigint)".to_owned(),
+                }
+            }
             Field::Description => return d.json_text("doc", "description"),
             Field::Attribute { key, kind } => return d.attribute(key, *kind, params),
             Field::Contact | Field::Participant => {

@@ -429,6 +429,10 @@ pub struct TicketResource {
     open: bool,
     /// Shared with the customer.
     is_shared: bool,
+    /// When its snooze ends (Unix seconds); absent when it is not snoozed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    snoozed_until: Option<i64>,
     // Absent when unset, as Intercom leaves them out (its clients' types have no null there).
     /// The assigned teammate; absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -555,6 +559,8 @@ fn part_type(kind: &PartKind) -> PartType {
         PartKind::Reopened => PartType::Open,
         PartKind::Snoozed { .. } => PartType::Snoozed,
         PartKind::SnoozeEnded => PartType::TimerUnsnooze,
+        // Intercom records a teammate's unsnooze as the thread opening again.
+        PartKind::Unsnoozed => PartType::Open,
         PartKind::AssignmentChanged { .. } => PartType::Assignment,
         PartKind::AttributeChanged { .. } => PartType::TicketAttributeUpdated,
         PartKind::ShareChanged { .. } => PartType::ShareChanged,
@@ -633,6 +639,7 @@ impl Catalog {
             ticket_state: self.state(t.state_id).map(ticket_state),
             open: t.open,
             is_shared: t.shared,
+            snoozed_until: t.snoozed_until.map(secs),
             admin_assignee_id: t.assignee_teammate,
             team_assignee_id: t.assignee_team,
             contacts: ContactRefList {

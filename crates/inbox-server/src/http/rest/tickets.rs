@@ -350,10 +350,11 @@ pub struct UpdateBody {
     /// Intercom's newer form of the two above (the flat fields win).
     #[serde(default, deserialize_with = "crate::http::extract::object")]
     assignment: Option<IntercomAssignment>,
-    /// Accepted for Intercom's clients and ignored: snoozing does not exist here yet (see the
-    /// README's list).
-    #[serde(default, rename = "snoozed_until")]
-    _snoozed_until: Option<Value>,
+    /// Snoozes the open ticket until this time (Unix seconds, in the future, at most a year
+    /// ahead: 422 otherwise); `null` ends its snooze. Applied after `open`, so a ticket reopened
+    /// and snoozed in one call sleeps; a closed one is refused (`snooze_closed_ticket`).
+    #[serde(default, deserialize_with = "nullable")]
+    snoozed_until: Option<Option<i64>>,
 }
 
 /// Intercom's `assignment` of an update: who acts, and whom to assign.
@@ -491,6 +492,14 @@ fn update_mutations(db: &Db, ticket: &Ticket, f: UpdateBody) -> Result<Vec<Mutat
             resolved: false,
         }),
         Some(true) => out.push(Mutation::Reopen { ticket: t }),
+        None => {}
+    }
+    match f.snoozed_until {
+        Some(Some(secs)) => out.push(Mutation::Snooze {
+            ticket: t,
+            until: secs.saturating_mul(1_000),
+        }),
+        Some(None) => out.push(Mutation::Unsnooze { ticket: t }),
         None => {}
     }
     Ok(out)
