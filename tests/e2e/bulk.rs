@@ -243,3 +243,72 @@ async fn linking_a_selection_names_the_tickets_that_cannot_follow_and_keeps_them
     assert!(picked(&app).await.is_empty());
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mine_queue_picks_its_tickets_and_leaves_its_conversations_out() {
+    let app = App::launch(&["--demo"]).await;
+    app.click("[data-testid=view-mine]").await;
+    app.wait_for("[data-testid=queue-row][data-index='0']")
+        .await;
+    let kinds = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=queue-row]')]
+               .sort((a, b) => a.dataset.index - b.dataset.index)
+               .map((r) => [r.dataset.kind, r.dataset.id]);",
+            vec![],
+        )
+        .await;
+    let kinds: Vec<(String, String)> = serde_json::from_value(kinds).unwrap();
+    let ticket = kinds.iter().position(|(k, _)| k == "ticket").unwrap();
+    let conversation = kinds
+        .iter()
+        .position(|(k, _)| k == "conversation")
+        .expect("Mine holds conversations too in the demo");
+    let queue_row = |i: usize| format!("[data-testid=queue-row][data-index='{i}']");
+    app.click_with(CTRL, &queue_row(ticket)).await;
+    app.click_with(CTRL, &queue_row(conversation)).await;
+    until_count(&app, "1 ticket selected").await;
+    let checked = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=queue-row][data-checked=true]')]
+               .map((r) => r.dataset.id);",
+            vec![],
+        )
+        .await;
+    assert_eq!(checked, json!([kinds[ticket].1]));
+
+    // Ctrl+A takes every ticket of the queue, and no conversation.
+    app.click(&queue_row(ticket)).await;
+    app.press(&[CTRL, 'a']).await;
+    let tickets = kinds.iter().filter(|(k, _)| k == "ticket").count();
+    let count = app
+        .until(
+            "Ctrl+A to pick the queue's tickets",
+            "const c = document.querySelector('[data-testid=bulk-count]');
+             return c && c.textContent.trim() !== '1 ticket selected' && c.textContent.trim();",
+            vec![],
+        )
+        .await;
+    let picked: usize = count
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(
+        picked >= tickets,
+        "{picked} picked, {tickets} tickets on screen"
+    );
+    let conversations_checked = app
+        .js(
+            "return document.querySelectorAll('[data-testid=queue-row][data-kind=conversation][data-checked=true]').length;",
+            vec![],
+        )
+        .await;
+    assert_eq!(conversations_checked, json!(0));
+    app.screenshot("bulk-mine");
+    app.close().await;
+}

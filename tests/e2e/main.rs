@@ -26,5 +26,6 @@ mod snooze;
 mod sync;
 mod ticket_rules;
 mod triage;
+mod undo;
 mod unread;
 mod webhooks;
