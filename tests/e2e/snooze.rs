@@ -60,11 +60,13 @@ async fn open_ticket(app: &App, id: &str) {
     .await;
 }
 
-/// Waits until the ticket's row is in the list (`listed`) or not.
+/// Waits until the ticket's row is in the list (`listed`) or not. The list holds still while
+/// it is worked in: a row that left the view stays, dimmed, until the list is refreshed.
 async fn until_listed(app: &App, id: &str, listed: bool) {
     app.until(
         &format!("ticket {id} {} the list", if listed { "in" } else { "out of" }),
-        "return !!document.querySelector(`[data-testid=ticket-row][data-ticket-id='${arguments[0]}']`) === arguments[1];",
+        "const r = document.querySelector(`[data-testid=ticket-row][data-ticket-id='${arguments[0]}']`);
+         return (!!r && r.dataset.gone !== 'true') === arguments[1];",
         vec![json!(id), json!(listed)],
     )
     .await;
