@@ -23,7 +23,16 @@ DEMO_PASSWORD := inbox-demo
 SDK_DIR := crates/inbox-server/tests/intercom-sdk
 ST_DIR := crates/inbox-server/tests/schemathesis
 
-.PHONY: run run-local test bench deps system-deps tauri-driver ui-deps sdk-deps schemathesis-deps ui lint app server-bin server server-demo bindings
+# The README's screenshots (docs/screenshots/NAME.png) and the end-to-end shots they are taken
+# from (target/e2e/SHOT.png), all from one run.
+README_SHOTS := inbox:inbox reply-preview:reply-preview tracker-preview:tracker-preview \
+	conversations:conversation-reply-preview sign-in:sign-in sync-issues:sync-issues \
+	filters:filters new-ticket:new-ticket search:search profile:profile settings:settings-types \
+	palette:palette dark:dark bulk:bulk-preview undo:undo-toast macros:macros-picker \
+	snooze:snooze-ticket-header messenger-embedded:embedded-open messenger-tickets:tickets-space \
+	messenger-ticket:ticket-live
+
+.PHONY: screenshots run run-local test bench deps system-deps tauri-driver ui-deps sdk-deps schemathesis-deps ui lint app server-bin server server-demo bindings
 
 ## Install everything the app and its tests need (idempotent).
 deps: system-deps tauri-driver ui-deps sdk-deps schemathesis-deps
@@ -125,6 +134,16 @@ lint: ui-deps
 test: deps ui lint
 	npm --prefix ui test
 	$(CARGO) test --workspace $(APP_FEATURES)
+
+## Takes the README's screenshots anew from one run of the end-to-end tests (each window at its
+## own size), into docs/screenshots.
+screenshots: deps ui
+	rm -rf target/e2e
+	$(CARGO) test $(APP_FEATURES) --test e2e
+	@for pair in $(README_SHOTS); do \
+		cp "target/e2e/$${pair#*:}.png" "docs/screenshots/$${pair%%:*}.png" || exit 1; \
+	done
+	@echo "docs/screenshots: $(words $(README_SHOTS)) screenshots from this run"
 
 bench: deps ui
 	$(CARGO) bench --workspace

@@ -398,9 +398,17 @@ impl App {
         std::fs::create_dir_all(&dir).expect("create target/e2e");
         let path = dir.join(format!("{name}.png"));
         // WebKitWebDriver's own screenshot command hangs under Xvfb; the X server's picture of
-        // the window is what a person would see anyway.
+        // the window is what a person would see anyway: the app's window at its own size (the
+        // screen around it would show as black bands), else the whole screen.
+        let window = self
+            .xdotool(&["search", "--onlyvisible", "--class", "teammate-inbox"])
+            .lines()
+            .last()
+            .map(str::to_owned)
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(|| "root".to_owned());
         let status = Command::new("import")
-            .args(["-display", &self.display, "-window", "root"])
+            .args(["-display", &self.display, "-window", &window])
             .arg(&path)
             .status()
             .expect("run import (imagemagick)");
