@@ -13,7 +13,7 @@ use inbox_server::workspace::Db;
 use inbox_store::{ConversationQuery, ConversationStatus, Store, View, DATABASE_FILE};
 use serde_json::json;
 
-use crate::harness::App;
+use crate::harness::{App, CTRL, ENTER, SHIFT};
 use crate::server::{admin_id, start_server, ADMIN};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -428,5 +428,67 @@ async fn converting_a_conversation_previews_the_customers_notification_and_keeps
         .unwrap();
     assert_eq!(ticket.description, transcript, "without losing a word");
     assert_eq!(ticket.conversation, Some(conversation.id));
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_and_close_answers_and_closes_a_conversation_after_one_preview() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    let first = store
+        .list_conversations(
+            &ConversationQuery {
+                view: View::All,
+                status: ConversationStatus::Open,
+                unread: false,
+                offset: 0,
+                limit: 1,
+            },
+            inbox_server::authority::now(),
+        )
+        .unwrap()
+        .rows
+        .remove(0)
+        .conversation;
+    app.click("[data-testid=view-conversations]").await;
+    app.click(&format!(
+        "[data-testid=conversation-row][data-conversation-id='{}']",
+        first.id
+    ))
+    .await;
+    app.wait_for("[data-testid=conversation-detail] [data-testid=composer-reply]")
+        .await;
+    app.click("[data-testid=composer-reply]").await;
+    let body = "All sorted on our side: closing this one.";
+    app.type_into("[data-testid=composer-input]", body).await;
+    app.press(&[CTRL, SHIFT, ENTER]).await;
+    app.wait_for("[data-testid=preview-panel]").await;
+    assert_eq!(
+        app.text("[data-testid=preview-title]").await,
+        "Send and close?"
+    );
+    app.until(
+        "Confirm to take the focus",
+        "return document.activeElement?.dataset.testid === 'preview-confirm';",
+        vec![],
+    )
+    .await;
+    app.press(&[ENTER]).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while store.conversation(first.id).unwrap().open {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the conversation closes"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let timeline = store.conversation_timeline(first.id).unwrap();
+    assert!(timeline
+        .iter()
+        .any(|e| matches!(&e.kind, PartKind::Reply { body: b } if b == body)));
+    assert_eq!(
+        app.text("[data-testid=undo-label]").await,
+        "Reply sent and conversation closed"
+    );
     app.close().await;
 }

@@ -117,7 +117,7 @@ export class TicketActions {
       if (!next) break;
       if (next.undo) tokens.push(next.undo);
     }
-    const label = [p.mutation, ...p.then].map((m) => actionLabel(m)).join(', then ');
+    const label = [actionLabel(p.mutation), ...p.then.map((m) => actionLabel(m).toLowerCase())].join(' and ');
     undo.show(label, mergeTokens(tokens));
     return applied;
   }

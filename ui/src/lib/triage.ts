@@ -118,7 +118,7 @@ export function stepLabel(mutation: TargetMutation, states: Pick<TicketState, 'i
 }
 
 /** What the composer can do after sending a reply. */
-export type SendThen = 'resolve' | 'waiting';
+export type SendThen = 'resolve' | 'waiting' | 'close';
 
 /** The first state of `category` the ticket's type offers (not archived), if any. */
 export function firstStateOf(
