@@ -222,6 +222,34 @@ async fn axe_finds_nothing_serious_on_the_main_screens_in_both_themes() {
         .await;
         check(&app, &format!("{theme}: a tracker open"), &mut failed).await;
 
+        // Two trackers picked for a bulk action, and the bulk action's preview.
+        app.js(
+            "document.activeElement && document.activeElement.blur();",
+            vec![],
+        )
+        .await;
+        app.press(&['x', 'j', 'x']).await;
+        app.wait_for("[data-testid=bulk-bar]").await;
+        check(&app, &format!("{theme}: tickets picked"), &mut failed).await;
+        app.press(&['e']).await;
+        app.wait_for("[data-testid=bulk-preview] [data-testid=preview-summary]")
+            .await;
+        check(
+            &app,
+            &format!("{theme}: a bulk action's preview"),
+            &mut failed,
+        )
+        .await;
+        app.press(&[ESCAPE]).await;
+        until_gone(
+            &app,
+            "the bulk preview closed",
+            "[data-testid=bulk-preview]",
+        )
+        .await;
+        app.press(&[ESCAPE]).await;
+        until_gone(&app, "the picks let go", "[data-testid=bulk-bar]").await;
+
         // A conversation.
         app.click("[data-testid=view-conversations]").await;
         app.click("[data-testid=conversation-row]").await;
