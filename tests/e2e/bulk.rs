@@ -312,3 +312,80 @@ async fn the_mine_queue_picks_its_tickets_and_leaves_its_conversations_out() {
     app.screenshot("bulk-mine");
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_macro_on_picked_tickets_replies_to_each_customer_by_name_and_takes_its_actions() {
+    let app = App::launch(&["--demo"]).await;
+    let store = Store::open(&app.data_dir().join(DATABASE_FILE)).unwrap();
+    let rows = all_rows(&store);
+    app.wait_for(&row(0)).await;
+    let picked: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .take(15)
+        .filter(|(_, r)| r.open && r.shared && r.category == Category::Customer)
+        .map(|(i, _)| i)
+        .take(2)
+        .collect();
+    assert_eq!(picked.len(), 2, "two open customer tickets near the top");
+    for &i in &picked {
+        app.click_with(CTRL, &row(i)).await;
+    }
+    until_count(&app, "2 tickets selected").await;
+
+    app.click("[data-testid=bulk-macro]").await;
+    app.until(
+        "the macro search to take the focus",
+        "return document.activeElement?.hasAttribute('data-menu-filter');",
+        vec![],
+    )
+    .await;
+    app.press(&"thanks clo".chars().collect::<Vec<_>>()).await;
+    app.press(&['\u{E007}']).await;
+    app.wait_for("[data-testid=bulk-preview]").await;
+    assert_eq!(
+        app.text("[data-testid=bulk-preview-title]").await,
+        "Apply “Thanks, closing” to 2 tickets"
+    );
+    app.until(
+        "Confirm to take the focus",
+        "return document.activeElement?.dataset.testid === 'bulk-confirm';",
+        vec![],
+    )
+    .await;
+    app.press(&['\u{E007}']).await;
+    app.until(
+        "the result line",
+        "const d = document.querySelector('[data-testid=bulk-done]');
+         return !!d && d.textContent.includes('Applied “Thanks, closing” to 2 tickets.');",
+        vec![],
+    )
+    .await;
+    let states = store.states().unwrap();
+    for &i in &picked {
+        let id = rows[i].id;
+        let ticket = store.ticket(id).unwrap();
+        let first_name = store
+            .contacts()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id == ticket.contacts[0])
+            .unwrap()
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned();
+        let replied = store.timeline(id).unwrap().into_iter().any(|p| {
+            matches!(&p.kind, inbox_core::PartKind::Reply { body }
+                if body.starts_with(&format!("Hi {first_name},")) && body.contains("Glad we could help"))
+        });
+        assert!(
+            replied,
+            "ticket {id} got the macro's reply, by its customer's name"
+        );
+        let state = states.iter().find(|s| s.id == ticket.state_id).unwrap();
+        assert_eq!(state.category, StateCategory::Resolved);
+    }
+    app.close().await;
+}

@@ -10,17 +10,22 @@ use crate::{CoreError, Mutation, Target, TicketId};
 /// The most tickets one bulk action changes: a view's selection, not a whole workspace.
 pub const MAX_BULK: usize = 1_000;
 
+/// The most changes one bulk action makes: a macro's reply and its actions (at most 10) on
+/// each ticket.
+pub const MAX_BULK_CHANGES: usize = MAX_BULK * 11;
+
 /// Checks a bulk request: not empty, at most [`MAX_BULK`] changes, each one of the everyday
-/// changes to an existing ticket, and no ticket twice (two changes racing on one ticket would
-/// make the combined preview lie about the second). Answers each change's ticket, in order.
+/// changes to an existing ticket. A ticket may take several changes (a macro's reply and its
+/// actions), one after the other; its changes scattered among other tickets' would make the
+/// request's order, and what a refusal skips, unclear. Answers each change's ticket, in order.
 pub fn validate(mutations: &[Mutation]) -> Result<Vec<TicketId>, CoreError> {
     if mutations.is_empty() {
         return Err(CoreError::BulkEmpty);
     }
-    if mutations.len() > MAX_BULK {
+    if mutations.len() > MAX_BULK_CHANGES {
         return Err(CoreError::TooMany {
-            what: "tickets in one bulk action",
-            max: MAX_BULK,
+            what: "changes in one bulk action",
+            max: MAX_BULK_CHANGES,
         });
     }
     let mut seen = HashSet::with_capacity(mutations.len());
@@ -30,12 +35,20 @@ pub fn validate(mutations: &[Mutation]) -> Result<Vec<TicketId>, CoreError> {
             (true, Target::Ticket(ticket)) => ticket,
             _ => return Err(CoreError::NotABulkAction),
         };
-        if !seen.insert(ticket) {
+        let continues = tickets.last() == Some(&ticket);
+        if !continues && !seen.insert(ticket) {
             return Err(CoreError::BulkTicketTwice {
                 ticket: ticket.to_string(),
             });
         }
         tickets.push(ticket);
+    }
+    let distinct = seen.len();
+    if distinct > MAX_BULK {
+        return Err(CoreError::TooMany {
+            what: "tickets in one bulk action",
+            max: MAX_BULK,
+        });
     }
     Ok(tickets)
 }
@@ -77,9 +90,15 @@ mod tests {
     }
 
     #[test]
-    fn accepts_one_change_per_ticket() {
+    fn accepts_one_change_per_ticket_or_a_tickets_steps_together() {
         let batch: Vec<_> = (1..=3).map(|n| close(id(n))).collect();
         assert_eq!(validate(&batch), Ok(vec![id(1), id(2), id(3)]));
+        let reply = |n| Mutation::Reply {
+            ticket: id(n),
+            body: "Refunded".into(),
+        };
+        let steps = [reply(1), close(id(1)), reply(2), close(id(2))];
+        assert_eq!(validate(&steps), Ok(vec![id(1), id(1), id(2), id(2)]));
     }
 
     #[test]
@@ -88,7 +107,7 @@ mod tests {
         let huge: Vec<_> = (1..=MAX_BULK as u128 + 1).map(|n| close(id(n))).collect();
         assert!(matches!(validate(&huge), Err(CoreError::TooMany { .. })));
         assert!(matches!(
-            validate(&[close(id(1)), close(id(1))]),
+            validate(&[close(id(1)), close(id(2)), close(id(1))]),
             Err(CoreError::BulkTicketTwice { .. })
         ));
         let edit = Mutation::UpdateAttributes {

@@ -127,7 +127,7 @@ pub enum CoreError {
     BulkEmpty,
     #[error("Only state changes, closing, reopening, assigning, brand, sharing, replies, notes, tracker links, snoozes and read marks can be applied to many tickets at once.")]
     NotABulkAction,
-    #[error("Ticket {ticket} appears twice in one bulk action: each ticket takes one change.")]
+    #[error("Ticket {ticket} appears twice in one bulk action: a ticket's changes go together, one after the other.")]
     BulkTicketTwice { ticket: String },
     #[error(
         "Too late to undo: the change has already gone out. Make another change to reverse it."

@@ -28,6 +28,7 @@ pub struct BulkRefusal {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BulkApplied {
+    /// The tickets changed (a ticket whose later step was refused is also in `refused`).
     pub applied: Vec<TicketId>,
     pub refused: Vec<BulkRefusal>,
     /// Takes every applied change back while they are held.
@@ -49,6 +50,12 @@ impl Store {
         };
         let mut refused = Vec::new();
         for (mutation, ticket) in mutations.iter().zip(tickets) {
+            if refused
+                .last()
+                .is_some_and(|r: &BulkRefusal| r.ticket == ticket)
+            {
+                continue;
+            }
             match self.preview(mutation, actor, now) {
                 Ok(one) => {
                     preview.deliveries.extend(one.deliveries);
@@ -61,7 +68,9 @@ impl Store {
     }
 
     /// Applies each of `mutations` as its own change and its own queued intent, held for the
-    /// undo window like any action, carrying on past the ones refused.
+    /// undo window like any action, carrying on past the tickets that refuse: a refused change
+    /// skips the rest of its ticket's changes (a macro's state change does not follow a reply
+    /// that could not be sent).
     pub fn apply_bulk(
         &mut self,
         mutations: &[Mutation],
@@ -70,15 +79,21 @@ impl Store {
         random: &mut dyn FnMut() -> u128,
     ) -> Result<BulkApplied> {
         let tickets = bulk::validate(mutations)?;
-        let mut applied = Vec::new();
-        let mut refused = Vec::new();
+        let mut applied: Vec<TicketId> = Vec::new();
+        let mut refused: Vec<BulkRefusal> = Vec::new();
         let mut tokens = Vec::new();
         for (mutation, ticket) in mutations.iter().zip(tickets) {
+            if refused.last().is_some_and(|r| r.ticket == ticket) {
+                continue;
+            }
             match self.apply_held(mutation, actor, now, random) {
                 Ok((_, token)) => {
-                    applied.push(ticket);
+                    if applied.last() != Some(&ticket) {
+                        applied.push(ticket);
+                    }
                     tokens.extend(token);
                 }
+                // Its earlier steps stay applied (and undoable): the ticket is listed in both.
                 Err(e) => refused.push(refusal(ticket, &e)),
             }
         }

@@ -33,6 +33,16 @@ describe('bulk actions', () => {
     expect(bulkMutations({ kind: 'state', state: 'S1' }, [p('a')])).toEqual([{ type: 'set_state', ticket: 'a', state: 'S1' }]);
   });
 
+  it('take a macro as its steps, filled in per ticket', () => {
+    const steps = [
+      { type: 'reply' as const, ticket: 'a', body: 'Hi Ana' },
+      { type: 'close' as const, ticket: 'a', resolved: true },
+    ];
+    expect(bulkMutations({ kind: 'macro', name: 'Refund approved', steps }, [p('a')])).toBe(steps);
+    expect(bulkTitle({ kind: 'macro', name: 'Refund approved', steps }, 2, states)).toBe('Apply “Refund approved” to 2 tickets');
+    expect(bulkDoneText({ kind: 'macro', name: 'Refund approved', steps }, 2, 0)).toBe('Applied “Refund approved” to 2 tickets.');
+  });
+
   it('are named with their count and target', () => {
     expect(bulkTitle({ kind: 'state', state: 'S1' }, 3, states)).toBe('Move 3 tickets to Waiting on customer');
     expect(bulkTitle({ kind: 'close', resolved: true }, 1, states)).toBe('Resolve 1 ticket');

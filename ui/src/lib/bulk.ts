@@ -14,7 +14,9 @@ export type BulkAction =
   /** A teammate or a team (or none of either): the other assignee each ticket has stays. */
   | { kind: 'assign'; to: 'teammate' | 'team'; id: string | null; name: string }
   | { kind: 'link'; tracker: string; name: string }
-  | { kind: 'read' };
+  | { kind: 'read' }
+  /** A macro: its reply and actions, filled in for each ticket (`commands.renderMacro`). */
+  | { kind: 'macro'; name: string; steps: Mutation[] };
 
 /** A selected ticket as the list showed it: named in a refusal, its assignees kept when only
  *  the other one changes. */
@@ -28,6 +30,7 @@ export interface Picked {
 
 /** One mutation per ticket, in the order they were picked. */
 export function bulkMutations(action: BulkAction, picked: Picked[]): Mutation[] {
+  if (action.kind === 'macro') return action.steps;
   return picked.map((p): Mutation => {
     const ticket = p.id;
     switch (action.kind) {
@@ -73,6 +76,8 @@ export function bulkTitle(action: BulkAction, count: number, states: Pick<Ticket
       return `Link ${n} to ${action.name}`;
     case 'read':
       return `Mark ${n} as read`;
+    case 'macro':
+      return `Apply “${action.name}” to ${n}`;
   }
 }
 
@@ -86,6 +91,7 @@ export function bulkDoneText(action: BulkAction, applied: number, refused: numbe
     assign: `Assigned ${n}.`,
     link: `Linked ${n}.`,
     read: `Marked ${n} as read.`,
+    macro: `Applied ${action.kind === 'macro' ? `“${action.name}” ` : ''}to ${n}.`,
   }[action.kind];
   if (refused === 0) return done;
   return `${done} ${formatCount(refused)} ${refused === 1 ? 'was' : 'were'} not changed.`;
