@@ -21,8 +21,10 @@ use inbox_core::{
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a wire type changes incompatibly. Sent in the `Inbox-Protocol` header; the
-/// server refuses a client speaking another version with `protocol_mismatch`.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// server refuses a client speaking another version with `protocol_mismatch`, so an app from
+/// before a change says "update the app" instead of failing to read a record it does not know.
+/// 2: macros (records and mutations), tickets' snoozes, bulk-era mutations.
+pub const PROTOCOL_VERSION: u32 = 2;
 pub const PROTOCOL_HEADER: &str = "inbox-protocol";
 
 /// A position in the server's change log. Cursors only grow; 0 is "before everything".
