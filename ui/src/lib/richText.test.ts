@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import fixtures from '../../../crates/inbox-core/tests/fixtures/rich_text.json?raw';
 import { escapeHtml, toHtml, toPlain } from './richText';
 
 // The same fixtures inbox-core's renderer is held to (crates/inbox-core/tests/rich_text.rs):
@@ -14,9 +14,7 @@ interface Case {
   plain: string;
 }
 
-const cases: Case[] = JSON.parse(
-  readFileSync(new URL('../../../crates/inbox-core/tests/fixtures/rich_text.json', import.meta.url), 'utf8'),
-);
+const cases: Case[] = JSON.parse(fixtures);
 
 function expanded(c: Case): { input: string; html: string; plain: string } {
   if (c.repeat === undefined) return c;
