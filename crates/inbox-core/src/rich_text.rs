@@ -41,12 +41,14 @@ pub fn to_html(text: &str) -> String {
                 start,
                 items,
             } => {
-                out.push_str(match (ordered, start) {
-                    (false, _) => "<ul>".to_owned(),
-                    (true, 1) => "<ol>".to_owned(),
-                    (true, n) => format!("<ol start=\"{n}\">"),
-                }
-                .as_str());
+                out.push_str(
+                    match (ordered, start) {
+                        (false, _) => "<ul>".to_owned(),
+                        (true, 1) => "<ol>".to_owned(),
+                        (true, n) => format!("<ol start=\"{n}\">"),
+                    }
+                    .as_str(),
+                );
                 for item in &items {
                     out.push_str("<li>");
                     html_inlines(&inlines(item), &mut out);
@@ -106,7 +108,10 @@ enum Block<'a> {
 const FENCE: &str = "```";
 
 fn blocks(text: &str) -> Vec<Block<'_>> {
-    let lines: Vec<&str> = text.split("\r\n").flat_map(|l| l.split(['\n', '\r'])).collect();
+    let lines: Vec<&str> = text
+        .split("\r\n")
+        .flat_map(|l| l.split(['\n', '\r']))
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -157,7 +162,8 @@ fn is_blank(line: &str) -> bool {
 }
 
 fn is_fence_open(line: &str) -> bool {
-    line.strip_prefix(FENCE).is_some_and(|rest| !rest.contains('`'))
+    line.strip_prefix(FENCE)
+        .is_some_and(|rest| !rest.contains('`'))
 }
 
 struct Item<'a> {
@@ -344,10 +350,7 @@ fn parse(c: &[char], closers: &Closers, start: usize, end: usize, allowed: Allow
                 }
             }
         } else if ch == 'h' && allowed.link && (i == 0 || !is_word(c[i - 1])) {
-            if let Some(prefix) = AUTOLINK_PREFIXES
-                .iter()
-                .find(|p| starts_with(c, i, end, p))
-            {
+            if let Some(prefix) = AUTOLINK_PREFIXES.iter().find(|p| starts_with(c, i, end, p)) {
                 let mut j = i;
                 while j < end && !is_space(c[j]) {
                     j += 1;

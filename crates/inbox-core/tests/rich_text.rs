@@ -52,8 +52,20 @@ fn renders_every_fixture_as_the_app_does() {
 #[test]
 fn no_fixture_yields_an_element_or_link_outside_the_subset() {
     const TAGS: [&str; 14] = [
-        "<p>", "</p>", "<br>", "<strong>", "</strong>", "<em>", "</em>", "<code>", "</code>",
-        "<pre>", "</pre>", "<li>", "</li>", "</a>",
+        "<p>",
+        "</p>",
+        "<br>",
+        "<strong>",
+        "</strong>",
+        "<em>",
+        "</em>",
+        "<code>",
+        "</code>",
+        "<pre>",
+        "</pre>",
+        "<li>",
+        "</li>",
+        "</a>",
     ];
     for case in cases() {
         let (input, _, _) = case.expanded();
@@ -65,11 +77,19 @@ fn no_fixture_yields_an_element_or_link_outside_the_subset() {
         while let Some(at) = rest.find('<') {
             let tag = &rest[at..at + rest[at..].find('>').expect("closed tag") + 1];
             let safe = tag.starts_with("<ol start=\"")
-                || ["<a href=\"https://", "<a href=\"http://", "<a href=\"mailto:"]
-                    .iter()
-                    .any(|p| tag.to_lowercase().starts_with(p));
+                || [
+                    "<a href=\"https://",
+                    "<a href=\"http://",
+                    "<a href=\"mailto:",
+                ]
+                .iter()
+                .any(|p| tag.to_lowercase().starts_with(p));
             assert!(safe, "{tag} in {}", case.name);
-            assert_eq!(tag.matches('"').count(), if tag.starts_with("<a") { 6 } else { 2 }, "{tag}");
+            assert_eq!(
+                tag.matches('"').count(),
+                if tag.starts_with("<a") { 6 } else { 2 },
+                "{tag}"
+            );
             rest = &rest[at + tag.len()..];
         }
     }
