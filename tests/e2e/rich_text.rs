@@ -120,6 +120,14 @@ async fn a_reply_formatted_with_keys_and_markdown_shows_formatted_in_the_app_and
         "no markers left: {reply}"
     );
     app.screenshot("rich-text-timeline");
+    let mut failed = Vec::new();
+    crate::accessibility::check(
+        &app,
+        "a formatted reply and the formatting buttons",
+        &mut failed,
+    )
+    .await;
+    assert!(failed.is_empty(), "{failed:?}");
 
     // A note with HTML in it: shown as the text typed, no element made of it.
     app.click("[data-testid=composer-note]").await;
