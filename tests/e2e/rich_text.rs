@@ -129,9 +129,40 @@ async fn a_reply_formatted_with_keys_and_markdown_shows_formatted_in_the_app_and
     .await;
     assert!(failed.is_empty(), "{failed:?}");
 
-    // A note with HTML in it: shown as the text typed, no element made of it.
+    // The other keys: numbered and bulleted lists, a link with its address to type, italic
+    // and code with the caret between their markers.
     app.click("[data-testid=composer-note]").await;
     app.wait_for("[data-testid=composer][data-mode=note]").await;
+    type_keys(&app, "check logs").await;
+    app.press(&[CTRL, SHIFT, '7']).await;
+    app.press(&[ENTER]).await;
+    type_keys(&app, "2. read ").await;
+    app.press(&[CTRL, SHIFT, 'l']).await;
+    type_keys(&app, "the guide").await;
+    app.press(&[END, ENTER, ENTER]).await;
+    type_keys(&app, "then ").await;
+    app.press(&[CTRL, 'i']).await;
+    type_keys(&app, "maybe").await;
+    app.press(&[END]).await;
+    type_keys(&app, " run ").await;
+    app.press(&[CTRL, 'e']).await;
+    type_keys(&app, "sync").await;
+    app.press(&[END, ENTER]).await;
+    type_keys(&app, "done").await;
+    app.press(&[CTRL, SHIFT, '8']).await;
+    assert_eq!(
+        composer_text(&app).await,
+        json!("1. check logs\n2. read [the guide](https://)\n\nthen *maybe* run `sync`\n- done")
+    );
+    app.press(&[CTRL, ENTER]).await;
+    let keyed = rendered(&app, "note", "check logs").await;
+    assert_eq!(
+        keyed["elements"],
+        json!(["ol", "li", "li", "p", "em", "code", "ul", "li"]),
+        "{keyed}"
+    );
+
+    // A note with HTML in it: shown as the text typed, no element made of it.
     let hostile =
         "Careful: <img src=x onerror=document.title='owned'> and [x](javascript:alert(1))";
     type_keys(&app, hostile).await;
