@@ -21,6 +21,7 @@ mod new_ticket;
 mod preview;
 mod preview_matches_messenger;
 mod queue;
+mod rich_text;
 mod server;
 mod snooze;
 mod sync;

@@ -8,6 +8,7 @@ use crate::customer_identity::{check_day, day_of, mac_hex, same, SignedError};
 
 use crate::messenger::MessengerTicket;
 use crate::notification::{Reason, Thread};
+use crate::rich_text;
 use crate::{Brand, Contact, Millis};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +118,6 @@ pub fn render(input: &EmailInput) -> Email {
     }
     if !input.replies.is_empty() {
         paragraphs.push(format!("The {} team replied:", input.brand.name));
-        paragraphs.extend(input.replies.iter().cloned());
     }
     let details: Vec<String> = t
         .attributes
@@ -139,7 +139,6 @@ fn render_conversation(input: &EmailInput) -> Email {
     let subject = format!("[{}] New reply: {}", input.brand.name, input.subject);
     let mut paragraphs: Vec<String> = vec![format!("Hi {},", first_name(&input.contact.name))];
     paragraphs.push(format!("The {} team replied:", input.brand.name));
-    paragraphs.extend(input.replies.iter().cloned());
     let footer = format!(
         "Reply to this email to answer in your conversation, or continue in the Messenger. {}",
         input.brand.name
@@ -181,7 +180,9 @@ pub fn render_sign_in_code(brand: &Brand, contact: &Contact, code: &str, links: 
     )
 }
 
-/// The one layout of every customer email, in plain text and HTML.
+/// The one layout of every customer email, in plain text and HTML. The teammates' replies
+/// (`input.replies`) follow the paragraphs, rendered from their rich text (see
+/// [`crate::rich_text`]).
 fn email(
     input: &EmailInput,
     subject: String,
@@ -190,7 +191,12 @@ fn email(
     details: &[String],
     footer: &str,
 ) -> Email {
-    let mut text = paragraphs.join("\n\n");
+    let mut text = paragraphs
+        .iter()
+        .cloned()
+        .chain(input.replies.iter().map(|r| rich_text::to_plain(r)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
     if !details.is_empty() {
         text.push_str(&format!("\n\n{}", details.join("\n")));
     }
@@ -212,6 +218,9 @@ fn email(
     ));
     for p in paragraphs {
         html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
+    }
+    for reply in input.replies {
+        html.push_str(&format!("<div>{}</div>", rich_text::to_html(reply)));
     }
     if !details.is_empty() {
         html.push_str("<ul>");

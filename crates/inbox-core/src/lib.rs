@@ -22,6 +22,7 @@ pub mod mutation;
 pub mod notification;
 pub mod notify;
 pub mod people;
+pub mod rich_text;
 pub mod snooze;
 pub mod state;
 pub mod ticket;

@@ -264,6 +264,37 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
 }
 
 #[test]
+fn a_reply_s_email_carries_its_formatting_in_html_and_its_plain_form_as_text() {
+    let ws = Memory::new(0);
+    let view = customer_view(&ws.tickets[&id(CUSTOMER)], &ws.types, &ws.states).unwrap();
+    let replies = [
+        "Hi, **please** try:\n- clear the _cache_\n- open [Settings](https://x.example/s)\n\n\
+         <img src=x onerror=alert(1)> [no](javascript:alert(1))"
+            .to_owned(),
+    ];
+    let email = render(&EmailInput {
+        reasons: &[Reason::TeammateReplied { parts: vec![] }],
+        ticket: Some(&view),
+        subject: &view.title,
+        brand: &brand(),
+        contact: &customer(),
+        replies: &replies,
+        links: no_links(),
+    });
+    assert!(email.html.contains(
+        "<div><p>Hi, <strong>please</strong> try:</p><ul><li>clear the <em>cache</em></li>\
+         <li>open <a href=\"https://x.example/s\" target=\"_blank\" rel=\"noopener noreferrer\">\
+         Settings</a></li></ul><p>&lt;img src=x onerror=alert(1)&gt; [no](javascript:alert(1))</p></div>"
+    ));
+    assert!(!email.html.contains("<img src=x") && !email.html.contains("href=\"javascript"));
+    assert!(email.text.contains(
+        "Hi, please try:\n\n- clear the cache\n- open Settings (https://x.example/s)\n\n\
+         <img src=x onerror=alert(1)> [no](javascript:alert(1))\n\n-- \n"
+    ));
+    assert!(!email.text.contains("**"));
+}
+
+#[test]
 fn reply_tokens_identify_the_ticket_and_cannot_be_forged() {
     use inbox_core::email::{ReplyTokenError, REPLY_TOKEN_DAYS};
     let secret = b"workspace secret";
