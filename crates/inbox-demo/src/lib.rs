@@ -962,6 +962,7 @@ impl<'a, S: Sink> Generator<'a, S> {
     fn part(&mut self, ticket: TicketId, at: Millis, author: Author, kind: PartKind) -> Part {
         let (t, r) = self.id(at);
         Part {
+            attachments: Vec::new(),
             id: PartId::from_parts(t, r),
             ticket,
             author,
@@ -1063,6 +1064,7 @@ impl<'a, S: Sink> Generator<'a, S> {
             let channel =
                 matches!(event.kind, PartKind::Reply { .. }).then_some(conversation.channel);
             parts.push(ConversationPart {
+                attachments: Vec::new(),
                 id: PartId::from_parts(t, r),
                 conversation: conversation.id,
                 author: event.author,

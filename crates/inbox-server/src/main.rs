@@ -127,6 +127,9 @@ struct ServeArgs {
     public_url: Option<String>,
     #[command(flatten)]
     db: DbArgs,
+    /// Attached files are kept here, content-addressed (the default: DATA_DIR/attachments).
+    #[arg(long, env = "INBOX_ATTACHMENTS_DIR")]
+    attachments_dir: Option<PathBuf>,
     /// Customer emails are written here as .eml files (the default: DATA_DIR/outbox).
     #[arg(long, conflicts_with = "smtp")]
     email_dir: Option<PathBuf>,
@@ -267,6 +270,9 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 public_url: args.public_url,
                 delivery_interval: Duration::from_millis(args.delivery_interval_ms),
                 webhook_retry: Duration::from_millis(args.webhook_retry_ms),
+                attachments_dir: args
+                    .attachments_dir
+                    .unwrap_or_else(|| args.db.data_dir.join("attachments")),
             };
             tokio::runtime::Runtime::new()
                 .map_err(|e| ServerError::Storage(format!("cannot start the runtime: {e}")))?

@@ -452,6 +452,7 @@ impl Store {
             .prepare_cached("SELECT * FROM parts WHERE ticket_id = ?1 ORDER BY created_at, rowid")?
             .query_map([ticket.to_string()], |r| {
                 Ok(Part {
+                    attachments: Vec::new(),
                     id: id(r, "id")?,
                     ticket: id(r, "ticket_id")?,
                     author: codec::author(r)?,
