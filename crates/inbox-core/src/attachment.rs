@@ -186,6 +186,19 @@ pub fn customer_may_fetch<'a>(
         .any(|(kind, files)| kind.customer_visible() && files.contains(&id))
 }
 
+/// A file's size as people read it: `812 bytes`, `14 KB`, `3.2 MB`.
+pub fn size_label(size: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if size < KB {
+        format!("{size} bytes")
+    } else if size < MB {
+        format!("{} KB", size.div_ceil(KB))
+    } else {
+        format!("{:.1} MB", size as f64 / MB as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +268,13 @@ mod tests {
         assert!(customer_may_fetch(id, [(&reply, &files[..])]));
         assert!(!customer_may_fetch(id, [(&note, &files[..])]));
         assert!(!customer_may_fetch(id, [(&reply, &[][..])]));
+    }
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(size_label(812), "812 bytes");
+        assert_eq!(size_label(14 * 1024), "14 KB");
+        assert_eq!(size_label(3 * 1024 * 1024 + 300 * 1024), "3.3 MB");
     }
 
     #[test]

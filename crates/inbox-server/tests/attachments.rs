@@ -334,3 +334,32 @@ async fn conversation_files_reach_their_customer_and_customers_send_their_own() 
         .await
         .error(404, "not_found");
 }
+
+#[tokio::test]
+async fn a_reply_email_lists_its_files_and_links_to_the_messenger() {
+    let server = TestServer::start(Some(10));
+    let f = fixture(&server, 0).await;
+    let shot = uploaded(&f, "error-dialog.png", 40).await;
+    let noted = uploaded(&f, "internal-trace.png", 41).await;
+    push(
+        &f.admin,
+        json!({"type": "note", "ticket": f.ticket, "body": "trace", "attachments": [noted]}),
+    )
+    .await;
+    push(
+        &f.admin,
+        json!({"type": "reply", "ticket": f.ticket, "body": "See the screenshot", "attachments": [shot]}),
+    )
+    .await;
+    let emails = emails_settle(&server, 1).await;
+    let email = emails
+        .iter()
+        .find(|e| says(e, "See the screenshot"))
+        .expect("the reply's email");
+    assert!(says(email, "error-dialog.png (72 bytes)"), "{email}");
+    assert!(says(email, "/messenger?brand="), "{email}");
+    assert!(
+        !says(email, "internal-trace.png"),
+        "a note's file never reaches an email"
+    );
+}

@@ -35,6 +35,7 @@ use crate::workspace::Db;
 
 pub use attachments::{
     check_named as check_attachments, customer_sees as customer_sees_attachment,
+    records as attachment_records,
 };
 pub use context::{request_id, REQUEST_ID_HEADER};
 pub use extract::{Customer, Teammate};
