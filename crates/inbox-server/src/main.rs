@@ -30,7 +30,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serves the sync, REST and Messenger APIs and delivers customer emails.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Fills an empty workspace with the demo data.
     Seed {
         #[command(flatten)]
