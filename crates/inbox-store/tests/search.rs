@@ -688,6 +688,9 @@ fn a_file_from_before_search_is_indexed_when_opened() {
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
+         -- Migration 13: parts' files.
+         ALTER TABLE parts DROP COLUMN attachments;
+         ALTER TABLE conversation_parts DROP COLUMN attachments;
          -- Migration 12: tickets' snoozes.
          DROP INDEX tickets_snoozed; ALTER TABLE tickets DROP COLUMN snoozed_until;
          -- Migration 11: macros.

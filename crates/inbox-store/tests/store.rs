@@ -626,6 +626,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
          DROP TRIGGER ticket_search_after_pull; DROP TRIGGER ticket_search_after_first_pull;
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
+         ALTER TABLE parts DROP COLUMN attachments;
          ALTER TABLE teammates DROP COLUMN active;
          ALTER TABLE brands DROP COLUMN color;
          DROP INDEX tickets_snoozed; ALTER TABLE tickets DROP COLUMN snoozed_until;
