@@ -104,6 +104,17 @@ export const commands = {
 	 *  teammate typed, best first.
 	 */
 	searchConversations: (query: ConversationSearchQuery) => __TAURI_INVOKE<ConversationSearchPage>("search_conversations", { query }),
+	/**  Uploads a file the composer holds (chosen or pasted), its bytes in base64. */
+	uploadAttachment: (name: string, contentType: string, data: string) => __TAURI_INVOKE<Attachment>("upload_attachment", { name, contentType, data }),
+	/**  Uploads the file at `path` (its type from its extension). */
+	uploadAttachmentFile: (path: string) => __TAURI_INVOKE<Attachment>("upload_attachment_file", { path }),
+	/**  A file of a reply or note, to show: its record, and an image's bytes as a data URL. */
+	loadAttachment: (id: string) => __TAURI_INVOKE<AttachmentView>("load_attachment", { id }),
+	/**
+	 *  Saves a file of a reply or note in the Downloads folder (a new name if one is taken) and
+	 *  returns where.
+	 */
+	saveAttachment: (id: string) => __TAURI_INVOKE<string>("save_attachment", { id }),
 	listWebhooks: () => __TAURI_INVOKE<WebhookList>("list_webhooks"),
 	getWebhook: (id: string) => __TAURI_INVOKE<Webhook>("get_webhook", { id }),
 	createWebhook: (url: string, topics: string[]) => __TAURI_INVOKE<NewWebhook>("create_webhook", { url, topics }),
@@ -165,7 +176,26 @@ export type Applied = {
 	undo: UndoToken | null,
 };
 
+/**  A stored file, as the server records it and clients show it. */
+export type Attachment = {
+	id: AttachmentId,
+	/**  Hex SHA-256 of the bytes: where the blob lives, and the same file stored once. */
+	sha256: string,
+	name: string,
+	content_type: string,
+	size: number | null,
+	uploader: Author,
+	created_at: number,
+};
+
 export type AttachmentId = string;
+
+/**  A file as the timeline shows it. */
+export type AttachmentView = {
+	attachment: Attachment,
+	/**  A `data:` URL of an image small enough to show inline. */
+	image: string | null,
+};
 
 /**  A field of a ticket type. */
 export type AttributeDef = {
@@ -1226,6 +1256,8 @@ export type TimelineEntry = {
 	created_at: number,
 	/**  Where a conversation's message came in or went out (none on tickets and events). */
 	channel: MessageChannel | null,
+	/**  The files of a reply or note, by id (the server holds them). */
+	attachments?: AttachmentId[],
 };
 
 /**  What undoes an action while its window is open. */

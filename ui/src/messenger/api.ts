@@ -143,6 +143,19 @@ export function createApi(options: ApiOptions) {
     sessionIdentify: (identity: Identity) => request<Session>('POST', '/messenger/session/identify', identity, false),
 
     // With the customer's token.
+    /** A file of a message the customer sees, as a blob (links cannot carry the token). */
+    file: async (path: string): Promise<Blob> => {
+      const token = options.token();
+      if (!token) throw new ApiError(401, 'unauthorized', 'Your session ended; sign in again.');
+      let response: Response;
+      try {
+        response = await doFetch(base + path, { headers: { Authorization: `Bearer ${token}` } });
+      } catch {
+        throw new ApiError(0, 'network', NETWORK_MESSAGE);
+      }
+      if (!response.ok) throw errorFromResponse(response.status, await response.text().catch(() => ''));
+      return response.blob();
+    },
     me: () => request<Contact>('GET', '/messenger/me'),
     home: () => request<MessengerHome>('GET', '/messenger/home'),
     /** `keepalive` lets the request outlive the page (sent while it unloads). */

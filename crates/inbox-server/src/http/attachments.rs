@@ -146,6 +146,27 @@ pub async fn download(
     send(&state, attachment).await
 }
 
+/// What a file of the workspace is (name, type, size), for a teammate
+#[utoipa::path(
+    get,
+    path = "/attachments/{id}/info",
+    operation_id = "get_attachments_id_info",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(("id" = String, Path, description = "The attachment's id (a ULID).")),
+    responses(
+        (status = 200, description = "The file's record.", body = Attachment),
+        TeammateAuth, NotFound, Internal,
+    ),
+)]
+pub async fn info(
+    State(state): State<AppState>,
+    _: Teammate,
+    Path(id): Path<String>,
+) -> Result<Json<Attachment>> {
+    Ok(Json(state.read(move |db| attachment(db, &id)).await?))
+}
+
 /// A file of a message the customer sees
 #[utoipa::path(
     get,

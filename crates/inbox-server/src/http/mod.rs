@@ -237,6 +237,7 @@ pub(crate) fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(inbound::email),
         routes!(attachments::upload),
         routes!(attachments::download),
+        routes!(attachments::info),
         routes!(attachments::customer_upload),
         routes!(attachments::customer_download),
     ];
