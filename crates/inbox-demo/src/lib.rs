@@ -14,6 +14,7 @@
 mod big_tracker;
 mod macros;
 mod rng;
+pub mod screenshot;
 mod topics;
 mod words;
 
