@@ -14,7 +14,8 @@ use inbox_server::http::{Limits, LoginLimits};
 use inbox_server::mail::{EmlDir, Mailer, Smtp};
 use inbox_server::server::{serve, ServeOptions};
 use inbox_server::setup::{
-    revoke_token, seed_demo, set_active, teammate_password, teammate_token, teammate_tokens,
+    revoke_token, seed_demo_with_files, set_active, teammate_password, teammate_token,
+    teammate_tokens,
 };
 use inbox_server::storage::postgres::PostgresStorage;
 use inbox_server::storage::sqlite::SqliteStorage;
@@ -40,6 +41,9 @@ enum Command {
         /// Also a tracker with this many linked customer tickets (for load tests).
         #[arg(long, default_value_t = 0)]
         big_tracker: usize,
+        /// Where the demo customers' screenshots go (the default: DATA_DIR/attachments).
+        #[arg(long, env = "INBOX_ATTACHMENTS_DIR")]
+        attachments_dir: Option<PathBuf>,
     },
     /// Sets the password a teammate signs in to the app with, read from the first line of
     /// standard input (an empty workspace gets them as its first admin).
@@ -282,8 +286,14 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             db,
             tickets,
             big_tracker,
+            attachments_dir,
         } => {
-            let seeded = seed_demo(db.open()?.as_ref(), tickets, big_tracker, now())?;
+            let blobs = inbox_server::blobs::BlobStore::open(
+                &attachments_dir.unwrap_or_else(|| db.data_dir.join("attachments")),
+            )?;
+            let storage = db.open()?;
+            let seeded =
+                seed_demo_with_files(storage.as_ref(), Some(&blobs), tickets, big_tracker, now())?;
             println!("Seeded the demo workspace with {} tickets.", seeded.tickets);
             Ok(())
         }

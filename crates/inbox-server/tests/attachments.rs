@@ -209,6 +209,7 @@ async fn only_those_who_see_a_message_fetch_its_files() {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|e| e["body"] == "Here is the fix")
         .flat_map(|e| e["attachments"].as_array().into_iter().flatten())
         .collect();
     assert_eq!(files.len(), 1, "{ticket}");
@@ -362,4 +363,37 @@ async fn a_reply_email_lists_its_files_and_links_to_the_messenger() {
         !says(email, "internal-trace.png"),
         "a note's file never reaches an email"
     );
+}
+
+#[tokio::test]
+async fn demo_customers_send_real_screenshots() {
+    let server = TestServer::start(Some(30));
+    let f = fixture(&server, 3600).await;
+    let shots: Vec<&Value> = data(&f.records, "ticket_part")
+        .filter(|p| p["kind"]["body"] == inbox_demo::SCREENSHOT_MESSAGE)
+        .collect();
+    assert!(!shots.is_empty(), "some demo customers send a screenshot");
+    let part = shots[0];
+    assert_eq!(part["author"]["kind"], "contact");
+    let file = part["attachments"][0].as_str().unwrap();
+    let (status, headers, bytes) = fetch(&f.admin, &format!("/attachments/{file}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a real PNG");
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 360);
+
+    // Its customer sees it in the Messenger, and fetches it.
+    let ticket = find(&f.records, "ticket", &part["ticket"]);
+    let customer_client = customer(&server, &f, ticket["contacts"][0].as_str().unwrap()).await;
+    let seen = customer_client
+        .get(&format!(
+            "/messenger/tickets/{}",
+            part["ticket"].as_str().unwrap()
+        ))
+        .await
+        .ok();
+    assert!(seen.to_string().contains("screenshot.png"), "{seen}");
+    let (status, _, fetched) =
+        fetch(&customer_client, &format!("/messenger/attachments/{file}")).await;
+    assert_eq!((status, fetched), (200, bytes));
 }
