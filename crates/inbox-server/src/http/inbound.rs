@@ -168,6 +168,7 @@ fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Th
             conversation,
             reply.body,
             MessageChannel::Email,
+            Vec::new(),
         )?,
     }
     remember(db, key.as_deref(), about)?;

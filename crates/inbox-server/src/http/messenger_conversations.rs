@@ -151,6 +151,7 @@ pub async fn reply(
                 conversation.id,
                 body.body,
                 MessageChannel::Messenger,
+                body.attachments,
             )?;
             view(db, &their_conversation(db, &contact, &id)?)
         })
@@ -195,10 +196,11 @@ pub fn customer_message(
     conversation: ConversationId,
     body: String,
     channel: MessageChannel,
+    attachments: Vec<inbox_core::AttachmentId>,
 ) -> Result<()> {
     let at = now();
     let mutation = Mutation::ConversationReply {
-        attachments: Vec::new(),
+        attachments,
         conversation,
         body,
         channel,
