@@ -3,7 +3,8 @@
 //! WebDriver does for a file chooser, which then runs the app's upload command with the
 //! file's bytes); once the reply is out (after the undo hold) the server has the file in its
 //! blob folder and the reply names it; the timeline shows the image inline, through the app;
-//! and the customer's Messenger page lists it on the ticket.
+//! and the customer's Messenger page lists it on the ticket, where the customer answers with a
+//! file of their own (the Messenger's file input, given a path the same way).
 
 use std::time::{Duration, Instant};
 
@@ -188,5 +189,73 @@ async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messeng
         "{listed}"
     );
     browser.screenshot("attachments-messenger").await;
+
+    // The customer answers with a file of their own, chosen in the Messenger.
+    let log_path = dir.path().join("printer.log");
+    std::fs::write(&log_path, "paper jam at tray 2\n").unwrap();
+    within("choosing a file in the Messenger", async {
+        browser
+            .client
+            .find(Locator::Css("[data-testid=messenger-attach]"))
+            .await
+            .expect("the Messenger's file input")
+            .send_keys(log_path.to_str().unwrap())
+            .await
+            .expect("the file chosen")
+    })
+    .await;
+    browser
+        .wait_for("[data-testid=messenger-staged-file]")
+        .await;
+    browser
+        .type_into("textarea", "And the printer's log\n")
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let theirs = loop {
+        let parts = storage
+            .reading(|tx| tx.parts(&ticket.id.to_string()))
+            .unwrap();
+        let found = parts
+            .iter()
+            .map(|d| serde_json::from_str::<inbox_core::Part>(d).unwrap())
+            .find(
+                |p| matches!(&p.kind, PartKind::Reply { body: b } if b == "And the printer's log"),
+            );
+        if let Some(part) = found {
+            break part;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the customer's reply never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        theirs.author,
+        inbox_core::Author::Contact(ticket.contacts[0])
+    );
+    let log: inbox_core::Attachment = storage
+        .reading(|tx| {
+            tx.get(
+                inbox_server::storage::Kind::Attachment,
+                &theirs.attachments[0].to_string(),
+            )
+        })
+        .unwrap()
+        .map(|d| serde_json::from_str(&d).unwrap())
+        .unwrap();
+    assert_eq!(
+        (log.name.as_str(), log.content_type.as_str()),
+        ("printer.log", "application/octet-stream")
+    );
+    browser
+        .until(
+            "the customer's file on their message",
+            "return [...document.querySelectorAll('[data-testid=messenger-file]')]
+               .some(f => f.textContent.includes('printer.log'));",
+            vec![],
+        )
+        .await;
+    browser.screenshot("attachments-messenger-sent").await;
     browser.close().await;
 }

@@ -12,8 +12,8 @@ pub const MAX_ATTACHMENTS_PER_PART: usize = 10;
 /// A file's name, in characters.
 pub const MAX_FILE_NAME: usize = 200;
 
-/// Types a browser or mail client shows safely, or only ever downloads. Anything else (HTML,
-/// SVG, scripts, executables) is refused: served from the workspace's own origin, it could run.
+/// Types kept as they are: a browser or mail client shows them safely, or only downloads them.
+/// Other harmless types are kept as `application/octet-stream` (always downloaded).
 const ALLOWED_TYPES: &[&str] = &[
     "image/png",
     "image/jpeg",
@@ -29,6 +29,23 @@ const ALLOWED_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.ms-excel",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+];
+
+/// Types that could run as a page or a program (served from the workspace's own origin, a page
+/// could act as whoever views it): refused.
+const REFUSED_TYPES: &[&str] = &[
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/xml",
+    "application/xml",
+    "text/javascript",
+    "application/javascript",
+    "application/ecmascript",
+    "application/x-msdownload",
+    "application/x-msdos-program",
+    "application/x-sh",
+    "application/java-archive",
 ];
 
 /// File names whose extension says "run me", whatever type they claim.
@@ -108,9 +125,14 @@ pub fn validate_upload(
     let refused_extension = extension
         .as_deref()
         .is_some_and(|ext| REFUSED_EXTENSIONS.contains(&ext));
-    if refused_extension || !ALLOWED_TYPES.contains(&content_type.as_str()) {
+    if refused_extension || REFUSED_TYPES.contains(&content_type.as_str()) {
         return Err(CoreError::AttachmentTypeRefused { content_type, name });
     }
+    let content_type = if ALLOWED_TYPES.contains(&content_type.as_str()) {
+        content_type
+    } else {
+        "application/octet-stream".to_owned()
+    };
     Ok(ValidUpload { name, content_type })
 }
 
@@ -247,6 +269,19 @@ mod tests {
         assert_eq!(
             validate_upload("x", "", 5).unwrap().content_type,
             "application/octet-stream"
+        );
+        assert_eq!(
+            validate_upload("printer.log", "text/x-log", 5)
+                .unwrap()
+                .content_type,
+            "application/octet-stream",
+            "an unlisted harmless type is kept, as a download"
+        );
+        assert_eq!(
+            validate_upload("logo.svg", "image/svg+xml", 5)
+                .unwrap_err()
+                .code(),
+            "attachment_type_refused"
         );
     }
 

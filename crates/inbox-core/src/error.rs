@@ -149,7 +149,7 @@ pub enum CoreError {
     AttachmentEmpty,
     #[error("The file is too large: at most {max_mib} MiB.")]
     AttachmentTooLarge { max_mib: usize },
-    #[error("Files of type {content_type} (\"{name}\") cannot be attached: images, PDFs, text, office documents and zip archives can.")]
+    #[error("Files of type {content_type} (\"{name}\") cannot be attached: pages, scripts and programs cannot (images, PDFs, text, documents and archives can).")]
     AttachmentTypeRefused { content_type: String, name: String },
     #[error("The file needs a name (not only a path or dots).")]
     AttachmentNameInvalid,
