@@ -74,33 +74,6 @@ pub async fn upload_attachment(
     upload(&state, &name, &content_type, bytes).await
 }
 
-/// Uploads the file at `path` (its type from its extension).
-#[tauri::command]
-#[specta::specta]
-pub async fn upload_attachment_file(
-    state: State<'_, AppState>,
-    path: String,
-) -> CommandResult<Attachment> {
-    let path = std::path::PathBuf::from(path);
-    let size = std::fs::metadata(&path)
-        .map_err(|e| CommandError::new("invalid_file", format!("The file cannot be read: {e}")))?
-        .len();
-    if size > MAX_ATTACHMENT_BYTES as u64 {
-        return Err(CoreError::AttachmentTooLarge {
-            max_mib: MAX_ATTACHMENT_BYTES / (1024 * 1024),
-        }
-        .into());
-    }
-    let bytes = std::fs::read(&path)
-        .map_err(|e| CommandError::new("invalid_file", format!("The file cannot be read: {e}")))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let content_type = type_of(&name);
-    upload(&state, &name, content_type, bytes).await
-}
-
 async fn upload(
     state: &AppState,
     name: &str,
@@ -171,24 +144,4 @@ pub async fn save_attachment(
     }
     std::fs::write(&path, bytes).map_err(|e| cannot(e.to_string()))?;
     Ok(path.to_string_lossy().into_owned())
-}
-
-/// A file's type by its extension, as uploads name it.
-pub fn type_of(name: &str) -> &'static str {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "txt" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "json" => "application/json",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
 }

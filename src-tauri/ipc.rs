@@ -52,7 +52,6 @@ pub fn builder() -> Builder<tauri::Wry> {
             search::search_tickets,
             search::search_conversations,
             attachments::upload_attachment,
-            attachments::upload_attachment_file,
             attachments::load_attachment,
             attachments::save_attachment,
             webhooks::list_webhooks,

@@ -259,3 +259,75 @@ async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messeng
     browser.screenshot("attachments-messenger-sent").await;
     browser.close().await;
 }
+
+/// Chooses `path` in the composer's paperclip and returns the message the composer shows.
+async fn attach_refused(app: &App, path: &std::path::Path) -> String {
+    within("choosing a file", async {
+        app.client
+            .find(Locator::Css("[data-testid=composer-attach]"))
+            .await
+            .expect("the paperclip's file input")
+            .send_keys(path.to_str().unwrap())
+            .await
+            .expect("the file chosen")
+    })
+    .await;
+    app.until(
+        "the composer to say why the file cannot be attached",
+        "const e = document.querySelector('[data-testid=composer-file-error]');
+         return e ? e.textContent.trim() : null;",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_server_at_hand_attaching_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let shot_path = dir.path().join("screen.png");
+    std::fs::write(
+        &shot_path,
+        inbox_demo::screenshot::screenshot_png(64, 40, 1),
+    )
+    .unwrap();
+
+    // A workspace of the app's own keeps no files.
+    let app = App::launch(&["--demo"]).await;
+    app.wait_for("[data-testid=ticket-row]").await;
+    app.click("[data-testid=ticket-row]").await;
+    app.wait_for("[data-testid=composer-input]").await;
+    let local = attach_refused(&app, &shot_path).await;
+    assert!(local.starts_with("Attachments need a server"), "{local}");
+    assert!(
+        app.js(
+            "return document.querySelectorAll('[data-testid=composer-file]').length;",
+            vec![]
+        )
+        .await
+            == json!(0)
+    );
+    app.screenshot("attachments-local");
+    app.close().await;
+
+    // Working offline, the upload waits for no one: the composer says to attach once online.
+    let (url, storage) = start_server(dir.path()).await;
+    let token = teammate_token(
+        storage.as_ref(),
+        ADMIN,
+        None,
+        inbox_server::authority::now(),
+    )
+    .unwrap();
+    let app = App::launch(&["--server", &url, "--token", &token]).await;
+    app.until_sync_state("online").await;
+    app.click("[data-testid=work-offline]").await;
+    app.until_sync_state("working_offline").await;
+    app.click("[data-testid=ticket-row]").await;
+    app.wait_for("[data-testid=composer-input]").await;
+    let offline = attach_refused(&app, &shot_path).await;
+    assert!(offline.contains("once you are online"), "{offline}");
+    app.close().await;
+}

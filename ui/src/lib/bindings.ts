@@ -106,8 +106,6 @@ export const commands = {
 	searchConversations: (query: ConversationSearchQuery) => __TAURI_INVOKE<ConversationSearchPage>("search_conversations", { query }),
 	/**  Uploads a file the composer holds (chosen or pasted), its bytes in base64. */
 	uploadAttachment: (name: string, contentType: string, data: string) => __TAURI_INVOKE<Attachment>("upload_attachment", { name, contentType, data }),
-	/**  Uploads the file at `path` (its type from its extension). */
-	uploadAttachmentFile: (path: string) => __TAURI_INVOKE<Attachment>("upload_attachment_file", { path }),
 	/**  A file of a reply or note, to show: its record, and an image's bytes as a data URL. */
 	loadAttachment: (id: string) => __TAURI_INVOKE<AttachmentView>("load_attachment", { id }),
 	/**
