@@ -8,7 +8,7 @@ use crate::error::CommandError;
 use crate::events::{
     OpenConversation, OpenTicket, SessionChanged, SyncStatusChanged, WorkspaceChanged,
 };
-use crate::{account, commands, macros, profiles, search, settings, webhooks};
+use crate::{account, attachments, commands, macros, profiles, search, settings, webhooks};
 
 /// The commands and events, for the app's invoke handler and for the bindings.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -51,6 +51,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             settings::save_settings::<tauri::Wry>,
             search::search_tickets,
             search::search_conversations,
+            attachments::upload_attachment,
+            attachments::load_attachment,
+            attachments::save_attachment,
             webhooks::list_webhooks,
             webhooks::get_webhook,
             webhooks::create_webhook,

@@ -2,6 +2,7 @@
 
 mod account;
 mod alerts;
+mod attachments;
 mod commands;
 mod desktop;
 mod error;

@@ -288,6 +288,7 @@ async fn a_customers_message_shows_live_and_notifies_the_assignee() {
     on_server(
         &storage,
         Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation: id,
             body: "It also fails with smaller files.".into(),
             channel: MessageChannel::Messenger,
@@ -321,6 +322,7 @@ async fn a_customers_message_shows_live_and_notifies_the_assignee() {
     on_server(
         &storage,
         Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation: id,
             body: "Any news on the export?".into(),
             channel: MessageChannel::Email,

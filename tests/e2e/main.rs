@@ -5,6 +5,7 @@
 
 mod accessibility;
 mod account;
+mod attachments;
 mod back_office;
 mod browser;
 mod bulk;

@@ -22,6 +22,7 @@ async fn a_reply_preview_shows_the_customer_channels_and_email() {
     let expected = store
         .preview(
             &Mutation::Reply {
+                attachments: Vec::new(),
                 ticket: ticket.id,
                 body: body.into(),
             },

@@ -74,6 +74,7 @@ async fn mine_with_both_lists_my_ticket_and_conversation_and_j_opens_each_in_its
     apply(
         &mut store,
         Mutation::Note {
+            attachments: Vec::new(),
             ticket,
             body: "Taking this one".into(),
             keep_private: false,
@@ -92,6 +93,7 @@ async fn mine_with_both_lists_my_ticket_and_conversation_and_j_opens_each_in_its
     apply(
         &mut store,
         Mutation::ConversationNote {
+            attachments: Vec::new(),
             conversation,
             body: "Taking this one too".into(),
         },

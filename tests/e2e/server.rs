@@ -37,6 +37,7 @@ pub fn serve(
         delivery_interval: Duration::from_secs(1),
         webhook_retry: Duration::from_secs(5),
         limits: Default::default(),
+        attachments_dir: dir.join("attachments"),
     };
     tokio::spawn(serve_on(listener, opts))
 }

@@ -197,6 +197,7 @@ async fn the_app_follows_the_servers_changes_and_sends_its_own() {
             mutations: vec![PendingMutation {
                 seq: 2,
                 mutation: Mutation::Note {
+                    attachments: Vec::new(),
                     ticket: ticket.id,
                     body: "Seen from another desk".into(),
                     keep_private: false,

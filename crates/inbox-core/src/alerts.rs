@@ -194,6 +194,7 @@ mod tests {
 
     fn part(ticket: &Ticket, author: Author, kind: PartKind) -> Part {
         Part {
+            attachments: Vec::new(),
             id: PartId::from_parts(2, ticket.id.0.random()),
             ticket: ticket.id,
             author,

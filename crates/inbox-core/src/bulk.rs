@@ -94,6 +94,7 @@ mod tests {
         let batch: Vec<_> = (1..=3).map(|n| close(id(n))).collect();
         assert_eq!(validate(&batch), Ok(vec![id(1), id(2), id(3)]));
         let reply = |n| Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(n),
             body: "Refunded".into(),
         };

@@ -196,7 +196,7 @@ pub(crate) fn start<W: Workspace>(
     let conversation = Conversation::new(req.id, contact.id, subject, req.channel, ctx.now);
     out.changes
         .push(Change::PutConversation(Box::new(conversation.clone())));
-    message(out, ctx, conversation, body, req.channel);
+    message(out, ctx, conversation, body, req.channel, Vec::new());
     Ok(())
 }
 
@@ -208,6 +208,7 @@ pub(crate) fn reply<W: Workspace>(
     id: ConversationId,
     body: &str,
     channel: MessageChannel,
+    attachments: &[crate::AttachmentId],
 ) -> Result<(), W::Error> {
     let conversation = ws.conversation(id)?;
     if let Author::Contact(author) = ctx.actor {
@@ -216,7 +217,8 @@ pub(crate) fn reply<W: Workspace>(
         }
     }
     let body = non_empty(body, "reply")?;
-    message(out, ctx, conversation, body, channel);
+    crate::attachment::check_part_attachments(attachments)?;
+    message(out, ctx, conversation, body, channel, attachments.to_vec());
     Ok(())
 }
 
@@ -228,10 +230,12 @@ fn message(
     mut conversation: Conversation,
     body: String,
     channel: MessageChannel,
+    attachments: Vec<crate::AttachmentId>,
 ) {
     let part = ctx.conversation_part(conversation.id, PartKind::Reply { body });
     let part = ConversationPart {
         channel: Some(channel),
+        attachments,
         ..part
     };
     match ctx.actor {
@@ -261,10 +265,15 @@ pub(crate) fn note<W: Workspace>(
     ctx: &mut Context,
     id: ConversationId,
     body: &str,
+    attachments: &[crate::AttachmentId],
 ) -> Result<(), W::Error> {
     let conversation = teammates_only(ws, ctx, id)?;
     let body = non_empty(body, "note")?;
-    let part = ctx.conversation_part(id, PartKind::Note { body });
+    crate::attachment::check_part_attachments(attachments)?;
+    let part = ConversationPart {
+        attachments: attachments.to_vec(),
+        ..ctx.conversation_part(id, PartKind::Note { body })
+    };
     out.changes.push(Change::AppendConversationPart(part));
     touch(out, conversation, ctx.now);
     Ok(())

@@ -145,6 +145,18 @@ pub enum CoreError {
     MacroStaysShared,
     #[error("A macro can {action} only once.")]
     MacroActionRepeated { action: &'static str },
+    #[error("The file is empty.")]
+    AttachmentEmpty,
+    #[error("The file is too large: at most {max_mib} MiB.")]
+    AttachmentTooLarge { max_mib: usize },
+    #[error("Files of type {content_type} (\"{name}\") cannot be attached: pages, scripts and programs cannot (images, PDFs, text, documents and archives can).")]
+    AttachmentTypeRefused { content_type: String, name: String },
+    #[error("The file needs a name (not only a path or dots).")]
+    AttachmentNameInvalid,
+    #[error("The file {id} is attached twice to one message.")]
+    AttachmentTwice { id: String },
+    #[error("Attachments need a server: this workspace is local only. Connect it to a server to send files.")]
+    AttachmentsNeedServer,
 }
 
 impl CoreError {
@@ -212,6 +224,12 @@ impl CoreError {
             Self::MacroPlaceholderMalformed { .. } => "macro_placeholder_malformed",
             Self::MacroActionRepeated { .. } => "macro_action_repeated",
             Self::MacroStaysShared => "macro_stays_shared",
+            Self::AttachmentEmpty => "attachment_empty",
+            Self::AttachmentTooLarge { .. } => "attachment_too_large",
+            Self::AttachmentTypeRefused { .. } => "attachment_type_refused",
+            Self::AttachmentNameInvalid => "attachment_name_invalid",
+            Self::AttachmentTwice { .. } => "attachment_twice",
+            Self::AttachmentsNeedServer => "attachments_need_server",
         }
     }
 

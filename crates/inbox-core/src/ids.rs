@@ -77,4 +77,5 @@ id_type!(
     ConversationId = "conversation",
     PartId = "timeline part",
     MacroId = "macro",
+    AttachmentId = "attachment",
 );

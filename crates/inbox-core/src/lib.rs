@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod attachment;
 pub mod attribute;
 pub mod bulk;
 pub mod category;
@@ -31,6 +32,7 @@ pub mod timeline;
 pub mod undo;
 
 pub use admin::{apply_admin, AdminChange, Saved, Settings};
+pub use attachment::Attachment;
 pub use attribute::{AttributeDef, AttributeValue, DataType};
 pub use category::{Category, Sharing};
 pub use conversation::{Conversation, MessageChannel, StartConversation};

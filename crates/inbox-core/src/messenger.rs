@@ -200,6 +200,9 @@ pub enum CustomerEntryKind {
         from_customer: bool,
         /// The teammate who wrote a team message, as customers see their name.
         author_name: Option<String>,
+        /// Its files (none: left out).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<CustomerFile>,
     },
     /// The ticket moved to a state with a new customer-facing label.
     StateChanged { label: String },
@@ -244,6 +247,11 @@ pub fn customer_timeline(
     let rest = parts[since..].iter().filter_map(|p| {
         let kind = match &p.kind {
             crate::PartKind::Reply { body } => CustomerEntryKind::Message {
+                attachments: p
+                    .attachments
+                    .iter()
+                    .map(|id| CustomerFile::of(*id))
+                    .collect(),
                 body: body.clone(),
                 from_customer: matches!(p.author, crate::Author::Contact(_)),
                 author_name: match p.author {
@@ -295,6 +303,75 @@ pub struct CustomerMessage {
     pub from_customer: bool,
     /// The teammate who wrote a team message, as customers see their name.
     pub author_name: Option<String>,
+    /// Its files (none: left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<CustomerFile>,
+}
+
+/// A file of a message, as the customer gets it: what it is, and where to fetch it with their
+/// Messenger token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerFile {
+    pub id: crate::AttachmentId,
+    pub name: String,
+    pub content_type: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub size: u64,
+    /// `/messenger/attachments/{id}`, fetched with the customer's token.
+    pub url: String,
+}
+
+impl CustomerFile {
+    /// A file known by id only, until [`describe_files`] names it.
+    pub fn of(id: crate::AttachmentId) -> CustomerFile {
+        CustomerFile {
+            id,
+            name: String::new(),
+            content_type: String::new(),
+            size: 0,
+            url: format!("/messenger/attachments/{id}"),
+        }
+    }
+
+    fn describe(
+        &mut self,
+        lookup: &dyn Fn(crate::AttachmentId) -> Option<crate::Attachment>,
+    ) -> bool {
+        match lookup(self.id) {
+            Some(a) => {
+                self.name = a.name;
+                self.content_type = a.content_type;
+                self.size = a.size;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Names the files of a ticket's entries from their stored records; a file with no record is
+/// left out.
+pub fn describe_files(
+    entries: &mut [CustomerEntry],
+    lookup: &dyn Fn(crate::AttachmentId) -> Option<crate::Attachment>,
+) {
+    for entry in entries {
+        if let CustomerEntryKind::Message { attachments, .. } = &mut entry.kind {
+            attachments.retain_mut(|f| f.describe(lookup));
+        }
+    }
+}
+
+/// Like [`describe_files`], for a conversation's messages.
+pub fn describe_message_files(
+    messages: &mut [CustomerMessage],
+    lookup: &dyn Fn(crate::AttachmentId) -> Option<crate::Attachment>,
+) {
+    for message in messages {
+        message.attachments.retain_mut(|f| f.describe(lookup));
+    }
 }
 
 /// The customer's view of `conversation` from its parts; `teammate_name` names team members.
@@ -315,6 +392,11 @@ pub fn customer_conversation(
                 _ => return None,
             };
             Some(CustomerMessage {
+                attachments: p
+                    .attachments
+                    .iter()
+                    .map(|id| CustomerFile::of(*id))
+                    .collect(),
                 id: p.id,
                 at: p.created_at,
                 body: body.clone(),
@@ -483,6 +565,11 @@ pub fn new_conversation_entries(
                     body: body.clone(),
                     from_customer: false,
                     author_name: teammate_name(t),
+                    attachments: p
+                        .attachments
+                        .iter()
+                        .map(|id| CustomerFile::of(*id))
+                        .collect(),
                 },
             }),
             _ => None,

@@ -13,10 +13,10 @@ use crate::attribute::{DESCRIPTION, TITLE};
 use crate::{conversation, snooze};
 
 use crate::{
-    limits, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId, Conversation,
-    ConversationId, ConversationPart, CoreError, CreateTicket, MacroId, MessageChannel, Millis,
-    Part, PartId, PartKind, StartConversation, StateCategory, StateId, Team, TeamId, Teammate,
-    TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
+    limits, AttachmentId, Author, Brand, BrandId, Category, Company, CompanyId, Contact, ContactId,
+    Conversation, ConversationId, ConversationPart, CoreError, CreateTicket, MacroId,
+    MessageChannel, Millis, Part, PartId, PartKind, StartConversation, StateCategory, StateId,
+    Team, TeamId, Teammate, TeammateId, Ticket, TicketId, TicketState, TicketType, TicketTypeId,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +72,9 @@ pub enum Mutation {
         ticket: TicketId,
         /// Not blank, at most 65,536 characters (else the mutation is rejected).
         body: String,
+        /// Files uploaded beforehand (`POST /attachments`), at most 10.
+        #[serde(default)]
+        attachments: Vec<AttachmentId>,
     },
     /// An internal note. On a back-office ticket it is cross-posted where the ticket came from,
     /// unless `keep_private` (R12).
@@ -81,6 +84,9 @@ pub enum Mutation {
         body: String,
         #[serde(default)]
         keep_private: bool,
+        /// Files uploaded beforehand (`POST /attachments`), at most 10.
+        #[serde(default)]
+        attachments: Vec<AttachmentId>,
     },
     LinkTracker {
         ticket: TicketId,
@@ -126,12 +132,18 @@ pub enum Mutation {
         body: String,
         #[serde(default)]
         channel: MessageChannel,
+        /// Files uploaded beforehand (`POST /attachments`), at most 10.
+        #[serde(default)]
+        attachments: Vec<AttachmentId>,
     },
     /// An internal note on a conversation; never reaches the customer.
     ConversationNote {
         conversation: ConversationId,
         /// Not blank, at most 65,536 characters (else the mutation is rejected).
         body: String,
+        /// Files uploaded beforehand (`POST /attachments`), at most 10.
+        #[serde(default)]
+        attachments: Vec<AttachmentId>,
     },
     AssignConversation {
         conversation: ConversationId,
@@ -181,6 +193,17 @@ pub enum Target {
 }
 
 impl Mutation {
+    /// The files a reply or note names (none for everything else).
+    pub fn attachments(&self) -> &[AttachmentId] {
+        match self {
+            Mutation::Reply { attachments, .. }
+            | Mutation::Note { attachments, .. }
+            | Mutation::ConversationReply { attachments, .. }
+            | Mutation::ConversationNote { attachments, .. } => attachments,
+            _ => &[],
+        }
+    }
+
     /// The ticket or conversation the mutation is about.
     pub fn target(&self) -> Target {
         match self {
@@ -273,6 +296,7 @@ impl Context<'_> {
             kind,
             created_at: self.now,
             channel: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -283,6 +307,7 @@ impl Context<'_> {
             author: self.actor,
             kind,
             created_at: self.now,
+            attachments: Vec::new(),
         }
     }
 }
@@ -494,12 +519,17 @@ fn decide<W: Workspace>(
         Mutation::SetShared { ticket, shared } => {
             set_shared::<W>(o, ctx, ws.ticket(*ticket)?, shared)?
         }
-        Mutation::Reply { ticket, body } => reply(ws, o, ctx, ws.ticket(*ticket)?, body)?,
+        Mutation::Reply {
+            ticket,
+            body,
+            attachments,
+        } => reply(ws, o, ctx, ws.ticket(*ticket)?, body, attachments)?,
         Mutation::Note {
             ticket,
             body,
             keep_private,
-        } => note::<W>(o, ctx, ws.ticket(*ticket)?, body, keep_private)?,
+            attachments,
+        } => note::<W>(o, ctx, ws.ticket(*ticket)?, body, keep_private, attachments)?,
         Mutation::LinkTracker { ticket, tracker } => {
             link_tracker(ws, o, ctx, ws.ticket(*ticket)?, tracker)?
         }
@@ -518,10 +548,13 @@ fn decide<W: Workspace>(
             conversation,
             body,
             channel,
-        } => conversation::reply(ws, o, ctx, *conversation, body, *channel)?,
-        Mutation::ConversationNote { conversation, body } => {
-            conversation::note(ws, o, ctx, *conversation, body)?
-        }
+            attachments,
+        } => conversation::reply(ws, o, ctx, *conversation, body, *channel, attachments)?,
+        Mutation::ConversationNote {
+            conversation,
+            body,
+            attachments,
+        } => conversation::note(ws, o, ctx, *conversation, body, attachments)?,
         Mutation::AssignConversation {
             conversation,
             teammate,
@@ -750,12 +783,17 @@ fn reply<W: Workspace>(
     ctx: &mut Context,
     mut ticket: Ticket,
     body: &str,
+    attachments: &[AttachmentId],
 ) -> Result<(), W::Error> {
     let body = non_empty(body, "reply")?;
+    crate::attachment::check_part_attachments(attachments)?;
     if !ticket.shared {
         return Err(CoreError::ReplyOnInternalTicket.into());
     }
-    let part = ctx.part(ticket.id, PartKind::Reply { body });
+    let part = Part {
+        attachments: attachments.to_vec(),
+        ..ctx.part(ticket.id, PartKind::Reply { body })
+    };
     if let Author::Teammate(_) = ctx.actor {
         out.effects
             .push(Effect::Customer(CustomerEvent::TeammateReplied {
@@ -798,9 +836,14 @@ fn note<W: Workspace>(
     ticket: Ticket,
     body: &str,
     keep_private: &bool,
+    attachments: &[AttachmentId],
 ) -> Result<(), W::Error> {
     let body = non_empty(body, "note")?;
-    out.part(ctx.part(ticket.id, PartKind::Note { body: body.clone() }));
+    crate::attachment::check_part_attachments(attachments)?;
+    out.part(Part {
+        attachments: attachments.to_vec(),
+        ..ctx.part(ticket.id, PartKind::Note { body: body.clone() })
+    });
     if !keep_private {
         cross_post(out, ctx, &ticket, body);
     }

@@ -445,6 +445,7 @@ pub fn planned_parts(
             channels.sort();
             channels.dedup();
             Part {
+                attachments: Vec::new(),
                 id: PartId::from_parts(now.max(0) as u64, random()),
                 ticket,
                 author: Author::System,

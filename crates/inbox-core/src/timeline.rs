@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AttributeValue, BrandId, ContactId, ConversationId, Millis, PartId, StateId, TeamId,
-    TeammateId, TicketId,
+    AttachmentId, AttributeValue, BrandId, ContactId, ConversationId, Millis, PartId, StateId,
+    TeamId, TeammateId, TicketId,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +137,9 @@ pub struct Part {
     pub kind: PartKind,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub created_at: Millis,
+    /// Files of a reply or note, by id (the server holds them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentId>,
 }
 
 /// An entry on a conversation's timeline: the customer's messages and the team's replies and
@@ -155,6 +158,9 @@ pub struct ConversationPart {
     /// Where a message came in or went out first (messages only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<crate::MessageChannel>,
+    /// Files of a message or note, by id (the server holds them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentId>,
 }
 
 #[cfg(test)]

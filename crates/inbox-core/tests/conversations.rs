@@ -77,6 +77,7 @@ fn a_teammate_reply_is_news_for_the_customer_and_a_note_is_not() {
     let conversation = ws.new_conversation(1);
     let reply = ws
         .run(Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation,
             body: "Fixed it.".into(),
             channel: MessageChannel::Messenger,
@@ -91,6 +92,7 @@ fn a_teammate_reply_is_news_for_the_customer_and_a_note_is_not() {
     );
     let note = ws
         .run(Mutation::ConversationNote {
+            attachments: Vec::new(),
             conversation,
             body: "VIP".into(),
         })
@@ -107,6 +109,7 @@ fn the_customer_writing_brings_back_a_closed_or_snoozed_conversation() {
         .unwrap();
     assert!(!ws.conversations[&conversation].open);
     let write = Mutation::ConversationReply {
+        attachments: Vec::new(),
         conversation,
         body: "Still broken".into(),
         channel: MessageChannel::Messenger,
@@ -208,6 +211,7 @@ fn converting_keeps_every_word_and_both_sides_show_the_link() {
     ws.run_as(customer(), start(5, "Export fails at 80%"))
         .unwrap();
     ws.run(Mutation::ConversationReply {
+        attachments: Vec::new(),
         conversation,
         body: "Which browser?".into(),
         channel: MessageChannel::Messenger,
@@ -216,6 +220,7 @@ fn converting_keeps_every_word_and_both_sides_show_the_link() {
     ws.run_as(
         customer(),
         Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation,
             body: "Firefox 133.".into(),
             channel: MessageChannel::Messenger,

@@ -101,6 +101,7 @@ fn only_what_the_customer_sees_moves_a_ticket_up_their_list() {
     };
     assert_eq!(order(&ws), [id(601), id(600)]);
     let note = Mutation::Note {
+        attachments: Vec::new(),
         ticket: id(600),
         body: "internal only".into(),
         keep_private: false,
@@ -122,6 +123,7 @@ fn only_what_the_customer_sees_moves_a_ticket_up_their_list() {
         "teammates still see the activity"
     );
     ws.run(Mutation::Reply {
+        attachments: Vec::new(),
         ticket: id(600),
         body: "We are on it.".into(),
     })
@@ -147,6 +149,7 @@ fn badges_count_unseen_tickets_per_space() {
     let mut ws = Memory::new(0);
     let out = ws
         .run(Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "Hi".into(),
         })
@@ -391,11 +394,13 @@ fn r3a_no_internal_text_ever_reaches_a_customer() {
             let ticket = id(pool[rng.next(pool.len() as u64) as usize]);
             let m = match rng.next(7) {
                 0 => Mutation::Note {
+                    attachments: Vec::new(),
                     ticket,
                     body: format!("CANARY-note-{seed}-{step}"),
                     keep_private: rng.next(2) == 0,
                 },
                 1 => Mutation::Reply {
+                    attachments: Vec::new(),
                     ticket,
                     body: format!("Visible reply {step}"),
                 },
@@ -511,6 +516,7 @@ fn a_ticket_made_internal_again_takes_its_badges_with_it() {
 fn r4_a_tickets_customer_thread_starts_with_its_submission() {
     let mut ws = Memory::new(0);
     ws.run(Mutation::Note {
+        attachments: Vec::new(),
         ticket: id(BACK_OFFICE),
         body: "internal before sharing".into(),
         keep_private: true,
@@ -523,6 +529,7 @@ fn r4_a_tickets_customer_thread_starts_with_its_submission() {
     .unwrap();
     let reply = ws
         .run(Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(BACK_OFFICE),
             body: "We are on it".into(),
         })
@@ -531,6 +538,7 @@ fn r4_a_tickets_customer_thread_starts_with_its_submission() {
     let ticket = &ws.tickets[&id(BACK_OFFICE)];
     // The share itself, as the store would hold it, then the reply.
     let share = Part {
+        attachments: Vec::new(),
         id: PartId::from_parts(1, 77),
         ticket: ticket.id,
         author: Author::System,

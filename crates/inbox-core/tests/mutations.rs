@@ -72,6 +72,7 @@ fn replies_need_a_shared_ticket_and_notes_never_reach_the_customer() {
         let mut ws = Memory::new(0);
         assert_eq!(
             code(ws.run(Mutation::Reply {
+                attachments: Vec::new(),
                 ticket: id(n),
                 body: "Hello".into()
             })),
@@ -80,6 +81,7 @@ fn replies_need_a_shared_ticket_and_notes_never_reach_the_customer() {
         );
         let note = ws
             .run(Mutation::Note {
+                attachments: Vec::new(),
                 ticket: id(n),
                 body: "internal".into(),
                 keep_private: false,
@@ -96,6 +98,7 @@ fn replies_need_a_shared_ticket_and_notes_never_reach_the_customer() {
     let mut ws = Memory::new(0);
     assert_eq!(
         code(ws.run(Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "  ".into()
         })),
@@ -103,6 +106,7 @@ fn replies_need_a_shared_ticket_and_notes_never_reach_the_customer() {
     );
     let out = ws
         .run(Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "Hi".into(),
         })
@@ -126,6 +130,7 @@ fn r6b_a_customer_reply_moves_a_waiting_ticket_to_in_progress() {
         .run_as(
             customer,
             Mutation::Reply {
+                attachments: Vec::new(),
                 ticket: id(CUSTOMER),
                 body: "Here you go".into(),
             },
@@ -335,6 +340,7 @@ fn r12_back_office_notes_and_states_are_cross_posted_unless_kept_private() {
     let mut ws = Memory::new(0);
     let out = ws
         .run(Mutation::Note {
+            attachments: Vec::new(),
             ticket: id(BACK_OFFICE),
             body: "Refund approved".into(),
             keep_private: false,
@@ -353,6 +359,7 @@ fn r12_back_office_notes_and_states_are_cross_posted_unless_kept_private() {
 
     let private = ws
         .run(Mutation::Note {
+            attachments: Vec::new(),
             ticket: id(BACK_OFFICE),
             body: "Only us".into(),
             keep_private: true,
@@ -377,6 +384,7 @@ fn r12_back_office_notes_and_states_are_cross_posted_unless_kept_private() {
 
     let note_on_customer = ws
         .run(Mutation::Note {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "x".into(),
             keep_private: false,
@@ -446,6 +454,7 @@ fn r14_brand_and_assignment() {
 #[test]
 fn mutations_travel_as_tagged_json() {
     let m = Mutation::Note {
+        attachments: Vec::new(),
         ticket: id(1),
         body: "x".into(),
         keep_private: false,
@@ -544,6 +553,7 @@ fn r12_back_office_tickets_come_from_a_conversation_or_a_customer_ticket() {
         "numbered after the highest (#300, #301, #302)"
     );
     ws.run(Mutation::Note {
+        attachments: Vec::new(),
         ticket: id(602),
         body: "Refunded".into(),
         keep_private: false,
@@ -744,6 +754,7 @@ fn r12_a_back_office_ticket_from_a_conversation_keeps_it_in_the_loop() {
 
     let out = ws
         .run(Mutation::Note {
+            attachments: Vec::new(),
             ticket: id(800),
             body: "Checked the logs".into(),
             keep_private: false,
@@ -773,6 +784,7 @@ fn r12_a_back_office_ticket_from_a_conversation_keeps_it_in_the_loop() {
     );
     let private = ws
         .run(Mutation::Note {
+            attachments: Vec::new(),
             ticket: id(800),
             body: "Only us".into(),
             keep_private: true,

@@ -74,6 +74,7 @@ fn a_teammate_reply_is_emailed_after_the_delay_unless_seen() {
         &mut ws,
         teammate(),
         Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "Hi".into(),
         },
@@ -96,6 +97,7 @@ fn a_teammate_reply_is_emailed_after_the_delay_unless_seen() {
 
     let out = ws
         .run(Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "Again".into(),
         })
@@ -120,6 +122,7 @@ fn nobody_is_notified_of_what_stays_internal_or_of_their_own_message() {
     type Case = (&'static str, Author, fn(&Memory) -> Mutation);
     let cases: [Case; 7] = [
         ("internal note", teammate(), |_| Mutation::Note {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "x".into(),
             keep_private: false,
@@ -137,6 +140,7 @@ fn nobody_is_notified_of_what_stays_internal_or_of_their_own_message() {
             }
         }),
         ("back-office note", teammate(), |_| Mutation::Note {
+            attachments: Vec::new(),
             ticket: id(BACK_OFFICE),
             body: "x".into(),
             keep_private: false,
@@ -151,6 +155,7 @@ fn nobody_is_notified_of_what_stays_internal_or_of_their_own_message() {
             "the customer's own reply",
             Author::Contact(contact()),
             |_| Mutation::Reply {
+                attachments: Vec::new(),
                 ticket: id(CUSTOMER),
                 body: "x".into(),
             },
@@ -321,6 +326,7 @@ fn a_reply_and_a_state_change_together_badge_both_spaces_and_send_one_email() {
     let mut ws = Memory::new(0);
     let mut out = ws
         .run(Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "Fixed!".into(),
         })
@@ -426,6 +432,7 @@ fn a_teammate_message_in_a_conversation_badges_messages_and_emails_unless_seen()
     .unwrap();
     let out = ws
         .run(Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation,
             body: "Here you go".into(),
             channel: MessageChannel::Messenger,
@@ -458,6 +465,7 @@ fn a_teammate_message_in_a_conversation_badges_messages_and_emails_unless_seen()
 
     let note = ws
         .run(Mutation::ConversationNote {
+            attachments: Vec::new(),
             conversation,
             body: "internal".into(),
         })
@@ -490,6 +498,7 @@ fn r6b_a_state_change_the_customer_caused_notifies_nobody() {
         .run_as(
             Author::Contact(contact()),
             Mutation::Reply {
+                attachments: Vec::new(),
                 ticket: id(CUSTOMER),
                 body: "Here is the file".into(),
             },

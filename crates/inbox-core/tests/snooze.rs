@@ -175,6 +175,7 @@ fn the_customer_writing_ends_the_snooze_at_once() {
         }
         ws.run(snooze(CUSTOMER, HOUR)).unwrap();
         let reply = Mutation::Reply {
+            attachments: Vec::new(),
             ticket: id(CUSTOMER),
             body: "Any news?".into(),
         };
@@ -187,11 +188,13 @@ fn the_customer_writing_ends_the_snooze_at_once() {
     let mut ws = Memory::new(0);
     ws.run(snooze(CUSTOMER, HOUR)).unwrap();
     ws.run(Mutation::Reply {
+        attachments: Vec::new(),
         ticket: id(CUSTOMER),
         body: "We're on it".into(),
     })
     .unwrap();
     ws.run(Mutation::Note {
+        attachments: Vec::new(),
         ticket: id(CUSTOMER),
         body: "Check on Friday".into(),
         keep_private: false,

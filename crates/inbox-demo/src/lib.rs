@@ -14,6 +14,7 @@
 mod big_tracker;
 mod macros;
 mod rng;
+pub mod screenshot;
 mod topics;
 mod words;
 
@@ -92,7 +93,28 @@ pub trait Sink {
     fn insert_conversation(&self, conversation: &Conversation) -> Result<(), Self::Error>;
     fn append_conversation_part(&self, part: &ConversationPart) -> Result<(), Self::Error>;
     fn insert_macro(&self, m: &inbox_core::Macro) -> Result<(), Self::Error>;
+    /// Keeps a file a demo customer sends; None when this sink keeps no files (a workspace of
+    /// the app's own), and the customer then sends none.
+    fn store_file(
+        &self,
+        _file: DemoFile<'_>,
+    ) -> Result<Option<inbox_core::AttachmentId>, Self::Error> {
+        Ok(None)
+    }
 }
+
+/// A file of the demo: a customer's screenshot.
+pub struct DemoFile<'a> {
+    pub id: inbox_core::AttachmentId,
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: Vec<u8>,
+    pub uploader: Author,
+    pub at: Millis,
+}
+
+/// What a demo customer writes with their screenshot.
+pub const SCREENSHOT_MESSAGE: &str = "Here is the screenshot of what I see.";
 
 /// What the generator wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -776,6 +798,7 @@ impl<'a, S: Sink> Generator<'a, S> {
             &mut script,
             &mut parts,
         );
+        self.screenshot(&mut ticket, &mut parts)?;
         // The ticket refers to its conversation and the conversation to its ticket: a sink
         // that checks references checks them when its transaction ends.
         self.store.insert_ticket(&ticket)?;
@@ -959,9 +982,53 @@ impl<'a, S: Sink> Generator<'a, S> {
         }
     }
 
+    /// Every fifth open customer ticket's customer sends a screenshot of what they see, when the
+    /// sink keeps files. Its ids come from the ticket's, not from the generator's randomness,
+    /// so the rest of the workspace is the same with files or without.
+    fn screenshot(&mut self, ticket: &mut Ticket, parts: &mut Vec<Part>) -> Result<(), S::Error> {
+        let number = ticket.number.unwrap_or(0);
+        let Some(&contact) = ticket.contacts.first() else {
+            return Ok(());
+        };
+        if ticket.category != Category::Customer || !ticket.open || number % 5 != 2 {
+            return Ok(());
+        }
+        let last = parts.last().map_or(ticket.created_at, |p| p.created_at);
+        let at = (last + 5 * MINUTE).min(self.opts.now - MINUTE).max(last);
+        let customer = Author::Contact(contact);
+        let seed = ticket.id.0.random();
+        let file = DemoFile {
+            id: inbox_core::AttachmentId::from_parts(at.max(0) as u64, seed ^ 0x5c),
+            name: "screenshot.png",
+            content_type: "image/png",
+            // Four pictures in turn: stored by content, the demo keeps four files, not hundreds.
+            bytes: screenshot::screenshot_png(360, 225, (number % 4) as u64),
+            uploader: customer,
+            at,
+        };
+        let Some(id) = self.store.store_file(file)? else {
+            return Ok(());
+        };
+        parts.push(Part {
+            attachments: vec![id],
+            id: PartId::from_parts(at.max(0) as u64, seed ^ 0xa5),
+            ticket: ticket.id,
+            author: customer,
+            kind: PartKind::Reply {
+                body: SCREENSHOT_MESSAGE.into(),
+            },
+            created_at: at,
+        });
+        ticket.last_activity_at = ticket.last_activity_at.max(at);
+        ticket.updated_at = ticket.updated_at.max(at);
+        ticket.customer_activity_at = Some(at);
+        Ok(())
+    }
+
     fn part(&mut self, ticket: TicketId, at: Millis, author: Author, kind: PartKind) -> Part {
         let (t, r) = self.id(at);
         Part {
+            attachments: Vec::new(),
             id: PartId::from_parts(t, r),
             ticket,
             author,
@@ -1063,6 +1130,7 @@ impl<'a, S: Sink> Generator<'a, S> {
             let channel =
                 matches!(event.kind, PartKind::Reply { .. }).then_some(conversation.channel);
             parts.push(ConversationPart {
+                attachments: Vec::new(),
                 id: PartId::from_parts(t, r),
                 conversation: conversation.id,
                 author: event.author,

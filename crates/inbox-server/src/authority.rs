@@ -46,6 +46,7 @@ pub fn apply_one(db: &Db, mutation: &Mutation, how: Apply) -> Result<(Outcome, C
         now: how.now,
         random: &mut rng,
     };
+    crate::http::check_attachments(db, how.actor, mutation.attachments())?;
     let outcome = apply(db, mutation, &mut ctx)?;
     let mut records = db.write_changes(&outcome.changes)?;
     if !how.skip_notifications {

@@ -98,6 +98,9 @@ impl ServerError {
             ServerError::Core(CoreError::NotFound { .. }) => StatusCode::NOT_FOUND,
             ServerError::Core(CoreError::NotAdmin) => StatusCode::FORBIDDEN,
             ServerError::Core(CoreError::IdTaken { .. }) => StatusCode::CONFLICT,
+            ServerError::Core(CoreError::AttachmentTooLarge { .. }) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             ServerError::Core(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::Unauthorized
             | ServerError::InvalidCredentials

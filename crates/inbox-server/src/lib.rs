@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod authority;
+pub mod blobs;
 pub mod delivery;
 pub mod error;
 pub mod fuzz;

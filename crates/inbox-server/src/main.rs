@@ -14,7 +14,8 @@ use inbox_server::http::{Limits, LoginLimits};
 use inbox_server::mail::{EmlDir, Mailer, Smtp};
 use inbox_server::server::{serve, ServeOptions};
 use inbox_server::setup::{
-    revoke_token, seed_demo, set_active, teammate_password, teammate_token, teammate_tokens,
+    revoke_token, seed_demo_with_files, set_active, teammate_password, teammate_token,
+    teammate_tokens,
 };
 use inbox_server::storage::postgres::PostgresStorage;
 use inbox_server::storage::sqlite::SqliteStorage;
@@ -30,7 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serves the sync, REST and Messenger APIs and delivers customer emails.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Fills an empty workspace with the demo data.
     Seed {
         #[command(flatten)]
@@ -40,6 +41,9 @@ enum Command {
         /// Also a tracker with this many linked customer tickets (for load tests).
         #[arg(long, default_value_t = 0)]
         big_tracker: usize,
+        /// Where the demo customers' screenshots go (the default: DATA_DIR/attachments).
+        #[arg(long, env = "INBOX_ATTACHMENTS_DIR")]
+        attachments_dir: Option<PathBuf>,
     },
     /// Sets the password a teammate signs in to the app with, read from the first line of
     /// standard input (an empty workspace gets them as its first admin).
@@ -127,6 +131,9 @@ struct ServeArgs {
     public_url: Option<String>,
     #[command(flatten)]
     db: DbArgs,
+    /// Attached files are kept here, content-addressed (the default: DATA_DIR/attachments).
+    #[arg(long, env = "INBOX_ATTACHMENTS_DIR")]
+    attachments_dir: Option<PathBuf>,
     /// Customer emails are written here as .eml files (the default: DATA_DIR/outbox).
     #[arg(long, conflicts_with = "smtp")]
     email_dir: Option<PathBuf>,
@@ -267,6 +274,9 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 public_url: args.public_url,
                 delivery_interval: Duration::from_millis(args.delivery_interval_ms),
                 webhook_retry: Duration::from_millis(args.webhook_retry_ms),
+                attachments_dir: args
+                    .attachments_dir
+                    .unwrap_or_else(|| args.db.data_dir.join("attachments")),
             };
             tokio::runtime::Runtime::new()
                 .map_err(|e| ServerError::Storage(format!("cannot start the runtime: {e}")))?
@@ -276,8 +286,14 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             db,
             tickets,
             big_tracker,
+            attachments_dir,
         } => {
-            let seeded = seed_demo(db.open()?.as_ref(), tickets, big_tracker, now())?;
+            let blobs = inbox_server::blobs::BlobStore::open(
+                &attachments_dir.unwrap_or_else(|| db.data_dir.join("attachments")),
+            )?;
+            let storage = db.open()?;
+            let seeded =
+                seed_demo_with_files(storage.as_ref(), Some(&blobs), tickets, big_tracker, now())?;
             println!("Seeded the demo workspace with {} tickets.", seeded.tickets);
             Ok(())
         }

@@ -267,25 +267,27 @@ struct Entry {
     id: PartId,
     created_at: Millis,
     kind: PartKind,
+    attachments: Vec<inbox_core::AttachmentId>,
 }
 
 /// The timeline of the ticket or conversation, oldest first.
 fn messages(db: &Db, about: Thread) -> Result<Vec<Entry>> {
-    let entry = |id, created_at, kind| Entry {
+    let entry = |id, created_at, kind, attachments| Entry {
         id,
         created_at,
         kind,
+        attachments,
     };
     Ok(match about {
         Thread::Ticket(ticket) => db
             .timeline(ticket)?
             .into_iter()
-            .map(|p| entry(p.id, p.created_at, p.kind))
+            .map(|p| entry(p.id, p.created_at, p.kind, p.attachments))
             .collect(),
         Thread::Conversation(conversation) => db
             .conversation_timeline(conversation)?
             .into_iter()
-            .map(|p| entry(p.id, p.created_at, p.kind))
+            .map(|p| entry(p.id, p.created_at, p.kind, p.attachments))
             .collect(),
     })
 }
@@ -371,12 +373,38 @@ pub fn reply_bodies(db: &Db, email: &QueuedEmail) -> Result<Vec<String>> {
     let Some(about) = email.about.filter(|_| !parts.is_empty()) else {
         return Ok(Vec::new());
     };
-    Ok(messages(db, about)?
+    let replies: Vec<Entry> = messages(db, about)?
         .into_iter()
-        .filter(|p| parts.contains(&p.id))
-        .filter_map(|p| match p.kind {
-            PartKind::Reply { body } => Some(body),
-            _ => None,
+        .filter(|p| parts.contains(&p.id) && matches!(p.kind, PartKind::Reply { .. }))
+        .collect();
+    let files = crate::http::attachment_records(db, replies.iter().flat_map(|p| &p.attachments))?;
+    Ok(replies
+        .into_iter()
+        .filter_map(|p| {
+            let PartKind::Reply { body } = p.kind else {
+                return None;
+            };
+            // The files themselves are fetched in the Messenger, which the email links to.
+            let names: Vec<String> = p
+                .attachments
+                .iter()
+                .filter_map(|id| files.get(id))
+                .map(|a| {
+                    format!(
+                        "- {} ({})",
+                        a.name,
+                        inbox_core::attachment::size_label(a.size)
+                    )
+                })
+                .collect();
+            Some(if names.is_empty() {
+                body
+            } else {
+                format!(
+                    "{body}\n\nAttached (open them in the Messenger):\n{}",
+                    names.join("\n")
+                )
+            })
         })
         .collect())
 }

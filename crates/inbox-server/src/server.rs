@@ -37,6 +37,8 @@ pub struct ServeOptions {
     /// The first pause after a failed webhook delivery (it doubles with each failure).
     pub webhook_retry: Duration,
     pub limits: Limits,
+    /// The folder attachments' bytes are kept in (content-addressed).
+    pub attachments_dir: std::path::PathBuf,
 }
 
 pub async fn serve(listen: SocketAddr, opts: ServeOptions) -> Result<()> {
@@ -59,6 +61,7 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
     let inbound_secret = opts.inbound_secret.clone();
     let reply_token_days = opts.reply_token_days;
     let limits = opts.limits.clone();
+    let attachments_dir = opts.attachments_dir.clone();
     let public_url = opts
         .public_url
         .clone()
@@ -74,7 +77,8 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
             claimer,
             secret: email_secret(storage.as_ref())?,
         };
-        Ok((AppState::new(storage, email.clone(), limits)?, email))
+        let blobs = crate::blobs::BlobStore::open(&attachments_dir)?;
+        Ok((AppState::new(storage, blobs, email.clone(), limits)?, email))
     })
     .await
     .map_err(|e| ServerError::Storage(format!("starting up panicked: {e}")))??;

@@ -191,6 +191,18 @@ pub fn seed_demo(
     tracker_links: usize,
     now: Millis,
 ) -> Result<Seeded> {
+    seed_demo_with_files(storage, None, tickets, tracker_links, now)
+}
+
+/// Like [`seed_demo`]; with an attachments folder, some demo customers also send a screenshot
+/// (a generated PNG) of what they see.
+pub fn seed_demo_with_files(
+    storage: &dyn Storage,
+    blobs: Option<&crate::blobs::BlobStore>,
+    tickets: usize,
+    tracker_links: usize,
+    now: Millis,
+) -> Result<Seeded> {
     storage.writing(|tx| {
         let db = Db::new(tx);
         if !is_empty(&db)? {
@@ -200,7 +212,7 @@ pub fn seed_demo(
             });
         }
         let options = DemoOptions::new(tickets, now).with_big_tracker(tracker_links);
-        let summary = generate(&db, options)?;
+        let summary = generate(&Seeding { db: &db, blobs }, options)?;
         Ok(Seeded {
             tickets: summary.tickets + tracker_links + usize::from(tracker_links > 0),
             big_tracker: summary.big_tracker,
@@ -215,45 +227,54 @@ pub struct Seeded {
     pub big_tracker: Option<inbox_core::TicketId>,
 }
 
+/// The demo going into the server's database, and its customers' files into the attachments
+/// folder when there is one.
+struct Seeding<'a, 'b> {
+    db: &'a Db<'b>,
+    blobs: Option<&'a crate::blobs::BlobStore>,
+}
+
 /// The demo goes straight into the server's database, as the app's store takes it.
-impl Sink for Db<'_> {
+impl Sink for Seeding<'_, '_> {
     type Error = ServerError;
 
     fn insert_macro(&self, m: &inbox_core::Macro) -> Result<()> {
-        self.put(Kind::Macro, &m.id.to_string(), m)
+        self.db.put(Kind::Macro, &m.id.to_string(), m)
     }
     fn insert_brand(&self, brand: &Brand) -> Result<()> {
-        self.put(Kind::Brand, &brand.id.to_string(), brand)
+        self.db.put(Kind::Brand, &brand.id.to_string(), brand)
     }
     fn insert_teammate(&self, teammate: &Teammate) -> Result<()> {
-        self.put(Kind::Teammate, &teammate.id.to_string(), teammate)
+        self.db
+            .put(Kind::Teammate, &teammate.id.to_string(), teammate)
     }
     fn set_me(&self, _: TeammateId) -> Result<()> {
         Ok(())
     }
     fn insert_team(&self, team: &inbox_core::Team) -> Result<()> {
-        self.put(Kind::Team, &team.id.to_string(), team)
+        self.db.put(Kind::Team, &team.id.to_string(), team)
     }
     fn insert_company(&self, company: &inbox_core::Company) -> Result<()> {
-        self.put(Kind::Company, &company.id.to_string(), company)
+        self.db.put(Kind::Company, &company.id.to_string(), company)
     }
     fn insert_contact(&self, contact: &inbox_core::Contact) -> Result<()> {
-        self.put(Kind::Contact, &contact.id.to_string(), contact)
+        self.db.put(Kind::Contact, &contact.id.to_string(), contact)
     }
     fn insert_state(&self, state: &TicketState) -> Result<()> {
-        self.put(Kind::TicketState, &state.id.to_string(), state)
+        self.db.put(Kind::TicketState, &state.id.to_string(), state)
     }
     fn insert_ticket_type(&self, ticket_type: &inbox_core::TicketType) -> Result<()> {
-        self.put(Kind::TicketType, &ticket_type.id.to_string(), ticket_type)
+        self.db
+            .put(Kind::TicketType, &ticket_type.id.to_string(), ticket_type)
     }
     fn insert_ticket(&self, ticket: &inbox_core::Ticket) -> Result<()> {
-        self.put_ticket(ticket)
+        self.db.put_ticket(ticket)
     }
     fn append_part(&self, part: &inbox_core::Part) -> Result<()> {
-        Db::append_part(self, part)
+        Db::append_part(self.db, part)
     }
     fn insert_conversation(&self, conversation: &inbox_core::Conversation) -> Result<()> {
-        self.put(
+        self.db.put(
             Kind::Conversation,
             &conversation.id.to_string(),
             conversation,
@@ -261,10 +282,30 @@ impl Sink for Db<'_> {
     }
     fn append_conversation_part(&self, part: &inbox_core::ConversationPart) -> Result<()> {
         // Stored as `write_changes` stores a conversation's parts: owned by the conversation.
-        self.tx().append_parts(&[crate::storage::PartRow {
+        self.db.tx().append_parts(&[crate::storage::PartRow {
             owner: part.conversation.to_string(),
             id: part.id.to_string(),
             doc: serde_json::to_string(part).expect("parts serialise"),
         }])
+    }
+    fn store_file(
+        &self,
+        file: inbox_demo::DemoFile<'_>,
+    ) -> Result<Option<inbox_core::AttachmentId>> {
+        let Some(blobs) = self.blobs else {
+            return Ok(None);
+        };
+        let attachment = inbox_core::Attachment {
+            id: file.id,
+            sha256: blobs.put(&file.bytes)?,
+            name: file.name.to_owned(),
+            content_type: file.content_type.to_owned(),
+            size: file.bytes.len() as u64,
+            uploader: file.uploader,
+            created_at: file.at,
+        };
+        self.db
+            .put(Kind::Attachment, &file.id.to_string(), &attachment)?;
+        Ok(Some(file.id))
     }
 }

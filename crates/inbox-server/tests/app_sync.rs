@@ -161,6 +161,7 @@ async fn queued_changes_reach_the_server_once_and_refusals_are_kept_with_their_r
     // Offline: applied locally at once, queued.
     let now = 1_800_000_000_000;
     let note = inbox_core::Mutation::Note {
+        attachments: Vec::new(),
         ticket,
         body: "Written offline".into(),
         keep_private: false,
@@ -281,6 +282,7 @@ async fn pending_changes_stay_on_screen_over_the_servers_changes() {
         n
     };
     let note = inbox_core::Mutation::Note {
+        attachments: Vec::new(),
         ticket,
         body: "Not sent yet".into(),
         keep_private: false,
@@ -404,6 +406,7 @@ async fn a_reply_written_offline_in_a_conversation_reaches_the_customer_once() {
             team: None,
         },
         Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation,
             body: "It is back up.".into(),
             channel: MessageChannel::Messenger,
@@ -585,6 +588,7 @@ async fn an_action_is_held_for_its_undo_window_and_undone_without_a_trace() {
 
     // A reply shows at once, and is held: a push sends nothing, the customer hears nothing.
     let reply = Mutation::Reply {
+        attachments: Vec::new(),
         ticket,
         body: "Sent by mistake".into(),
     };
@@ -619,6 +623,7 @@ async fn an_action_is_held_for_its_undo_window_and_undone_without_a_trace() {
 
     // An action left alone goes out once its window closes, and then cannot be undone.
     let note = Mutation::Note {
+        attachments: Vec::new(),
         ticket,
         body: "Kept".into(),
         keep_private: false,

@@ -88,6 +88,7 @@ fn child_client() {
             }
             for i in (0..count).filter(|i| !written.contains(&note(*i))) {
                 let mutation = Mutation::Note {
+                    attachments: Vec::new(),
                     ticket: tickets[i % tickets.len()],
                     body: note(i),
                     keep_private: false,

@@ -61,6 +61,7 @@ impl App {
 
     fn note(&self, body: String) -> Mutation {
         Mutation::Note {
+            attachments: Vec::new(),
             ticket: self.ticket,
             body,
             keep_private: false,

@@ -155,6 +155,7 @@ fn workspace(path: &std::path::Path) -> Store {
                     PartKind::Reply { body }
                 };
                 store.append_part(&Part {
+                    attachments: Vec::new(),
                     id: PartId::from_parts(at as u64 + 1, ((i as u128) << 64) | 1),
                     ticket,
                     author: Author::System,

@@ -77,6 +77,7 @@ impl Workspace for Store {
             )?
             .query_map([id.to_string()], |r| {
                 Ok(ConversationPart {
+                    attachments: crate::codec::attachments(r)?,
                     id: crate::codec::id(r, "id")?,
                     conversation: crate::codec::id(r, "conversation_id")?,
                     author: crate::codec::author(r)?,

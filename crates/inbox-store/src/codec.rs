@@ -72,6 +72,14 @@ pub(crate) fn part_kind(row: &Row) -> rusqlite::Result<PartKind> {
     json(row, "data")
 }
 
+/// The files of a part: a JSON list of ids, or NULL for none.
+pub(crate) fn attachments(row: &Row) -> rusqlite::Result<Vec<inbox_core::AttachmentId>> {
+    match row.get::<_, Option<String>>("attachments")? {
+        Some(s) => serde_json::from_str(&s).map_err(|e| bad("attachments", &e.to_string())),
+        None => Ok(Vec::new()),
+    }
+}
+
 fn bad(col: &str, why: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, Type::Text, format!("column {col}: {why}").into())
 }

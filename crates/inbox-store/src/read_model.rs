@@ -30,6 +30,9 @@ pub struct TimelineEntry {
     pub created_at: Millis,
     /// Where a conversation's message came in or went out (none on tickets and events).
     pub channel: Option<MessageChannel>,
+    /// The files of a reply or note, by id (the server holds them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<inbox_core::AttachmentId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -219,6 +222,7 @@ impl Store {
                     channel: r
                         .get::<_, Option<String>>("channel_name")?
                         .and_then(|c| MessageChannel::parse(&c)),
+                    attachments: codec::attachments(r)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?)

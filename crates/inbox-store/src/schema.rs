@@ -472,6 +472,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tickets ADD COLUMN snoozed_until INTEGER;
     CREATE INDEX tickets_snoozed ON tickets(snoozed_until) WHERE snoozed_until IS NOT NULL;
     "#,
+    // 13: the files a reply or note carries, as a JSON list of attachment ids (NULL: none).
+    r#"
+    ALTER TABLE parts ADD COLUMN attachments TEXT;
+    ALTER TABLE conversation_parts ADD COLUMN attachments TEXT;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -411,6 +411,7 @@ impl Store {
             &part.author,
             &part.kind,
             part.created_at,
+            &part.attachments,
         )
     }
 
@@ -425,12 +426,14 @@ impl Store {
         author: &Author,
         kind: &PartKind,
         created_at: Millis,
+        attachments: &[inbox_core::AttachmentId],
     ) -> Result<()> {
         let (author_kind, author_id) = author_columns(author);
+        let attachments = (!attachments.is_empty()).then(|| to_json(&attachments));
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO {table} (id, {owner_column}, author_kind, author_id, kind, body, data, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                "INSERT INTO {table} (id, {owner_column}, author_kind, author_id, kind, body, data, created_at, attachments)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
             ))?
             .execute(params![
                 id.to_string(),
@@ -441,6 +444,7 @@ impl Store {
                 kind.text(),
                 to_json(kind),
                 created_at,
+                attachments,
             ])?;
         Ok(())
     }
@@ -452,6 +456,7 @@ impl Store {
             .prepare_cached("SELECT * FROM parts WHERE ticket_id = ?1 ORDER BY created_at, rowid")?
             .query_map([ticket.to_string()], |r| {
                 Ok(Part {
+                    attachments: codec::attachments(r)?,
                     id: id(r, "id")?,
                     ticket: id(r, "ticket_id")?,
                     author: codec::author(r)?,
@@ -534,6 +539,7 @@ impl Store {
             &part.author,
             &part.kind,
             part.created_at,
+            &part.attachments,
         )?;
         self.conn
             .prepare_cached(

@@ -403,6 +403,7 @@ fn a_back_office_note_is_cross_posted_to_the_conversation_it_came_from() {
         .apply(&Mutation::CreateTicket(req), me, NOW + 1, &mut random())
         .unwrap();
     let note = Mutation::Note {
+        attachments: Vec::new(),
         ticket: id,
         body: "Invoice was paid twice".into(),
         keep_private: false,
@@ -512,6 +513,7 @@ fn the_preview_of_a_tracker_change_is_what_delivery_will_send_and_writes_nothing
     let internal = store
         .preview(
             &Mutation::Note {
+                attachments: Vec::new(),
                 ticket: tracker.id,
                 body: "x".into(),
                 keep_private: false,
@@ -606,6 +608,7 @@ fn my_own_customer_facing_actions_leave_my_ticket_read() {
     let outcome = act(
         &mut store,
         Mutation::Reply {
+            attachments: Vec::new(),
             ticket: mine.id,
             body: "We are on it.".into(),
         },
@@ -659,6 +662,7 @@ fn a_ticket_is_unread_when_someone_else_added_to_it_since_i_last_read_it() {
     let later = NOW + 86_400_000;
     let before = store.unread_count().unwrap();
     let note = |text: &str| Mutation::Note {
+        attachments: Vec::new(),
         ticket: mine.id,
         body: text.to_owned(),
         keep_private: false,
@@ -708,4 +712,49 @@ fn a_ticket_is_unread_when_someone_else_added_to_it_since_i_last_read_it() {
         )
         .unwrap();
     assert_eq!(store.unread_count().unwrap(), read);
+}
+
+#[test]
+fn a_reply_and_a_note_keep_their_files_across_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let mut store = Store::open(&path).unwrap();
+    store.seed_demo(DemoOptions::new(20, NOW)).unwrap();
+    let me = Author::Teammate(store.me().unwrap().id);
+    let ticket = store
+        .ticket_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| store.ticket(id).unwrap())
+        .find(|t| t.category == Category::Customer)
+        .unwrap();
+    let shot = AttachmentId::from_parts(1, 1);
+    let log = AttachmentId::from_parts(1, 2);
+    let mut ids = random();
+    for mutation in [
+        Mutation::Reply {
+            ticket: ticket.id,
+            body: "Here is the fix".into(),
+            attachments: vec![shot],
+        },
+        Mutation::Note {
+            ticket: ticket.id,
+            body: "Logs".into(),
+            keep_private: true,
+            attachments: vec![log, shot],
+        },
+    ] {
+        store.apply(&mutation, me, NOW + 1, &mut ids).unwrap();
+    }
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    let files: Vec<Vec<AttachmentId>> = store
+        .timeline(ticket.id)
+        .unwrap()
+        .into_iter()
+        .filter(|p| matches!(p.kind, PartKind::Reply { .. } | PartKind::Note { .. }))
+        .filter(|p| p.created_at == NOW + 1)
+        .map(|p| p.attachments)
+        .collect();
+    assert_eq!(files, [vec![shot], vec![log, shot]]);
 }

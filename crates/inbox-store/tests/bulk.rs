@@ -37,6 +37,7 @@ fn a_tickets_steps_apply_in_order_and_a_refused_one_skips_the_rest_of_that_ticke
     let steps = |ticket| {
         [
             Mutation::Reply {
+                attachments: Vec::new(),
                 ticket,
                 body: "Refunded: it shows on your statement within 5 days.".into(),
             },

@@ -313,6 +313,7 @@ fn a_conversation_is_unread_when_someone_else_wrote_since_i_last_read_it() {
 
     s.run(
         Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation: id,
             body: "Looking into it".into(),
             channel: MessageChannel::Messenger,
@@ -326,6 +327,7 @@ fn a_conversation_is_unread_when_someone_else_wrote_since_i_last_read_it() {
     );
     s.run(
         Mutation::ConversationNote {
+            attachments: Vec::new(),
             conversation: id,
             body: "Refund was issued yesterday".into(),
         },
@@ -340,6 +342,7 @@ fn a_conversation_is_unread_when_someone_else_wrote_since_i_last_read_it() {
     );
     s.run(
         Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation: id,
             body: "Still nothing here".into(),
             channel: MessageChannel::Messenger,
@@ -390,6 +393,7 @@ fn the_detail_names_authors_channels_assignees_and_tickets() {
     );
     s.run(
         Mutation::ConversationReply {
+            attachments: Vec::new(),
             conversation: id,
             body: "Which file?".into(),
             channel: MessageChannel::Email,
@@ -399,6 +403,7 @@ fn the_detail_names_authors_channels_assignees_and_tickets() {
     );
     s.run(
         Mutation::ConversationNote {
+            attachments: Vec::new(),
             conversation: id,
             body: "Probably the 1 GB limit".into(),
         },
@@ -504,6 +509,7 @@ fn search_finds_conversations_by_their_messages_and_notes() {
     );
     s.run(
         Mutation::ConversationNote {
+            attachments: Vec::new(),
             conversation: id,
             body: "Escalate to the quokkas team".into(),
         },
@@ -565,6 +571,7 @@ fn search_finds_conversations_by_their_messages_and_notes() {
     conversation.open = true;
     conversation.last_activity_at = at + 3;
     let part = ConversationPart {
+        attachments: Vec::new(),
         id: PartId::from_parts(NOW as u64, 99 << 60),
         conversation: id,
         author: Author::Contact(s.contact.id),
@@ -610,6 +617,7 @@ fn a_pulled_customer_message_alerts_the_assignee_once() {
     let mut conversation = s.store.conversation(id).unwrap();
     conversation.last_activity_at = at + 2;
     let part = ConversationPart {
+        attachments: Vec::new(),
         id: PartId::from_parts(NOW as u64, 77 << 60),
         conversation: id,
         author: Author::Contact(s.contact.id),
@@ -663,6 +671,7 @@ fn a_pulled_note_mentioning_me_alerts_me_whoever_has_the_conversation() {
         at + 1,
     );
     let note = |n: u128, author: TeammateId, body: String, at: Millis| ConversationPart {
+        attachments: Vec::new(),
         id: PartId::from_parts(NOW as u64, n << 60),
         conversation: id,
         author: Author::Teammate(author),
@@ -716,6 +725,7 @@ fn a_pulled_note_mentioning_a_team_i_am_in_alerts_me_and_other_teams_do_not() {
     let at = NOW + HOUR;
     let id = s.start("Refund the duplicate charge", MessageChannel::Email, at);
     let note = |n: u128, body: String, at: Millis| ConversationPart {
+        attachments: Vec::new(),
         id: PartId::from_parts(NOW as u64, n << 60),
         conversation: id,
         author: Author::Teammate(other),

@@ -292,6 +292,7 @@ fn the_unread_filter_keeps_exactly_the_unread_rows() {
     run(
         &mut store,
         Mutation::Note {
+            attachments: Vec::new(),
             ticket,
             body: "Checked the logs".into(),
             keep_private: false,
@@ -302,6 +303,7 @@ fn the_unread_filter_keeps_exactly_the_unread_rows() {
     run(
         &mut store,
         Mutation::ConversationNote {
+            attachments: Vec::new(),
             conversation,
             body: "Customer called too".into(),
         },

@@ -140,10 +140,12 @@ fn finds_tickets_by_title_description_attribute_reply_and_note() {
         ),
     );
     s.apply(Mutation::Reply {
+        attachments: Vec::new(),
         ticket: t.id,
         body: "Could you send the axolotl badge you see?".into(),
     });
     s.apply(Mutation::Note {
+        attachments: Vec::new(),
         ticket: t.id,
         body: "Looks like the pangolin cache again.".into(),
         keep_private: false,
@@ -431,6 +433,7 @@ fn a_note_applied_locally_is_found_at_once_and_an_edit_replaces_the_old_text() {
     let t = s.ticket(&bug_type, bug("Quokka printer jams", "", ""));
     assert!(s.hit("pangolin", t.id).is_none());
     s.apply(Mutation::Note {
+        attachments: Vec::new(),
         ticket: t.id,
         body: "The pangolin cache again".into(),
         keep_private: false,
@@ -452,6 +455,7 @@ fn records_pulled_from_the_server_are_found_at_once() {
     let bug_type = s.bug.clone();
     let t = s.ticket(&bug_type, bug("Quokka printer jams", "", ""));
     let reply = Part {
+        attachments: Vec::new(),
         id: PartId::from_parts(NOW as u64 + 10, 77),
         ticket: t.id,
         author: Author::Contact(s.contact),
@@ -516,6 +520,7 @@ fn an_optimistic_change_the_server_refuses_is_no_longer_found() {
     s.store
         .apply_and_queue(
             &Mutation::Note {
+                attachments: Vec::new(),
                 ticket: t.id,
                 body: "Wombat firmware suspected".into(),
                 keep_private: false,
@@ -567,6 +572,7 @@ fn a_title_match_ranks_above_a_note_only_match_and_ties_go_by_activity() {
     let titled = s.ticket(&bug_type, bug("Capybara sync stalls", "", ""));
     let noted = s.ticket(&bug_type, bug("Printer jams", "", ""));
     s.apply(Mutation::Note {
+        attachments: Vec::new(),
         ticket: noted.id,
         body: "Capybara".into(),
         keep_private: false,
@@ -682,6 +688,9 @@ fn a_file_from_before_search_is_indexed_when_opened() {
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
+         -- Migration 13: parts' files.
+         ALTER TABLE parts DROP COLUMN attachments;
+         ALTER TABLE conversation_parts DROP COLUMN attachments;
          -- Migration 12: tickets' snoozes.
          DROP INDEX tickets_snoozed; ALTER TABLE tickets DROP COLUMN snoozed_until;
          -- Migration 11: macros.
@@ -789,6 +798,7 @@ fn a_note_cross_posted_to_the_customer_ticket_is_found_there_too() {
     req.contacts = vec![s.contact];
     let internal = s.store.create_ticket(req, NOW + 500).unwrap();
     s.apply(Mutation::Note {
+        attachments: Vec::new(),
         ticket: internal.id,
         body: "Ledger shows a marmot discount".into(),
         keep_private: false,
@@ -839,6 +849,7 @@ fn writes_that_change_no_text_leave_the_index_alone() {
         .unwrap();
     assert_eq!(stale(&s), 0, "state, assignee, reads: no text changed");
     s.apply(Mutation::Reply {
+        attachments: Vec::new(),
         ticket: t.id,
         body: "On it".into(),
     });

@@ -234,6 +234,7 @@ fn an_optimistic_snooze_then_the_servers_wake_through_sync() {
         ..store.ticket(ticket.id).unwrap()
     };
     let ended = Part {
+        attachments: Vec::new(),
         id: PartId::from_parts(until as u64, 7),
         ticket: ticket.id,
         author: Author::System,

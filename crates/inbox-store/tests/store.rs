@@ -374,6 +374,7 @@ fn timeline_is_ordered_and_moves_last_activity() {
     for (i, (at, author, kind)) in parts.iter().enumerate() {
         f.store
             .append_part(&Part {
+                attachments: Vec::new(),
                 id: new_id!(PartId, 500 + i as u128),
                 ticket: t.id,
                 author: *author,
@@ -406,6 +407,7 @@ fn timeline_is_ordered_and_moves_last_activity() {
     );
 
     let orphan = Part {
+        attachments: Vec::new(),
         id: new_id!(PartId, 600),
         ticket: new_id!(TicketId, 12345),
         author: Author::System,
@@ -440,6 +442,7 @@ fn views_sorts_pages_and_counts() {
                 }
                 let t = s.create_ticket(req, i as i64 * 10)?;
                 s.append_part(&Part {
+                    attachments: Vec::new(),
                     id: new_id!(PartId, 2000 + i),
                     ticket: t.id,
                     author: Author::System,
@@ -623,6 +626,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
          DROP TRIGGER ticket_search_after_pull; DROP TRIGGER ticket_search_after_first_pull;
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
+         ALTER TABLE parts DROP COLUMN attachments;
          ALTER TABLE teammates DROP COLUMN active;
          ALTER TABLE brands DROP COLUMN color;
          DROP INDEX tickets_snoozed; ALTER TABLE tickets DROP COLUMN snoozed_until;

@@ -165,6 +165,38 @@ impl Client {
             .await
     }
 
+    /// Uploads a file to attach to a reply or note; the answer names its id.
+    pub async fn upload_attachment(
+        &self,
+        name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<inbox_core::Attachment> {
+        let req = self
+            .request(reqwest::Method::POST, "/attachments")
+            .query(&[("name", name)])
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes);
+        self.send(req).await
+    }
+
+    /// What a file is (name, type, size).
+    pub async fn attachment_info(&self, id: &str) -> Result<inbox_core::Attachment> {
+        let path = format!("/attachments/{}/info", id_segment(id));
+        self.send(self.request(reqwest::Method::GET, &path)).await
+    }
+
+    /// A file's bytes.
+    pub async fn download_attachment(&self, id: &str) -> Result<Vec<u8>> {
+        let path = format!("/attachments/{}", id_segment(id));
+        let res = self.request(reqwest::Method::GET, &path).send().await?;
+        let status = res.status();
+        if !status.is_success() {
+            return Err(error_of(status, res.text().await.unwrap_or_default()));
+        }
+        Ok(res.bytes().await?.to_vec())
+    }
+
     pub fn token(&self) -> &str {
         &self.token
     }
@@ -330,6 +362,11 @@ pub struct WebhookChange {
 }
 
 /// Ids come from the server, but one is still a path segment: escape whatever is not plain.
+/// An id as one path segment: anything but unreserved characters percent-encoded.
+fn id_segment(id: &str) -> String {
+    webhook_path(id).trim_start_matches("/webhooks/").to_owned()
+}
+
 fn webhook_path(id: &str) -> String {
     let mut path = String::from("/webhooks/");
     for b in id.bytes() {

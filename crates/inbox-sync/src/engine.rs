@@ -266,6 +266,7 @@ mod tests {
         PendingMutation {
             seq,
             mutation: Mutation::Note {
+                attachments: Vec::new(),
                 ticket: TicketId::from_parts(1, 1),
                 body: "x".repeat(bytes),
                 keep_private: false,

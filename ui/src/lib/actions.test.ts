@@ -162,6 +162,14 @@ describe('menuStep', () => {
 });
 
 describe('composeMutation', () => {
+  it('names the files of a reply or note, and only when there are some', () => {
+    const ticket = { kind: 'ticket' as const, id: 't1', offersKeepPrivate: false };
+    expect(composeMutation(ticket, 'reply', 'Hi', false, ['A1'])).toEqual({ type: 'reply', ticket: 't1', body: 'Hi', attachments: ['A1'] });
+    expect(composeMutation(ticket, 'reply', 'Hi', false, [])).toEqual({ type: 'reply', ticket: 't1', body: 'Hi' });
+    const conversation = { kind: 'conversation' as const, id: 'c1', channel: 'email' as const };
+    expect(composeMutation(conversation, 'note', 'n', false, ['A2'])).toEqual({ type: 'conversation_note', conversation: 'c1', body: 'n', attachments: ['A2'] });
+  });
+
   it('replies and notes on a ticket, keeping a back-office note private only when asked', () => {
     const ticket = { kind: 'ticket' as const, id: 't1', offersKeepPrivate: true };
     expect(composeMutation(ticket, 'reply', 'Hi')).toEqual({ type: 'reply', ticket: 't1', body: 'Hi' });

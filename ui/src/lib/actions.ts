@@ -106,15 +106,18 @@ export function composeMutation(
   mode: ComposerMode,
   body: string,
   keepPrivate = false,
+  attachments: string[] = [],
 ): TargetMutation {
+  // Only a message with files names them: the mutation stays as it was without.
+  const files = attachments.length > 0 ? { attachments } : {};
   if (target.kind === 'conversation') {
     return mode === 'reply'
-      ? { type: 'conversation_reply', conversation: target.id, body, channel: target.channel }
-      : { type: 'conversation_note', conversation: target.id, body };
+      ? { type: 'conversation_reply', conversation: target.id, body, channel: target.channel, ...files }
+      : { type: 'conversation_note', conversation: target.id, body, ...files };
   }
   return mode === 'reply'
-    ? { type: 'reply', ticket: target.id, body }
-    : { type: 'note', ticket: target.id, body, keep_private: target.offersKeepPrivate && keepPrivate };
+    ? { type: 'reply', ticket: target.id, body, ...files }
+    : { type: 'note', ticket: target.id, body, keep_private: target.offersKeepPrivate && keepPrivate, ...files };
 }
 
 /** The mode to open the composer in: the draft's if it is still possible, else the default. */

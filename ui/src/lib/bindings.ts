@@ -104,6 +104,15 @@ export const commands = {
 	 *  teammate typed, best first.
 	 */
 	searchConversations: (query: ConversationSearchQuery) => __TAURI_INVOKE<ConversationSearchPage>("search_conversations", { query }),
+	/**  Uploads a file the composer holds (chosen or pasted), its bytes in base64. */
+	uploadAttachment: (name: string, contentType: string, data: string) => __TAURI_INVOKE<Attachment>("upload_attachment", { name, contentType, data }),
+	/**  A file of a reply or note, to show: its record, and an image's bytes as a data URL. */
+	loadAttachment: (id: string) => __TAURI_INVOKE<AttachmentView>("load_attachment", { id }),
+	/**
+	 *  Saves a file of a reply or note in the Downloads folder (a new name if one is taken) and
+	 *  returns where.
+	 */
+	saveAttachment: (id: string) => __TAURI_INVOKE<string>("save_attachment", { id }),
 	listWebhooks: () => __TAURI_INVOKE<WebhookList>("list_webhooks"),
 	getWebhook: (id: string) => __TAURI_INVOKE<Webhook>("get_webhook", { id }),
 	createWebhook: (url: string, topics: string[]) => __TAURI_INVOKE<NewWebhook>("create_webhook", { url, topics }),
@@ -165,6 +174,27 @@ export type Applied = {
 	undo: UndoToken | null,
 };
 
+/**  A stored file, as the server records it and clients show it. */
+export type Attachment = {
+	id: AttachmentId,
+	/**  Hex SHA-256 of the bytes: where the blob lives, and the same file stored once. */
+	sha256: string,
+	name: string,
+	content_type: string,
+	size: number | null,
+	uploader: Author,
+	created_at: number,
+};
+
+export type AttachmentId = string;
+
+/**  A file as the timeline shows it. */
+export type AttachmentView = {
+	attachment: Attachment,
+	/**  A `data:` URL of an image small enough to show inline. */
+	image: string | null,
+};
+
 /**  A field of a ticket type. */
 export type AttributeDef = {
 	/**  Stable key, unique within the type (`title`, `order_id`…). */
@@ -216,6 +246,7 @@ export type BrandId = string;
 
 /**  What a bulk action did. */
 export type BulkApplied = {
+	/**  The tickets changed (a ticket whose later step was refused is also in `refused`). */
 	applied: TicketId[],
 	refused: BulkRefusal[],
 	/**  Takes every applied change back while they are held. */
@@ -391,6 +422,8 @@ export type ConversationPart = {
 	created_at: number,
 	/**  Where a message came in or went out first (messages only). */
 	channel?: MessageChannel | null,
+	/**  Files of a message or note, by id (the server holds them). */
+	attachments?: AttachmentId[],
 };
 
 export type ConversationQuery = {
@@ -491,7 +524,9 @@ export type CustomerEntryKind =
 /**  A reply, from the customer or from the support team. */
 { kind: "message"; body: string; from_customer: boolean; 
 /**  The teammate who wrote a team message, as customers see their name. */
-author_name: string | null } | 
+author_name: string | null; 
+/**  Its files (none: left out). */
+attachments?: CustomerFile[] } | 
 /**  The ticket moved to a state with a new customer-facing label. */
 { kind: "state_changed"; label: string };
 
@@ -501,6 +536,19 @@ export type CustomerEvent =
 { event: "submitted"; ticket: TicketId } | { event: "teammate_replied"; ticket: TicketId; part: PartId } | { event: "state_changed"; ticket: TicketId; from: StateId; to: StateId } | 
 /**  A teammate's message in a conversation, for its customer. */
 { event: "teammate_replied_in_conversation"; conversation: ConversationId; part: PartId };
+
+/**
+ *  A file of a message, as the customer gets it: what it is, and where to fetch it with their
+ *  Messenger token.
+ */
+export type CustomerFile = {
+	id: AttachmentId,
+	name: string,
+	content_type: string,
+	size: number | null,
+	/**  `/messenger/attachments/{id}`, fetched with the customer's token. */
+	url: string,
+};
 
 /**  One of the customer's tickets as their Messenger shows it: the ticket and its timeline. */
 export type CustomerTicket = {
@@ -725,50 +773,54 @@ export type Mutation =
 	type: "create_ticket",
 } & CreateTicket | 
 /**  Turns a conversation into a ticket shared with its customer, linked to it (R11). */
-({ type: "convert_conversation"; conversation: ConversationId; ticket: CreateTicket }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "convert_conversation"; conversation: ConversationId; ticket: CreateTicket }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Links a conversation to a ticket shared with the customer (R11). */
-({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "link_conversation"; conversation: ConversationId; ticket: TicketId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  Moves a ticket to a state its type offers. Resolved states close the ticket; leaving one
  *  reopens it. A tracker carries its linked tickets along (R13).
  */
-({ type: "set_state"; ticket: TicketId; state: StateId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "set_state"; ticket: TicketId; state: StateId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Closes a ticket, resolving it (to its type's first resolved state) or not. */
-({ type: "close"; ticket: TicketId; resolved: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "close"; ticket: TicketId; resolved: boolean }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Reopens a closed ticket; a resolved one goes back to its type's first in-progress state. */
-({ type: "reopen"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "assign"; ticket: TicketId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; tracker?: never; until?: never } | ({ type: "set_brand"; ticket: TicketId; brand: BrandId }) & { attributes?: never; body?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "reopen"; ticket: TicketId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "assign"; ticket: TicketId; teammate: TeammateId | null; team: TeamId | null }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; tracker?: never; until?: never } | ({ type: "set_brand"; ticket: TicketId; brand: BrandId }) & { attachments?: never; attributes?: never; body?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Shares a ticket with its customer, or makes it internal again (R1–R3). */
-({ type: "set_shared"; ticket: TicketId; shared: boolean }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "set_shared"; ticket: TicketId; shared: boolean }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  A customer-visible message, from a teammate or (through the Messenger) the customer. */
 ({ type: "reply"; ticket: TicketId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+body: string; 
+/**  Files uploaded beforehand (`POST /attachments`), at most 10. */
+attachments?: AttachmentId[] }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  An internal note. On a back-office ticket it is cross-posted where the ticket came from,
  *  unless `keep_private` (R12).
  */
 ({ type: "note"; ticket: TicketId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string; keep_private?: boolean }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; id?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; until?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+body: string; keep_private?: boolean; 
+/**  Files uploaded beforehand (`POST /attachments`), at most 10. */
+attachments?: AttachmentId[] }) & { attributes?: never; brand?: never; channel?: never; conversation?: never; id?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | ({ type: "link_tracker"; ticket: TicketId; tracker: TicketId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; until?: never } | ({ type: "unlink_tracker"; ticket: TicketId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  Changes attribute values (title and description included), validated against the type. */
 ({ type: "update_attributes"; ticket: TicketId; 
 /**  Raw values by key, null clearing one; the UI sends them as its forms hold them. */
-attributes: { [key in string]: AttributeValue | null } }) & { body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+attributes: { [key in string]: AttributeValue | null } }) & { attachments?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  The acting teammate has read the ticket. */
-({ type: "mark_read"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "mark_read"; ticket: TicketId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  Takes an open ticket out of the open views until `until` (in the future, at most a year
  *  ahead), or until its customer writes. Internal: the customer is never told.
  */
-({ type: "snooze"; ticket: TicketId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
+({ type: "snooze"; ticket: TicketId; until: number }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never } | 
 /**  Ends a ticket's snooze now. */
-({ type: "unsnooze"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "unsnooze"; ticket: TicketId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**
  *  A ticket's snooze ran out (the server's scheduler says so at its time): it comes back as
  *  news. Nothing happens when it is not snoozed, or not due yet, so a second try wakes
  *  nothing twice.
  */
-({ type: "wake_ticket"; ticket: TicketId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
+({ type: "wake_ticket"; ticket: TicketId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; tracker?: never; until?: never } | 
 /**  A conversation's first message, by the customer (Messenger, email) or a teammate. */
 {
 	type: "start_conversation",
@@ -776,33 +828,37 @@ attributes: { [key in string]: AttributeValue | null } }) & { body?: never; bran
 /**  A message in a conversation: the customer's, or a teammate's reply the customer sees. */
 ({ type: "conversation_reply"; conversation: ConversationId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string; channel?: MessageChannel }) & { attributes?: never; brand?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+body: string; channel?: MessageChannel; 
+/**  Files uploaded beforehand (`POST /attachments`), at most 10. */
+attachments?: AttachmentId[] }) & { attributes?: never; brand?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**  An internal note on a conversation; never reaches the customer. */
 ({ type: "conversation_note"; conversation: ConversationId; 
 /**  Not blank, at most 65,536 characters (else the mutation is rejected). */
-body: string }) & { attributes?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "assign_conversation"; conversation: ConversationId; teammate: TeammateId | null; team: TeamId | null }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "close_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+body: string; 
+/**  Files uploaded beforehand (`POST /attachments`), at most 10. */
+attachments?: AttachmentId[] }) & { attributes?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "assign_conversation"; conversation: ConversationId; teammate: TeammateId | null; team: TeamId | null }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; ticket?: never; tracker?: never; until?: never } | ({ type: "close_conversation"; conversation: ConversationId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**  Opens a closed conversation, or wakes a snoozed one. */
-({ type: "reopen_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+({ type: "reopen_conversation"; conversation: ConversationId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**
  *  A conversation's snooze ran out (the server's scheduler says so at its time): it comes
  *  back as news. Nothing happens when it is not snoozed, or not due yet, so a second try
  *  wakes nothing twice.
  */
-({ type: "wake_conversation"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+({ type: "wake_conversation"; conversation: ConversationId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**
  *  Takes an open conversation out of the open views until `until` (or until the customer
  *  writes).
  */
-({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
+({ type: "snooze_conversation"; conversation: ConversationId; until: number }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never } | 
 /**  The acting teammate has read the conversation, and so its linked ticket (R11). */
-({ type: "mark_conversation_read"; conversation: ConversationId }) & { attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
+({ type: "mark_conversation_read"; conversation: ConversationId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; id?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never } | 
 /**
  *  Creates or replaces a macro (saved reply): a shared one by an admin, a personal one by
  *  its owner.
  */
 {
 	type: "save_macro",
-} & Macro | ({ type: "delete_macro"; id: MacroId }) & { attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never };
+} & Macro | ({ type: "delete_macro"; id: MacroId }) & { attachments?: never; attributes?: never; body?: never; brand?: never; channel?: never; conversation?: never; keep_private?: never; resolved?: never; shared?: never; state?: never; team?: never; teammate?: never; ticket?: never; tracker?: never; until?: never };
 
 /**
  *  What a teammate (or the API) submits to create a ticket. Attribute values are raw JSON, as a
@@ -865,6 +921,8 @@ export type Part = {
 	author: Author,
 	kind: PartKind,
 	created_at: number,
+	/**  Files of a reply or note, by id (the server holds them). */
+	attachments?: AttachmentId[],
 };
 
 export type PartId = string;
@@ -1197,6 +1255,8 @@ export type TimelineEntry = {
 	created_at: number,
 	/**  Where a conversation's message came in or went out (none on tickets and events). */
 	channel: MessageChannel | null,
+	/**  The files of a reply or note, by id (the server holds them). */
+	attachments?: AttachmentId[],
 };
 
 /**  What undoes an action while its window is open. */

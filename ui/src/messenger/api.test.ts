@@ -49,6 +49,23 @@ describe('createApi', () => {
     expect(JSON.parse(init2.body as string)).toEqual({ body: 'Hello' });
   });
 
+  it('uploads a file raw under its name, and names files in a message only when there are some', async () => {
+    const stored = { id: 'F1', name: 'shot.png', content_type: 'image/png', size: 3, url: '/messenger/attachments/F1' };
+    const fetch = vi.fn(async () => response(201, stored));
+    const api = createApi({ token: () => 'tok', fetch });
+    const file = new File([new Uint8Array([1, 2, 3])], 'my shot.png', { type: 'image/png' });
+    expect(await api.upload(file)).toEqual(stored);
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/messenger/attachments?name=my%20shot.png');
+    expect(init.method).toBe('POST');
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('image/png');
+    expect(init.body).toBe(file);
+
+    await api.conversationReply('01C', 'Logs', ['F1']);
+    const [, sent] = fetch.mock.calls[1] as unknown as [string, RequestInit];
+    expect(JSON.parse(sent.body as string)).toEqual({ body: 'Logs', attachments: ['F1'] });
+  });
+
   it('sends no token to the sign-in endpoints, and a 401 there is not a session end', async () => {
     const onUnauthorized = vi.fn();
     const fetch = vi.fn(async () => response(401, { code: 'invalid_code', message: 'Wrong code.' }));

@@ -6,6 +6,7 @@ import type {
   ApiErrorBody,
   Contact,
   CustomerConversation,
+  CustomerFile,
   CustomerTicket,
   MessengerConfig,
   MessengerHome,
@@ -83,6 +84,11 @@ export interface ApiOptions {
 
 type Method = 'GET' | 'POST' | 'PUT';
 
+/** A message's body, naming its files only when there are some. */
+function withFiles(body: string, attachments: string[]): { body: string; attachments?: string[] } {
+  return attachments.length > 0 ? { body, attachments } : { body };
+}
+
 export function createApi(options: ApiOptions) {
   const base = options.base ?? '';
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -143,6 +149,37 @@ export function createApi(options: ApiOptions) {
     sessionIdentify: (identity: Identity) => request<Session>('POST', '/messenger/session/identify', identity, false),
 
     // With the customer's token.
+    /** Uploads a file for the customer's next message. */
+    upload: async (file: File): Promise<CustomerFile> => {
+      const token = options.token();
+      if (!token) throw new ApiError(401, 'unauthorized', 'Your session ended; sign in again.');
+      let response: Response;
+      try {
+        response = await doFetch(`${base}/messenger/attachments?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': file.type || 'application/octet-stream' },
+          body: file,
+        });
+      } catch {
+        throw new ApiError(0, 'network', NETWORK_MESSAGE);
+      }
+      const text = await response.text().catch(() => '');
+      if (!response.ok) throw errorFromResponse(response.status, text);
+      return JSON.parse(text) as CustomerFile;
+    },
+    /** A file of a message the customer sees, as a blob (links cannot carry the token). */
+    file: async (path: string): Promise<Blob> => {
+      const token = options.token();
+      if (!token) throw new ApiError(401, 'unauthorized', 'Your session ended; sign in again.');
+      let response: Response;
+      try {
+        response = await doFetch(base + path, { headers: { Authorization: `Bearer ${token}` } });
+      } catch {
+        throw new ApiError(0, 'network', NETWORK_MESSAGE);
+      }
+      if (!response.ok) throw errorFromResponse(response.status, await response.text().catch(() => ''));
+      return response.blob();
+    },
     me: () => request<Contact>('GET', '/messenger/me'),
     home: () => request<MessengerHome>('GET', '/messenger/home'),
     /** `keepalive` lets the request outlive the page (sent while it unloads). */
@@ -150,16 +187,16 @@ export function createApi(options: ApiOptions) {
       request<{ open: boolean }>('PUT', '/messenger/state', { open }, true, keepalive ? { keepalive } : {}),
     ticket: (ticketId: string) => request<CustomerTicket>('GET', `/messenger/tickets/${id(ticketId)}`),
     ticketSeen: (ticketId: string) => request<CustomerTicket>('POST', `/messenger/tickets/${id(ticketId)}/seen`),
-    ticketReply: (ticketId: string, body: string) =>
-      request<CustomerTicket>('POST', `/messenger/tickets/${id(ticketId)}/reply`, { body }),
+    ticketReply: (ticketId: string, body: string, attachments: string[] = []) =>
+      request<CustomerTicket>('POST', `/messenger/tickets/${id(ticketId)}/reply`, withFiles(body, attachments)),
     ticketTypes: () => request<MessengerTicketType[]>('GET', '/messenger/ticket_types'),
     createTicket: (ticket: NewTicket) => request<CustomerTicket>('POST', '/messenger/tickets', ticket),
     conversations: () => request<CustomerConversation[]>('GET', '/messenger/conversations'),
     startConversation: (c: NewConversation) => request<CustomerConversation>('POST', '/messenger/conversations', c),
     conversation: (conversationId: string) =>
       request<CustomerConversation>('GET', `/messenger/conversations/${id(conversationId)}`),
-    conversationReply: (conversationId: string, body: string) =>
-      request<CustomerConversation>('POST', `/messenger/conversations/${id(conversationId)}/reply`, { body }),
+    conversationReply: (conversationId: string, body: string, attachments: string[] = []) =>
+      request<CustomerConversation>('POST', `/messenger/conversations/${id(conversationId)}/reply`, withFiles(body, attachments)),
     conversationSeen: (conversationId: string) =>
       request<CustomerConversation>('POST', `/messenger/conversations/${id(conversationId)}/seen`),
     logout: () => request<void>('POST', '/messenger/logout'),

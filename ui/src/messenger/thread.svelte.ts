@@ -10,7 +10,7 @@ export interface ThreadSource<T> {
   fetch(id: string): Promise<T>;
   /** Marks it seen and answers with it. */
   seen(id: string): Promise<T>;
-  reply(id: string, body: string): Promise<T>;
+  reply(id: string, body: string, attachments: string[]): Promise<T>;
   /** What, when it differs, means the thread really changed (see ../threads.ts). */
   signature(thread: T): string;
   /** How many entries it shows (a new one scrolls to the bottom). */
@@ -104,12 +104,12 @@ export class ThreadScreen<T> {
   }
 
   /** Sends the customer's answer; true when it went. */
-  reply = async (body: string): Promise<boolean> => {
+  reply = async (body: string, attachments: string[] = []): Promise<boolean> => {
     const { id, onseen } = this.#props();
     this.sending = true;
     this.sendError = null;
     try {
-      this.value = await this.#source.reply(id, body);
+      this.value = await this.#source.reply(id, body, attachments);
       onseen();
       return true;
     } catch (e) {

@@ -77,6 +77,7 @@ export type TimelineEntryData =
       from_customer: boolean;
       /** The teammate who wrote a team message. */
       author_name?: string | null;
+      attachments?: CustomerFile[];
     }
   | { id: string; at: number; kind: 'state_changed'; label: string };
 
@@ -92,6 +93,16 @@ export interface CustomerMessage {
   from_customer: boolean;
   /** The teammate who wrote a team message, as customers see their name. */
   author_name: string | null;
+  attachments?: CustomerFile[];
+}
+
+/** A file of a message: fetched from `url` with the customer's token. */
+export interface CustomerFile {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  url: string;
 }
 
 export interface CustomerConversation {

@@ -161,13 +161,14 @@ fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Th
         return Ok(about);
     }
     match about {
-        Thread::Ticket(ticket) => customer_reply(db, &contact, ticket, reply.body)?,
+        Thread::Ticket(ticket) => customer_reply(db, &contact, ticket, reply.body, Vec::new())?,
         Thread::Conversation(conversation) => customer_message(
             db,
             &contact,
             conversation,
             reply.body,
             MessageChannel::Email,
+            Vec::new(),
         )?,
     }
     remember(db, key.as_deref(), about)?;

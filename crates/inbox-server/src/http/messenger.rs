@@ -136,10 +136,13 @@ fn customer_ticket(db: &Db, contact: &Contact, reference: &str) -> Result<Custom
     let ticket_type = db.ticket_type(ticket.type_id)?;
     let parts = db.timeline(ticket.id)?;
     let names = super::messenger_conversations::writers(db, parts.iter().map(|p| p.author))?;
-    customer_ticket_of(&ticket, &ticket_type, &db.states()?, &parts, &|id| {
+    let files = super::attachments::records(db, parts.iter().flat_map(|p| &p.attachments))?;
+    let mut view = customer_ticket_of(&ticket, &ticket_type, &db.states()?, &parts, &|id| {
         names.get(&id).cloned()
     })
-    .ok_or_else(|| not_found("ticket", reference))
+    .ok_or_else(|| not_found("ticket", reference))?;
+    inbox_core::messenger::describe_files(&mut view.timeline, &|id| files.get(&id).cloned());
+    Ok(view)
 }
 
 /// One of the customer's shared tickets, with its customer-visible timeline
@@ -205,6 +208,9 @@ pub struct ReplyBody {
     /// The text (not blank).
     #[schema(min_length = 1, max_length = 65536)]
     pub body: String,
+    /// Files the customer uploaded (`POST /messenger/attachments`) for this message.
+    #[serde(default)]
+    pub attachments: Vec<inbox_core::AttachmentId>,
 }
 
 /// The customer replies on their ticket
@@ -232,7 +238,7 @@ pub async fn reply(
     let ticket = state
         .write(move |db| {
             let ticket = their_ticket(db, &contact, &id)?;
-            customer_reply(db, &contact, ticket.id, body.body)?;
+            customer_reply(db, &contact, ticket.id, body.body, body.attachments)?;
             customer_ticket(db, &contact, &id)
         })
         .await?;
@@ -246,6 +252,7 @@ pub fn customer_reply(
     contact: &Contact,
     ticket: inbox_core::TicketId,
     body: String,
+    attachments: Vec<inbox_core::AttachmentId>,
 ) -> Result<()> {
     let at = now();
     let how = Apply {
@@ -254,7 +261,15 @@ pub fn customer_reply(
         origin: None,
         skip_notifications: false,
     };
-    apply_one(db, &Mutation::Reply { ticket, body }, how)?;
+    apply_one(
+        db,
+        &Mutation::Reply {
+            attachments,
+            ticket,
+            body,
+        },
+        how,
+    )?;
     mark_seen(db, contact.id, Thread::Ticket(ticket), at)
 }
 

@@ -151,6 +151,7 @@ pub async fn reply(
                 conversation.id,
                 body.body,
                 MessageChannel::Messenger,
+                body.attachments,
             )?;
             view(db, &their_conversation(db, &contact, &id)?)
         })
@@ -195,9 +196,11 @@ pub fn customer_message(
     conversation: ConversationId,
     body: String,
     channel: MessageChannel,
+    attachments: Vec<inbox_core::AttachmentId>,
 ) -> Result<()> {
     let at = now();
     let mutation = Mutation::ConversationReply {
+        attachments,
         conversation,
         body,
         channel,
@@ -256,9 +259,12 @@ fn their_conversation(db: &Db, contact: &Contact, id: &str) -> Result<Conversati
 fn view(db: &Db, conversation: &Conversation) -> Result<CustomerConversation> {
     let parts = db.conversation_timeline(conversation.id)?;
     let names = writers(db, parts.iter().map(|p| p.author))?;
-    Ok(customer_conversation(conversation, &parts, &|id| {
-        names.get(&id).cloned()
-    }))
+    let files = super::attachments::records(db, parts.iter().flat_map(|p| &p.attachments))?;
+    let mut view = customer_conversation(conversation, &parts, &|id| names.get(&id).cloned());
+    inbox_core::messenger::describe_message_files(&mut view.messages, &|id| {
+        files.get(&id).cloned()
+    });
+    Ok(view)
 }
 
 /// The names of the teammates among `authors`, as customers see them: only those are read.

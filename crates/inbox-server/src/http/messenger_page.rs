@@ -16,10 +16,11 @@ static PAGE: Dir = include_dir!("$CARGO_MANIFEST_DIR/../../ui/dist-messenger");
 
 /// The page may only run its own scripts and talk to this server; it may be framed by any
 /// site (that is what embedding is); and it never sends its address (which may hold a
-/// sign-in link) to another site.
+/// sign-in link) to another site. A message's images are `blob:` URLs of files the page
+/// fetched with the customer's token.
 const PAGE_POLICY: &str =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-    img-src 'self' data: https: http:; connect-src 'self'; base-uri 'none'; form-action 'self'; \
+    img-src 'self' data: blob: https: http:; connect-src 'self'; base-uri 'none'; form-action 'self'; \
     frame-ancestors *";
 
 pub fn routes() -> Router<AppState> {

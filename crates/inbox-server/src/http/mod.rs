@@ -2,6 +2,7 @@
 //! and inbound email. Handlers are thin: they authenticate, decode, and run domain code in a
 //! storage transaction on a blocking thread.
 
+mod attachments;
 mod brand_logo;
 mod context;
 mod extract;
@@ -32,6 +33,10 @@ use crate::error::{Result, ServerError};
 use crate::storage::{SharedStorage, StorageExt};
 use crate::workspace::Db;
 
+pub use attachments::{
+    check_named as check_attachments, customer_sees as customer_sees_attachment,
+    records as attachment_records,
+};
 pub use context::{request_id, REQUEST_ID_HEADER};
 pub use extract::{Customer, Teammate};
 pub use inbound::RELAY_SECRET_HEADER;
@@ -76,6 +81,8 @@ impl Default for Limits {
 #[derive(Clone)]
 pub struct AppState {
     pub storage: SharedStorage,
+    /// The bytes of attachments.
+    pub blobs: Arc<crate::blobs::BlobStore>,
     pub email: Arc<EmailConfig>,
     /// Intercom's `workspace_id`, as contacts and `/me` show it.
     pub workspace_id: Arc<str>,
@@ -95,11 +102,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(storage: SharedStorage, email: EmailConfig, limits: Limits) -> Result<AppState> {
+    pub fn new(
+        storage: SharedStorage,
+        blobs: crate::blobs::BlobStore,
+        email: EmailConfig,
+        limits: Limits,
+    ) -> Result<AppState> {
         let last = storage.reading(|tx| tx.last_cursor())?;
         let (pokes, _) = broadcast::channel(64);
         let state = AppState {
             storage,
+            blobs: Arc::new(blobs),
             workspace_id: crate::setup::workspace_id(&email.secret).into(),
             email: Arc::new(email),
             pokes,
@@ -222,6 +235,11 @@ pub(crate) fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(messenger_conversations::reply),
         routes!(messenger_conversations::seen),
         routes!(inbound::email),
+        routes!(attachments::upload),
+        routes!(attachments::download),
+        routes!(attachments::info),
+        routes!(attachments::customer_upload),
+        routes!(attachments::customer_download),
     ];
     all.extend(rest::routes());
     all

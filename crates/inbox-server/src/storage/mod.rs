@@ -59,10 +59,12 @@ pub enum Kind {
     Snooze,
     /// A macro (saved reply), by id; deleted ones stay as tombstones.
     Macro,
+    /// An uploaded file's metadata (its bytes are in the blob folder), by id.
+    Attachment,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Brand,
         Kind::Teammate,
         Kind::Team,
@@ -86,6 +88,7 @@ impl Kind {
         Kind::SignInCode,
         Kind::Snooze,
         Kind::Macro,
+        Kind::Attachment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +116,7 @@ impl Kind {
             Kind::SignInCode => "sign_in_code",
             Kind::Snooze => "snooze",
             Kind::Macro => "macro",
+            Kind::Attachment => "attachment",
         }
     }
 }

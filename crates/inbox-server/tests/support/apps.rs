@@ -90,8 +90,13 @@ impl Workspace {
                 tracker: *rng.pick(&self.trackers),
             },
             3 => Mutation::UnlinkTracker { ticket },
-            4 => Mutation::Reply { ticket, body: text },
+            4 => Mutation::Reply {
+                attachments: Vec::new(),
+                ticket,
+                body: text,
+            },
             _ => Mutation::Note {
+                attachments: Vec::new(),
                 ticket,
                 body: text,
                 keep_private: false,

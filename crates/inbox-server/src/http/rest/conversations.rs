@@ -532,11 +532,13 @@ pub async fn reply(
                 };
             let mutation = if note {
                 Mutation::ConversationNote {
+                    attachments: Vec::new(),
                     conversation: id,
                     body: body.body,
                 }
             } else {
                 Mutation::ConversationReply {
+                    attachments: Vec::new(),
                     conversation: id,
                     body: body.body,
                     channel: MessageChannel::Messenger,
@@ -668,6 +670,7 @@ pub async fn manage(
                 "close" => {
                     if let Some(text) = body.body.clone().filter(|b| !b.trim().is_empty()) {
                         mutations.push(Mutation::ConversationReply {
+                            attachments: Vec::new(),
                             conversation,
                             body: text,
                             channel: MessageChannel::Messenger,
@@ -697,6 +700,7 @@ pub async fn manage(
                     });
                     if let Some(text) = body.body.clone().filter(|b| !b.trim().is_empty()) {
                         mutations.push(Mutation::ConversationNote {
+                            attachments: Vec::new(),
                             conversation,
                             body: text,
                         });

@@ -687,12 +687,14 @@ pub async fn reply(
             let ticket = ticket_by_ref(db, &id)?;
             let mutation = if note {
                 Mutation::Note {
+                    attachments: Vec::new(),
                     ticket: ticket.id,
                     body: body.body,
                     keep_private: body.keep_private,
                 }
             } else {
                 Mutation::Reply {
+                    attachments: Vec::new(),
                     ticket: ticket.id,
                     body: body.body,
                 }

@@ -1,0 +1,333 @@
+//! Attachments through the real window against a real server (issue 17, item 3): a reply gets
+//! a screenshot through the composer's paperclip (its file input, given the file's path as
+//! WebDriver does for a file chooser, which then runs the app's upload command with the
+//! file's bytes); once the reply is out (after the undo hold) the server has the file in its
+//! blob folder and the reply names it; the timeline shows the image inline, through the app;
+//! and the customer's Messenger page lists it on the ticket, where the customer answers with a
+//! file of their own (the Messenger's file input, given a path the same way).
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use inbox_core::{Category, PartKind};
+use inbox_server::setup::teammate_token;
+use inbox_server::storage::StorageExt;
+use serde_json::json;
+
+use crate::browser::Browser;
+use crate::harness::{within, App};
+use crate::server::{server_ticket, start_server, ADMIN};
+
+/// Where the Messenger page keeps its token (ui/src/messenger/session.ts).
+const TOKEN_KEY: &str = "teammate-inbox.messenger.token";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messenger() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, storage) = start_server(dir.path()).await;
+    let now = inbox_server::authority::now();
+    let token = teammate_token(storage.as_ref(), ADMIN, None, now).unwrap();
+    let shot = inbox_demo::screenshot::screenshot_png(320, 200, 3);
+    let shot_path = dir.path().join("printer-error.png");
+    std::fs::write(&shot_path, &shot).unwrap();
+
+    let app = App::launch(&["--server", &url, "--token", &token]).await;
+    app.until_sync_state("online").await;
+    app.wait_for("[data-testid=ticket-row]").await;
+    let numbers = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=ticket-row]')]
+               .map(r => Number(r.querySelector('.number').textContent.trim().replace('#', '')));",
+            vec![],
+        )
+        .await;
+    let ticket = numbers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| server_ticket(&storage, n.as_i64().unwrap()))
+        .find(|t| t.open && t.shared && t.category == Category::Customer && !t.contacts.is_empty())
+        .expect("an open shared customer ticket in view");
+    app.click(&format!(
+        "[data-testid=ticket-row][data-ticket-id='{}']",
+        ticket.id
+    ))
+    .await;
+    app.until(
+        "the ticket open with its composer",
+        "const d = document.querySelector('[data-testid=ticket-detail]');
+         return !!d && d.dataset.ticketId === arguments[0] && !!document.querySelector('[data-testid=composer-reply]:not([disabled])');",
+        vec![json!(ticket.id.to_string())],
+    )
+    .await;
+
+    // The reply's text, typed; the screenshot through the paperclip's file input.
+    app.click("[data-testid=composer-reply]").await;
+    let body = "Here is what I see on my side";
+    app.type_into("[data-testid=composer-input]", body).await;
+    within("choosing a file", async {
+        app.client
+            .find(Locator::Css("[data-testid=composer-attach]"))
+            .await
+            .expect("the paperclip's file input")
+            .send_keys(shot_path.to_str().unwrap())
+            .await
+            .expect("the file chosen")
+    })
+    .await;
+    let staged = app
+        .until(
+            "the file uploaded and staged",
+            "const f = document.querySelector('[data-testid=composer-file]');
+             return f ? f.textContent : null;",
+            vec![],
+        )
+        .await;
+    assert!(
+        staged.as_str().unwrap().contains("printer-error.png"),
+        "{staged}"
+    );
+    app.screenshot("attachments-staged");
+    app.click("[data-testid=composer-send]").await;
+
+    // The timeline shows the image inline, loaded through the app.
+    let shown = app
+        .until(
+            "the reply's image in the timeline",
+            "const e = [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=reply]')]
+               .find(e => e.textContent.includes(arguments[0]));
+             const img = e?.querySelector('[data-testid=attachment-image]');
+             return img && img.complete && img.naturalWidth > 0
+               ? {alt: img.alt, width: img.naturalWidth, src: img.src.slice(0, 22)} : null;",
+            vec![json!(body)],
+        )
+        .await;
+    assert_eq!(
+        shown,
+        json!({"alt": "printer-error.png", "width": 320, "src": "data:image/png;base64,"})
+    );
+    app.screenshot("attachments-timeline");
+
+    // After the undo hold the reply reaches the server, naming the file, whose bytes are in
+    // the server's attachments folder.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let files = loop {
+        let parts = storage
+            .reading(|tx| tx.parts(&ticket.id.to_string()))
+            .unwrap();
+        let found = parts
+            .iter()
+            .map(|d| serde_json::from_str::<inbox_core::Part>(d).unwrap())
+            .find(|p| matches!(&p.kind, PartKind::Reply { body: b } if b == body));
+        if let Some(part) = found {
+            break part.attachments;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the reply never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(files.len(), 1);
+    let record: inbox_core::Attachment = storage
+        .reading(|tx| {
+            tx.get(
+                inbox_server::storage::Kind::Attachment,
+                &files[0].to_string(),
+            )
+        })
+        .unwrap()
+        .map(|d| serde_json::from_str(&d).unwrap())
+        .unwrap();
+    assert_eq!(record.name, "printer-error.png");
+    assert_eq!(record.content_type, "image/png");
+    let blob = dir
+        .path()
+        .join("attachments")
+        .join(&record.sha256[..2])
+        .join(&record.sha256);
+    assert_eq!(std::fs::read(blob).unwrap(), shot);
+    app.close().await;
+
+    // The customer's Messenger page lists the file on the ticket.
+    let http = reqwest::Client::new();
+    let customer: serde_json::Value = http
+        .post(format!(
+            "{url}/contacts/{}/messenger_token",
+            ticket.contacts[0]
+        ))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let browser = Browser::start().await;
+    browser.goto(&format!("{url}/messenger/config")).await;
+    browser
+        .js(
+            "localStorage.clear(); localStorage.setItem(arguments[0], arguments[1]);",
+            vec![json!(TOKEN_KEY), customer["token"].clone()],
+        )
+        .await;
+    browser
+        .goto(&format!("{url}/messenger#/tickets/{}", ticket.id))
+        .await;
+    let listed = browser
+        .until(
+            "the file listed on the customer's ticket, its image shown",
+            "const f = document.querySelector('[data-testid=messenger-file]');
+             const img = f?.querySelector('img');
+             return f && img && img.complete && img.naturalWidth > 0 ? f.textContent.trim() : null;",
+            vec![],
+        )
+        .await;
+    assert!(
+        listed.as_str().unwrap().contains("printer-error.png"),
+        "{listed}"
+    );
+    browser.screenshot("attachments-messenger").await;
+
+    // The customer answers with a file of their own, chosen in the Messenger.
+    let log_path = dir.path().join("printer.log");
+    std::fs::write(&log_path, "paper jam at tray 2\n").unwrap();
+    within("choosing a file in the Messenger", async {
+        browser
+            .client
+            .find(Locator::Css("[data-testid=messenger-attach]"))
+            .await
+            .expect("the Messenger's file input")
+            .send_keys(log_path.to_str().unwrap())
+            .await
+            .expect("the file chosen")
+    })
+    .await;
+    browser
+        .wait_for("[data-testid=messenger-staged-file]")
+        .await;
+    browser
+        .type_into("textarea", "And the printer's log\n")
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let theirs = loop {
+        let parts = storage
+            .reading(|tx| tx.parts(&ticket.id.to_string()))
+            .unwrap();
+        let found = parts
+            .iter()
+            .map(|d| serde_json::from_str::<inbox_core::Part>(d).unwrap())
+            .find(
+                |p| matches!(&p.kind, PartKind::Reply { body: b } if b == "And the printer's log"),
+            );
+        if let Some(part) = found {
+            break part;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the customer's reply never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        theirs.author,
+        inbox_core::Author::Contact(ticket.contacts[0])
+    );
+    let log: inbox_core::Attachment = storage
+        .reading(|tx| {
+            tx.get(
+                inbox_server::storage::Kind::Attachment,
+                &theirs.attachments[0].to_string(),
+            )
+        })
+        .unwrap()
+        .map(|d| serde_json::from_str(&d).unwrap())
+        .unwrap();
+    assert_eq!(
+        (log.name.as_str(), log.content_type.as_str()),
+        ("printer.log", "application/octet-stream")
+    );
+    browser
+        .until(
+            "the customer's file on their message",
+            "return [...document.querySelectorAll('[data-testid=messenger-file]')]
+               .some(f => f.textContent.includes('printer.log'));",
+            vec![],
+        )
+        .await;
+    browser.screenshot("attachments-messenger-sent").await;
+    browser.close().await;
+}
+
+/// Chooses `path` in the composer's paperclip and returns the message the composer shows.
+async fn attach_refused(app: &App, path: &std::path::Path) -> String {
+    within("choosing a file", async {
+        app.client
+            .find(Locator::Css("[data-testid=composer-attach]"))
+            .await
+            .expect("the paperclip's file input")
+            .send_keys(path.to_str().unwrap())
+            .await
+            .expect("the file chosen")
+    })
+    .await;
+    app.until(
+        "the composer to say why the file cannot be attached",
+        "const e = document.querySelector('[data-testid=composer-file-error]');
+         return e ? e.textContent.trim() : null;",
+        vec![],
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_server_at_hand_attaching_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let shot_path = dir.path().join("screen.png");
+    std::fs::write(
+        &shot_path,
+        inbox_demo::screenshot::screenshot_png(64, 40, 1),
+    )
+    .unwrap();
+
+    // A workspace of the app's own keeps no files.
+    let app = App::launch(&["--demo"]).await;
+    app.wait_for("[data-testid=ticket-row]").await;
+    app.click("[data-testid=ticket-row]").await;
+    app.wait_for("[data-testid=composer-input]").await;
+    let local = attach_refused(&app, &shot_path).await;
+    assert!(local.starts_with("Attachments need a server"), "{local}");
+    assert!(
+        app.js(
+            "return document.querySelectorAll('[data-testid=composer-file]').length;",
+            vec![]
+        )
+        .await
+            == json!(0)
+    );
+    app.screenshot("attachments-local");
+    app.close().await;
+
+    // Working offline, the upload waits for no one: the composer says to attach once online.
+    let (url, storage) = start_server(dir.path()).await;
+    let token = teammate_token(
+        storage.as_ref(),
+        ADMIN,
+        None,
+        inbox_server::authority::now(),
+    )
+    .unwrap();
+    let app = App::launch(&["--server", &url, "--token", &token]).await;
+    app.until_sync_state("online").await;
+    app.click("[data-testid=work-offline]").await;
+    app.until_sync_state("working_offline").await;
+    app.click("[data-testid=ticket-row]").await;
+    app.wait_for("[data-testid=composer-input]").await;
+    let offline = attach_refused(&app, &shot_path).await;
+    assert!(offline.contains("once you are online"), "{offline}");
+    app.close().await;
+}
