@@ -29,8 +29,8 @@ README_SHOTS := inbox:inbox reply-preview:reply-preview tracker-preview:tracker-
 	conversations:conversation-reply-preview sign-in:sign-in sync-issues:sync-issues \
 	filters:filters new-ticket:new-ticket search:search profile:profile settings:settings-types \
 	palette:palette dark:dark bulk:bulk-preview undo:undo-toast macros:macros-picker \
-	snooze:snooze-ticket-header messenger-embedded:embedded-open messenger-tickets:tickets-space \
-	messenger-ticket:ticket-live
+	snooze:snooze-ticket-header messenger-embedded:messenger-embedded-open messenger-tickets:messenger-tickets-space \
+	messenger-ticket:messenger-ticket-live
 
 .PHONY: screenshots run run-local test bench deps system-deps tauri-driver ui-deps sdk-deps schemathesis-deps ui lint app server-bin server server-demo bindings
 
