@@ -41,6 +41,7 @@ pub struct UploadQuery {
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file itself; `Content-Type` says its type (images, PDF, text, office documents, zip). At most 20 MiB."),
     responses(
         (status = 201, description = "Stored: name its `id` in a reply or note.", body = Attachment),
+        (status = 400, description = "No `name` in the query (`invalid_query`).", body = ErrorList),
         (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
         (status = 422, description = "Empty, of a type that is refused, or without a name (`attachment_empty`, `attachment_type_refused`, `attachment_name_invalid`).", body = ErrorList),
         TeammateAuth, Internal,
@@ -67,6 +68,7 @@ pub async fn upload(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file itself; `Content-Type` says its type. At most 20 MiB."),
     responses(
         (status = 201, description = "Stored: name its `id` in a message.", body = Attachment),
+        (status = 400, description = "No `name` in the query (`invalid_query`).", body = ErrorList),
         (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
         (status = 422, description = "Empty, of a type that is refused, or without a name.", body = ErrorList),
         CustomerAuth, Internal,
