@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use serde_json::{json, Value};
 
-use crate::harness::{App, CTRL, ENTER, ESCAPE};
+use crate::harness::{App, CTRL, ENTER, ESCAPE, SHIFT};
 
 /// axe-core, a devDependency of the UI (`npm --prefix ui ci` installs it).
 const AXE: &str = concat!(
@@ -18,7 +18,6 @@ const AXE: &str = concat!(
 
 /// WebDriver's codes for Tab and Shift.
 const TAB: char = '\u{E004}';
-const SHIFT: char = '\u{E008}';
 
 /// Runs axe-core on the window's document; returns its violations.
 async fn axe(app: &App) -> Vec<Value> {

@@ -9,26 +9,9 @@ use inbox_core::{Category, PartKind, StateCategory};
 use inbox_store::{InboxQuery, InboxRow, Sort, Store, View, DATABASE_FILE};
 use serde_json::{json, Value};
 
-use crate::harness::{within, App, CTRL, ENTER, ESCAPE};
+use crate::harness::{App, CTRL, ENTER, ESCAPE};
 
 const TAB: char = '\u{E004}';
-
-async fn chord(app: &App, modifiers: &[char], key: char) {
-    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-    let mut actions = KeyActions::new("keyboard".into());
-    for m in modifiers {
-        actions = actions.then(KeyAction::Down { value: *m });
-    }
-    actions = actions
-        .then(KeyAction::Down { value: key })
-        .then(KeyAction::Up { value: key });
-    for m in modifiers.iter().rev() {
-        actions = actions.then(KeyAction::Up { value: *m });
-    }
-    within("a chord", app.client.perform_actions(actions))
-        .await
-        .unwrap_or_else(|e| panic!("press {modifiers:?}+{key:?}: {e}"));
-}
 
 /// Types `text` into whatever has the focus, key by key.
 async fn type_keys(app: &App, text: &str) {
@@ -176,7 +159,7 @@ async fn a_macro_made_in_settings_is_inserted_by_keyboard_and_sent_with_its_stat
     // r, then Ctrl+M: the picker; part of the name; Enter.
     app.press(&['r']).await;
     focused(&app, "composer-input").await;
-    chord(&app, &[CTRL], 'm').await;
+    app.press(&[CTRL, 'm']).await;
     focused(&app, "macro-search").await;
     let offered = macro_options(&app).await;
     assert!(offered.contains(&"My sign-off".to_owned()), "{offered:?}");
@@ -212,7 +195,7 @@ async fn a_macro_made_in_settings_is_inserted_by_keyboard_and_sent_with_its_stat
     );
 
     // Ctrl+Enter: one preview for the reply and the state change; Enter confirms.
-    chord(&app, &[CTRL], ENTER).await;
+    app.press(&[CTRL, ENTER]).await;
     app.wait_for("[data-testid=preview-panel]").await;
     assert_eq!(
         app.text("[data-testid=preview-title]").await,
@@ -336,7 +319,7 @@ async fn synced_macros_reach_the_server_and_another_teammates_personal_ones_neve
     app.click("[data-testid=ticket-row][data-index='0']").await;
     app.wait_for("[data-testid=composer-input]").await;
     app.click("[data-testid=composer-input]").await;
-    chord(&app, &[CTRL], 'm').await;
+    app.press(&[CTRL, 'm']).await;
     focused(&app, "macro-search").await;
     app.wait_for("[data-testid=macro-option]").await;
     let offered = macro_options(&app).await;

@@ -11,28 +11,9 @@ use inbox_store::{
 };
 use serde_json::{json, Value};
 
-use crate::harness::{first_in_view, within, App, CTRL, ENTER, ESCAPE};
+use crate::harness::{first_in_view, App, CTRL, ENTER, ESCAPE, SHIFT};
 
-const SHIFT: char = '\u{E008}';
 const ARROW_DOWN: char = '\u{E015}';
-
-/// Presses `key` with `modifiers` held, as a keyboard would.
-async fn chord(app: &App, modifiers: &[char], key: char) {
-    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-    let mut actions = KeyActions::new("keyboard".into());
-    for m in modifiers {
-        actions = actions.then(KeyAction::Down { value: *m });
-    }
-    actions = actions
-        .then(KeyAction::Down { value: key })
-        .then(KeyAction::Up { value: key });
-    for m in modifiers.iter().rev() {
-        actions = actions.then(KeyAction::Up { value: *m });
-    }
-    within("a chord", app.client.perform_actions(actions))
-        .await
-        .unwrap_or_else(|e| panic!("press {modifiers:?}+{key:?}: {e}"));
-}
 
 /// The All view's rows as the app lists them (by last activity, no filter).
 fn all_rows(store: &Store) -> Vec<InboxRow> {
@@ -207,7 +188,7 @@ async fn one_key_actions_resolve_close_assign_snooze_and_next_unread() {
     .await;
     app.wait_for("[data-testid=resolve-ticket][data-consequence=known]")
         .await;
-    chord(&app, &[SHIFT], 'E').await;
+    app.press(&[SHIFT, 'E']).await;
     until_store("Shift+E to close the ticket without resolving", || {
         let t = store.ticket(b).unwrap();
         !t.open && t.state_id == before
@@ -297,7 +278,7 @@ async fn send_and_resolve_shows_one_preview_then_replies_and_resolves() {
     let body = "Fixed on our side, closing this one";
     app.press(&['r']).await;
     app.type_into("[data-testid=composer-input]", body).await;
-    chord(&app, &[CTRL, SHIFT], ENTER).await;
+    app.press(&[CTRL, SHIFT, ENTER]).await;
 
     app.wait_for("[data-testid=preview-panel]").await;
     assert_eq!(
