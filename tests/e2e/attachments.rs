@@ -9,14 +9,14 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use inbox_core::{Category, PartKind};
+use inbox_core::PartKind;
 use inbox_server::setup::teammate_token;
 use inbox_server::storage::StorageExt;
 use serde_json::json;
 
 use crate::browser::Browser;
 use crate::harness::{within, App};
-use crate::server::{server_ticket, start_server, ADMIN};
+use crate::server::{open_shared_customer_ticket, start_server, ADMIN};
 
 /// Where the Messenger page keeps its token (ui/src/messenger/session.ts).
 const TOKEN_KEY: &str = "teammate-inbox.messenger.token";
@@ -33,33 +33,7 @@ async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messeng
 
     let app = App::launch(&["--server", &url, "--token", &token]).await;
     app.until_sync_state("online").await;
-    app.wait_for("[data-testid=ticket-row]").await;
-    let numbers = app
-        .js(
-            "return [...document.querySelectorAll('[data-testid=ticket-row]')]
-               .map(r => Number(r.querySelector('.number').textContent.trim().replace('#', '')));",
-            vec![],
-        )
-        .await;
-    let ticket = numbers
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| server_ticket(&storage, n.as_i64().unwrap()))
-        .find(|t| t.open && t.shared && t.category == Category::Customer && !t.contacts.is_empty())
-        .expect("an open shared customer ticket in view");
-    app.click(&format!(
-        "[data-testid=ticket-row][data-ticket-id='{}']",
-        ticket.id
-    ))
-    .await;
-    app.until(
-        "the ticket open with its composer",
-        "const d = document.querySelector('[data-testid=ticket-detail]');
-         return !!d && d.dataset.ticketId === arguments[0] && !!document.querySelector('[data-testid=composer-reply]:not([disabled])');",
-        vec![json!(ticket.id.to_string())],
-    )
-    .await;
+    let ticket = open_shared_customer_ticket(&app, &storage).await;
 
     // The reply's text, typed; the screenshot through the paperclip's file input.
     app.click("[data-testid=composer-reply]").await;

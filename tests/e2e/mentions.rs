@@ -6,14 +6,13 @@
 use std::time::{Duration, Instant};
 
 use inbox_core::alerts::AlertKind;
-use inbox_core::Category;
 use inbox_server::setup::teammate_token;
 use inbox_store::{Store, DATABASE_FILE};
 use inbox_sync::client::Client;
 use serde_json::json;
 
 use crate::harness::{App, CTRL, ENTER, ESCAPE};
-use crate::server::{server_ticket, start_server, ADMIN};
+use crate::server::{open_shared_customer_ticket, start_server, ADMIN};
 
 const ARROW_DOWN: char = '\u{E015}';
 const ARROW_UP: char = '\u{E013}';
@@ -71,33 +70,7 @@ async fn a_note_mentions_a_teammate_picked_from_the_at_list_and_alerts_them() {
     let app = App::launch(&["--server", &url, "--token", &token]).await;
     app.until_sync_state("online").await;
     // An open customer ticket in view (shared: it takes replies too), as the server has it.
-    app.wait_for("[data-testid=ticket-row]").await;
-    let numbers = app
-        .js(
-            "return [...document.querySelectorAll('[data-testid=ticket-row]')]
-               .map(r => Number(r.querySelector('.number').textContent.trim().replace('#', '')));",
-            vec![],
-        )
-        .await;
-    let ticket = numbers
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| server_ticket(&storage, n.as_i64().unwrap()))
-        .find(|t| t.open && t.shared && t.category == Category::Customer)
-        .expect("an open shared customer ticket in view");
-    app.click(&format!(
-        "[data-testid=ticket-row][data-ticket-id='{}']",
-        ticket.id
-    ))
-    .await;
-    app.until(
-        "the ticket open with its composer",
-        "const d = document.querySelector('[data-testid=ticket-detail]');
-         return !!d && d.dataset.ticketId === arguments[0] && !!document.querySelector('[data-testid=composer-reply]:not([disabled])');",
-        vec![json!(ticket.id.to_string())],
-    )
-    .await;
+    let ticket = open_shared_customer_ticket(&app, &storage).await;
 
     // A reply to the customer mentions nobody: no list, no combobox.
     app.click("[data-testid=composer-reply]").await;

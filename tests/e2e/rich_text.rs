@@ -6,13 +6,12 @@
 
 use std::time::{Duration, Instant};
 
-use inbox_core::Category;
 use inbox_server::setup::teammate_token;
 use serde_json::{json, Value};
 
 use crate::browser::Browser;
 use crate::harness::{App, CTRL, ENTER, SHIFT};
-use crate::server::{server_ticket, start_server, ADMIN};
+use crate::server::{open_shared_customer_ticket, start_server, ADMIN};
 
 const END: char = '\u{E010}';
 const LEFT: char = '\u{E012}';
@@ -60,33 +59,7 @@ async fn a_reply_formatted_with_keys_and_markdown_shows_formatted_in_the_app_and
 
     let app = App::launch(&["--server", &url, "--token", &token]).await;
     app.until_sync_state("online").await;
-    app.wait_for("[data-testid=ticket-row]").await;
-    let numbers = app
-        .js(
-            "return [...document.querySelectorAll('[data-testid=ticket-row]')]
-               .map(r => Number(r.querySelector('.number').textContent.trim().replace('#', '')));",
-            vec![],
-        )
-        .await;
-    let ticket = numbers
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| server_ticket(&storage, n.as_i64().unwrap()))
-        .find(|t| t.open && t.shared && t.category == Category::Customer && !t.contacts.is_empty())
-        .expect("an open shared customer ticket in view");
-    app.click(&format!(
-        "[data-testid=ticket-row][data-ticket-id='{}']",
-        ticket.id
-    ))
-    .await;
-    app.until(
-        "the ticket open with its composer",
-        "const d = document.querySelector('[data-testid=ticket-detail]');
-         return !!d && d.dataset.ticketId === arguments[0] && !!document.querySelector('[data-testid=composer-reply]:not([disabled])');",
-        vec![json!(ticket.id.to_string())],
-    )
-    .await;
+    let ticket = open_shared_customer_ticket(&app, &storage).await;
 
     // Ctrl+B puts the markers in with the caret between; a selection made italic with the
     // toolbar's button; a list typed as Markdown.

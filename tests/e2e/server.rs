@@ -66,3 +66,45 @@ pub fn server_ticket(storage: &SharedStorage, number: i64) -> Ticket {
         })
         .unwrap()
 }
+
+/// In `app`, signed in to the server behind `storage`: opens an open customer ticket shared
+/// with its contact, among the rows in view, and waits for its composer. Returns the server's
+/// version of it.
+pub async fn open_shared_customer_ticket(
+    app: &crate::harness::App,
+    storage: &SharedStorage,
+) -> Ticket {
+    app.wait_for("[data-testid=ticket-row]").await;
+    let numbers = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=ticket-row]')]
+               .map(r => Number(r.querySelector('.number').textContent.trim().replace('#', '')));",
+            vec![],
+        )
+        .await;
+    let ticket = numbers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| server_ticket(storage, n.as_i64().unwrap()))
+        .find(|t| {
+            t.open
+                && t.shared
+                && t.category == inbox_core::Category::Customer
+                && !t.contacts.is_empty()
+        })
+        .expect("an open shared customer ticket in view");
+    app.click(&format!(
+        "[data-testid=ticket-row][data-ticket-id='{}']",
+        ticket.id
+    ))
+    .await;
+    app.until(
+        "the ticket open with its composer",
+        "const d = document.querySelector('[data-testid=ticket-detail]');
+         return !!d && d.dataset.ticketId === arguments[0] && !!document.querySelector('[data-testid=composer-reply]:not([disabled])');",
+        vec![serde_json::json!(ticket.id.to_string())],
+    )
+    .await;
+    ticket
+}

@@ -4,14 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use inbox_core::{Category, PartKind, Ticket};
+use inbox_core::{PartKind, Ticket};
 use inbox_server::setup::teammate_token;
 use inbox_store::{Store, DATABASE_FILE};
 use inbox_sync::client::Client;
 use serde_json::json;
 
 use crate::harness::{App, CTRL, ENTER};
-use crate::server::{server_ticket, start_server, ADMIN};
+use crate::server::{open_shared_customer_ticket, server_ticket, start_server, ADMIN};
 
 /// Whether the server's timeline of `ticket` has a reply saying `text`, as another teammate's
 /// app would pull it.
@@ -50,33 +50,7 @@ async fn a_reply_taken_back_never_goes_out_and_returns_to_the_composer() {
     .unwrap();
     let app = App::launch(&["--server", &url, "--token", &token]).await;
     app.until_sync_state("online").await;
-    app.wait_for("[data-testid=ticket-row]").await;
-    let numbers = app
-        .js(
-            "return [...document.querySelectorAll('[data-testid=ticket-row]')]
-               .map(r => Number(r.querySelector('.number').textContent.trim().replace('#', '')));",
-            vec![],
-        )
-        .await;
-    let ticket = numbers
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| server_ticket(&storage, n.as_i64().unwrap()))
-        .find(|t| t.open && t.shared && t.category == Category::Customer)
-        .expect("an open shared customer ticket in view");
-    app.click(&format!(
-        "[data-testid=ticket-row][data-ticket-id='{}']",
-        ticket.id
-    ))
-    .await;
-    app.until(
-        "the ticket open with its composer",
-        "const d = document.querySelector('[data-testid=ticket-detail]');
-         return !!d && d.dataset.ticketId === arguments[0] && !!document.querySelector('[data-testid=composer-reply]:not([disabled])');",
-        vec![json!(ticket.id.to_string())],
-    )
-    .await;
+    let ticket = open_shared_customer_ticket(&app, &storage).await;
 
     // A reply sent to the wrong customer: shown at once, offered back.
     let oops = "Here is your refund for the other order";
