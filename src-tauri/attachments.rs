@@ -1,20 +1,20 @@
-//! Files on replies and notes. The server keeps them, so the app uploads a file with its own
-//! token and gets back its id, which the reply or note then names; the timeline shows them
-//! through these commands (an image as a bounded data URL), never through a raw server address
-//! that would need the token. A workspace of the app's own has no server to keep files, and
-//! working offline the upload cannot happen now: both are refused with a clear message rather
-//! than letting a reply wait on a file that may never arrive.
+//! Files on replies and notes. The server keeps them; the app keeps a file attached here in
+//! its own database, under an id of its own, until the sync engine uploads it just before the
+//! reply or note that names it: attaching works offline, and the timeline shows the file from
+//! that copy until the server has it. A workspace of the app's own has no server to keep
+//! files, and is refused with a clear message.
 
 use base64::Engine;
-use inbox_core::attachment::{is_image_type, validate_upload, MAX_ATTACHMENT_BYTES};
-use inbox_core::{Attachment, CoreError};
+use inbox_core::attachment::{is_image_type, MAX_ATTACHMENT_BYTES};
+use inbox_core::{Attachment, AttachmentId, Author, CoreError};
 use inbox_sync::client::{Client, ClientError};
 use serde::Serialize;
 use tauri::State;
 
-use crate::commands::AppState;
+use crate::commands::{new_ulid, AppState};
 use crate::error::{CommandError, CommandResult};
 use crate::locks::lock;
+use crate::startup::now_millis;
 
 /// Images larger than this show as cards: a data URL holds the whole file in the page.
 const MAX_INLINE_IMAGE: u64 = 5 * 1024 * 1024;
@@ -41,7 +41,7 @@ fn server(state: &AppState) -> CommandResult<Client> {
 fn offline() -> CommandError {
     CommandError::new(
         "offline",
-        "Files are uploaded to the server, which cannot be reached now: attach them once you are online. Your text stays in the composer.",
+        "This file is on the server, which cannot be reached now: it shows once you are online.",
     )
 }
 
@@ -52,7 +52,8 @@ fn refused(e: ClientError) -> CommandError {
     }
 }
 
-/// Uploads a file the composer holds (chosen or pasted), its bytes in base64.
+/// Attaches a file the composer holds (chosen or pasted), its bytes in base64: kept here
+/// until the reply or note naming it goes to the server.
 #[tauri::command]
 #[specta::specta]
 pub async fn upload_attachment(
@@ -71,22 +72,37 @@ pub async fn upload_attachment(
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data.as_bytes())
         .map_err(|_| CommandError::new("invalid_file", "The file could not be read."))?;
-    upload(&state, &name, &content_type, bytes).await
+    if state.sync().is_none() {
+        return Err(CoreError::AttachmentsNeedServer.into());
+    }
+    let mut store = state.store();
+    let me = store.me()?.id;
+    let id = AttachmentId(new_ulid());
+    let now = now_millis();
+    Ok(store.keep_file(id, &name, &content_type, &bytes, Author::Teammate(me), now)?)
 }
 
-async fn upload(
+/// The file's record and bytes: the copy kept here while the server does not have it yet,
+/// else the server's.
+async fn file(
     state: &AppState,
-    name: &str,
-    content_type: &str,
-    bytes: Vec<u8>,
-) -> CommandResult<Attachment> {
-    // The server checks again; checking here first says what is wrong without a round trip.
-    let valid = validate_upload(name, content_type, bytes.len())?;
+    id: &str,
+    with_bytes: impl Fn(&Attachment) -> bool,
+) -> CommandResult<(Attachment, Option<Vec<u8>>)> {
+    if let Ok(parsed) = id.parse::<AttachmentId>() {
+        if let Some((attachment, bytes)) = state.store().unsent_file(parsed)? {
+            let bytes = with_bytes(&attachment).then_some(bytes);
+            return Ok((attachment, bytes));
+        }
+    }
     let client = server(state)?;
-    client
-        .upload_attachment(&valid.name, &valid.content_type, bytes)
-        .await
-        .map_err(refused)
+    let attachment = client.attachment_info(id).await.map_err(refused)?;
+    let bytes = if with_bytes(&attachment) {
+        Some(client.download_attachment(id).await.map_err(refused)?)
+    } else {
+        None
+    };
+    Ok((attachment, bytes))
 }
 
 /// A file of a reply or note, to show: its record, and an image's bytes as a data URL.
@@ -96,18 +112,15 @@ pub async fn load_attachment(
     state: State<'_, AppState>,
     id: String,
 ) -> CommandResult<AttachmentView> {
-    let client = server(&state)?;
-    let attachment = client.attachment_info(&id).await.map_err(refused)?;
-    let image = if is_image_type(&attachment.content_type) && attachment.size <= MAX_INLINE_IMAGE {
-        let bytes = client.download_attachment(&id).await.map_err(refused)?;
-        Some(format!(
+    let inline = |a: &Attachment| is_image_type(&a.content_type) && a.size <= MAX_INLINE_IMAGE;
+    let (attachment, bytes) = file(&state, &id, inline).await?;
+    let image = bytes.map(|bytes| {
+        format!(
             "data:{};base64,{}",
             attachment.content_type,
             base64::engine::general_purpose::STANDARD.encode(bytes)
-        ))
-    } else {
-        None
-    };
+        )
+    });
     Ok(AttachmentView { attachment, image })
 }
 
@@ -121,9 +134,8 @@ pub async fn save_attachment(
     id: String,
 ) -> CommandResult<String> {
     use tauri::Manager;
-    let client = server(&state)?;
-    let attachment = client.attachment_info(&id).await.map_err(refused)?;
-    let bytes = client.download_attachment(&id).await.map_err(refused)?;
+    let (attachment, bytes) = file(&state, &id, |_| true).await?;
+    let bytes = bytes.unwrap_or_default();
     let cannot =
         |e: String| CommandError::new("cannot_save", format!("The file cannot be saved: {e}"));
     let folder = app

@@ -445,7 +445,7 @@ pub fn get_sync_status(state: State<'_, AppState>) -> Option<SyncStatus> {
     state.sync().as_ref().map(SyncHandle::status)
 }
 
-fn new_ulid() -> ulid::Ulid {
+pub fn new_ulid() -> ulid::Ulid {
     ulid::Ulid::from_datetime(std::time::SystemTime::now())
 }
 

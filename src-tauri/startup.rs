@@ -39,6 +39,9 @@ pub fn data_dir<R: Runtime>(
     }
 }
 
+/// How long a file attached here but named by no queued change is kept.
+const UNSENT_FILES_KEPT_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
 /// Opens (creating it if needed) the database of `connection`'s workspace, or the local one
 /// without a connection, seeding the demo workspace into an empty local one when asked.
 pub fn open_store(
@@ -59,6 +62,13 @@ pub fn open_store(
         file: file.clone(),
         source,
     })?;
+    // Files attached to drafts that were thrown away; kept a good while, as a draft may wait.
+    store
+        .forget_unsent_files(now_millis() - UNSENT_FILES_KEPT_MS)
+        .map_err(|source| StartupError::Open {
+            file: file.clone(),
+            source,
+        })?;
     if let (Some(tickets), None) = (demo_tickets, connection) {
         if store.is_empty().map_err(StartupError::Demo)? {
             store

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use inbox_core::{ErrorBody, Millis};
+use inbox_core::{Attachment, AttachmentId, ErrorBody, Millis};
 use inbox_store::{Store, StoreError};
 use inbox_sync::client::Client;
 use inbox_sync::engine::{bootstrap, sync, Progress, Pushed, SyncError};
@@ -141,6 +141,17 @@ impl Replica for Shared {
 
     fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), StoreError> {
         Replica::acknowledge(&mut *lock(&self.0), results, at)
+    }
+
+    fn local_file(
+        &mut self,
+        id: AttachmentId,
+    ) -> Result<Option<(Attachment, Vec<u8>)>, StoreError> {
+        lock(&self.0).unsent_file(id)
+    }
+
+    fn file_sent(&mut self, id: AttachmentId) -> Result<(), StoreError> {
+        lock(&self.0).file_sent(id)
     }
 }
 

@@ -259,7 +259,7 @@ async fn attach_refused(app: &App, path: &std::path::Path) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn without_a_server_at_hand_attaching_is_refused_with_the_reason() {
+async fn a_workspace_of_its_own_refuses_files_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let shot_path = dir.path().join("screen.png");
     std::fs::write(
@@ -268,7 +268,6 @@ async fn without_a_server_at_hand_attaching_is_refused_with_the_reason() {
     )
     .unwrap();
 
-    // A workspace of the app's own keeps no files.
     let app = App::launch(&["--demo"]).await;
     app.wait_for("[data-testid=ticket-row]").await;
     app.click("[data-testid=ticket-row]").await;
@@ -285,8 +284,25 @@ async fn without_a_server_at_hand_attaching_is_refused_with_the_reason() {
     );
     app.screenshot("attachments-local");
     app.close().await;
+}
 
-    // Working offline, the upload waits for no one: the composer says to attach once online.
+/// The reply named `body` on the server's copy of `ticket`, if it got there.
+fn server_reply(
+    storage: &inbox_server::storage::SharedStorage,
+    ticket: &inbox_core::Ticket,
+    body: &str,
+) -> Option<inbox_core::Part> {
+    storage
+        .reading(|tx| tx.parts(&ticket.id.to_string()))
+        .unwrap()
+        .iter()
+        .map(|d| serde_json::from_str::<inbox_core::Part>(d).unwrap())
+        .find(|p| matches!(&p.kind, PartKind::Reply { body: b } if b == body))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_attached_offline_shows_at_once_and_reaches_the_server_with_its_reply() {
+    let dir = tempfile::tempdir().unwrap();
     let (url, storage) = start_server(dir.path()).await;
     let token = teammate_token(
         storage.as_ref(),
@@ -295,13 +311,118 @@ async fn without_a_server_at_hand_attaching_is_refused_with_the_reason() {
         inbox_server::authority::now(),
     )
     .unwrap();
+    let shot = inbox_demo::screenshot::screenshot_png(240, 150, 5);
+    let shot_path = dir.path().join("offline-screen.png");
+    std::fs::write(&shot_path, &shot).unwrap();
+
     let app = App::launch(&["--server", &url, "--token", &token]).await;
     app.until_sync_state("online").await;
+    let ticket = open_shared_customer_ticket(&app, &storage).await;
     app.click("[data-testid=work-offline]").await;
     app.until_sync_state("working_offline").await;
-    app.click("[data-testid=ticket-row]").await;
-    app.wait_for("[data-testid=composer-input]").await;
-    let offline = attach_refused(&app, &shot_path).await;
-    assert!(offline.contains("once you are online"), "{offline}");
+
+    // Offline, the file is attached all the same and the reply is sent with it.
+    app.click("[data-testid=composer-reply]").await;
+    let body = "Attached while on the train";
+    app.type_into("[data-testid=composer-input]", body).await;
+    within("choosing a file", async {
+        app.client
+            .find(Locator::Css("[data-testid=composer-attach]"))
+            .await
+            .expect("the paperclip's file input")
+            .send_keys(shot_path.to_str().unwrap())
+            .await
+            .expect("the file chosen")
+    })
+    .await;
+    app.wait_for("[data-testid=composer-file]").await;
+    app.click("[data-testid=composer-send]").await;
+
+    // Taken back: the text and the file return to the composer; sent again from there.
+    app.click("[data-testid=undo-button]").await;
+    let back = app
+        .until(
+            "the reply's text and file back in the composer",
+            "const f = document.querySelector('[data-testid=composer-file]');
+             return document.querySelector('[data-testid=composer-input]')?.value === arguments[0] && f
+               ? f.textContent : null;",
+            vec![json!(body)],
+        )
+        .await;
+    assert!(
+        back.as_str().unwrap().contains("offline-screen.png"),
+        "{back}"
+    );
+    app.click("[data-testid=composer-send]").await;
+    let shown = app
+        .until(
+            "the reply's image in the timeline, from the app's own copy",
+            "const e = [...document.querySelectorAll('[data-testid=timeline-entry][data-kind=reply]')]
+               .find(e => e.textContent.includes(arguments[0]));
+             const img = e?.querySelector('[data-testid=attachment-image]');
+             return img && img.complete && img.naturalWidth > 0 ? img.naturalWidth : null;",
+            vec![json!(body)],
+        )
+        .await;
+    assert_eq!(shown, json!(240));
+    app.screenshot("attachments-offline");
+
+    // Well past the undo hold, nothing has reached the server: it is offline.
+    tokio::time::sleep(Duration::from_millis(
+        inbox_core::undo::UNDO_WINDOW_MS as u64 + 1_000,
+    ))
+    .await;
+    assert!(server_reply(&storage, &ticket, body).is_none());
+    let stored = storage
+        .reading(|tx| tx.list(inbox_server::storage::Kind::Attachment, "", 10_000))
+        .unwrap();
+    assert!(stored
+        .iter()
+        .all(|(_, doc)| !doc.contains("offline-screen.png")));
+
+    // Back online: the file goes up first, then the reply naming it.
+    app.click("[data-testid=work-offline]").await;
+    app.until_sync_state("online").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let part = loop {
+        if let Some(part) = server_reply(&storage, &ticket, body) {
+            break part;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the reply never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(part.attachments.len(), 1);
+    let record: inbox_core::Attachment = storage
+        .reading(|tx| {
+            tx.get(
+                inbox_server::storage::Kind::Attachment,
+                &part.attachments[0].to_string(),
+            )
+        })
+        .unwrap()
+        .map(|d| serde_json::from_str(&d).unwrap())
+        .expect("the file's record on the server");
+    assert_eq!(
+        (record.name.as_str(), record.size),
+        ("offline-screen.png", shot.len() as u64)
+    );
+    let blob = dir
+        .path()
+        .join("attachments")
+        .join(&record.sha256[..2])
+        .join(&record.sha256);
+    assert_eq!(std::fs::read(blob).unwrap(), shot);
+
+    // The timeline still shows it, now from the server.
+    app.until(
+        "the image still shown",
+        "const img = document.querySelector('[data-testid=attachment-image]');
+         return img && img.complete && img.naturalWidth > 0 ? true : null;",
+        vec![],
+    )
+    .await;
     app.close().await;
 }

@@ -845,7 +845,7 @@ fn note<W: Workspace>(
         ..ctx.part(ticket.id, PartKind::Note { body: body.clone() })
     });
     if !keep_private {
-        cross_post(out, ctx, &ticket, body);
+        cross_post(out, ctx, &ticket, body, attachments);
     }
     out.changes.push(update(ticket, &[], ctx.now));
     Ok(())
@@ -1136,6 +1136,7 @@ fn change_state<W: Workspace>(
         ctx,
         &updated,
         format!("State changed to {}", target.internal_label),
+        &[],
     );
     if let Some(tracker) = tracker {
         // Thousands of linked tickets share a handful of types: read each type once.
@@ -1215,7 +1216,15 @@ fn move_to(
 }
 
 /// R12: a back-office ticket's entries are copied, internally, to the ticket it came from.
-fn cross_post(out: &mut Outcome, ctx: &mut Context, ticket: &Ticket, body: String) {
+/// A back-office note shows, files and all, on the customer ticket or conversation it came
+/// from (R12): internal there too, so its files stay teammates' only.
+fn cross_post(
+    out: &mut Outcome,
+    ctx: &mut Context,
+    ticket: &Ticket,
+    body: String,
+    attachments: &[AttachmentId],
+) {
     if ticket.category != Category::BackOffice {
         return;
     }
@@ -1224,13 +1233,19 @@ fn cross_post(out: &mut Outcome, ctx: &mut Context, ticket: &Ticket, body: Strin
         body,
     };
     if let Some(origin) = ticket.origin_ticket {
-        out.part(ctx.part(origin, kind));
+        out.part(Part {
+            attachments: attachments.to_vec(),
+            ..ctx.part(origin, kind)
+        });
         out.effects.push(Effect::CrossPosted {
             from: ticket.id,
             to: origin,
         });
     } else if let Some(conversation) = ticket.conversation {
-        let part = ctx.conversation_part(conversation, kind);
+        let part = ConversationPart {
+            attachments: attachments.to_vec(),
+            ..ctx.conversation_part(conversation, kind)
+        };
         out.changes.push(Change::AppendConversationPart(part));
         out.effects.push(Effect::CrossPostedToConversation {
             from: ticket.id,

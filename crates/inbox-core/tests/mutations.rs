@@ -338,9 +338,10 @@ fn r13_link_rules() {
 #[test]
 fn r12_back_office_notes_and_states_are_cross_posted_unless_kept_private() {
     let mut ws = Memory::new(0);
+    let receipt = inbox_core::AttachmentId(ulid::Ulid::from_parts(1, 77));
     let out = ws
         .run(Mutation::Note {
-            attachments: Vec::new(),
+            attachments: vec![receipt],
             ticket: id(BACK_OFFICE),
             body: "Refund approved".into(),
             keep_private: false,
@@ -348,6 +349,11 @@ fn r12_back_office_notes_and_states_are_cross_posted_unless_kept_private() {
         .unwrap();
     let cross: Vec<_> = out.parts().filter(|p| p.ticket == id(CUSTOMER)).collect();
     assert_eq!(cross.len(), 1);
+    assert_eq!(cross[0].attachments, vec![receipt], "its files come along");
+    assert!(!inbox_core::attachment::customer_may_fetch(
+        receipt,
+        cross.iter().map(|p| (&p.kind, &p.attachments[..]))
+    ));
     assert_eq!(
         cross[0].kind,
         PartKind::CrossPost {

@@ -28,6 +28,7 @@ pub use schema::LATEST as SCHEMA_VERSION;
 mod search;
 mod undo;
 mod unread;
+mod unsent_files;
 mod write;
 
 use std::path::Path;

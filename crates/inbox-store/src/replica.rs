@@ -2,7 +2,9 @@
 //! upserts, and the cursor reached is kept with them.
 
 use inbox_core::alerts::{alerts_for, mentions_me, Alert};
-use inbox_core::{Author, Conversation, ConversationId, Millis, PartKind};
+use inbox_core::{
+    Attachment, AttachmentId, Author, Conversation, ConversationId, Millis, PartKind,
+};
 use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
 use serde::Serialize;
 
@@ -236,5 +238,16 @@ impl Replica for Store {
 
     fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), StoreError> {
         Store::acknowledge(self, results, at)
+    }
+
+    fn local_file(
+        &mut self,
+        id: AttachmentId,
+    ) -> Result<Option<(Attachment, Vec<u8>)>, StoreError> {
+        self.unsent_file(id)
+    }
+
+    fn file_sent(&mut self, id: AttachmentId) -> Result<(), StoreError> {
+        Store::file_sent(self, id)
     }
 }

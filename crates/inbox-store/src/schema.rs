@@ -477,6 +477,16 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE parts ADD COLUMN attachments TEXT;
     ALTER TABLE conversation_parts ADD COLUMN attachments TEXT;
     "#,
+    // 14: files attached here that the server does not have yet: the record the app made
+    // (JSON of the Attachment) and the bytes, uploaded before the change that names them.
+    r#"
+    CREATE TABLE unsent_files (
+        id         TEXT PRIMARY KEY,
+        doc        TEXT NOT NULL,
+        bytes      BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

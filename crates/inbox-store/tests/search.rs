@@ -688,6 +688,8 @@ fn a_file_from_before_search_is_indexed_when_opened() {
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
+         -- Migration 14: files not sent yet.
+         DROP TABLE unsent_files;
          -- Migration 13: parts' files.
          ALTER TABLE parts DROP COLUMN attachments;
          ALTER TABLE conversation_parts DROP COLUMN attachments;

@@ -594,6 +594,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF;
+         DROP TABLE unsent_files;
          DROP TABLE macros; DROP TABLE shadow_macros;
          DROP TRIGGER conversation_search_insert; DROP TRIGGER conversation_search_update;
          DROP TRIGGER conversation_search_delete; DROP TRIGGER conversation_search_part_insert;

@@ -165,17 +165,18 @@ impl Client {
             .await
     }
 
-    /// Uploads a file to attach to a reply or note; the answer names its id.
-    pub async fn upload_attachment(
+    /// Uploads a file under the id the app gave it when it was attached (offline perhaps):
+    /// sending it again after a lost answer is harmless.
+    pub async fn put_attachment(
         &self,
-        name: &str,
-        content_type: &str,
+        attachment: &inbox_core::Attachment,
         bytes: Vec<u8>,
     ) -> Result<inbox_core::Attachment> {
+        let path = format!("/attachments/{}", attachment.id);
         let req = self
-            .request(reqwest::Method::POST, "/attachments")
-            .query(&[("name", name)])
-            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .request(reqwest::Method::PUT, &path)
+            .query(&[("name", attachment.name.as_str())])
+            .header(reqwest::header::CONTENT_TYPE, &attachment.content_type)
             .body(bytes);
         self.send(req).await
     }

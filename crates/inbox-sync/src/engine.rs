@@ -3,7 +3,9 @@
 //! tested, without a window.
 
 use crate::client::{Client, ClientError};
-use inbox_core::{ErrorBody, Millis};
+use std::collections::HashMap;
+
+use inbox_core::{AttachmentId, ErrorBody, Millis};
 
 use crate::{Cursor, PendingMutation, PushRequest, PushResult, Record, Replica};
 
@@ -108,11 +110,15 @@ pub async fn push<R: Replica>(
     let client_id = replica.client_id().map_err(SyncError::Replica)?;
     let mut pushed = Pushed::default();
     loop {
-        let mut pending = replica
+        let pending = replica
             .pending(PUSH_BATCH, now)
             .map_err(SyncError::Replica)?;
         if pending.is_empty() {
             return Ok(pushed);
+        }
+        let mut pending = upload_files(client, replica, pending, now, &mut pushed).await?;
+        if pending.is_empty() {
+            continue;
         }
         let fits = fitting(&client_id, &pending, MAX_PUSH_BYTES);
         // Batches still to send, the next one last: the left half of a split goes first, so
@@ -157,6 +163,75 @@ pub async fn push<R: Replica>(
             acknowledge(replica, results, now, &mut pushed)?;
         }
     }
+}
+
+/// Uploads the files `pending` names that are still only here, before the mutations naming
+/// them go. A file the server refuses for what it is (its type, size or id) turns the
+/// mutations naming it into sync issues that say so, and the others go on; any other failure
+/// ends the push, to be tried again with nothing dropped.
+async fn upload_files<R: Replica>(
+    client: &Client,
+    replica: &mut R,
+    pending: Vec<PendingMutation>,
+    now: Millis,
+    pushed: &mut Pushed,
+) -> Result<Vec<PendingMutation>, SyncError<R::Error>> {
+    let mut refused: HashMap<AttachmentId, ErrorBody> = HashMap::new();
+    let mut rejected = Vec::new();
+    let mut ready = Vec::with_capacity(pending.len());
+    for pending in pending {
+        for &id in pending.mutation.attachments() {
+            if refused.contains_key(&id) {
+                continue;
+            }
+            let Some((file, bytes)) = replica.local_file(id).map_err(SyncError::Replica)? else {
+                continue;
+            };
+            match client.put_attachment(&file, bytes).await {
+                Ok(_) => replica.file_sent(id).map_err(SyncError::Replica)?,
+                Err(e) if refused_file(&e) => {
+                    let body = e.body();
+                    let error = ErrorBody {
+                        code: body.code,
+                        message: format!(
+                            "The file \u{201c}{}\u{201d} was not accepted: {}",
+                            file.name, body.message
+                        ),
+                    };
+                    refused.insert(id, error);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match pending
+            .mutation
+            .attachments()
+            .iter()
+            .find_map(|id| refused.get(id))
+        {
+            Some(error) => rejected.push(PushResult::Rejected {
+                seq: pending.seq,
+                error: error.clone(),
+            }),
+            None => ready.push(pending),
+        }
+    }
+    if !rejected.is_empty() {
+        acknowledge(replica, rejected, now, pushed)?;
+    }
+    Ok(ready)
+}
+
+/// Whether the server refused an upload for the file itself, which sending it again cannot
+/// change.
+fn refused_file(e: &ClientError) -> bool {
+    matches!(
+        e,
+        ClientError::Server {
+            status: 400 | 409 | 413 | 415 | 422,
+            ..
+        }
+    )
 }
 
 fn acknowledge<R: Replica>(

@@ -1,6 +1,6 @@
 //! What the sync engine writes into: the app's local database implements [`Replica`].
 
-use inbox_core::Millis;
+use inbox_core::{Attachment, AttachmentId, Millis};
 
 use crate::{ChangeSet, Cursor, PendingMutation, PushResult, Record};
 
@@ -26,4 +26,13 @@ pub trait Replica {
     /// What the server made of pushed mutations: applied ones are done, refused ones are kept
     /// with their reason.
     fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), Self::Error>;
+
+    /// A file attached here (offline perhaps) that the server does not have yet, with its
+    /// bytes; None once it was sent, or for a file that was never only here.
+    fn local_file(
+        &mut self,
+        id: AttachmentId,
+    ) -> Result<Option<(Attachment, Vec<u8>)>, Self::Error>;
+    /// The server stored the file: this copy is no longer needed.
+    fn file_sent(&mut self, id: AttachmentId) -> Result<(), Self::Error>;
 }

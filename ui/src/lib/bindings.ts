@@ -104,7 +104,10 @@ export const commands = {
 	 *  teammate typed, best first.
 	 */
 	searchConversations: (query: ConversationSearchQuery) => __TAURI_INVOKE<ConversationSearchPage>("search_conversations", { query }),
-	/**  Uploads a file the composer holds (chosen or pasted), its bytes in base64. */
+	/**
+	 *  Attaches a file the composer holds (chosen or pasted), its bytes in base64: kept here
+	 *  until the reply or note naming it goes to the server.
+	 */
 	uploadAttachment: (name: string, contentType: string, data: string) => __TAURI_INVOKE<Attachment>("upload_attachment", { name, contentType, data }),
 	/**  A file of a reply or note, to show: its record, and an image's bytes as a data URL. */
 	loadAttachment: (id: string) => __TAURI_INVOKE<AttachmentView>("load_attachment", { id }),

@@ -14,31 +14,48 @@ function memoryStorage(): DraftStorage & { data: Map<string, string> } {
 describe('DraftStore', () => {
   it('keeps one draft per ticket', () => {
     const store = new DraftStore(memoryStorage());
-    store.set('a', { text: 'Hello', mode: 'reply', keepPrivate: false });
-    store.set('b', { text: 'Internal', mode: 'note', keepPrivate: true });
-    expect(store.get('a')).toEqual({ text: 'Hello', mode: 'reply', keepPrivate: false });
-    expect(store.get('b')).toEqual({ text: 'Internal', mode: 'note', keepPrivate: true });
+    store.set('a', { text: 'Hello', mode: 'reply', keepPrivate: false, files: [] });
+    store.set('b', { text: 'Internal', mode: 'note', keepPrivate: true, files: [] });
+    expect(store.get('a')).toEqual({ text: 'Hello', mode: 'reply', keepPrivate: false, files: [] });
+    expect(store.get('b')).toEqual({ text: 'Internal', mode: 'note', keepPrivate: true, files: [] });
     expect(store.get('c')).toBeNull();
   });
 
   it('survives a reload through storage', () => {
     const storage = memoryStorage();
-    new DraftStore(storage).set('t1', { text: 'Half a reply', mode: 'reply', keepPrivate: false });
+    new DraftStore(storage).set('t1', { text: 'Half a reply', mode: 'reply', keepPrivate: false, files: [] });
     expect(storage.data.has(DRAFT_KEY_PREFIX + 't1')).toBe(true);
     const reloaded = new DraftStore(storage);
-    expect(reloaded.get('t1')).toEqual({ text: 'Half a reply', mode: 'reply', keepPrivate: false });
+    expect(reloaded.get('t1')).toEqual({ text: 'Half a reply', mode: 'reply', keepPrivate: false, files: [] });
+  });
+
+  it('keeps the attached files with the draft, even with no text yet, and drops broken ones', () => {
+    const storage = memoryStorage();
+    const file = {
+      id: '01J0000000000000000000000A',
+      sha256: 'ab'.repeat(32),
+      name: 'screen.png',
+      content_type: 'image/png',
+      size: 1234,
+      uploader: { kind: 'teammate', id: 't1' },
+      created_at: 1,
+    } as const;
+    new DraftStore(storage).set('t1', { text: '', mode: 'reply', keepPrivate: false, files: [file] });
+    expect(new DraftStore(storage).get('t1')?.files).toEqual([file]);
+    storage.setItem(DRAFT_KEY_PREFIX + 't2', JSON.stringify({ text: 'x', mode: 'reply', files: [file, { id: 3 }, null] }));
+    expect(new DraftStore(storage).get('t2')?.files).toEqual([file]);
   });
 
   it('keeps a note a note: the mode is stored with the text', () => {
     const storage = memoryStorage();
-    new DraftStore(storage).set('t1', { text: 'Not for the customer', mode: 'note', keepPrivate: false });
+    new DraftStore(storage).set('t1', { text: 'Not for the customer', mode: 'note', keepPrivate: false, files: [] });
     expect(new DraftStore(storage).get('t1')?.mode).toBe('note');
   });
 
   it('clears a draft everywhere', () => {
     const storage = memoryStorage();
     const store = new DraftStore(storage);
-    store.set('t1', { text: 'Sent', mode: 'reply', keepPrivate: false });
+    store.set('t1', { text: 'Sent', mode: 'reply', keepPrivate: false, files: [] });
     store.clear('t1');
     expect(store.get('t1')).toBeNull();
     expect(storage.data.size).toBe(0);
@@ -47,15 +64,15 @@ describe('DraftStore', () => {
   it('does not store an empty draft but remembers its mode for the session', () => {
     const storage = memoryStorage();
     const store = new DraftStore(storage);
-    store.set('t1', { text: 'x', mode: 'note', keepPrivate: false });
-    store.set('t1', { text: '', mode: 'note', keepPrivate: false });
+    store.set('t1', { text: 'x', mode: 'note', keepPrivate: false, files: [] });
+    store.set('t1', { text: '', mode: 'note', keepPrivate: false, files: [] });
     expect(storage.data.size).toBe(0);
-    expect(store.get('t1')).toEqual({ text: '', mode: 'note', keepPrivate: false });
+    expect(store.get('t1')).toEqual({ text: '', mode: 'note', keepPrivate: false, files: [] });
   });
 
   it('returns copies, so editing a result does not edit the store', () => {
     const store = new DraftStore(memoryStorage());
-    store.set('t1', { text: 'a', mode: 'reply', keepPrivate: false });
+    store.set('t1', { text: 'a', mode: 'reply', keepPrivate: false, files: [] });
     const d = store.get('t1')!;
     d.text = 'changed';
     expect(store.get('t1')?.text).toBe('a');
@@ -81,7 +98,7 @@ describe('DraftStore', () => {
       },
     };
     const kept = new DraftStore(failing);
-    kept.set('t1', { text: 'still here', mode: 'reply', keepPrivate: false });
+    kept.set('t1', { text: 'still here', mode: 'reply', keepPrivate: false, files: [] });
     expect(kept.get('t1')?.text).toBe('still here');
     kept.clear('t1');
     expect(kept.get('t1')).toBeNull();
@@ -89,7 +106,7 @@ describe('DraftStore', () => {
 
   it('works without any storage', () => {
     const store = new DraftStore(null);
-    store.set('t1', { text: 'memory only', mode: 'note', keepPrivate: false });
+    store.set('t1', { text: 'memory only', mode: 'note', keepPrivate: false, files: [] });
     expect(store.get('t1')?.text).toBe('memory only');
   });
 });

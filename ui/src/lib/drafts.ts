@@ -2,6 +2,8 @@
 // switching tickets nor reloading the app loses a word. A draft is cleared only once the backend
 // has accepted what was sent from it.
 
+import type { Attachment } from './bindings';
+
 export type ComposerMode = 'reply' | 'note';
 
 export interface Draft {
@@ -10,6 +12,14 @@ export interface Draft {
   mode: ComposerMode;
   /** For back-office notes: keep the note off the ticket it came from. */
   keepPrivate: boolean;
+  /** The files attached so far (kept by the app until the message that names them is sent). */
+  files: Attachment[];
+}
+
+function isAttachment(value: unknown): value is Attachment {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === 'string' && typeof v.name === 'string' && typeof v.size === 'number' && typeof v.content_type === 'string';
 }
 
 /** The subset of the Web Storage API the store needs (localStorage, or a stand-in in tests). */
@@ -32,6 +42,7 @@ function parse(raw: string | null): Draft | null {
       text: v.text,
       mode: v.mode === 'reply' ? 'reply' : 'note',
       keepPrivate: v.keepPrivate === true,
+      files: Array.isArray(v.files) ? v.files.filter(isAttachment) : [],
     };
   } catch {
     return null;
@@ -63,7 +74,7 @@ export class DraftStore {
 
   /** Saves the draft as it is now; an empty text with default settings removes it. */
   set(ticketId: string, draft: Draft): void {
-    if (draft.text === '' && !draft.keepPrivate) {
+    if (draft.text === '' && !draft.keepPrivate && draft.files.length === 0) {
       // Nothing typed: keep the mode in memory only, so the composer stays where it was.
       this.memory.set(ticketId, { ...draft });
       this.removeStored(ticketId);

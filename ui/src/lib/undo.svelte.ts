@@ -4,7 +4,7 @@
 import { commands, type Mutation, type UndoToken } from './bindings';
 import { drafts } from './drafts';
 import { asApiError } from './errors';
-import type { ApiError, Applied } from './bindings';
+import type { ApiError, Applied, Attachment } from './bindings';
 
 /** The event a composer listens to: its draft came back from an undone reply or note. */
 export const DRAFT_RESTORED = 'inbox-draft-restored';
@@ -62,16 +62,24 @@ export function actionLabel(mutation: Mutation): string {
 }
 
 /** A reply or note taken back: its text, where it was written and how. */
-export function draftOf(mutation: Mutation): { id: string; text: string; mode: 'reply' | 'note'; keepPrivate: boolean } | null {
+export function draftOf(
+  mutation: Mutation,
+): { id: string; text: string; mode: 'reply' | 'note'; keepPrivate: boolean; files: string[] } | null {
   switch (mutation.type) {
     case 'reply':
-      return { id: mutation.ticket, text: mutation.body, mode: 'reply', keepPrivate: false };
+      return { id: mutation.ticket, text: mutation.body, mode: 'reply', keepPrivate: false, files: mutation.attachments ?? [] };
     case 'note':
-      return { id: mutation.ticket, text: mutation.body, mode: 'note', keepPrivate: mutation.keep_private ?? false };
+      return {
+        id: mutation.ticket,
+        text: mutation.body,
+        mode: 'note',
+        keepPrivate: mutation.keep_private ?? false,
+        files: mutation.attachments ?? [],
+      };
     case 'conversation_reply':
-      return { id: mutation.conversation, text: mutation.body, mode: 'reply', keepPrivate: false };
+      return { id: mutation.conversation, text: mutation.body, mode: 'reply', keepPrivate: false, files: mutation.attachments ?? [] };
     case 'conversation_note':
-      return { id: mutation.conversation, text: mutation.body, mode: 'note', keepPrivate: false };
+      return { id: mutation.conversation, text: mutation.body, mode: 'note', keepPrivate: false, files: mutation.attachments ?? [] };
     default:
       return null;
   }
@@ -113,7 +121,13 @@ class Undo {
       for (const m of undone) {
         const draft = draftOf(m);
         if (!draft) continue;
-        drafts.set(draft.id, { text: draft.text, mode: draft.mode, keepPrivate: draft.keepPrivate });
+        const files = await Promise.all(draft.files.map((id) => commands.loadAttachment(id).then((v) => v.attachment, () => null)));
+        drafts.set(draft.id, {
+          text: draft.text,
+          mode: draft.mode,
+          keepPrivate: draft.keepPrivate,
+          files: files.filter((f): f is Attachment => f !== null),
+        });
         window.dispatchEvent(new CustomEvent(DRAFT_RESTORED, { detail: draft.id }));
       }
       return true;

@@ -10,12 +10,13 @@ describe('undo', () => {
   });
 
   it('gives a reply or note back to its composer, a note never as a reply', () => {
-    expect(draftOf({ type: 'reply', ticket: 't', body: 'Hello' })).toEqual({ id: 't', text: 'Hello', mode: 'reply', keepPrivate: false });
-    expect(draftOf({ type: 'note', ticket: 't', body: 'Psst', keep_private: true })).toEqual({
+    expect(draftOf({ type: 'reply', ticket: 't', body: 'Hello' })).toEqual({ id: 't', text: 'Hello', mode: 'reply', keepPrivate: false, files: [] });
+    expect(draftOf({ type: 'note', ticket: 't', body: 'Psst', keep_private: true, attachments: ['f1', 'f2'] })).toEqual({
       id: 't',
       text: 'Psst',
       mode: 'note',
       keepPrivate: true,
+      files: ['f1', 'f2'],
     });
     expect(draftOf({ type: 'conversation_note', conversation: 'c', body: 'n' })?.mode).toBe('note');
     expect(draftOf({ type: 'close', ticket: 't', resolved: false })).toBeNull();

@@ -84,7 +84,110 @@ pub async fn customer_upload(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
+/// Upload a file under an id the app chose (idempotent)
+///
+/// The app attaches a file while offline under an id of its own, and uploads it once it is
+/// online, before the reply that names it. Sending the same file again (a retry after a lost
+/// answer) answers the stored record; another file, or another uploader, under a taken id is
+/// refused.
+#[utoipa::path(
+    put,
+    path = "/attachments/{id}",
+    operation_id = "put_attachments_id",
+    tag = "Tickets",
+    security(("teammateToken" = [])),
+    params(("id" = String, Path, description = "The attachment's id, a ULID the client made."), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file itself; `Content-Type` says its type. At most 20 MiB."),
+    responses(
+        (status = 200, description = "This file was already stored under this id.", body = Attachment),
+        (status = 201, description = "Stored under this id.", body = Attachment),
+        (status = 400, description = "No `name` in the query, or an id that is not a ULID (`invalid_query`, `invalid_attachment_id`).", body = ErrorList),
+        (status = 409, description = "Another file is stored under this id (`attachment_id_taken`).", body = ErrorList),
+        (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
+        (status = 422, description = "Empty, of a type that is refused, or without a name.", body = ErrorList),
+        TeammateAuth, Internal,
+    ),
+)]
+pub async fn upload_as(
+    State(state): State<AppState>,
+    Teammate(teammate): Teammate,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    req: Request,
+) -> Result<(StatusCode, Json<Attachment>)> {
+    let id: AttachmentId = id.parse().map_err(|_| {
+        ServerError::bad_request(
+            "invalid_attachment_id",
+            "An attachment's id is a ULID (26 characters of Crockford base 32).",
+        )
+    })?;
+    let uploader = Author::Teammate(teammate.id);
+    let received = receive(&state, &q.name, req).await?;
+    let at = now();
+    let attachment = received.record(id, uploader, at);
+    let saved = attachment.clone();
+    let stored = state
+        .write(move |db| {
+            let key = saved.id.to_string();
+            match db.get::<Attachment>(Kind::Attachment, &key)? {
+                Some(found) if found.uploader == saved.uploader && found.sha256 == saved.sha256 => {
+                    Ok(Some(found))
+                }
+                Some(_) => Err(ServerError::Conflict {
+                    code: "attachment_id_taken",
+                    message:
+                        "Another file is stored under this id: upload this one under a new id."
+                            .into(),
+                }),
+                None => db.put(Kind::Attachment, &key, &saved).map(|()| None),
+            }
+        })
+        .await?;
+    Ok(match stored {
+        Some(found) => (StatusCode::OK, Json(found)),
+        None => (StatusCode::CREATED, Json(attachment)),
+    })
+}
+
+/// An upload's checked content, its bytes already in the blob store.
+struct Received {
+    sha256: String,
+    name: String,
+    content_type: String,
+    size: u64,
+}
+
+impl Received {
+    fn record(self, id: AttachmentId, uploader: Author, at: inbox_core::Millis) -> Attachment {
+        Attachment {
+            id,
+            sha256: self.sha256,
+            name: self.name,
+            content_type: self.content_type,
+            size: self.size,
+            uploader,
+            created_at: at,
+        }
+    }
+}
+
 async fn store(state: &AppState, uploader: Author, name: &str, req: Request) -> Result<Attachment> {
+    let received = receive(state, name, req).await?;
+    let at = now();
+    let attachment = received.record(
+        AttachmentId::from_parts(at.max(0) as u64, random()),
+        uploader,
+        at,
+    );
+    let saved = attachment.clone();
+    state
+        .write(move |db| db.put(Kind::Attachment, &saved.id.to_string(), &saved))
+        .await?;
+    Ok(attachment)
+}
+
+/// Reads, checks and stores an upload's bytes.
+async fn receive(state: &AppState, name: &str, req: Request) -> Result<Received> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -103,21 +206,12 @@ async fn store(state: &AppState, uploader: Author, name: &str, req: Request) -> 
     let sha256 = tokio::task::spawn_blocking(move || blobs.put(&bytes))
         .await
         .map_err(|e| ServerError::Storage(format!("storing a file panicked: {e}")))??;
-    let at = now();
-    let attachment = Attachment {
-        id: AttachmentId::from_parts(at.max(0) as u64, random()),
+    Ok(Received {
         sha256,
         name: valid.name,
         content_type: valid.content_type,
         size,
-        uploader,
-        created_at: at,
-    };
-    let saved = attachment.clone();
-    state
-        .write(move |db| db.put(Kind::Attachment, &saved.id.to_string(), &saved))
-        .await?;
-    Ok(attachment)
+    })
 }
 
 fn too_large() -> ServerError {

@@ -236,6 +236,7 @@ pub(crate) fn routes() -> Vec<UtoipaMethodRouter<AppState>> {
         routes!(messenger_conversations::seen),
         routes!(inbound::email),
         routes!(attachments::upload),
+        routes!(attachments::upload_as),
         routes!(attachments::download),
         routes!(attachments::info),
         routes!(attachments::customer_upload),
