@@ -16,7 +16,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
-use super::openapi::{CustomerAuth, Internal, NotFound, TeammateAuth};
+use super::openapi::{AttachmentPath, CustomerAuth, Internal, NotFound, TeammateAuth};
 use super::{AppState, Customer, Teammate};
 use crate::authority::{now, random};
 use crate::error::{ErrorList, Result, ServerError};
@@ -96,7 +96,7 @@ pub async fn customer_upload(
     operation_id = "put_attachments_id",
     tag = "Tickets",
     security(("teammateToken" = [])),
-    params(("id" = String, Path, description = "The attachment's id, a ULID the client made."), UploadQuery),
+    params(AttachmentPath, UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file itself; `Content-Type` says its type. At most 20 MiB."),
     responses(
         (status = 200, description = "This file was already stored under this id.", body = Attachment),

@@ -399,6 +399,7 @@ path_params! {
     WebhookPath { "id", "The webhook endpoint's id (a ULID).", Some(ULID_PATTERN) }
     MessengerTicketPath { "id", "One of the customer's shared tickets: its id (a ULID) or its number (`123` or `#123`).", Some(TICKET_REF_PATTERN) }
     ConversationPath { "id", "The conversation's id (a ULID).", Some(ULID_PATTERN) }
+    AttachmentPath { "id", "The attachment's id (a ULID; for `PUT`, one the client made).", Some(ULID_PATTERN) }
     MessengerConversationPath { "id", "One of the customer's conversations: its id (a ULID).", Some(ULID_PATTERN) }
 }
 
