@@ -100,3 +100,22 @@ mod tests {
             && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')));
     }
 }
+
+/// Opens a link of a message in the teammate's browser (or mail app): only `http`, `https` and
+/// `mailto` links, as the rich-text renderer makes them; the window itself never navigates.
+#[tauri::command]
+#[specta::specta]
+pub fn open_link(url: String) -> crate::error::CommandResult<()> {
+    if !inbox_core::rich_text::is_safe_url(&url) || url.chars().any(char::is_control) {
+        return Err(crate::error::CommandError::new(
+            "link_refused",
+            "Only web (http, https) and email (mailto) links open from a message.",
+        ));
+    }
+    open::that_detached(&url).map_err(|e| {
+        crate::error::CommandError::new(
+            "cannot_open_link",
+            format!("The link could not be opened: {e}"),
+        )
+    })
+}

@@ -51,6 +51,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             settings::save_settings::<tauri::Wry>,
             search::search_tickets,
             search::search_conversations,
+            crate::desktop::open_link,
             attachments::upload_attachment,
             attachments::load_attachment,
             attachments::save_attachment,

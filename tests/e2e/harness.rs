@@ -33,6 +33,45 @@ const MODIFIERS: [char; 3] = [CTRL, ALT, SHIFT];
 const NOTIFICATION_DAEMON: &str = "/usr/lib/notification-daemon/notification-daemon";
 
 /// A running app under test. Dropping it ends the WebDriver session's processes.
+/// Where the fake browser writes the links it was given.
+const OPENED_LINKS: &str = "opened-links.log";
+
+/// The desktop's browser and mail app, for the app's user: a script noting each link it is
+/// given (in `dir`), so a test sees what the app opened and no real browser starts.
+fn fake_browser(dir: &Path, xdg_data: &Path, xdg_config: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("open-link");
+    let log = dir.join(OPENED_LINKS);
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
+    )
+    .expect("write the fake browser");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+        .expect("make the fake browser runnable");
+    let applications = xdg_data.join("applications");
+    std::fs::create_dir_all(&applications).expect("create the applications folder");
+    let schemes = ["http", "https", "mailto"].map(|s| format!("x-scheme-handler/{s}"));
+    std::fs::write(
+        applications.join("inbox-test-browser.desktop"),
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Test browser\nExec={} %u\nMimeType={};\n",
+            script.display(),
+            schemes.join(";")
+        ),
+    )
+    .expect("write the fake browser's desktop entry");
+    let defaults: String = schemes
+        .iter()
+        .map(|s| format!("{s}=inbox-test-browser.desktop\n"))
+        .collect();
+    std::fs::write(
+        xdg_config.join("mimeapps.list"),
+        format!("[Default Applications]\n{defaults}"),
+    )
+    .expect("write mimeapps.list");
+}
+
 pub struct App {
     pub client: Client,
     /// One app at a time: two WebKit windows on a 2-core machine make each other flaky.
@@ -90,6 +129,7 @@ impl App {
             std::fs::create_dir_all(&dir).expect("create an XDG folder");
             dir
         };
+        fake_browser(data_dir.path(), &xdg("data"), &xdg("config"));
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native_port = free_port();
@@ -148,6 +188,15 @@ impl App {
     }
 
     /// What the app sent the desktop's notification server, as `dbus-monitor` printed it.
+    /// The links the app asked the desktop to open, oldest first.
+    pub fn opened_links(&self) -> Vec<String> {
+        std::fs::read_to_string(self.data_dir.path().join(OPENED_LINKS))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
     pub fn notifications_log(&self) -> String {
         std::fs::read_to_string(self.data_dir.path().join("dbus.log")).unwrap_or_default()
     }

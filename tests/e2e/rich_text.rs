@@ -146,6 +146,26 @@ async fn a_reply_formatted_with_keys_and_markdown_shows_formatted_in_the_app_and
     assert_eq!(note["text"], json!(hostile), "{note}");
     assert_ne!(app.window_title(), "owned");
 
+    // A link in a message opens in the teammate's browser; the window stays on the inbox.
+    let status = "https://status.example.com/incidents?id=7";
+    type_keys(&app, &format!("Status page: {status}")).await;
+    app.press(&[CTRL, ENTER]).await;
+    rendered(&app, "note", "Status page").await;
+    let page = app.js("return location.href;", vec![]).await;
+    app.click(&format!("[data-testid=rich-body] a[href=\"{status}\"]"))
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.opened_links().contains(&status.to_owned()) {
+        assert!(
+            Instant::now() < deadline,
+            "the link never reached the browser: {:?}",
+            app.opened_links()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.js("return location.href;", vec![]).await, page);
+    app.wait_for("[data-testid=ticket-detail]").await;
+
     // The reply reaches the server as typed (after its 6 s of Undo), and the customer's
     // Messenger page shows it formatted as the app did.
     let admin = reqwest::Client::new();

@@ -378,7 +378,8 @@ fn starts_with(c: &[char], i: usize, end: usize, prefix: &str) -> bool {
     i + n <= end && c[i..i + n].iter().copied().eq(prefix.chars())
 }
 
-fn is_safe_url(url: &str) -> bool {
+/// Whether a link may be followed: `http`, `https` or `mailto`, with no spaces.
+pub fn is_safe_url(url: &str) -> bool {
     if url.chars().any(is_space) {
         return false;
     }

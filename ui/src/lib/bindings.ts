@@ -105,6 +105,11 @@ export const commands = {
 	 */
 	searchConversations: (query: ConversationSearchQuery) => __TAURI_INVOKE<ConversationSearchPage>("search_conversations", { query }),
 	/**
+	 *  Opens a link of a message in the teammate's browser (or mail app): only `http`, `https` and
+	 *  `mailto` links, as the rich-text renderer makes them; the window itself never navigates.
+	 */
+	openLink: (url: string) => __TAURI_INVOKE<null>("open_link", { url }),
+	/**
 	 *  Attaches a file the composer holds (chosen or pasted), its bytes in base64: kept here
 	 *  until the reply or note naming it goes to the server.
 	 */
