@@ -19,6 +19,8 @@ mod notifications;
 mod optimistic;
 mod outbox;
 mod profiles;
+#[cfg(test)]
+mod query_plans;
 mod queue;
 mod read_model;
 mod records;

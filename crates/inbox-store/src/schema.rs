@@ -487,6 +487,15 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 15: what the window reads without reading a table whole: a contact's conversations (their
+    // profile); the tickets of each brand (the sidebar's counts, off the index alone); open or
+    // closed tickets (the counts of All); a team's tickets (its view and counts).
+    r#"
+    CREATE INDEX conversations_contact ON conversations(contact_id);
+    CREATE INDEX tickets_brand ON tickets(brand_id);
+    CREATE INDEX tickets_open ON tickets(open);
+    CREATE INDEX tickets_team_activity ON tickets(assignee_team_id, last_activity_at DESC, id DESC);
+    "#,
 ];
 
 /// The schema version a fully migrated database is at.

@@ -688,6 +688,9 @@ fn a_file_from_before_search_is_indexed_when_opened() {
          DROP VIEW ticket_search_refresh; DROP TABLE ticket_search_stale;
          DROP VIEW ticket_search_source; DROP TABLE ticket_search;
          ALTER TABLE teammates DROP COLUMN active;
+         -- Migration 15: indexes of the window's reads.
+         DROP INDEX conversations_contact; DROP INDEX tickets_brand; DROP INDEX tickets_open;
+         DROP INDEX tickets_team_activity;
          -- Migration 14: files not sent yet.
          DROP TABLE unsent_files;
          -- Migration 13: parts' files.

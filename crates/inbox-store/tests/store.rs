@@ -594,6 +594,9 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF;
+         -- Migration 15: indexes of the window's reads.
+         DROP INDEX conversations_contact; DROP INDEX tickets_brand; DROP INDEX tickets_open;
+         DROP INDEX tickets_team_activity;
          DROP TABLE unsent_files;
          DROP TABLE macros; DROP TABLE shadow_macros;
          DROP TRIGGER conversation_search_insert; DROP TRIGGER conversation_search_update;
