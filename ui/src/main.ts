@@ -1,4 +1,7 @@
 import { mount } from 'svelte';
+// The interface's face, bundled: the same on every desktop, and nothing for fontconfig to look for.
+import '@fontsource-variable/inter';
+import '@fontsource-variable/inter/wght-italic.css';
 import './app.css';
 import App from './App.svelte';
 import { applyTheme, savedChoice } from './lib/theme';
