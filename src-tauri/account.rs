@@ -14,6 +14,7 @@ use crate::commands::{AppState, Syncing};
 use crate::error::{CommandError, CommandResult};
 use crate::events::SessionChanged;
 use crate::locks::lock;
+use crate::preparing::DemoProgress;
 use crate::session::{self, Connection};
 use crate::startup::{now_millis, open_store};
 use inbox_demo::DemoOptions;
@@ -27,6 +28,8 @@ pub struct Session {
     pub email: Option<String>,
     /// Whether there is a workspace to show yet: a server's arrives with the first sync.
     pub has_workspace: bool,
+    /// How far making the demo workspace got, while it is being made (a first launch).
+    pub preparing: Option<DemoProgress>,
 }
 
 fn session(state: &AppState) -> Session {
@@ -35,7 +38,13 @@ fn session(state: &AppState) -> Session {
         server: connection.as_ref().map(|c| c.server.clone()),
         email: connection.and_then(|c| c.email),
         has_workspace: state.store().me().is_ok(),
+        preparing: *lock(&state.preparing),
     }
+}
+
+/// The session of the app's state, for a task that holds only the app.
+pub fn session_of<R: Runtime>(app: &AppHandle<R>) -> Session {
+    session(&tauri::Manager::state::<AppState>(app))
 }
 
 #[tauri::command]

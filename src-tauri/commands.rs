@@ -35,6 +35,8 @@ pub struct AppState {
     pub demo_tickets: Option<usize>,
     /// One sign-in or sign-out at a time.
     pub switching: tokio::sync::Mutex<()>,
+    /// How far making the demo workspace got, while it is being made.
+    pub preparing: Arc<Mutex<Option<crate::preparing::DemoProgress>>>,
 }
 
 /// A running sync with a server.
@@ -52,6 +54,7 @@ impl AppState {
             data_dir,
             demo_tickets,
             switching: tokio::sync::Mutex::new(()),
+            preparing: Arc::default(),
         }
     }
 

@@ -24,6 +24,10 @@ pub struct WorkspaceChanged;
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct SessionChanged(pub Session);
 
+/// Making the demo workspace got this far.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct DemoProgressed(pub crate::preparing::DemoProgress);
+
 /// A desktop notification was clicked: the window should open its ticket.
 #[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct OpenTicket(pub TicketId);

@@ -6,7 +6,8 @@ use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode}
 
 use crate::error::CommandError;
 use crate::events::{
-    OpenConversation, OpenTicket, SessionChanged, SyncStatusChanged, WorkspaceChanged,
+    DemoProgressed, OpenConversation, OpenTicket, SessionChanged, SyncStatusChanged,
+    WorkspaceChanged,
 };
 use crate::{account, attachments, commands, macros, profiles, search, settings, webhooks};
 
@@ -68,6 +69,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             SyncStatusChanged,
             WorkspaceChanged,
             SessionChanged,
+            DemoProgressed,
             OpenTicket,
             OpenConversation
         ])

@@ -11,6 +11,7 @@ mod ipc;
 mod locks;
 mod macros;
 mod options;
+mod preparing;
 mod profiles;
 mod search;
 mod session;
@@ -44,13 +45,22 @@ pub fn run() {
             let data_dir = startup::data_dir(app.handle(), &options)?;
             // --server/--token for this run, else the sign-in saved by the last one.
             let connection = options.server.clone().or_else(|| session::load(&data_dir));
-            let store = startup::open_store(&data_dir, connection.as_ref(), options.demo_tickets)?;
+            // A demo workspace is made after the window is up (preparing.rs).
+            let store = startup::open_store(&data_dir, connection.as_ref(), None)?;
+            let demo = match (options.demo_tickets, &connection) {
+                (Some(tickets), None) if store.is_empty()? => Some(tickets),
+                _ => None,
+            };
             unread::show(app.handle(), &store);
             let state = commands::AppState::new(store, data_dir, options.demo_tickets);
             if let Some(connection) = connection {
                 state.start_sync(app.handle(), connection);
             }
             tauri::Manager::manage(app, state);
+            if let Some(tickets) = demo {
+                let state = tauri::Manager::state::<commands::AppState>(app);
+                preparing::prepare(app.handle(), &state, tickets);
+            }
             tauri::async_runtime::spawn(commands::commit_local(app.handle().clone()));
             Ok(())
         })

@@ -93,6 +93,9 @@ pub trait Sink {
     fn insert_conversation(&self, conversation: &Conversation) -> Result<(), Self::Error>;
     fn append_conversation_part(&self, part: &ConversationPart) -> Result<(), Self::Error>;
     fn insert_macro(&self, m: &inbox_core::Macro) -> Result<(), Self::Error>;
+    /// `done` of the workspace's `total` tickets are made: for a progress display. Called
+    /// every [`PROGRESS_EVERY`] tickets and once at the end.
+    fn tickets_made(&self, _done: usize, _total: usize) {}
     /// Keeps a file a demo customer sends; None when this sink keeps no files (a workspace of
     /// the app's own), and the customer then sends none.
     fn store_file(
@@ -129,6 +132,9 @@ pub struct DemoSummary {
 }
 
 /// Writes the demo workspace into `sink` (an empty one).
+/// How often (in tickets made) the generator reports its progress.
+pub const PROGRESS_EVERY: usize = 500;
+
 pub fn generate<S: Sink>(sink: &S, opts: DemoOptions) -> Result<DemoSummary, S::Error> {
     Generator::new(sink, opts).run()
 }
@@ -374,7 +380,12 @@ impl<'a, S: Sink> Generator<'a, S> {
                 index as i64 + 1,
                 created_at,
             )?;
+            if (index + 1) % PROGRESS_EVERY == 0 {
+                self.store.tickets_made(index + 1, self.opts.tickets);
+            }
         }
+        self.store
+            .tickets_made(self.opts.tickets, self.opts.tickets);
         self.conversations(&ws, &catalogue)?;
         macros::add(self.store, &ws, self.opts.now - 400 * DAY)?;
         if self.opts.big_tracker > 0 {

@@ -11,54 +11,72 @@ use crate::{Result, Store, StoreError};
 impl Store {
     /// Fills an empty store with the demo workspace, in one transaction.
     pub fn seed_demo(&mut self, opts: DemoOptions) -> Result<DemoSummary> {
+        self.seed_demo_reporting(opts, &|_, _| {})
+    }
+
+    /// [`Store::seed_demo`], telling `progress` how many of the tickets are made as it goes.
+    pub fn seed_demo_reporting(
+        &mut self,
+        opts: DemoOptions,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<DemoSummary> {
         self.write(|store| {
             // A converted ticket and its conversation name each other: checked at commit.
             store.conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-            generate(store, opts)
+            generate(&Seeding { store, progress }, opts)
         })
     }
 }
 
-impl Sink for Store {
+/// The store being filled, and who follows the progress.
+struct Seeding<'a> {
+    store: &'a Store,
+    progress: &'a dyn Fn(usize, usize),
+}
+
+impl Sink for Seeding<'_> {
     type Error = StoreError;
 
     fn insert_brand(&self, brand: &Brand) -> Result<()> {
-        Store::insert_brand(self, brand)
+        self.store.insert_brand(brand)
     }
     fn insert_teammate(&self, teammate: &Teammate) -> Result<()> {
-        Store::insert_teammate(self, teammate)
+        self.store.insert_teammate(teammate)
     }
     fn set_me(&self, teammate: TeammateId) -> Result<()> {
-        Store::set_me(self, teammate)
+        self.store.set_me(teammate)
     }
     fn insert_team(&self, team: &Team) -> Result<()> {
-        Store::insert_team(self, team)
+        self.store.insert_team(team)
     }
     fn insert_company(&self, company: &Company) -> Result<()> {
-        Store::insert_company(self, company)
+        self.store.insert_company(company)
     }
     fn insert_contact(&self, contact: &Contact) -> Result<()> {
-        Store::insert_contact(self, contact)
+        self.store.insert_contact(contact)
     }
     fn insert_state(&self, state: &TicketState) -> Result<()> {
-        Store::insert_state(self, state)
+        self.store.insert_state(state)
     }
     fn insert_ticket_type(&self, ticket_type: &TicketType) -> Result<()> {
-        Store::insert_ticket_type(self, ticket_type)
+        self.store.insert_ticket_type(ticket_type)
     }
     fn insert_ticket(&self, ticket: &Ticket) -> Result<()> {
-        Store::insert_ticket(self, ticket)
+        self.store.insert_ticket(ticket)
     }
     fn append_part(&self, part: &Part) -> Result<()> {
-        Store::append_part(self, part)
+        self.store.append_part(part)
     }
     fn insert_conversation(&self, conversation: &Conversation) -> Result<()> {
-        Store::insert_conversation(self, conversation)
+        self.store.insert_conversation(conversation)
     }
     fn append_conversation_part(&self, part: &ConversationPart) -> Result<()> {
-        Store::append_conversation_part(self, part)
+        self.store.append_conversation_part(part)
     }
     fn insert_macro(&self, m: &inbox_core::Macro) -> Result<()> {
-        self.put_macro(m)
+        self.store.put_macro(m)
+    }
+    fn tickets_made(&self, done: usize, total: usize) {
+        (self.progress)(done, total)
     }
 }

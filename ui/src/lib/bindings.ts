@@ -142,6 +142,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	demoProgressed: makeEvent<DemoProgressed, DemoProgressed>("demo-progressed"),
 	openConversation: makeEvent<OpenConversation, OpenConversation>("open-conversation"),
 	openTicket: makeEvent<OpenTicket, OpenTicket>("open-ticket"),
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
@@ -584,6 +585,15 @@ export type Delivery = {
 	 */
 	messenger: MessengerPreview | null,
 };
+
+/**  How far making the demo workspace got. */
+export type DemoProgress = {
+	tickets: number,
+	total: number,
+};
+
+/**  Making the demo workspace got this far. */
+export type DemoProgressed = DemoProgress;
 
 /**  One line of the directory. */
 export type DirectoryEntry = { kind: "contact"; contact: Contact; company_name: string | null } | { kind: "company"; company: Company; contacts: number };
@@ -1059,6 +1069,8 @@ export type Session = {
 	email: string | null,
 	/**  Whether there is a workspace to show yet: a server's arrives with the first sync. */
 	has_workspace: boolean,
+	/**  How far making the demo workspace got, while it is being made (a first launch). */
+	preparing: DemoProgress | null,
 };
 
 /**  The window shows another workspace now (signed in, signed out, the demo opened). */
