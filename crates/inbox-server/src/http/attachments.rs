@@ -16,7 +16,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
-use super::openapi::{CustomerAuth, Internal, NotFound, TeammateAuth};
+use super::openapi::{CustomerAuth, Internal, NotFound, TeammateAuth, UploadThrottled};
 use super::{AppState, Customer, Teammate};
 use crate::authority::{now, random};
 use crate::error::{ErrorList, Result, ServerError};
@@ -44,7 +44,7 @@ pub struct UploadQuery {
         (status = 400, description = "No `name` in the query (`invalid_query`).", body = ErrorList),
         (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
         (status = 422, description = "Empty, of a type that is refused, or without a name (`attachment_empty`, `attachment_type_refused`, `attachment_name_invalid`).", body = ErrorList),
-        TeammateAuth, Internal,
+        UploadThrottled, TeammateAuth, Internal,
     ),
 )]
 pub async fn upload(
@@ -71,7 +71,7 @@ pub async fn upload(
         (status = 400, description = "No `name` in the query (`invalid_query`).", body = ErrorList),
         (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
         (status = 422, description = "Empty, of a type that is refused, or without a name.", body = ErrorList),
-        CustomerAuth, Internal,
+        UploadThrottled, CustomerAuth, Internal,
     ),
 )]
 pub async fn customer_upload(
@@ -91,13 +91,21 @@ async fn store(state: &AppState, uploader: Author, name: &str, req: Request) -> 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    let declared = content_length(&req);
+    let key = match uploader {
+        Author::Teammate(id) => format!("teammate:{id}"),
+        Author::Contact(id) => format!("contact:{id}"),
+        Author::System => "system".to_owned(),
+    };
+    state.uploads.admit(&key, declared)?;
     // One byte over the limit is enough to know it is too large.
-    let body = axum::body::to_bytes(req.into_body(), MAX_ATTACHMENT_BYTES + 1);
+    let body = super::extract::bounded(req.into_body(), MAX_ATTACHMENT_BYTES + 1, declared);
     let bytes = tokio::time::timeout(state.limits.body_timeout, body)
         .await
         .map_err(|_| ServerError::BodyTimeout)?
         .map_err(|_| too_large())?;
     let size = bytes.len() as u64;
+    state.uploads.add(&key, size.saturating_sub(declared));
     let valid = validate_upload(name, &content_type, bytes.len())?;
     let blobs = state.blobs.clone();
     let sha256 = tokio::task::spawn_blocking(move || blobs.put(&bytes))
@@ -118,6 +126,14 @@ async fn store(state: &AppState, uploader: Author, name: &str, req: Request) -> 
         .write(move |db| db.put(Kind::Attachment, &saved.id.to_string(), &saved))
         .await?;
     Ok(attachment)
+}
+
+/// The upload's declared length (0 when it gives none).
+fn content_length(req: &Request) -> u64 {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(0)
 }
 
 fn too_large() -> ServerError {
