@@ -336,6 +336,40 @@ fn a_reply_s_email_attaches_its_files_while_they_fit_and_links_the_rest() {
 }
 
 #[test]
+fn the_apps_preview_says_a_reply_s_files_will_be_attached() {
+    let mut ws = Memory::new(0);
+    let files = vec![
+        inbox_core::AttachmentId::from_parts(1, 1),
+        inbox_core::AttachmentId::from_parts(1, 2),
+    ];
+    let out = ws
+        .run(Mutation::Reply {
+            attachments: files,
+            ticket: id(CUSTOMER),
+            body: "Here is the fix.".into(),
+        })
+        .unwrap();
+    let collapsed = |_| MessengerState { collapsed: true };
+    let previews = inbox_core::notify::deliveries(
+        &ws,
+        &out,
+        &collapsed,
+        NotificationSettings::default(),
+        1_000,
+        &|_, _, _| no_links(),
+    )
+    .unwrap();
+    let email = previews[0].email.as_ref().expect("the reply is emailed");
+    assert!(
+        email
+            .text
+            .contains("Here is the fix.\n\n2 files will be attached to this email"),
+        "{}",
+        email.text
+    );
+}
+
+#[test]
 fn a_reply_s_email_carries_its_formatting_in_html_and_its_plain_form_as_text() {
     let ws = Memory::new(0);
     let view = customer_view(&ws.tickets[&id(CUSTOMER)], &ws.types, &ws.states).unwrap();
