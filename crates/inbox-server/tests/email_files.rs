@@ -108,6 +108,17 @@ async fn upload(
     (status, res.json().await.unwrap(), retry_after)
 }
 
+/// How many file records the server's database holds.
+fn attachment_records(server: &TestServer) -> i64 {
+    let db = rusqlite::Connection::open(server.data_dir.join("server.sqlite3")).unwrap();
+    db.query_row(
+        "SELECT COUNT(*) FROM entities WHERE kind = 'attachment'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
 /// The ticket's parts written by its customer, as the app pulls them.
 async fn customer_parts(f: &Fixture) -> Vec<Value> {
     data(&records(&f.admin).await, "ticket_part")
@@ -127,6 +138,7 @@ async fn an_emailed_reply_brings_its_files_and_says_which_were_not_kept() {
     .await;
     let address = reply_to(&emails_settle(&server, 1).await[0]);
     let before = customer_parts(&f).await.len();
+    let records_before = attachment_records(&server);
 
     let raw = email_with_files(
         &f.contact_email,
@@ -142,6 +154,11 @@ async fn an_emailed_reply_brings_its_files_and_says_which_were_not_kept() {
 
     let parts = customer_parts(&f).await;
     assert_eq!(parts.len(), before + 1, "one message for both posts");
+    assert_eq!(
+        attachment_records(&server),
+        records_before + 2,
+        "and one record per kept file"
+    );
     let part = parts.last().unwrap();
     assert_eq!(
         part["kind"]["body"],
