@@ -11,6 +11,10 @@ pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
 pub const MAX_ATTACHMENTS_PER_PART: usize = 10;
 /// A file's name, in characters.
 pub const MAX_FILE_NAME: usize = 200;
+/// The files one customer email carries as real attachments, in total: past it, the rest are
+/// listed with a link to the Messenger (many mail systems refuse messages over 10–25 MB, and
+/// base64 makes the message a third larger than its files).
+pub const MAX_EMAIL_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Types kept as they are: a browser or mail client shows them safely, or only downloads them.
 /// Other harmless types are kept as `application/octet-stream` (always downloaded).
@@ -208,6 +212,110 @@ pub fn customer_may_fetch<'a>(
         .any(|(kind, files)| kind.customer_visible() && files.contains(&id))
 }
 
+/// Which of an email's files, in order, go in it as attachments: each that still fits under
+/// [`MAX_EMAIL_ATTACHMENT_BYTES`] with those before it; the others are linked.
+pub fn attach_to_email(sizes: &[u64]) -> Vec<bool> {
+    let mut total = 0u64;
+    sizes
+        .iter()
+        .map(|&size| {
+            let fits = total + size <= MAX_EMAIL_ATTACHMENT_BYTES;
+            if fits {
+                total += size;
+            }
+            fits
+        })
+        .collect()
+}
+
+/// A file found in a customer's email, before it is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offered {
+    /// Its name as the email gives it (the caller names a nameless inline image).
+    pub name: String,
+    pub content_type: String,
+    pub size: usize,
+}
+
+/// A file of a customer's email that was not kept, and why, for the teammate to see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub name: String,
+    pub why: String,
+}
+
+/// What becomes of the files of a customer's email: those kept (their index among the offered
+/// ones and their checked name and type), at most [`MAX_ATTACHMENTS_PER_PART`], and those not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sorted {
+    pub kept: Vec<(usize, ValidUpload)>,
+    pub dropped: Vec<Dropped>,
+}
+
+/// Puts each file of a customer's email through the rules of an upload
+/// ([`validate_upload`]); past [`MAX_ATTACHMENTS_PER_PART`] kept ones, the rest are dropped.
+pub fn sort_offered(offered: &[Offered]) -> Sorted {
+    let mut sorted = Sorted::default();
+    for (i, file) in offered.iter().enumerate() {
+        let shown = sanitise_name(&file.name).unwrap_or_else(|_| "unnamed file".to_owned());
+        let why = match validate_upload(&file.name, &file.content_type, file.size) {
+            Ok(_) if sorted.kept.len() >= MAX_ATTACHMENTS_PER_PART => {
+                format!("more than {MAX_ATTACHMENTS_PER_PART} files")
+            }
+            Ok(valid) => {
+                sorted.kept.push((i, valid));
+                continue;
+            }
+            Err(CoreError::AttachmentTypeRefused { .. }) => "type refused".to_owned(),
+            Err(CoreError::AttachmentTooLarge { max_mib }) => format!("larger than {max_mib} MB"),
+            Err(CoreError::AttachmentEmpty) => "empty".to_owned(),
+            Err(e) => e.code().replace('_', " "),
+        };
+        sorted.dropped.push(Dropped { name: shown, why });
+    }
+    sorted
+}
+
+/// Dropped files named in a message body, at most; the rest are counted.
+const DROPPED_NAMED: usize = 5;
+/// A dropped file's name as the body tells it, in characters.
+const DROPPED_NAME: usize = 60;
+
+/// The text of a customer's email as it lands: what they wrote; a word that files came
+/// without text (so it is no empty message); and a line telling the teammate which files were
+/// not kept and why, e.g. "(1 attachment was not kept: virus.exe — type refused)".
+pub fn inbound_body(text: &str, kept: usize, dropped: &[Dropped]) -> String {
+    let mut body = text.trim().to_owned();
+    if body.is_empty() && kept > 0 {
+        body = match kept {
+            1 => "(1 file sent by email, without text)".to_owned(),
+            n => format!("({n} files sent by email, without text)"),
+        };
+    }
+    if !dropped.is_empty() {
+        let mut named: Vec<String> = dropped
+            .iter()
+            .take(DROPPED_NAMED)
+            .map(|d| {
+                let name: String = d.name.chars().take(DROPPED_NAME).collect();
+                format!("{name} — {}", d.why)
+            })
+            .collect();
+        if dropped.len() > DROPPED_NAMED {
+            named.push(format!("{} more", dropped.len() - DROPPED_NAMED));
+        }
+        let line = match dropped.len() {
+            1 => format!("(1 attachment was not kept: {})", named.join("; ")),
+            n => format!("({n} attachments were not kept: {})", named.join("; ")),
+        };
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(&line);
+    }
+    body
+}
+
 /// A file's size as people read it: `812 bytes`, `14 KB`, `3.2 MB`.
 pub fn size_label(size: u64) -> String {
     const KB: u64 = 1024;
@@ -310,6 +418,74 @@ mod tests {
         assert_eq!(size_label(812), "812 bytes");
         assert_eq!(size_label(14 * 1024), "14 KB");
         assert_eq!(size_label(3 * 1024 * 1024 + 300 * 1024), "3.3 MB");
+    }
+
+    fn offered(name: &str, content_type: &str, size: usize) -> Offered {
+        Offered {
+            name: name.into(),
+            content_type: content_type.into(),
+            size,
+        }
+    }
+
+    #[test]
+    fn an_emails_files_are_kept_by_the_upload_rules_and_the_rest_told() {
+        let mut files = vec![
+            offered("shot.png", "image/png", 10),
+            offered("virus.exe", "application/octet-stream", 10),
+            offered("huge.zip", "application/zip", MAX_ATTACHMENT_BYTES + 1),
+            offered("blank.txt", "text/plain", 0),
+        ];
+        files.extend((0..11).map(|i| offered(&format!("f{i}.pdf"), "application/pdf", 5)));
+        let sorted = sort_offered(&files);
+        assert_eq!(sorted.kept.len(), MAX_ATTACHMENTS_PER_PART);
+        assert_eq!(
+            sorted.kept[0],
+            (0, validate_upload("shot.png", "image/png", 10).unwrap())
+        );
+        let why: Vec<(&str, &str)> = sorted
+            .dropped
+            .iter()
+            .map(|d| (d.name.as_str(), d.why.as_str()))
+            .collect();
+        assert_eq!(
+            why,
+            [
+                ("virus.exe", "type refused"),
+                ("huge.zip", "larger than 20 MB"),
+                ("blank.txt", "empty"),
+                ("f9.pdf", "more than 10 files"),
+                ("f10.pdf", "more than 10 files"),
+            ]
+        );
+        assert_eq!(
+            inbound_body("See attached", 1, &sorted.dropped[..1]),
+            "See attached\n\n(1 attachment was not kept: virus.exe — type refused)"
+        );
+        assert_eq!(
+            inbound_body("  ", 2, &[]),
+            "(2 files sent by email, without text)"
+        );
+        assert_eq!(inbound_body("", 0, &[]), "", "nothing at all stays empty");
+        let many: Vec<Dropped> = (0..7)
+            .map(|i| Dropped {
+                name: format!("{i}.exe"),
+                why: "type refused".into(),
+            })
+            .collect();
+        let told = inbound_body("", 0, &many);
+        assert!(told.starts_with("(7 attachments were not kept: 0.exe — type refused;"));
+        assert!(told.ends_with("; 2 more)"), "{told}");
+    }
+
+    #[test]
+    fn an_email_attaches_files_while_they_fit_and_links_the_rest() {
+        let mib = 1024 * 1024;
+        assert_eq!(
+            attach_to_email(&[4 * mib, 7 * mib, 5 * mib, 1]),
+            [true, false, true, true]
+        );
+        assert_eq!(attach_to_email(&[MAX_EMAIL_ATTACHMENT_BYTES + 1]), [false]);
     }
 
     #[test]

@@ -200,6 +200,24 @@ pub(crate) fn start<W: Workspace>(
     Ok(())
 }
 
+/// Gives the first message of a conversation `outcome` starts these files: a customer's email
+/// to the support address starts one with what it carries ([`StartConversation`] itself names
+/// none). The same bounds hold as for any message.
+pub fn attach_to_first_message(
+    outcome: &mut Outcome,
+    files: &[crate::AttachmentId],
+) -> Result<(), CoreError> {
+    crate::attachment::check_part_attachments(files)?;
+    let first = outcome.changes.iter_mut().find_map(|c| match c {
+        Change::AppendConversationPart(p) => Some(p),
+        _ => None,
+    });
+    if let Some(part) = first {
+        part.attachments = files.to_vec();
+    }
+    Ok(())
+}
+
 /// A message in the conversation: the customer's, or a teammate's reply the customer sees.
 pub(crate) fn reply<W: Workspace>(
     ws: &W,

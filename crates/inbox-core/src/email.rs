@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer_identity::{check_day, day_of, mac_hex, same, SignedError};
 
+use crate::attachment::{attach_to_email, size_label, MAX_EMAIL_ATTACHMENT_BYTES};
 use crate::messenger::MessengerTicket;
 use crate::notification::{Reason, Thread};
 use crate::rich_text;
-use crate::{Brand, Contact, Millis};
+use crate::{Attachment, AttachmentId, Brand, Contact, Millis};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -33,8 +34,121 @@ pub struct EmailInput<'a> {
     pub brand: &'a Brand,
     pub contact: &'a Contact,
     /// The teammate replies this email carries, oldest first.
-    pub replies: &'a [String],
+    pub replies: &'a [EmailReply],
     pub links: Links,
+}
+
+/// A teammate's reply as an email carries it: its text and its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailReply {
+    /// Rich text (see [`crate::rich_text`]).
+    pub body: String,
+    pub files: ReplyFiles,
+}
+
+impl EmailReply {
+    pub fn text(body: impl Into<String>) -> EmailReply {
+        EmailReply {
+            body: body.into(),
+            files: ReplyFiles::Listed(Vec::new()),
+        }
+    }
+}
+
+/// The files of a reply, as its email tells them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyFiles {
+    /// Known by name and size: each attached to the email, or linked in the Messenger.
+    Listed(Vec<EmailFile>),
+    /// Known by id only (the app's preview, which holds no file records): counted.
+    Unlisted(usize),
+}
+
+/// A file of a reply in an email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailFile {
+    pub id: AttachmentId,
+    pub name: String,
+    pub size: u64,
+    /// In the email as an attachment; otherwise too large for it, and fetched in the
+    /// Messenger.
+    pub attached: bool,
+}
+
+/// The replies of one email with their files: `replies` are texts with their files' records,
+/// in order (None for a file whose record is not at hand). Which files are attached is
+/// decided over the whole email ([`attach_to_email`]); the others are linked.
+pub fn email_replies(replies: Vec<(String, Vec<Option<Attachment>>)>) -> Vec<EmailReply> {
+    let sizes: Vec<u64> = replies
+        .iter()
+        .flat_map(|(_, files)| files.iter().flatten().map(|f| f.size))
+        .collect();
+    let mut attached = attach_to_email(&sizes).into_iter();
+    replies
+        .into_iter()
+        .map(|(body, files)| {
+            let files = if files.iter().all(Option::is_some) {
+                ReplyFiles::Listed(
+                    files
+                        .into_iter()
+                        .flatten()
+                        .map(|f| EmailFile {
+                            id: f.id,
+                            attached: attached.next().unwrap_or(false),
+                            name: f.name,
+                            size: f.size,
+                        })
+                        .collect(),
+                )
+            } else {
+                // Keeps the others' decisions in step with `sizes`.
+                attached
+                    .by_ref()
+                    .take(files.iter().flatten().count())
+                    .for_each(drop);
+                ReplyFiles::Unlisted(files.len())
+            };
+            EmailReply { body, files }
+        })
+        .collect()
+}
+
+/// The lines of plain text that tell a reply's files.
+fn files_text(files: &ReplyFiles) -> Vec<String> {
+    let label = |f: &EmailFile| format!("- {} ({})", f.name, size_label(f.size));
+    match files {
+        ReplyFiles::Listed(files) => {
+            let mut lines = Vec::new();
+            let attached: Vec<String> = files.iter().filter(|f| f.attached).map(label).collect();
+            let linked: Vec<String> = files.iter().filter(|f| !f.attached).map(label).collect();
+            if !attached.is_empty() {
+                lines.push(ATTACHED.to_owned());
+                lines.extend(attached);
+            }
+            if !linked.is_empty() {
+                lines.push(LINKED.to_owned());
+                lines.extend(linked);
+            }
+            lines
+        }
+        ReplyFiles::Unlisted(0) => Vec::new(),
+        ReplyFiles::Unlisted(n) => vec![unlisted(*n)],
+    }
+}
+
+/// Says the files below come with the email.
+pub const ATTACHED: &str = "Attached to this email:";
+/// Says the files below are too large for email.
+pub const LINKED: &str = "Too large to attach, open them in the Messenger:";
+
+fn unlisted(n: usize) -> String {
+    let mib = MAX_EMAIL_ATTACHMENT_BYTES / (1024 * 1024);
+    let files = if n == 1 {
+        "1 file".to_owned()
+    } else {
+        format!("{n} files")
+    };
+    format!("{files} will be attached to this email (past {mib} MB in all, linked to the Messenger instead).")
 }
 
 /// Where an email points: the address replies go to, the logo image, the Messenger.
@@ -194,7 +308,14 @@ fn email(
     let mut text = paragraphs
         .iter()
         .cloned()
-        .chain(input.replies.iter().map(|r| rich_text::to_plain(r)))
+        .chain(input.replies.iter().map(|r| {
+            let mut text = rich_text::to_plain(&r.body);
+            let files = files_text(&r.files);
+            if !files.is_empty() {
+                text.push_str(&format!("\n\n{}", files.join("\n")));
+            }
+            text
+        }))
         .collect::<Vec<_>>()
         .join("\n\n");
     if !details.is_empty() {
@@ -220,7 +341,8 @@ fn email(
         html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
     }
     for reply in input.replies {
-        html.push_str(&format!("<div>{}</div>", rich_text::to_html(reply)));
+        html.push_str(&format!("<div>{}</div>", rich_text::to_html(&reply.body)));
+        html.push_str(&files_html(&reply.files));
     }
     if !details.is_empty() {
         html.push_str("<ul>");
@@ -248,6 +370,38 @@ fn email(
         subject,
         text,
         html,
+    }
+}
+
+/// A reply's files in the HTML part: the same words as the text, as lists.
+fn files_html(files: &ReplyFiles) -> String {
+    let item = |f: &EmailFile| {
+        format!(
+            "<li>{} <span style=\"color:#6b7280\">({})</span></li>",
+            escape(&f.name),
+            size_label(f.size)
+        )
+    };
+    match files {
+        ReplyFiles::Listed(files) => {
+            let mut html = String::new();
+            for (heading, attached) in [(ATTACHED, true), (LINKED, false)] {
+                let items: String = files
+                    .iter()
+                    .filter(|f| f.attached == attached)
+                    .map(item)
+                    .collect();
+                if !items.is_empty() {
+                    html.push_str(&format!(
+                        "<p style=\"margin-bottom:4px\">{}</p><ul style=\"margin-top:0\">{items}</ul>",
+                        escape(heading)
+                    ));
+                }
+            }
+            html
+        }
+        ReplyFiles::Unlisted(0) => String::new(),
+        ReplyFiles::Unlisted(n) => format!("<p>{}</p>", escape(&unlisted(*n))),
     }
 }
 

@@ -274,6 +274,11 @@ pub trait Workspace {
     fn shared_tickets_of(&self, contact: ContactId) -> Result<Vec<Ticket>, Self::Error>;
     /// The macro as saved (deleted ones too), whoever it belongs to, or None.
     fn saved_macro(&self, id: MacroId) -> Result<Option<crate::Macro>, Self::Error>;
+    /// The record of an uploaded file, if this workspace holds it (the server does; the app
+    /// knows its files by id only, and its email preview then counts them).
+    fn attachment(&self, _id: AttachmentId) -> Result<Option<crate::Attachment>, Self::Error> {
+        Ok(None)
+    }
 }
 
 /// Who acts, when, and where new ids come from (the caller owns clock and randomness).

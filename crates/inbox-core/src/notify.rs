@@ -9,15 +9,15 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::notification::{Channel, EmailDecision, EmailDue, Notification, Reason, Thread};
 
-use crate::email::{render, Email, EmailInput, Links};
+use crate::email::{email_replies, render, Email, EmailInput, EmailReply, Links};
 use crate::messenger::{
     customer_view, messenger_preview, new_conversation_entries, new_ticket_entries,
     MessengerPreview, MessengerTicket,
 };
 use crate::{
-    Author, Brand, Change, Contact, ContactId, Conversation, ConversationId, ConversationPart,
-    CoreError, CustomerEvent, Effect, Millis, Outcome, Part, PartId, PartKind, StateCategory,
-    StateId, Ticket, TicketId, TicketState, Workspace,
+    AttachmentId, Author, Brand, Change, Contact, ContactId, Conversation, ConversationId,
+    ConversationPart, CoreError, CustomerEvent, Effect, Millis, Outcome, Part, PartId, PartKind,
+    StateCategory, StateId, Ticket, TicketId, TicketState, Workspace,
 };
 
 /// The reply-email delay when the workspace has not set one (Intercom uses 3 minutes).
@@ -295,21 +295,25 @@ pub fn deliveries<W: Workspace>(
                     continue;
                 };
                 let replies = teammate_replies(
+                    ws,
                     outcome
                         .parts()
                         .filter(|p| p.ticket == id)
-                        .map(|p| (&p.author, &p.kind)),
-                );
+                        .map(|p| (&p.author, &p.kind, &p.attachments[..])),
+                )?;
                 let subject = view.title.clone();
                 (Some(view), subject, ticket.brand, replies)
             }
             Thread::Conversation(id) => {
-                let replies = teammate_replies(outcome.changes.iter().filter_map(|c| match c {
-                    Change::AppendConversationPart(p) if p.conversation == id => {
-                        Some((&p.author, &p.kind))
-                    }
-                    _ => None,
-                }));
+                let replies = teammate_replies(
+                    ws,
+                    outcome.changes.iter().filter_map(|c| match c {
+                        Change::AppendConversationPart(p) if p.conversation == id => {
+                            Some((&p.author, &p.kind, &p.attachments[..]))
+                        }
+                        _ => None,
+                    }),
+                )?;
                 let subject = conversations[&id].subject.clone();
                 (None, subject, ws.default_brand()?, replies)
             }
@@ -414,15 +418,24 @@ fn messenger_after<W: Workspace>(
     ))
 }
 
-/// The texts of the teammates' replies among these parts, oldest first.
-fn teammate_replies<'a>(parts: impl Iterator<Item = (&'a Author, &'a PartKind)>) -> Vec<String> {
-    parts
-        .filter(|(author, _)| matches!(author, Author::Teammate(_)))
-        .filter_map(|(_, kind)| match kind {
-            PartKind::Reply { body } => Some(body.clone()),
-            _ => None,
-        })
-        .collect()
+/// The teammates' replies among these parts, oldest first, with their files as the workspace
+/// knows them.
+fn teammate_replies<'a, W: Workspace>(
+    ws: &W,
+    parts: impl Iterator<Item = (&'a Author, &'a PartKind, &'a [AttachmentId])>,
+) -> Result<Vec<EmailReply>, W::Error> {
+    let mut replies = Vec::new();
+    for (author, kind, files) in parts {
+        let (Author::Teammate(_), PartKind::Reply { body }) = (author, kind) else {
+            continue;
+        };
+        let records = files
+            .iter()
+            .map(|id| ws.attachment(*id))
+            .collect::<Result<Vec<_>, _>>()?;
+        replies.push((body.clone(), records));
+    }
+    Ok(email_replies(replies))
 }
 
 /// Timeline entries recording, on each ticket, what its customers were planned to get.

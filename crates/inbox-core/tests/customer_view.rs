@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use inbox_core::email::{
-    id_from_reply_token, logo_src, render, reply_token, EmailInput, Links, VIEW_IN_MESSENGER,
+    email_replies, id_from_reply_token, logo_src, render, reply_token, EmailInput, EmailReply,
+    Links, ReplyFiles, ATTACHED, LINKED, VIEW_IN_MESSENGER,
 };
 use inbox_core::messenger::{
     customer_timeline, customer_view, messenger_home, CustomerEntry, CustomerEntryKind,
@@ -246,7 +247,7 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
         "never the internal label"
     );
 
-    let replies = ["First <b>answer</b>".to_owned()];
+    let replies = [EmailReply::text("First <b>answer</b>")];
     let reply = render(&EmailInput {
         reasons: &[Reason::TeammateReplied { parts: vec![] }],
         ticket: Some(&view),
@@ -267,14 +268,115 @@ fn the_email_names_the_brand_the_request_and_its_customer_facing_state() {
 }
 
 #[test]
+fn a_reply_s_email_attaches_its_files_while_they_fit_and_links_the_rest() {
+    let ws = Memory::new(0);
+    let view = customer_view(&ws.tickets[&id(CUSTOMER)], &ws.types, &ws.states).unwrap();
+    let file = |n: u64, name: &str, size: u64| Attachment {
+        id: inbox_core::AttachmentId::from_parts(n, n as u128),
+        sha256: "0".repeat(64),
+        name: name.into(),
+        content_type: "application/pdf".into(),
+        size,
+        uploader: inbox_core::Author::Contact(customer().id),
+        created_at: 0,
+    };
+    let mib = 1024 * 1024;
+    let replies = email_replies(vec![
+        (
+            "See the <b>files</b>".into(),
+            vec![
+                Some(file(1, "shot.png", 2048)),
+                Some(file(2, "video.zip", 15 * mib)),
+            ],
+        ),
+        (
+            "And the invoice".into(),
+            vec![Some(file(3, "invoice.pdf", 4 * mib))],
+        ),
+        ("Preview".into(), vec![None, None]),
+    ]);
+    let ReplyFiles::Listed(first) = &replies[0].files else {
+        panic!("records known: listed");
+    };
+    assert_eq!(
+        first.iter().map(|f| f.attached).collect::<Vec<_>>(),
+        [true, false]
+    );
+    assert_eq!(replies[2].files, ReplyFiles::Unlisted(2));
+    let email = render(&EmailInput {
+        reasons: &[Reason::TeammateReplied { parts: vec![] }],
+        ticket: Some(&view),
+        subject: &view.title,
+        brand: &brand(),
+        contact: &customer(),
+        replies: &replies,
+        links: no_links(),
+    });
+    assert!(
+        email.text.contains(&format!(
+            "See the <b>files</b>\n\n{ATTACHED}\n- shot.png (2 KB)\n{LINKED}\n- video.zip (15.0 MB)"
+        )),
+        "{}",
+        email.text
+    );
+    assert!(email.text.contains(&format!(
+        "And the invoice\n\n{ATTACHED}\n- invoice.pdf (4.0 MB)"
+    )));
+    assert!(
+        email
+            .text
+            .contains("2 files will be attached to this email (past 10 MB in all, linked to the Messenger instead)."),
+        "the app's preview, which knows files by id only, says so: {}",
+        email.text
+    );
+    assert!(email.html.contains("<li>video.zip <span"), "{}", email.html);
+    assert!(email
+        .html
+        .contains(&format!("<p style=\"margin-bottom:4px\">{LINKED}</p>")));
+}
+
+#[test]
+fn the_apps_preview_says_a_reply_s_files_will_be_attached() {
+    let mut ws = Memory::new(0);
+    let files = vec![
+        inbox_core::AttachmentId::from_parts(1, 1),
+        inbox_core::AttachmentId::from_parts(1, 2),
+    ];
+    let out = ws
+        .run(Mutation::Reply {
+            attachments: files,
+            ticket: id(CUSTOMER),
+            body: "Here is the fix.".into(),
+        })
+        .unwrap();
+    let collapsed = |_| MessengerState { collapsed: true };
+    let previews = inbox_core::notify::deliveries(
+        &ws,
+        &out,
+        &collapsed,
+        NotificationSettings::default(),
+        1_000,
+        &|_, _, _| no_links(),
+    )
+    .unwrap();
+    let email = previews[0].email.as_ref().expect("the reply is emailed");
+    assert!(
+        email
+            .text
+            .contains("Here is the fix.\n\n2 files will be attached to this email"),
+        "{}",
+        email.text
+    );
+}
+
+#[test]
 fn a_reply_s_email_carries_its_formatting_in_html_and_its_plain_form_as_text() {
     let ws = Memory::new(0);
     let view = customer_view(&ws.tickets[&id(CUSTOMER)], &ws.types, &ws.states).unwrap();
-    let replies = [
+    let replies = [EmailReply::text(
         "Hi, **please** try:\n- clear the _cache_\n- open [Settings](https://x.example/s)\n\n\
-         <img src=x onerror=alert(1)> [no](javascript:alert(1))"
-            .to_owned(),
-    ];
+         <img src=x onerror=alert(1)> [no](javascript:alert(1))",
+    )];
     let email = render(&EmailInput {
         reasons: &[Reason::TeammateReplied { parts: vec![] }],
         ticket: Some(&view),
@@ -436,11 +538,11 @@ fn r3a_no_internal_text_ever_reaches_a_customer() {
                 let ticket = &ws.tickets[&ticket_id];
                 let view = customer_view(ticket, &ws.types, &ws.states)
                     .expect("only shared tickets are notified");
-                let replies: Vec<String> = out
+                let replies: Vec<EmailReply> = out
                     .parts()
                     .filter(|p| p.ticket == ticket_id)
                     .filter_map(|p| match &p.kind {
-                        PartKind::Reply { body } => Some(body.clone()),
+                        PartKind::Reply { body } => Some(EmailReply::text(body.clone())),
                         _ => None,
                     })
                     .collect();

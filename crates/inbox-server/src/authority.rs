@@ -40,6 +40,19 @@ pub struct Apply {
 
 /// Applies `mutation` and everything it causes within the caller's transaction.
 pub fn apply_one(db: &Db, mutation: &Mutation, how: Apply) -> Result<(Outcome, Cursor)> {
+    apply_amended(db, mutation, how, &[], |_| Ok(()))
+}
+
+/// Like [`apply_one`], with the core's outcome amended before anything is written, for what a
+/// mutation cannot say itself (the files of a conversation started by email: `files` names
+/// them, checked like a mutation's own).
+pub fn apply_amended(
+    db: &Db,
+    mutation: &Mutation,
+    how: Apply,
+    files: &[inbox_core::AttachmentId],
+    amend: impl FnOnce(&mut Outcome) -> std::result::Result<(), inbox_core::CoreError>,
+) -> Result<(Outcome, Cursor)> {
     let mut rng = random;
     let mut ctx = Context {
         actor: how.actor,
@@ -47,7 +60,9 @@ pub fn apply_one(db: &Db, mutation: &Mutation, how: Apply) -> Result<(Outcome, C
         random: &mut rng,
     };
     crate::http::check_attachments(db, how.actor, mutation.attachments())?;
-    let outcome = apply(db, mutation, &mut ctx)?;
+    crate::http::check_attachments(db, how.actor, files)?;
+    let mut outcome = apply(db, mutation, &mut ctx)?;
+    amend(&mut outcome)?;
     let mut records = db.write_changes(&outcome.changes)?;
     if !how.skip_notifications {
         let planned = notifications::queue(db, &outcome, how.now, &mut rng)?;

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use inbox_core::email::{logo_src, messenger_url, render, reply_token, EmailInput, Links};
+use inbox_core::email::{
+    logo_src, messenger_url, render, reply_token, EmailInput, Links, ReplyFiles,
+};
 use inbox_core::messenger::customer_view;
 use inbox_core::notification::unseen_reasons;
 use inbox_core::notify::{EmailDecision, Thread};
@@ -16,7 +18,7 @@ use inbox_core::{Millis, Workspace};
 use std::panic::AssertUnwindSafe;
 
 use crate::error::{Result, ServerError};
-use crate::mail::{Mailer, Outgoing};
+use crate::mail::{Mailer, Outgoing, OutgoingFile};
 use crate::notifications::{put_email, reply_bodies, seen_parts, QueuedEmail};
 use crate::storage::{EmailRow, SharedStorage, StorageExt};
 use crate::workspace::{parse, Db};
@@ -43,6 +45,8 @@ pub struct EmailConfig {
     pub claimer: String,
     pub from_address: String,
     pub secret: Vec<u8>,
+    /// Where the files emails attach are read from.
+    pub blobs: crate::blobs::BlobStore,
 }
 
 /// Failed sends before an email is given up on as `failed`: with the back-off below, about
@@ -175,7 +179,10 @@ fn claim(
             if email.rendered.is_none() {
                 // Replies merged into one email are sent only if still unseen (R5).
                 email.reasons = unseen_reasons(&email.reasons, &seen);
-                email.rendered = render_email(db, &email, config, now)?;
+                if let Some((rendered, attached)) = render_email(db, &email, config, now)? {
+                    email.rendered = Some(rendered);
+                    email.attached = attached;
+                }
             }
             let Some(rendered) = email.rendered.clone() else {
                 email.dropped = Some("the ticket is no longer shared with the customer".into());
@@ -191,19 +198,40 @@ fn claim(
                 from_name: brand.map(|b| b.name).unwrap_or_default(),
                 from_address: config.from_address.clone(),
                 email: rendered,
+                files: outgoing_files(db, config, &email.attached)?,
             };
             Ok(Some((email, outgoing)))
         }
     }
 }
 
-/// The email as the customer will get it, or None if the ticket is no longer theirs to see.
+/// The files an email attaches, read from the blob store when the message is built.
+fn outgoing_files(
+    db: &Db,
+    config: &EmailConfig,
+    ids: &[inbox_core::AttachmentId],
+) -> Result<Vec<OutgoingFile>> {
+    let records = crate::http::attachment_records(db, ids.iter())?;
+    ids.iter()
+        .filter_map(|id| records.get(id))
+        .map(|a| {
+            Ok(OutgoingFile {
+                name: a.name.clone(),
+                content_type: a.content_type.clone(),
+                path: config.blobs.path(&a.sha256)?,
+            })
+        })
+        .collect()
+}
+
+/// The email as the customer will get it, with the files it attaches, or None if the ticket
+/// is no longer theirs to see.
 fn render_email(
     db: &Db,
     email: &QueuedEmail,
     config: &EmailConfig,
     now: Millis,
-) -> Result<Option<inbox_core::email::Email>> {
+) -> Result<Option<(inbox_core::email::Email, Vec<inbox_core::AttachmentId>)>> {
     let Some(about) = email.about else {
         // An account email is rendered when queued; one without is unusable.
         return Ok(None);
@@ -230,7 +258,16 @@ fn render_email(
     };
     let contact = db.contact(email.contact)?;
     let replies = reply_bodies(db, email)?;
-    Ok(Some(render(&EmailInput {
+    let attached = replies
+        .iter()
+        .flat_map(|r| match &r.files {
+            ReplyFiles::Listed(files) => {
+                files.iter().filter(|f| f.attached).map(|f| f.id).collect()
+            }
+            ReplyFiles::Unlisted(_) => Vec::new(),
+        })
+        .collect();
+    let rendered = render(&EmailInput {
         reasons: &email.reasons,
         ticket: view.as_ref(),
         subject: &subject,
@@ -238,7 +275,8 @@ fn render_email(
         contact: &contact,
         replies: &replies,
         links: links(config, email.contact, about, &brand, now),
-    })))
+    });
+    Ok(Some((rendered, attached)))
 }
 
 /// Where a customer email about `about` points: its reply-to address, the brand's logo as the

@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use inbox_server::authority::now;
 use inbox_server::error::ServerError;
-use inbox_server::http::{Limits, LoginLimits};
+use inbox_server::http::{Limits, LoginLimits, UploadLimits};
 use inbox_server::mail::{EmlDir, Mailer, Smtp};
 use inbox_server::server::{serve, ServeOptions};
 use inbox_server::setup::{
@@ -175,6 +175,12 @@ struct ServeArgs {
     /// Sign-in attempts from one address per minute.
     #[arg(long, env = "INBOX_LOGIN_ATTEMPTS", default_value_t = 30)]
     login_attempts_per_address: u32,
+    /// Files one teammate or one customer may upload per hour.
+    #[arg(long, env = "INBOX_UPLOAD_FILES_PER_HOUR", default_value_t = 120)]
+    upload_files_per_hour: u32,
+    /// Megabytes one teammate or one customer may upload per hour.
+    #[arg(long, env = "INBOX_UPLOAD_MB_PER_HOUR", default_value_t = 512)]
+    upload_mb_per_hour: u64,
     /// The server runs behind a TLS proxy on this machine: take clients' addresses from the
     /// last X-Forwarded-For entry of connections from loopback.
     #[arg(long, env = "INBOX_BEHIND_PROXY")]
@@ -195,6 +201,11 @@ impl ServeArgs {
                 failures_per_account: self.login_failures_per_account.max(1),
                 attempts_per_address: self.login_attempts_per_address.max(1),
                 ..LoginLimits::default()
+            },
+            uploads: UploadLimits {
+                files: self.upload_files_per_hour.max(1),
+                bytes: self.upload_mb_per_hour.max(1).saturating_mul(1024 * 1024),
+                ..UploadLimits::default()
             },
             behind_proxy: self.behind_proxy,
             session_idle: Duration::from_secs_f64(

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use inbox_core::email::{email_replies, EmailReply};
 use inbox_core::notify::{
     plan_with_history, planned_parts, EmailDue, MessengerState, Notification, Reason, Thread,
 };
@@ -73,6 +74,9 @@ pub struct QueuedEmail {
     /// The rendered email, fixed when first claimed for sending so a retry sends the same.
     #[serde(default)]
     pub rendered: Option<inbox_core::email::Email>,
+    /// The files the rendered email carries as attachments, fixed with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached: Vec<inbox_core::AttachmentId>,
 }
 
 /// Plans the outcome's customer notifications and queues them; returns the timeline parts
@@ -333,6 +337,7 @@ fn queue_emails(
                     failed: None,
                     claimed_by: None,
                     rendered: None,
+                    attached: Vec::new(),
                 };
                 pending.insert(pair, (id, email));
             }
@@ -360,8 +365,9 @@ pub fn put_email(db: &Db, id: &str, status: &str, due_at: Millis, e: &QueuedEmai
     db.tx().put_email(&email_row(id, status, due_at, e))
 }
 
-/// The bodies of the teammate replies an email carries, oldest first.
-pub fn reply_bodies(db: &Db, email: &QueuedEmail) -> Result<Vec<String>> {
+/// The teammate replies an email carries, oldest first, with their files: attached while
+/// they fit in the email, linked to the Messenger past that (see `inbox_core::email`).
+pub fn reply_bodies(db: &Db, email: &QueuedEmail) -> Result<Vec<EmailReply>> {
     let parts: BTreeSet<PartId> = email
         .reasons
         .iter()
@@ -378,35 +384,23 @@ pub fn reply_bodies(db: &Db, email: &QueuedEmail) -> Result<Vec<String>> {
         .filter(|p| parts.contains(&p.id) && matches!(p.kind, PartKind::Reply { .. }))
         .collect();
     let files = crate::http::attachment_records(db, replies.iter().flat_map(|p| &p.attachments))?;
-    Ok(replies
-        .into_iter()
-        .filter_map(|p| {
-            let PartKind::Reply { body } = p.kind else {
-                return None;
-            };
-            // The files themselves are fetched in the Messenger, which the email links to.
-            let names: Vec<String> = p
-                .attachments
-                .iter()
-                .filter_map(|id| files.get(id))
-                .map(|a| {
-                    format!(
-                        "- {} ({})",
-                        a.name,
-                        inbox_core::attachment::size_label(a.size)
-                    )
-                })
-                .collect();
-            Some(if names.is_empty() {
-                body
-            } else {
-                format!(
-                    "{body}\n\nAttached (open them in the Messenger):\n{}",
-                    names.join("\n")
-                )
+    Ok(email_replies(
+        replies
+            .into_iter()
+            .filter_map(|p| {
+                let PartKind::Reply { body } = p.kind else {
+                    return None;
+                };
+                // A file whose record is gone is left out, as in the Messenger.
+                let records = p
+                    .attachments
+                    .iter()
+                    .filter_map(|id| files.get(id).cloned().map(Some))
+                    .collect();
+                Some((body, records))
             })
-        })
-        .collect())
+            .collect(),
+    ))
 }
 
 /// Queues an email about the customer's account itself (a sign-in code): already rendered,
@@ -431,6 +425,7 @@ pub fn queue_account_email(
         failed: None,
         claimed_by: None,
         rendered: Some(email),
+        attached: Vec::new(),
     };
     put_email(db, &id, "pending", now, &queued)
 }

@@ -68,7 +68,9 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
         .map(|u| u.trim_end_matches('/').to_owned())
         .unwrap_or_else(|| format!("http://{addr}"));
     let (state, email) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let blobs = crate::blobs::BlobStore::open(&attachments_dir)?;
         let email = EmailConfig {
+            blobs: blobs.clone(),
             public_url,
             from_address: format!("notifications@{inbound_domain}"),
             inbound_domain,
@@ -77,7 +79,6 @@ pub async fn serve_on(listener: tokio::net::TcpListener, opts: ServeOptions) -> 
             claimer,
             secret: email_secret(storage.as_ref())?,
         };
-        let blobs = crate::blobs::BlobStore::open(&attachments_dir)?;
         Ok((AppState::new(storage, blobs, email.clone(), limits)?, email))
     })
     .await

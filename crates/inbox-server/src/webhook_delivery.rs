@@ -289,6 +289,7 @@ async fn tell_admin(
             html: format!("<p>{}</p>", html_escape(&text).replace("\n\n", "</p><p>")),
             text,
         },
+        files: Vec::new(),
     };
     let mailer = mailer.clone();
     let sent = tokio::task::spawn_blocking(move || mailer.send(&mail)).await;

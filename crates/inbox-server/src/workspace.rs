@@ -416,6 +416,10 @@ impl Workspace for Db<'_> {
     fn saved_macro(&self, id: inbox_core::MacroId) -> Result<Option<inbox_core::Macro>> {
         self.get(Kind::Macro, &id.to_string())
     }
+
+    fn attachment(&self, id: inbox_core::AttachmentId) -> Result<Option<inbox_core::Attachment>> {
+        self.get(Kind::Attachment, &id.to_string())
+    }
 }
 
 /// Adds a ticket's row to the batch `write_changes` writes; the last write of a ticket wins (a

@@ -25,6 +25,7 @@ fn outgoing() -> Outgoing {
             text: "Hi Ada,\n\nWe are on it.\n.htaccess was the culprit.\n\n-- \nAcme\n".to_owned(),
             html: "<p>Hi Ada,</p><p>We are on it.</p>".to_owned(),
         },
+        files: Vec::new(),
     }
 }
 

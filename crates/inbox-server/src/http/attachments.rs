@@ -16,7 +16,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
-use super::openapi::{AttachmentPath, CustomerAuth, Internal, NotFound, TeammateAuth};
+use super::openapi::{
+    AttachmentPath, CustomerAuth, Internal, NotFound, TeammateAuth, UploadThrottled,
+};
 use super::{AppState, Customer, Teammate};
 use crate::authority::{now, random};
 use crate::error::{ErrorList, Result, ServerError};
@@ -44,7 +46,7 @@ pub struct UploadQuery {
         (status = 400, description = "No `name` in the query (`invalid_query`).", body = ErrorList),
         (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
         (status = 422, description = "Empty, of a type that is refused, or without a name (`attachment_empty`, `attachment_type_refused`, `attachment_name_invalid`).", body = ErrorList),
-        TeammateAuth, Internal,
+        UploadThrottled, TeammateAuth, Internal,
     ),
 )]
 pub async fn upload(
@@ -71,7 +73,7 @@ pub async fn upload(
         (status = 400, description = "No `name` in the query (`invalid_query`).", body = ErrorList),
         (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
         (status = 422, description = "Empty, of a type that is refused, or without a name.", body = ErrorList),
-        CustomerAuth, Internal,
+        UploadThrottled, CustomerAuth, Internal,
     ),
 )]
 pub async fn customer_upload(
@@ -105,7 +107,7 @@ pub async fn customer_upload(
         (status = 409, description = "Another file is stored under this id (`attachment_id_taken`).", body = ErrorList),
         (status = 413, description = "Larger than 20 MiB (`attachment_too_large`).", body = ErrorList),
         (status = 422, description = "Empty, of a type that is refused, or without a name.", body = ErrorList),
-        TeammateAuth, Internal,
+        UploadThrottled, TeammateAuth, Internal,
     ),
 )]
 pub async fn upload_as(
@@ -122,7 +124,7 @@ pub async fn upload_as(
         )
     })?;
     let uploader = Author::Teammate(teammate.id);
-    let received = receive(&state, &q.name, req).await?;
+    let received = receive(&state, uploader, &q.name, req).await?;
     let at = now();
     let attachment = received.record(id, uploader, at);
     let saved = attachment.clone();
@@ -172,7 +174,7 @@ impl Received {
 }
 
 async fn store(state: &AppState, uploader: Author, name: &str, req: Request) -> Result<Attachment> {
-    let received = receive(state, name, req).await?;
+    let received = receive(state, uploader, name, req).await?;
     let at = now();
     let attachment = received.record(
         AttachmentId::from_parts(at.max(0) as u64, random()),
@@ -187,20 +189,28 @@ async fn store(state: &AppState, uploader: Author, name: &str, req: Request) -> 
 }
 
 /// Reads, checks and stores an upload's bytes.
-async fn receive(state: &AppState, name: &str, req: Request) -> Result<Received> {
+async fn receive(state: &AppState, uploader: Author, name: &str, req: Request) -> Result<Received> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    let declared = content_length(&req);
+    let key = match uploader {
+        Author::Teammate(id) => format!("teammate:{id}"),
+        Author::Contact(id) => format!("contact:{id}"),
+        Author::System => "system".to_owned(),
+    };
+    state.uploads.admit(&key, declared)?;
     // One byte over the limit is enough to know it is too large.
-    let body = axum::body::to_bytes(req.into_body(), MAX_ATTACHMENT_BYTES + 1);
+    let body = super::extract::bounded(req.into_body(), MAX_ATTACHMENT_BYTES + 1, declared);
     let bytes = tokio::time::timeout(state.limits.body_timeout, body)
         .await
         .map_err(|_| ServerError::BodyTimeout)?
         .map_err(|_| too_large())?;
     let size = bytes.len() as u64;
+    state.uploads.add(&key, size.saturating_sub(declared));
     let valid = validate_upload(name, &content_type, bytes.len())?;
     let blobs = state.blobs.clone();
     let sha256 = tokio::task::spawn_blocking(move || blobs.put(&bytes))
@@ -212,6 +222,14 @@ async fn receive(state: &AppState, name: &str, req: Request) -> Result<Received>
         content_type: valid.content_type,
         size,
     })
+}
+
+/// The upload's declared length (0 when it gives none).
+fn content_length(req: &Request) -> u64 {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(0)
 }
 
 fn too_large() -> ServerError {

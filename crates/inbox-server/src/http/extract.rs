@@ -246,3 +246,25 @@ pub async fn bytes(req: Request, state: &AppState) -> Result<axum::body::Bytes, 
         .map_err(|_| ServerError::BodyTimeout)?
         .map_err(|_| ServerError::TooLarge)
 }
+
+/// Reads a body of at most `limit` bytes into one buffer sized from its declared length, so
+/// a large upload is held once (not in pieces and then again joined). `Err` when it is
+/// longer than `limit` or breaks off.
+pub async fn bounded(
+    body: axum::body::Body,
+    limit: usize,
+    declared: u64,
+) -> Result<axum::body::Bytes, ()> {
+    use futures_util::StreamExt;
+    let capacity = usize::try_from(declared).unwrap_or(limit).min(limit);
+    let mut buffer = Vec::with_capacity(capacity);
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(drop)?;
+        if buffer.len() + chunk.len() > limit {
+            return Err(());
+        }
+        buffer.extend_from_slice(&chunk);
+    }
+    Ok(buffer.into())
+}

@@ -11,7 +11,9 @@ use axum::Json;
 use inbox_core::conversation::one_line;
 use inbox_core::email::{id_from_reply_token, ReplyTokenError};
 use inbox_core::notify::Thread;
-use inbox_core::{Contact, ConversationId, MessageChannel, TicketId, Workspace};
+use inbox_core::{
+    Attachment, AttachmentId, Author, Contact, ConversationId, MessageChannel, TicketId, Workspace,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -22,7 +24,7 @@ use super::messenger_conversations::{customer_message, customer_start};
 use super::openapi::{Internal, NotFound, RelaySecretHeader};
 use super::rest::contact_by_email;
 use super::AppState;
-use crate::authority::now;
+use crate::authority::{now, random};
 use crate::error::{ErrorList, Result, ServerError};
 use crate::mail::inbound::{parse_reply, InboundReply};
 use crate::mail::queue_id_of;
@@ -92,7 +94,16 @@ pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<A
         ),
         None => None,
     };
-    let about = state.write(move |db| receive(db, named, reply)).await?;
+    // The files' bytes go to the blob store before the transaction (content-addressed: a
+    // relay's retry stores nothing new); their records are made in it, only when the message
+    // is added, so a retry makes none.
+    let blobs = state.blobs.clone();
+    let (reply, files) = tokio::task::spawn_blocking(move || store_files(&blobs, reply))
+        .await
+        .map_err(|e| ServerError::Storage(format!("storing an email's files panicked: {e}")))??;
+    let about = state
+        .write(move |db| receive(db, named, reply, &files))
+        .await?;
     Ok(Json(Accepted {
         ticket: about.ticket(),
         conversation: match about {
@@ -102,10 +113,63 @@ pub async fn email(State(state): State<AppState>, req: Request) -> Result<Json<A
     }))
 }
 
+/// A file of the email, its bytes stored.
+struct StoredFile {
+    name: String,
+    content_type: String,
+    size: u64,
+    sha256: String,
+}
+
+/// Stores the bytes of the email's files and lets go of them.
+fn store_files(
+    blobs: &crate::blobs::BlobStore,
+    mut reply: InboundReply,
+) -> Result<(InboundReply, Vec<StoredFile>)> {
+    let files = std::mem::take(&mut reply.files)
+        .into_iter()
+        .map(|f| {
+            Ok(StoredFile {
+                sha256: blobs.put(&f.bytes)?,
+                size: f.bytes.len() as u64,
+                name: f.name,
+                content_type: f.content_type,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((reply, files))
+}
+
+/// Records the email's files as `contact`'s uploads, for the message about to be added.
+fn record_files(db: &Db, contact: &Contact, files: &[StoredFile]) -> Result<Vec<AttachmentId>> {
+    let at = now();
+    files
+        .iter()
+        .map(|f| {
+            let attachment = Attachment {
+                id: AttachmentId::from_parts(at.max(0) as u64, random()),
+                sha256: f.sha256.clone(),
+                name: f.name.clone(),
+                content_type: f.content_type.clone(),
+                size: f.size,
+                uploader: Author::Contact(contact.id),
+                created_at: at,
+            };
+            db.put(Kind::Attachment, &attachment.id.to_string(), &attachment)?;
+            Ok(attachment.id)
+        })
+        .collect()
+}
+
 /// Adds the email where it belongs: the ticket or conversation its signed reply address names
 /// (the sender must be its customer); else the conversation or ticket of the sender's that it
 /// answers; else a new conversation, the sender becoming a contact if they were not one.
-fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Thread> {
+fn receive(
+    db: &Db,
+    named: Option<ulid::Ulid>,
+    reply: InboundReply,
+    files: &[StoredFile],
+) -> Result<Thread> {
     let key = reply
         .message_id
         .as_ref()
@@ -143,12 +207,14 @@ fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Th
                     None => {
                         let name = reply.from_name.as_deref().map(one_line);
                         let contact = contact_by_email(db, &reply.from, name.as_deref(), now())?;
+                        let ids = record_files(db, &contact, files)?;
                         let id = customer_start(
                             db,
                             &contact,
                             one_line(&reply.subject),
                             reply.body.clone(),
                             MessageChannel::Email,
+                            &ids,
                         )?;
                         remember(db, key.as_deref(), Thread::Conversation(id))?;
                         return Ok(Thread::Conversation(id));
@@ -160,15 +226,16 @@ fn receive(db: &Db, named: Option<ulid::Ulid>, reply: InboundReply) -> Result<Th
     if already(about)? {
         return Ok(about);
     }
+    let ids = record_files(db, &contact, files)?;
     match about {
-        Thread::Ticket(ticket) => customer_reply(db, &contact, ticket, reply.body, Vec::new())?,
+        Thread::Ticket(ticket) => customer_reply(db, &contact, ticket, reply.body, ids)?,
         Thread::Conversation(conversation) => customer_message(
             db,
             &contact,
             conversation,
             reply.body,
             MessageChannel::Email,
-            Vec::new(),
+            ids,
         )?,
     }
     remember(db, key.as_deref(), about)?;

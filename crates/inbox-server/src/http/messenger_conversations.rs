@@ -16,7 +16,7 @@ use super::extract::{Body, Customer};
 use super::messenger::ReplyBody;
 use super::openapi::{CustomerAuth, Internal, JsonBody, MessengerConversationPath, NotFound, Rule};
 use super::AppState;
-use crate::authority::{apply_one, now, random, Apply};
+use crate::authority::{apply_amended, apply_one, now, random, Apply};
 use crate::error::Result;
 use crate::notifications::mark_seen;
 use crate::storage::Kind;
@@ -91,7 +91,7 @@ pub async fn start(
     let conversation = state
         .write(move |db| {
             let channel = MessageChannel::Messenger;
-            let id = customer_start(db, &contact, body.subject, body.body, channel)?;
+            let id = customer_start(db, &contact, body.subject, body.body, channel, &[])?;
             view(db, &their_conversation(db, &contact, &id.to_string())?)
         })
         .await?;
@@ -209,13 +209,15 @@ pub fn customer_message(
     mark_seen(db, contact.id, Thread::Conversation(conversation), at)
 }
 
-/// Starts a conversation for the customer, from the Messenger or by email.
+/// Starts a conversation for the customer, from the Messenger or by email (with the email's
+/// files, already stored as the customer's uploads).
 pub fn customer_start(
     db: &Db,
     contact: &Contact,
     subject: String,
     body: String,
     channel: MessageChannel,
+    files: &[inbox_core::AttachmentId],
 ) -> Result<ConversationId> {
     let at = now();
     let id = ConversationId(ulid::Ulid::from_parts(at.max(0) as u64, random()));
@@ -226,10 +228,12 @@ pub fn customer_start(
         body,
         channel,
     };
-    apply_one(
+    apply_amended(
         db,
         &Mutation::StartConversation(req),
         as_customer(contact, at),
+        files,
+        |outcome| inbox_core::conversation::attach_to_first_message(outcome, files),
     )?;
     mark_seen(db, contact.id, Thread::Conversation(id), at)?;
     Ok(id)

@@ -42,7 +42,7 @@ pub use extract::{Customer, Teammate};
 pub use inbound::RELAY_SECRET_HEADER;
 pub use messenger::{MessengerStateBody, ReplyBody};
 pub use rest::translate_search;
-pub use throttle::LoginLimits;
+pub use throttle::{LoginLimits, UploadLimits};
 
 /// Request bodies larger than this are refused with 413 (inbound emails included).
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -58,6 +58,8 @@ pub struct Limits {
     /// Open connections at most (also kept below the process's file limit).
     pub max_connections: usize,
     pub login: LoginLimits,
+    /// Uploads per teammate and per customer.
+    pub uploads: UploadLimits,
     /// Take the client's address from the last `X-Forwarded-For` entry when the connection
     /// comes from loopback (the server runs behind a local TLS proxy).
     pub behind_proxy: bool,
@@ -72,6 +74,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(60),
             max_connections: 10_000,
             login: LoginLimits::default(),
+            uploads: UploadLimits::default(),
             behind_proxy: false,
             session_idle: Duration::from_secs(14 * 24 * 3600),
         }
@@ -97,6 +100,8 @@ pub struct AppState {
     logins: Arc<throttle::LoginGuard>,
     /// The same brakes on customers signing in to the Messenger, counted on their own.
     customer_sign_ins: Arc<throttle::LoginGuard>,
+    /// Uploads counted per uploader.
+    pub uploads: Arc<throttle::UploadGuard>,
     /// Bumped whenever tokens may have stopped working, so live streams check theirs at once.
     auth_changes: Arc<tokio::sync::watch::Sender<u64>>,
 }
@@ -121,6 +126,7 @@ impl AppState {
             wake_webhooks: Arc::new(Notify::new()),
             logins: Arc::new(throttle::LoginGuard::new(&limits.login)),
             customer_sign_ins: Arc::new(throttle::LoginGuard::new(&limits.login)),
+            uploads: Arc::new(throttle::UploadGuard::new(&limits.uploads)),
             auth_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             limits: Arc::new(limits),
         };

@@ -283,25 +283,39 @@ impl IntoResponses for SignInThrottled {
     }
 }
 
-fn sign_in_answers(unauthorized: &str) -> BTreeMap<String, RefOr<Response>> {
-    let retry = |description: &str| -> RefOr<Response> {
-        let RefOr::T(mut response) = error_answer(description) else {
-            unreachable!("error answers are inline")
-        };
-        response.headers.insert(
-            "Retry-After".into(),
-            HeaderBuilder::new()
-                .schema(Some(
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(0)),
-                ))
-                .description(Some("Seconds to wait before trying again."))
-                .build()
-                .into(),
-        );
-        response.into()
+/// An uploader past their hourly share of uploads.
+pub struct UploadThrottled;
+
+impl IntoResponses for UploadThrottled {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        BTreeMap::from([(
+            "429".to_owned(),
+            retry("Too many uploads by this teammate or customer within the hour, by count or by size (`upload_rate_limited`): wait `Retry-After` seconds."),
+        )])
+    }
+}
+
+/// An error answer with a `Retry-After` header.
+fn retry(description: &str) -> RefOr<Response> {
+    let RefOr::T(mut response) = error_answer(description) else {
+        unreachable!("error answers are inline")
     };
+    response.headers.insert(
+        "Retry-After".into(),
+        HeaderBuilder::new()
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            ))
+            .description(Some("Seconds to wait before trying again."))
+            .build()
+            .into(),
+    );
+    response.into()
+}
+
+fn sign_in_answers(unauthorized: &str) -> BTreeMap<String, RefOr<Response>> {
     BTreeMap::from([
         ("401".to_owned(), error_answer(unauthorized)),
         (

@@ -155,6 +155,108 @@ impl LoginGuard {
     }
 }
 
+/// The limits on uploading files, per uploader (each teammate, each customer): a stolen token
+/// or a runaway client fills neither the disk nor the server's memory.
+#[derive(Debug, Clone)]
+pub struct UploadLimits {
+    /// Uploads per `window`.
+    pub files: u32,
+    /// Bytes uploaded per `window`.
+    pub bytes: u64,
+    pub window: Duration,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits {
+            files: 120,
+            bytes: 512 * 1024 * 1024,
+            window: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// What one uploader used in their current window.
+#[derive(Debug, Clone, Copy)]
+struct Usage {
+    start: Instant,
+    files: u32,
+    bytes: u64,
+}
+
+pub struct UploadGuard {
+    limits: UploadLimits,
+    usage: Mutex<HashMap<String, Usage>>,
+}
+
+impl UploadGuard {
+    pub fn new(limits: &UploadLimits) -> UploadGuard {
+        UploadGuard {
+            limits: limits.clone(),
+            usage: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Lets one upload of `declared` bytes (its Content-Length, 0 when unknown) by `uploader`
+    /// go on and counts it, or refuses it with `upload_rate_limited` and when to try again,
+    /// before a byte of its body is read.
+    pub fn admit(&self, uploader: &str, declared: u64) -> Result<()> {
+        self.admit_at(uploader, declared, Instant::now())
+    }
+
+    fn admit_at(&self, uploader: &str, declared: u64, now: Instant) -> Result<()> {
+        let window = self.limits.window;
+        let mut usage = self.usage.lock().expect("throttle lock");
+        if usage.len() >= MAX_KEYS && !usage.contains_key(uploader) {
+            usage.retain(|_, u| now < u.start + window);
+            if usage.len() >= MAX_KEYS {
+                return Err(self.refused(60));
+            }
+        }
+        let fresh = Usage {
+            start: now,
+            files: 0,
+            bytes: 0,
+        };
+        let used = usage.entry(uploader.to_owned()).or_insert(fresh);
+        if now >= used.start + window {
+            *used = fresh;
+        }
+        // A first upload larger than the byte limit is left to the size limit.
+        let over_bytes = used.bytes > 0 && used.bytes.saturating_add(declared) > self.limits.bytes;
+        if used.files >= self.limits.files || over_bytes {
+            let after = (used.start + window).duration_since(now).as_secs().max(1);
+            return Err(self.refused(after));
+        }
+        used.files += 1;
+        used.bytes = used.bytes.saturating_add(declared);
+        Ok(())
+    }
+
+    /// Counts the bytes of an upload beyond what it declared (a body sent without a length).
+    pub fn add(&self, uploader: &str, extra: u64) {
+        if extra == 0 {
+            return;
+        }
+        if let Some(used) = self.usage.lock().expect("throttle lock").get_mut(uploader) {
+            used.bytes = used.bytes.saturating_add(extra);
+        }
+    }
+
+    fn refused(&self, retry_after: u64) -> ServerError {
+        let minutes = self.limits.window.as_secs().div_ceil(60);
+        ServerError::TooMany {
+            code: "upload_rate_limited",
+            message: format!(
+                "Too many uploads: at most {} files and {} MB every {minutes} minutes each; try again in {retry_after} s.",
+                self.limits.files,
+                self.limits.bytes / (1024 * 1024)
+            ),
+            retry_after,
+        }
+    }
+}
+
 fn too_many(code: &'static str, retry_after: u64) -> ServerError {
     let message = match code {
         "account_locked" => format!(
@@ -172,6 +274,41 @@ fn too_many(code: &'static str, retry_after: u64) -> ServerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploads_are_limited_by_count_and_bytes_per_uploader_and_window() {
+        let guard = UploadGuard::new(&UploadLimits {
+            files: 3,
+            bytes: 100,
+            window: Duration::from_secs(60),
+        });
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            guard.admit_at("teammate:a", 10, t0).unwrap();
+        }
+        let refused = guard.admit_at("teammate:a", 10, t0).unwrap_err();
+        assert_eq!(refused.code(), "upload_rate_limited");
+        assert!(matches!(
+            refused,
+            ServerError::TooMany {
+                retry_after: 60,
+                ..
+            }
+        ));
+        guard.admit_at("contact:a", 90, t0).unwrap();
+        guard.add("contact:a", 5);
+        assert!(
+            guard.admit_at("contact:a", 6, t0).is_err(),
+            "95 bytes used, 6 more is over 100"
+        );
+        guard.admit_at("contact:a", 5, t0).unwrap();
+        guard
+            .admit_at("teammate:a", 10, t0 + Duration::from_secs(61))
+            .unwrap();
+        guard
+            .admit_at("contact:b", 500, t0)
+            .expect("a first upload over the byte limit is the size limit's to judge");
+    }
 
     #[test]
     fn a_window_blocks_past_its_limit_until_it_ends() {

@@ -8,8 +8,11 @@
 //! This module only reads the message. The token is not checked here: the caller does that
 //! with `inbox_core::email::id_from_reply_token`, which needs the server's secret.
 
+use inbox_core::attachment::{inbound_body, sort_offered, Offered};
 use mail_parser::decoders::html::html_to_text;
-use mail_parser::{HeaderName, HeaderValue, Message, MessageParser, PartType};
+use mail_parser::{
+    HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
+};
 
 use crate::error::ServerError;
 
@@ -32,6 +35,30 @@ pub struct InboundReply {
     /// The Message-ID header, if any: a relay that retries delivers the same message again,
     /// and it must land once.
     pub message_id: Option<String>,
+    /// The files it carries that are kept (attached, or inline images), checked as uploads;
+    /// those refused are told at the end of `body`.
+    pub files: Vec<InboundFile>,
+}
+
+/// A file of a customer's email, to be stored as their upload.
+#[derive(Clone, PartialEq, Eq)]
+pub struct InboundFile {
+    /// Cleaned, as [`inbox_core::attachment::validate_upload`] returns it.
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for InboundFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}, {} bytes)",
+            self.name,
+            self.content_type,
+            self.bytes.len()
+        )
+    }
 }
 
 /// MIME containers (multipart/* and message/* parts) one inbound email may hold. A customer's
@@ -111,13 +138,28 @@ pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, Ser
         ));
     }
     let token = recipients.iter().find_map(|local| token_of(local));
-    let body = strip_quotes(&body_text(&message));
+    let (offered, parts) = offered_files(&message);
+    let sorted = sort_offered(&offered);
+    let body = inbound_body(
+        &strip_quotes(&body_text(&message)),
+        sorted.kept.len(),
+        &sorted.dropped,
+    );
     if body.is_empty() {
         return Err(ServerError::unprocessable(
             "inbound_empty_reply",
-            "The email has no text of its own once the quoted message is removed.",
+            "The email has no text of its own once the quoted message is removed, and no files.",
         ));
     }
+    let files = sorted
+        .kept
+        .into_iter()
+        .map(|(i, valid)| InboundFile {
+            name: valid.name,
+            content_type: valid.content_type,
+            bytes: parts[i].contents().to_vec(),
+        })
+        .collect();
     let message_id = message.message_id().map(|id| id.trim().to_owned());
     let from_name = message
         .from()
@@ -138,7 +180,70 @@ pub fn parse_reply(raw: &[u8], inbound_domain: &str) -> Result<InboundReply, Ser
         answers,
         body,
         message_id,
+        files,
     })
+}
+
+/// The files of an email: its attachments and inline images (a nested message counts as one
+/// file), with the parts they come from. The text the customer wrote is not one, even when a
+/// mail client sends it in pieces around an inline image.
+fn offered_files<'a>(message: &'a Message<'_>) -> (Vec<Offered>, Vec<&'a MessagePart<'a>>) {
+    let mut offered = Vec::new();
+    let mut parts = Vec::new();
+    for part in message.attachments() {
+        let named = part
+            .attachment_name()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let disposition_attachment = part
+            .content_disposition()
+            .is_some_and(|d| d.is_attachment());
+        if part.is_text() && named.is_none() && !disposition_attachment {
+            continue;
+        }
+        let content_type = match (part.content_type(), part.is_message()) {
+            (_, true) => "message/rfc822".to_owned(),
+            (Some(ct), false) => match ct.subtype() {
+                Some(sub) => format!("{}/{sub}", ct.ctype()),
+                None => ct.ctype().to_owned(),
+            },
+            (None, false) => "text/plain".to_owned(),
+        };
+        let name = match named {
+            Some(name) => name.to_owned(),
+            None => format!(
+                "{}-{}.{}",
+                if part.is_message() {
+                    "message"
+                } else {
+                    "attachment"
+                },
+                offered.len() + 1,
+                extension(&content_type)
+            ),
+        };
+        offered.push(Offered {
+            name,
+            content_type,
+            size: part.len(),
+        });
+        parts.push(part);
+    }
+    (offered, parts)
+}
+
+/// The extension a nameless file (an inline image pasted into the mail) is named with.
+fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "application/pdf" => "pdf",
+        "message/rfc822" => "eml",
+        t if t.starts_with("text/") => "txt",
+        _ => "bin",
+    }
 }
 
 fn unparseable() -> ServerError {
@@ -621,6 +726,97 @@ iVBORw0KGgo=
 "
         );
         assert_eq!(parse(&raw).unwrap().body, "See the photo.");
+    }
+
+    #[test]
+    fn files_attached_and_inline_are_kept_refused_ones_told_and_the_text_stays_text() {
+        let raw = format!(
+            "From: Ada <ada@customer.test>
+To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: request
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=\"outer\"
+
+--outer
+Content-Type: multipart/related; boundary=\"rel\"
+
+--rel
+Content-Type: text/html; charset=utf-8
+
+<p>Here it is: <img src=\"cid:shot1\"></p>
+--rel
+Content-Type: image/png
+Content-ID: <shot1>
+Content-Disposition: inline
+Content-Transfer-Encoding: base64
+
+iVBORw0KGgo=
+--rel--
+--outer
+Content-Type: application/pdf; name=\"invoice.pdf\"
+Content-Disposition: attachment; filename=\"invoice.pdf\"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQK
+--outer
+Content-Type: application/octet-stream
+Content-Disposition: attachment; filename=\"virus.exe\"
+Content-Transfer-Encoding: base64
+
+TVqQAAMAAAAEAAAA
+--outer
+Content-Type: text/plain; charset=utf-8
+Content-Disposition: attachment; filename=\"log.txt\"
+
+line one
+--outer--
+"
+        );
+        let reply = parse(&raw).unwrap();
+        assert_eq!(
+            reply.body,
+            "Here it is:\n\n(1 attachment was not kept: virus.exe — type refused)"
+        );
+        let files: Vec<(&str, &str, &[u8])> = reply
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.content_type.as_str(), &f.bytes[..]))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                ("attachment-1.png", "image/png", &b"\x89PNG\r\n\x1a\n"[..]),
+                ("invoice.pdf", "application/pdf", b"%PDF-1.4\n"),
+                ("log.txt", "text/plain", b"line one"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_email_with_files_and_no_text_is_no_empty_reply() {
+        let raw = format!(
+            "From: ada@customer.test
+To: reply+{TOKEN}@inbound.acme.test
+Subject: Re: request
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=\"b\"
+
+--b
+Content-Type: text/plain; charset=utf-8
+
+
+--b
+Content-Type: image/png; name=\"screen.png\"
+Content-Disposition: attachment; filename=\"screen.png\"
+Content-Transfer-Encoding: base64
+
+iVBORw0KGgo=
+--b--
+"
+        );
+        let reply = parse(&raw).unwrap();
+        assert_eq!(reply.body, "(1 file sent by email, without text)");
+        assert_eq!(reply.files.len(), 1);
     }
 
     #[test]

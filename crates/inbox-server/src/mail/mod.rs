@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use inbox_core::email::Email;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{Message, SmtpTransport, Transport};
 
 use crate::error::ServerError;
@@ -30,6 +31,17 @@ pub struct Outgoing {
     pub from_name: String,
     pub from_address: String,
     pub email: Email,
+    /// The files it carries as attachments; their bytes are read when the message is built.
+    pub files: Vec<OutgoingFile>,
+}
+
+/// A file an email attaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingFile {
+    pub name: String,
+    pub content_type: String,
+    /// Where its bytes are (the blob store).
+    pub path: PathBuf,
 }
 
 /// Where outgoing email goes. Sending blocks: async callers run it in `spawn_blocking`.
@@ -49,7 +61,8 @@ pub fn queue_id_of(message_id: &str) -> Option<&str> {
 }
 
 /// The RFC 5322 message for `mail`: a multipart/alternative with the plain text first, so a
-/// client that shows only one part picks the HTML and a text-only client still reads well.
+/// client that shows only one part picks the HTML and a text-only client still reads well;
+/// with files, a multipart/mixed of that and the files as attachments.
 pub fn message(mail: &Outgoing) -> Result<Message, ServerError> {
     check_id(&mail.id)?;
     let email = &mail.email;
@@ -64,13 +77,34 @@ pub fn message(mail: &Outgoing) -> Result<Message, ServerError> {
         .subject(header_text(&email.subject))
         .message_id(Some(message_id(&mail.id)))
         .date_now()
-        .multipart(MultiPart::alternative_plain_html(
-            email.text.clone(),
-            email.html.clone(),
-        ))
+        .multipart(body(mail)?)
         .map_err(|e| {
             ServerError::bad_request("invalid_email", format!("The email cannot be built: {e}"))
         })
+}
+
+fn body(mail: &Outgoing) -> Result<MultiPart, ServerError> {
+    let text = MultiPart::alternative_plain_html(mail.email.text.clone(), mail.email.html.clone());
+    if mail.files.is_empty() {
+        return Ok(text);
+    }
+    let mut mixed = MultiPart::mixed().multipart(text);
+    for file in &mail.files {
+        let bytes = fs::read(&file.path).map_err(|e| {
+            // The blob store lost a file: no retry brings it back.
+            ServerError::Undeliverable(format!(
+                "the attached file {:?} cannot be read from {}: {e}",
+                file.name,
+                file.path.display()
+            ))
+        })?;
+        let content_type = ContentType::parse(&file.content_type).unwrap_or_else(|_| {
+            ContentType::parse("application/octet-stream").expect("a valid type")
+        });
+        mixed =
+            mixed.singlepart(Attachment::new(header_text(&file.name)).body(bytes, content_type));
+    }
+    Ok(mixed)
 }
 
 /// Text for a header on one line. Validation keeps control characters out of every name,
@@ -342,6 +376,7 @@ mod tests {
                 text: "Hi Ada,\n\nWe are on it.\n\n-- \nAcme\n".to_owned(),
                 html: "<p>Hi Ada,</p><p>We are on it.</p>".to_owned(),
             },
+            files: Vec::new(),
         }
     }
 
