@@ -73,6 +73,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             OpenTicket,
             OpenConversation
         ])
+        // The rules' bounds the window checks as the teammate types (inbox-core has the rules).
+        .constant("MAX_SNOOZE_MS", inbox_core::snooze::MAX_SNOOZE)
         // Not named by any command's result: a rejected command's promise carries it.
         .typ::<CommandError>()
         // A command that fails rejects its promise with an ApiError, as `invoke` does.

@@ -150,6 +150,9 @@ export const events = {
 	workspaceChanged: makeEvent<WorkspaceChanged, WorkspaceChanged>("workspace-changed"),
 };
 
+/* Constants */
+export const MAX_SNOOZE_MS = 31536000000 as const;
+
 /* Types */
 /**
  *  One settings change. Each is a whole entity, created or replaced by id: the settings
