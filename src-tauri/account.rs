@@ -30,6 +30,8 @@ pub struct Session {
     pub has_workspace: bool,
     /// How far making the demo workspace got, while it is being made (a first launch).
     pub preparing: Option<DemoProgress>,
+    /// The server signed in to last on this computer, to offer on the sign-in form.
+    pub last_server: Option<String>,
 }
 
 fn session(state: &AppState) -> Session {
@@ -39,6 +41,7 @@ fn session(state: &AppState) -> Session {
         email: connection.and_then(|c| c.email),
         has_workspace: state.store().me().is_ok(),
         preparing: *lock(&state.preparing),
+        last_server: session::last_server(&state.data_dir),
     }
 }
 

@@ -49,7 +49,10 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>, state: &AppState, tickets: usize)
         });
         match made {
             // A fresh connection: the app's own may have counted the empty workspace.
-            Ok(store) => *lock(&shared) = store,
+            Ok(store) => {
+                crate::unread::show(&app, &store);
+                *lock(&shared) = store;
+            }
             Err(e) => eprintln!("teammate-inbox: the demo workspace could not be made: {e}"),
         }
         *lock(&preparing) = None;

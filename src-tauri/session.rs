@@ -9,6 +9,7 @@ use inbox_core::TeammateId;
 use serde::{Deserialize, Serialize};
 
 const FILE: &str = "session.json";
+const LAST_SERVER_FILE: &str = "last-server";
 
 /// A server the app syncs with, and as whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +99,22 @@ pub fn save(data_dir: &Path, connection: &Connection) -> std::io::Result<()> {
     let mut file = options.open(&temporary)?;
     file.write_all(&serde_json::to_vec_pretty(connection).expect("a connection serialises"))?;
     file.sync_all()?;
-    std::fs::rename(&temporary, data_dir.join(FILE))
+    std::fs::rename(&temporary, data_dir.join(FILE))?;
+    remember_server(data_dir, &connection.server)
+}
+
+/// The server signed in to last on this computer: offered again on the sign-in form, also
+/// after signing out (which forgets the token, not where it was from).
+pub fn last_server(data_dir: &Path) -> Option<String> {
+    let server = std::fs::read_to_string(data_dir.join(LAST_SERVER_FILE)).ok()?;
+    let server = server.trim();
+    (!server.is_empty()).then(|| server.to_owned())
+}
+
+fn remember_server(data_dir: &Path, server: &str) -> std::io::Result<()> {
+    let temporary = data_dir.join(format!("{LAST_SERVER_FILE}.tmp"));
+    std::fs::write(&temporary, server)?;
+    std::fs::rename(temporary, data_dir.join(LAST_SERVER_FILE))
 }
 
 /// Forgets the saved sign-in.
@@ -138,9 +154,18 @@ mod tests {
                 .permissions();
             assert_eq!(mode.mode() & 0o777, 0o600);
         }
+        assert_eq!(
+            last_server(dir.path()).as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
         forget(dir.path()).unwrap();
         forget(dir.path()).unwrap();
         assert_eq!(load(dir.path()), None);
+        // Signed out, the form still offers the server.
+        assert_eq!(
+            last_server(dir.path()).as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
         std::fs::write(dir.path().join(FILE), "{not json").unwrap();
         assert_eq!(load(dir.path()), None);
     }

@@ -1074,6 +1074,8 @@ export type Session = {
 	has_workspace: boolean,
 	/**  How far making the demo workspace got, while it is being made (a first launch). */
 	preparing: DemoProgress | null,
+	/**  The server signed in to last on this computer, to offer on the sign-in form. */
+	last_server: string | null,
 };
 
 /**  The window shows another workspace now (signed in, signed out, the demo opened). */

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { downloadProgress, lastServer, rememberServer, signOutWarning } from './session';
+import { downloadProgress, signOutWarning } from './session';
 
 describe('session', () => {
-  it('remembers the last server', () => {
-    const items = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => items.get(k) ?? null,
-      setItem: (k: string, v: string) => void items.set(k, v),
-    };
-    expect(lastServer(storage)).toBe('');
-    rememberServer('https://inbox.example.com', storage);
-    expect(lastServer(storage)).toBe('https://inbox.example.com');
-  });
-
   it('counts the download in tickets', () => {
     expect(downloadProgress(null)).toBe('Starting the download…');
     expect(downloadProgress({ tickets: 0, total_tickets: 0 })).toBe('Starting the download…');

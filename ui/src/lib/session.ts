@@ -2,17 +2,6 @@
 // show, kept here so they can be tested without a window.
 import { formatCount } from './format';
 
-const LAST_SERVER = 'teammate-inbox.last-server';
-
-/** The server the teammate signed in to last time on this computer, to prefill the form. */
-export function lastServer(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): string {
-  return storage?.getItem(LAST_SERVER) ?? '';
-}
-
-export function rememberServer(server: string, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage) {
-  storage?.setItem(LAST_SERVER, server);
-}
-
 /** "12,000 of 100,000 tickets", or what is known before the first page arrives. */
 export function downloadProgress(progress: { tickets: number; total_tickets: number } | null): string {
   if (!progress || progress.total_tickets === 0) return 'Starting the download…';
