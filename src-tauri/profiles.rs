@@ -7,7 +7,7 @@ use crate::commands::AppState;
 use crate::error::CommandResult;
 
 /// Contacts and companies whose name or email contains `text` (at most 100 of each).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_directory(
     state: State<'_, AppState>,
@@ -16,7 +16,7 @@ pub fn list_directory(
     Ok(state.store().directory(&text, 100)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn get_contact_profile(
     state: State<'_, AppState>,
@@ -25,7 +25,7 @@ pub fn get_contact_profile(
     Ok(state.store().contact_profile(id.parse()?)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn get_company_profile(
     state: State<'_, AppState>,
