@@ -84,6 +84,10 @@ export function resultCount(total: number, locale?: string): string {
   return `${formatCount(total, locale)} ${total === 1 ? 'ticket' : 'tickets'}`;
 }
 
+/** How long typing pauses before the search runs: a keystroke costs no search and no redraw
+ *  of its own, and what was typed shows at once. */
+export const SEARCH_PAUSE_MS = 150;
+
 /** Whether the search box holds anything to search for (blank text finds nothing). */
 export function isSearchable(text: string): boolean {
   return text.trim() !== '';
