@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { DRAFT_KEY_PREFIX, DraftStore, type DraftStorage } from './drafts';
+import { describe, expect, it, vi } from 'vitest';
+import { DRAFT_KEY_PREFIX, DRAFT_SAVE_DELAY_MS, DraftStore, type DraftStorage } from './drafts';
 
 function memoryStorage(): DraftStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -23,7 +23,9 @@ describe('DraftStore', () => {
 
   it('survives a reload through storage', () => {
     const storage = memoryStorage();
-    new DraftStore(storage).set('t1', { text: 'Half a reply', mode: 'reply', keepPrivate: false, files: [] });
+    const store = new DraftStore(storage);
+    store.set('t1', { text: 'Half a reply', mode: 'reply', keepPrivate: false, files: [] });
+    store.flush();
     expect(storage.data.has(DRAFT_KEY_PREFIX + 't1')).toBe(true);
     const reloaded = new DraftStore(storage);
     expect(reloaded.get('t1')).toEqual({ text: 'Half a reply', mode: 'reply', keepPrivate: false, files: [] });
@@ -40,7 +42,9 @@ describe('DraftStore', () => {
       uploader: { kind: 'teammate', id: 't1' },
       created_at: 1,
     } as const;
-    new DraftStore(storage).set('t1', { text: '', mode: 'reply', keepPrivate: false, files: [file] });
+    const store = new DraftStore(storage);
+    store.set('t1', { text: '', mode: 'reply', keepPrivate: false, files: [file] });
+    store.flush();
     expect(new DraftStore(storage).get('t1')?.files).toEqual([file]);
     storage.setItem(DRAFT_KEY_PREFIX + 't2', JSON.stringify({ text: 'x', mode: 'reply', files: [file, { id: 3 }, null] }));
     expect(new DraftStore(storage).get('t2')?.files).toEqual([file]);
@@ -48,7 +52,9 @@ describe('DraftStore', () => {
 
   it('keeps a note a note: the mode is stored with the text', () => {
     const storage = memoryStorage();
-    new DraftStore(storage).set('t1', { text: 'Not for the customer', mode: 'note', keepPrivate: false, files: [] });
+    const store = new DraftStore(storage);
+    store.set('t1', { text: 'Not for the customer', mode: 'note', keepPrivate: false, files: [] });
+    store.flush();
     expect(new DraftStore(storage).get('t1')?.mode).toBe('note');
   });
 
@@ -65,7 +71,9 @@ describe('DraftStore', () => {
     const storage = memoryStorage();
     const store = new DraftStore(storage);
     store.set('t1', { text: 'x', mode: 'note', keepPrivate: false, files: [] });
+    store.flush();
     store.set('t1', { text: '', mode: 'note', keepPrivate: false, files: [] });
+    store.flush();
     expect(storage.data.size).toBe(0);
     expect(store.get('t1')).toEqual({ text: '', mode: 'note', keepPrivate: false, files: [] });
   });
@@ -99,9 +107,28 @@ describe('DraftStore', () => {
     };
     const kept = new DraftStore(failing);
     kept.set('t1', { text: 'still here', mode: 'reply', keepPrivate: false, files: [] });
+    kept.flush();
     expect(kept.get('t1')?.text).toBe('still here');
     kept.clear('t1');
     expect(kept.get('t1')).toBeNull();
+  });
+
+  it('writes to storage once a pause in typing, not per keystroke', () => {
+    vi.useFakeTimers();
+    try {
+      const storage = memoryStorage();
+      let writes = 0;
+      const counting: DraftStorage = { ...storage, setItem: (k, v) => void (writes++, storage.setItem(k, v)) };
+      const store = new DraftStore(counting);
+      for (const text of ['H', 'He', 'Hel', 'Hell', 'Hello']) store.set('t1', { text, mode: 'reply', keepPrivate: false, files: [] });
+      expect(writes).toBe(0);
+      expect(store.get('t1')?.text).toBe('Hello');
+      vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS);
+      expect(writes).toBe(1);
+      expect(new DraftStore(storage).get('t1')?.text).toBe('Hello');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('works without any storage', () => {

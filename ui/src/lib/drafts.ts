@@ -49,10 +49,19 @@ function parse(raw: string | null): Draft | null {
   }
 }
 
+/** How long after the last keystroke a draft reaches storage: typing costs no write per key. */
+export const DRAFT_SAVE_DELAY_MS = 400;
+
 export class DraftStore {
   private readonly memory = new Map<string, Draft>();
+  /** Drafts changed in memory and not yet in storage. */
+  private readonly unsaved = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly storage: DraftStorage | null) {}
+  constructor(
+    private readonly storage: DraftStorage | null,
+    private readonly delayMs = DRAFT_SAVE_DELAY_MS,
+  ) {}
 
   private key(ticketId: string): string {
     return DRAFT_KEY_PREFIX + ticketId;
@@ -72,25 +81,38 @@ export class DraftStore {
     return stored ? { ...stored } : null;
   }
 
-  /** Saves the draft as it is now; an empty text with default settings removes it. */
+  /** Keeps the draft as it is now: in memory at once, in storage after a pause in typing (or
+   *  at `flush`). An empty text with default settings removes the stored one. */
   set(ticketId: string, draft: Draft): void {
-    if (draft.text === '' && !draft.keepPrivate && draft.files.length === 0) {
-      // Nothing typed: keep the mode in memory only, so the composer stays where it was.
-      this.memory.set(ticketId, { ...draft });
-      this.removeStored(ticketId);
-      return;
-    }
     this.memory.set(ticketId, { ...draft });
-    try {
-      this.storage?.setItem(this.key(ticketId), JSON.stringify(draft));
-    } catch {
-      // Storage full or unavailable: the in-memory copy still survives ticket switches.
+    this.unsaved.add(ticketId);
+    if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.delayMs);
+  }
+
+  /** Writes every draft changed since the last write to storage (the window is closing, say). */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    for (const ticketId of this.unsaved) {
+      const draft = this.memory.get(ticketId);
+      if (!draft || (draft.text === '' && !draft.keepPrivate && draft.files.length === 0)) {
+        // Nothing typed: the mode stays in memory only, so the composer stays where it was.
+        this.removeStored(ticketId);
+        continue;
+      }
+      try {
+        this.storage?.setItem(this.key(ticketId), JSON.stringify(draft));
+      } catch {
+        // Storage full or unavailable: the in-memory copy still survives ticket switches.
+      }
     }
+    this.unsaved.clear();
   }
 
   /** Forgets the draft: call only after the backend accepted what was sent. */
   clear(ticketId: string): void {
     this.memory.delete(ticketId);
+    this.unsaved.delete(ticketId);
     this.removeStored(ticketId);
   }
 
@@ -111,5 +133,9 @@ function browserStorage(): DraftStorage | null {
   }
 }
 
-/** The app's drafts. */
+/** The app's drafts; what is not in storage yet goes there before the window goes away. */
 export const drafts = new DraftStore(browserStorage());
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => drafts.flush());
+  window.addEventListener('beforeunload', () => drafts.flush());
+}
