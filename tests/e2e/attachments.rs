@@ -39,16 +39,7 @@ async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messeng
     app.click("[data-testid=composer-reply]").await;
     let body = "Here is what I see on my side";
     app.type_into("[data-testid=composer-input]", body).await;
-    within("choosing a file", async {
-        app.client
-            .find(Locator::Css("[data-testid=composer-attach]"))
-            .await
-            .expect("the paperclip's file input")
-            .send_keys(shot_path.to_str().unwrap())
-            .await
-            .expect("the file chosen")
-    })
-    .await;
+    choose_file(&app, &shot_path).await;
     let staged = app
         .until(
             "the file uploaded and staged",
@@ -234,8 +225,8 @@ async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messeng
     browser.close().await;
 }
 
-/// Chooses `path` in the composer's paperclip and returns the message the composer shows.
-async fn attach_refused(app: &App, path: &std::path::Path) -> String {
+/// Chooses `path` in the composer's paperclip, as a file chooser would.
+async fn choose_file(app: &App, path: &std::path::Path) {
     within("choosing a file", async {
         app.client
             .find(Locator::Css("[data-testid=composer-attach]"))
@@ -246,6 +237,11 @@ async fn attach_refused(app: &App, path: &std::path::Path) -> String {
             .expect("the file chosen")
     })
     .await;
+}
+
+/// Chooses `path` in the composer's paperclip and returns the message the composer shows.
+async fn attach_refused(app: &App, path: &std::path::Path) -> String {
+    choose_file(app, path).await;
     app.until(
         "the composer to say why the file cannot be attached",
         "const e = document.querySelector('[data-testid=composer-file-error]');
@@ -325,16 +321,7 @@ async fn a_file_attached_offline_shows_at_once_and_reaches_the_server_with_its_r
     app.click("[data-testid=composer-reply]").await;
     let body = "Attached while on the train";
     app.type_into("[data-testid=composer-input]", body).await;
-    within("choosing a file", async {
-        app.client
-            .find(Locator::Css("[data-testid=composer-attach]"))
-            .await
-            .expect("the paperclip's file input")
-            .send_keys(shot_path.to_str().unwrap())
-            .await
-            .expect("the file chosen")
-    })
-    .await;
+    choose_file(&app, &shot_path).await;
     app.wait_for("[data-testid=composer-file]").await;
     app.click("[data-testid=composer-send]").await;
 
