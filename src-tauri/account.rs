@@ -89,7 +89,7 @@ pub async fn sign_in<R: Runtime>(
         )
     })?;
     disconnect(&state).await;
-    *state.store() = store;
+    state.replace_store(store);
     state.start_sync(&app, connection);
     changed(&app, &state);
     Ok(session(&state))
@@ -118,7 +118,7 @@ pub async fn sign_out<R: Runtime>(
             format!("The saved sign-in cannot be removed: {e}"),
         )
     })?;
-    *state.store() = store;
+    state.replace_store(store);
     changed(&app, &state);
     Ok(session(&state))
 }

@@ -37,6 +37,8 @@ pub struct AppState {
     pub switching: tokio::sync::Mutex<()>,
     /// How far making the demo workspace got, while it is being made.
     pub preparing: Arc<Mutex<Option<crate::preparing::DemoProgress>>>,
+    /// What the window reads goes through these, beside the store's writing connection.
+    pub readers: crate::readers::Readers,
 }
 
 /// A running sync with a server.
@@ -48,7 +50,10 @@ pub struct Syncing {
 
 impl AppState {
     pub fn new(store: Store, data_dir: PathBuf, demo_tickets: Option<usize>) -> AppState {
+        let readers = crate::readers::Readers::default();
+        readers.point_at(store.file());
         AppState {
+            readers,
             store: Arc::new(Mutex::new(store)),
             sync: Mutex::new(None),
             data_dir,
@@ -60,6 +65,17 @@ impl AppState {
 
     pub fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// Reads the open workspace beside the writer: never held up by a write under way.
+    pub fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> CommandResult<T> {
+        Ok(self.readers.read(f)?)
+    }
+
+    /// The window shows `store`'s workspace from now on.
+    pub fn replace_store(&self, store: Store) {
+        self.readers.point_at(store.file());
+        *self.store() = store;
     }
 
     /// The running sync, if the app syncs with a server.
@@ -93,34 +109,35 @@ pub struct Workspace {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn get_workspace(state: State<'_, AppState>) -> CommandResult<Workspace> {
-    let store = state.store();
-    Ok(Workspace {
-        me: store.me()?,
-        teammates: store.teammates()?,
-        teams: store.teams()?,
-        brands: store.brands()?,
-        states: store.states()?,
-        ticket_types: store.ticket_types()?,
+    state.read(|store| {
+        Ok(Workspace {
+            me: store.me()?,
+            teammates: store.teammates()?,
+            teams: store.teams()?,
+            brands: store.brands()?,
+            states: store.states()?,
+            ticket_types: store.ticket_types()?,
+        })
     })
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn get_view_counts(state: State<'_, AppState>) -> CommandResult<ViewCounts> {
-    Ok(state.store().view_counts()?)
+    state.read(|store| store.view_counts())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_tickets(state: State<'_, AppState>, query: InboxQuery) -> CommandResult<InboxPage> {
-    Ok(state.store().list_tickets(&query)?)
+    state.read(|store| store.list_tickets(&query))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<TicketDetail> {
     let id: TicketId = id.parse()?;
-    Ok(state.store().ticket_detail(id)?)
+    state.read(|store| store.ticket_detail(id))
 }
 
 /// A shared ticket exactly as its customer sees it in the Messenger ("See as customer"); a
@@ -233,7 +250,7 @@ pub fn find_tickets(
     text: String,
     category: Option<Category>,
 ) -> CommandResult<Vec<LinkedTicketSummary>> {
-    Ok(state.store().find_tickets(&text, category, 20)?)
+    state.read(|store| store.find_tickets(&text, category, 20))
 }
 
 /// A conversation with its messages, notes and events, its assignee and its tickets.
@@ -243,7 +260,8 @@ pub fn get_conversation(
     state: State<'_, AppState>,
     id: String,
 ) -> CommandResult<ConversationDetail> {
-    Ok(state.store().conversation_detail(id.parse()?)?)
+    let id = id.parse()?;
+    state.read(|store| store.conversation_detail(id))
 }
 
 /// The teammate opened a conversation: it counts as read, and so does its linked shared
@@ -282,9 +300,7 @@ pub fn list_conversations(
     state: State<'_, AppState>,
     query: ConversationQuery,
 ) -> CommandResult<ConversationPage> {
-    Ok(state
-        .store()
-        .list_conversations(&query, crate::startup::now_millis())?)
+    state.read(|store| store.list_conversations(&query, crate::startup::now_millis()))
 }
 
 /// One page of a view's tickets and conversations together (open, closed or all), most recent
@@ -292,18 +308,14 @@ pub fn list_conversations(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_queue(state: State<'_, AppState>, query: QueueQuery) -> CommandResult<QueuePage> {
-    Ok(state
-        .store()
-        .list_queue(&query, crate::startup::now_millis())?)
+    state.read(|store| store.list_queue(&query, crate::startup::now_millis()))
 }
 
 /// Open conversations per view of the sidebar, and my unread ones.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn get_conversation_counts(state: State<'_, AppState>) -> CommandResult<ConversationCounts> {
-    Ok(state
-        .store()
-        .conversation_counts(crate::startup::now_millis())?)
+    state.read(|store| store.conversation_counts(crate::startup::now_millis()))
 }
 
 /// A fresh id (a ULID) for what the UI is about to create: a ticket, a state, a brand, a team,

@@ -13,6 +13,7 @@ mod macros;
 mod options;
 mod preparing;
 mod profiles;
+mod readers;
 mod search;
 mod session;
 mod settings;

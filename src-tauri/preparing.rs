@@ -30,7 +30,6 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>, state: &AppState, tickets: usize)
     *lock(&state.preparing) = Some(DemoProgress { tickets: 0, total });
     let file: PathBuf = state.data_dir.join(DATABASE_FILE);
     let preparing = state.preparing.clone();
-    let shared = state.store.clone();
     let app = app.clone();
     std::thread::spawn(move || {
         let report = |done: usize, total: usize| {
@@ -51,7 +50,7 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>, state: &AppState, tickets: usize)
             // A fresh connection: the app's own may have counted the empty workspace.
             Ok(store) => {
                 crate::unread::show(&app, &store);
-                *lock(&shared) = store;
+                tauri::Manager::state::<AppState>(&app).replace_store(store);
             }
             Err(e) => eprintln!("teammate-inbox: the demo workspace could not be made: {e}"),
         }

@@ -13,7 +13,7 @@ pub fn list_directory(
     state: State<'_, AppState>,
     text: String,
 ) -> CommandResult<Vec<DirectoryEntry>> {
-    Ok(state.store().directory(&text, 100)?)
+    state.read(|store| store.directory(&text, 100))
 }
 
 #[tauri::command(async)]
@@ -22,7 +22,8 @@ pub fn get_contact_profile(
     state: State<'_, AppState>,
     id: String,
 ) -> CommandResult<ContactProfile> {
-    Ok(state.store().contact_profile(id.parse()?)?)
+    let id = id.parse()?;
+    state.read(|store| store.contact_profile(id))
 }
 
 #[tauri::command(async)]
@@ -31,5 +32,6 @@ pub fn get_company_profile(
     state: State<'_, AppState>,
     id: String,
 ) -> CommandResult<CompanyProfile> {
-    Ok(state.store().company_profile(id.parse()?)?)
+    let id = id.parse()?;
+    state.read(|store| store.company_profile(id))
 }

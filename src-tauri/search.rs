@@ -11,7 +11,12 @@ use crate::error::CommandResult;
 #[tauri::command(async)]
 #[specta::specta]
 pub fn search_tickets(state: State<'_, AppState>, query: SearchQuery) -> CommandResult<SearchPage> {
-    Ok(state.store().search(&query)?)
+    // The index is the writer's to keep: brought up to date first unless the writer is busy
+    // (a pull under way), when the search sees it as it was a moment ago.
+    if let Ok(store) = state.store.try_lock() {
+        store.refresh_search_index()?;
+    }
+    state.read(|store| store.search(&query))
 }
 
 /// One page of the conversations of a list whose subject, messages or notes match what the
@@ -22,7 +27,8 @@ pub fn search_conversations(
     state: State<'_, AppState>,
     query: ConversationSearchQuery,
 ) -> CommandResult<ConversationSearchPage> {
-    Ok(state
-        .store()
-        .search_conversations(&query, crate::startup::now_millis())?)
+    if let Ok(store) = state.store.try_lock() {
+        store.refresh_conversation_search_index()?;
+    }
+    state.read(|store| store.search_conversations(&query, crate::startup::now_millis()))
 }

@@ -501,6 +501,9 @@ impl Store {
 
     /// Brings the conversations' search index up to date (search does this itself).
     pub fn refresh_conversation_search_index(&self) -> Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
         let stale: bool = self
             .conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM conversation_search_stale)")?

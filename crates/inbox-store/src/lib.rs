@@ -79,6 +79,8 @@ pub struct Store {
     conversation_alerts: Vec<replica::ConversationAlert>,
     /// View totals, until the database changes.
     totals: std::cell::RefCell<inbox::Totals>,
+    /// A reader beside the one writer ([`Store::open_reader`]): it reads, and keeps no index.
+    read_only: bool,
 }
 
 impl Store {
@@ -100,9 +102,47 @@ impl Store {
             conn,
             alerts: Vec::new(),
             conversation_alerts: Vec::new(),
+            read_only: false,
         };
         schema::migrate(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// A connection that only reads the database `path` (opened, and migrated, by a writer
+    /// first): WAL lets it read beside the writer, so a long write (the sync's rebase) never
+    /// holds up what the window reads. Its search sees the index as the writer last brought it
+    /// up to date ([`Store::refresh_search_index`]).
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // A smaller cache than the writer's: readers come several, and read pages the writer
+        // has just warmed in the OS's cache.
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let store = Store {
+            totals: Default::default(),
+            conn,
+            alerts: Vec::new(),
+            conversation_alerts: Vec::new(),
+            read_only: true,
+        };
+        let version = store.schema_version()?;
+        if version != schema::LATEST {
+            return Err(StoreError::Corrupt(format!(
+                "a reader found schema version {version}, not {}: the writer opens the file first",
+                schema::LATEST
+            )));
+        }
+        Ok(store)
+    }
+
+    /// The database file this store reads and writes.
+    pub fn file(&self) -> Option<std::path::PathBuf> {
+        self.conn.path().filter(|p| !p.is_empty()).map(Into::into)
     }
 
     /// The schema version this database is at.

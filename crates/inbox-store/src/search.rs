@@ -217,6 +217,9 @@ impl Store {
     /// Brings the search index up to date with every ticket written since it last was. Search
     /// does this itself; calling it after a bulk write does the work ahead of the first search.
     pub fn refresh_search_index(&self) -> Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
         let stale: bool = self
             .conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM ticket_search_stale)")?
