@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { downloadProgress, signOutWarning } from './session';
+import { downloadProgress, showsSession, signOutWarning } from './session';
 
 describe('session', () => {
+  it('starts the window over only on another workspace than the one it shows', () => {
+    const local = { server: null, email: null, has_workspace: true, preparing: null, last_server: null };
+    expect(showsSession(local, local)).toBe(true);
+    expect(showsSession(null, local)).toBe(false);
+    expect(showsSession({ ...local, has_workspace: false }, local)).toBe(false);
+    expect(showsSession({ ...local, preparing: { tickets: 10, total: 300 }, has_workspace: false }, local)).toBe(false);
+    expect(showsSession(local, { ...local, server: 'https://inbox.example.com', email: 'a@example.com' })).toBe(false);
+    expect(showsSession(local, { ...local, has_workspace: false, last_server: 'https://inbox.example.com' })).toBe(false);
+  });
+
   it('counts the download in tickets', () => {
     expect(downloadProgress(null)).toBe('Starting the download…');
     expect(downloadProgress({ tickets: 0, total_tickets: 0 })).toBe('Starting the download…');

@@ -1,6 +1,20 @@
 // Signing in and out, and the first download of a server's workspace: the words the screens
 // show, kept here so they can be tested without a window.
+import type { Session } from './bindings';
 import { formatCount } from './format';
+
+/** Whether a window showing `shown` shows `now` already: the same server, teammate and
+ *  workspace, ready. */
+export function showsSession(shown: Session | null, now: Session): boolean {
+  return (
+    shown !== null &&
+    shown.server === now.server &&
+    shown.email === now.email &&
+    shown.has_workspace &&
+    now.has_workspace &&
+    now.preparing === null
+  );
+}
 
 /** "12,000 of 100,000 tickets", or what is known before the first page arrives. */
 export function downloadProgress(progress: { tickets: number; total_tickets: number } | null): string {
