@@ -179,16 +179,16 @@ async fn an_empty_data_folder_offers_a_sign_in_or_the_demo() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_large_demo_is_made_behind_a_progress_screen_then_the_inbox_opens() {
     // The window is up at once and says how far the demo got, then opens the inbox on it.
-    let app = App::launch_until(&["--demo-tickets", "3000"], "[data-testid=preparing-demo]").await;
+    let app = App::launch_until(&["--demo-tickets", "1500"], "[data-testid=preparing-demo]").await;
     let status = app.text("[data-testid=preparing-demo] [role=status]").await;
     // Grouped by the locale's separator, or not at all.
     let digits = |s: &str| s.replace([',', '.', ' ', '\u{a0}', '\u{202f}'], "");
-    assert!(digits(&status).ends_with("of3000tickets"), "{status}");
+    assert!(digits(&status).ends_with("of1500tickets"), "{status}");
     app.screenshot("preparing-demo");
     app.wait_for("[data-testid=inbox]").await;
     app.until(
         "the whole demo listed",
-        "return document.querySelector('[data-testid=list-total]')?.textContent.replace(/\\D/g, '') === '3000' || null;",
+        "return document.querySelector('[data-testid=list-total]')?.textContent.replace(/\\D/g, '') === '1500' || null;",
         vec![],
     )
     .await;
