@@ -90,15 +90,31 @@ impl Store {
     /// Contacts and companies whose name (or a contact's email) contains `text`, companies
     /// first, each by name; at most `limit` of each.
     pub fn directory(&self, text: &str, limit: u32) -> Result<Vec<DirectoryEntry>> {
-        let pattern = format!("%{}%", like_escaped(text.trim()));
+        let text = text.trim();
+        // Three characters and more: the trigram indexes find the few that contain them (the
+        // text as one quoted string, matched literally). Fewer: the names in order, read until
+        // the page is full.
+        let (company_filter, contact_filter, wanted) = if text.chars().count() >= 3 {
+            (
+                "c.rowid IN (SELECT rowid FROM company_names WHERE company_names MATCH ?1)",
+                "p.rowid IN (SELECT rowid FROM contact_names WHERE contact_names MATCH ?1)",
+                format!("\"{}\"", text.replace('"', "\"\"")),
+            )
+        } else {
+            (
+                "c.name LIKE ?1 ESCAPE '\\'",
+                "(p.name LIKE ?1 ESCAPE '\\' OR p.email LIKE ?1 ESCAPE '\\')",
+                format!("%{}%", like_escaped(text)),
+            )
+        };
         let companies = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT c.id, c.name, (SELECT COUNT(*) FROM contacts p WHERE p.company_id = c.id) AS n
-                 FROM companies c WHERE c.name LIKE ?1 ESCAPE '\\'
-                 ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?2",
-            )?
-            .query_map(params![pattern, limit], |r| {
+                 FROM companies c WHERE {company_filter}
+                 ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?2"
+            ))?
+            .query_map(params![wanted, limit], |r| {
                 Ok(DirectoryEntry::Company {
                     company: Company {
                         id: id(r, "id")?,
@@ -110,13 +126,13 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let contacts = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT p.id, p.name, p.email, p.company_id, c.name AS company_name
                  FROM contacts p LEFT JOIN companies c ON c.id = p.company_id
-                 WHERE p.name LIKE ?1 ESCAPE '\\' OR p.email LIKE ?1 ESCAPE '\\'
-                 ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2",
-            )?
-            .query_map(params![pattern, limit], |r| {
+                 WHERE {contact_filter}
+                 ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2"
+            ))?
+            .query_map(params![wanted, limit], |r| {
                 Ok(DirectoryEntry::Contact {
                     contact: contact_row(r)?,
                     company_name: r.get("company_name")?,

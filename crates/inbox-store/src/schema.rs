@@ -489,12 +489,49 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 15: what the window reads without reading a table whole: a contact's conversations (their
     // profile); the tickets of each brand (the sidebar's counts, off the index alone); open or
-    // closed tickets (the counts of All); a team's tickets (its view and counts).
+    // closed tickets (the counts of All); a team's tickets (its view and counts). The People
+    // directory finds contacts and companies by any part of a name or address: trigram
+    // indexes, kept by triggers, for three characters and more; shorter text walks the names
+    // in order and stops at the page's end.
     r#"
     CREATE INDEX conversations_contact ON conversations(contact_id);
     CREATE INDEX tickets_brand ON tickets(brand_id);
     CREATE INDEX tickets_open ON tickets(open);
     CREATE INDEX tickets_team_activity ON tickets(assignee_team_id, last_activity_at DESC, id DESC);
+    CREATE INDEX contacts_name ON contacts(name COLLATE NOCASE, id);
+    CREATE INDEX companies_name ON companies(name COLLATE NOCASE, id);
+
+    CREATE VIRTUAL TABLE contact_names USING fts5(
+        name, email, content = 'contacts', content_rowid = 'rowid', tokenize = 'trigram'
+    );
+    CREATE TRIGGER contact_names_insert AFTER INSERT ON contacts BEGIN
+        INSERT INTO contact_names (rowid, name, email) VALUES (new.rowid, new.name, new.email);
+    END;
+    CREATE TRIGGER contact_names_delete AFTER DELETE ON contacts BEGIN
+        INSERT INTO contact_names (contact_names, rowid, name, email)
+            VALUES ('delete', old.rowid, old.name, old.email);
+    END;
+    CREATE TRIGGER contact_names_update AFTER UPDATE OF name, email ON contacts BEGIN
+        INSERT INTO contact_names (contact_names, rowid, name, email)
+            VALUES ('delete', old.rowid, old.name, old.email);
+        INSERT INTO contact_names (rowid, name, email) VALUES (new.rowid, new.name, new.email);
+    END;
+    INSERT INTO contact_names (contact_names) VALUES ('rebuild');
+
+    CREATE VIRTUAL TABLE company_names USING fts5(
+        name, content = 'companies', content_rowid = 'rowid', tokenize = 'trigram'
+    );
+    CREATE TRIGGER company_names_insert AFTER INSERT ON companies BEGIN
+        INSERT INTO company_names (rowid, name) VALUES (new.rowid, new.name);
+    END;
+    CREATE TRIGGER company_names_delete AFTER DELETE ON companies BEGIN
+        INSERT INTO company_names (company_names, rowid, name) VALUES ('delete', old.rowid, old.name);
+    END;
+    CREATE TRIGGER company_names_update AFTER UPDATE OF name ON companies BEGIN
+        INSERT INTO company_names (company_names, rowid, name) VALUES ('delete', old.rowid, old.name);
+        INSERT INTO company_names (rowid, name) VALUES (new.rowid, new.name);
+    END;
+    INSERT INTO company_names (company_names) VALUES ('rebuild');
     "#,
 ];
 

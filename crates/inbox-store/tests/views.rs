@@ -293,6 +293,21 @@ fn profiles_list_their_tickets_and_the_directory_finds_people() {
     let by_email = store.directory(&contact.email.to_uppercase(), 20).unwrap();
     assert!(by_email.iter().any(|e| matches!(e, inbox_store::DirectoryEntry::Contact { contact: c, .. } if c.id == contact.id)));
     assert!(store.directory("%", 20).unwrap().is_empty());
+    // Any part of a name: three characters and more through the trigram index, fewer by
+    // walking the names; quotes and the index's own syntax are only text.
+    let has_contact = |found: &[inbox_store::DirectoryEntry]| {
+        found.iter().any(|e| matches!(e, inbox_store::DirectoryEntry::Contact { contact: c, .. } if c.id == contact.id))
+    };
+    let middle: String = contact.name.chars().skip(1).take(4).collect();
+    assert!(
+        has_contact(&store.directory(&middle.to_lowercase(), 100).unwrap()),
+        "{middle}"
+    );
+    let two: String = contact.name.chars().skip(1).take(2).collect();
+    assert!(has_contact(&store.directory(&two, 500).unwrap()), "{two}");
+    for odd in ["\"", "a\"b", "NEAR(x y)", "*", "o'brien"] {
+        store.directory(odd, 20).unwrap();
+    }
     assert_eq!(
         store.directory("", 5).unwrap().len(),
         10,
