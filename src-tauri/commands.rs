@@ -387,7 +387,7 @@ pub fn undo<R: Runtime>(
     let mut store = state.store();
     let undone = store.undo(&token, crate::startup::now_millis())?;
     crate::unread::show(&app, &store);
-    let _ = tauri_specta::Event::emit(&crate::events::WorkspaceChanged, &app);
+    let _ = tauri_specta::Event::emit(&crate::events::WorkspaceChanged::everything(), &app);
     Ok(undone)
 }
 

@@ -16,9 +16,16 @@ use crate::sync::SyncStatus;
 pub struct SyncStatusChanged(pub SyncStatus);
 
 /// The open workspace's data changed underneath the window (a pull brought changes, an admin's
-/// settings were saved locally): what is on screen should be read again.
+/// settings were saved locally): what it touched should be read again.
 #[derive(Debug, Clone, Serialize, Type, Event)]
-pub struct WorkspaceChanged;
+pub struct WorkspaceChanged(pub inbox_sync::Touched);
+
+impl WorkspaceChanged {
+    /// Read everything on screen again.
+    pub fn everything() -> WorkspaceChanged {
+        WorkspaceChanged(inbox_sync::Touched::everything())
+    }
+}
 
 /// The window shows another workspace now (signed in, signed out, the demo opened).
 #[derive(Debug, Clone, Serialize, Type, Event)]

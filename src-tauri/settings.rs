@@ -40,7 +40,7 @@ pub async fn save_settings<R: Runtime>(
         }
         None => {
             let saved = state.store().apply_admin(&change)?;
-            let _ = WorkspaceChanged.emit(&app);
+            let _ = WorkspaceChanged::everything().emit(&app);
             saved
         }
     };

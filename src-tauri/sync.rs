@@ -10,7 +10,7 @@ use inbox_core::{Attachment, AttachmentId, ErrorBody, Millis};
 use inbox_store::{Store, StoreError};
 use inbox_sync::client::Client;
 use inbox_sync::engine::{bootstrap, sync, Progress, Pushed, SyncError};
-use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica};
+use inbox_sync::{ChangeSet, Cursor, PendingMutation, PushResult, Record, Replica, Touched};
 use serde::Serialize;
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Runtime};
@@ -110,13 +110,17 @@ impl SyncHandle {
 }
 
 /// The shared store as a replica: the lock is taken for each step, never across a request.
-struct Shared(Arc<Mutex<Store>>);
+struct Shared {
+    store: Arc<Mutex<Store>>,
+    /// What the pulls of this round touched, for the window.
+    touched: Touched,
+}
 
 impl Replica for Shared {
     type Error = StoreError;
 
     fn cursor(&mut self) -> Result<Option<Cursor>, StoreError> {
-        Replica::cursor(&mut *lock(&self.0))
+        Replica::cursor(&mut *lock(&self.store))
     }
 
     fn apply_bootstrap(
@@ -124,34 +128,37 @@ impl Replica for Shared {
         records: &[Record],
         finished: Option<Cursor>,
     ) -> Result<(), StoreError> {
-        lock(&self.0).apply_bootstrap(records, finished)
+        self.touched = Touched::everything();
+        lock(&self.store).apply_bootstrap(records, finished)
     }
 
     fn apply_changes(&mut self, changes: &[ChangeSet], cursor: Cursor) -> Result<(), StoreError> {
-        lock(&self.0).apply_changes(changes, cursor)
+        lock(&self.store).apply_changes(changes, cursor)?;
+        self.touched.add(changes);
+        Ok(())
     }
 
     fn client_id(&mut self) -> Result<String, StoreError> {
-        Replica::client_id(&mut *lock(&self.0))
+        Replica::client_id(&mut *lock(&self.store))
     }
 
     fn pending(&mut self, limit: usize, now: Millis) -> Result<Vec<PendingMutation>, StoreError> {
-        lock(&self.0).pending(limit, now)
+        lock(&self.store).pending(limit, now)
     }
 
     fn acknowledge(&mut self, results: &[PushResult], at: Millis) -> Result<(), StoreError> {
-        Replica::acknowledge(&mut *lock(&self.0), results, at)
+        Replica::acknowledge(&mut *lock(&self.store), results, at)
     }
 
     fn local_file(
         &mut self,
         id: AttachmentId,
     ) -> Result<Option<(Attachment, Vec<u8>)>, StoreError> {
-        lock(&self.0).unsent_file(id)
+        lock(&self.store).unsent_file(id)
     }
 
     fn file_sent(&mut self, id: AttachmentId) -> Result<(), StoreError> {
-        lock(&self.0).file_sent(id)
+        lock(&self.store).file_sent(id)
     }
 }
 
@@ -203,7 +210,10 @@ async fn run<R: Runtime>(
     client: Client,
     handle: SyncHandle,
 ) {
-    let mut replica = Shared(store.clone());
+    let mut replica = Shared {
+        store: store.clone(),
+        touched: Touched::default(),
+    };
     let alerter = DesktopAlerts::new(app.clone());
     let mut failures = 0;
     loop {
@@ -221,29 +231,31 @@ async fn run<R: Runtime>(
         }
         let before = Replica::cursor(&mut replica).ok().flatten();
         let result = round(&app, &client, &mut replica, &handle, before.is_none()).await;
-        let changed = {
+        let mut touched = std::mem::take(&mut replica.touched);
+        {
             let mut status = lock(&handle.status);
             count_queued(&mut status, &lock(&store));
             status.progress = None;
             match &result {
-                Ok((pushed, cursor)) => {
+                Ok((pushed, _)) => {
                     failures = 0;
                     status.state = SyncState::Online;
                     status.last_sync_at = Some(now_millis());
                     status.error = None;
                     // A refusal undoes a change on screen even when the server has nothing new.
-                    before != Some(*cursor) || pushed.rejected > 0
+                    if pushed.rejected > 0 {
+                        touched = Touched::everything();
+                    }
                 }
                 Err(e) => {
                     failures += 1;
                     status.state = SyncState::Offline;
                     status.error = Some(error_body(e));
-                    false
                 }
             }
-        };
-        if changed {
-            let _ = WorkspaceChanged.emit(&app);
+        }
+        if !touched.is_empty() {
+            let _ = WorkspaceChanged(touched).emit(&app);
             crate::unread::show(&app, &lock(&store));
         }
         let (alerts, conversation_alerts, wanted) = {
@@ -304,7 +316,9 @@ async fn round<R: Runtime>(
         };
         bootstrap(client, replica, &mut report).await?;
         let me = client.me().await?;
-        lock(&replica.0).set_me(me.id).map_err(SyncError::Replica)?;
+        lock(&replica.store)
+            .set_me(me.id)
+            .map_err(SyncError::Replica)?;
     }
     lock(&handle.status).state = SyncState::Syncing;
     sync(client, replica, now_millis()).await

@@ -10,8 +10,10 @@ pub mod client;
 #[cfg(feature = "client")]
 pub mod engine;
 mod replica;
+mod touched;
 
 pub use replica::Replica;
+pub use touched::Touched;
 
 use inbox_core::notify::NotificationSettings;
 use inbox_core::{

@@ -1284,6 +1284,13 @@ export type TimelineEntry = {
 	attachments?: AttachmentId[],
 };
 
+export type Touched = {
+	/**  Read everything again; the lists below are then empty. */
+	everything: boolean,
+	tickets: TicketId[],
+	conversations: ConversationId[],
+};
+
 /**  What undoes an action while its window is open. */
 export type UndoToken = {
 	/**  The queued changes the action made (one, or one per ticket of a bulk action). */
@@ -1372,9 +1379,9 @@ export type Workspace = {
 
 /**
  *  The open workspace's data changed underneath the window (a pull brought changes, an admin's
- *  settings were saved locally): what is on screen should be read again.
+ *  settings were saved locally): what it touched should be read again.
  */
-export type WorkspaceChanged = null;
+export type WorkspaceChanged = Touched;
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;
