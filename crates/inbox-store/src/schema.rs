@@ -489,7 +489,8 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 15: what the window reads without reading a table whole: a contact's conversations (their
     // profile); the tickets of each brand (the sidebar's counts, off the index alone); open or
-    // closed tickets (the counts of All); a team's tickets (its view and counts). The People
+    // closed tickets (the counts of All); a team's tickets (its counts: not by activity, which
+    // a tracker's move would rewrite for each of its tickets). The People
     // directory finds contacts and companies by any part of a name or address: trigram
     // indexes, kept by triggers, for three characters and more; shorter text walks the names
     // in order and stops at the page's end.
@@ -497,7 +498,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX conversations_contact ON conversations(contact_id);
     CREATE INDEX tickets_brand ON tickets(brand_id);
     CREATE INDEX tickets_open ON tickets(open);
-    CREATE INDEX tickets_team_activity ON tickets(assignee_team_id, last_activity_at DESC, id DESC);
+    CREATE INDEX tickets_team ON tickets(assignee_team_id);
     CREATE INDEX contacts_name ON contacts(name COLLATE NOCASE, id);
     CREATE INDEX companies_name ON companies(name COLLATE NOCASE, id);
 

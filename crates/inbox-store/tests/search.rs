@@ -690,7 +690,7 @@ fn a_file_from_before_search_is_indexed_when_opened() {
          ALTER TABLE teammates DROP COLUMN active;
          -- Migration 15: indexes of the window's reads.
          DROP INDEX conversations_contact; DROP INDEX tickets_brand; DROP INDEX tickets_open;
-         DROP INDEX tickets_team_activity; DROP INDEX contacts_name; DROP INDEX companies_name;
+         DROP INDEX tickets_team; DROP INDEX contacts_name; DROP INDEX companies_name;
          DROP TABLE contact_names; DROP TABLE company_names;
          DROP TRIGGER contact_names_insert; DROP TRIGGER contact_names_delete;
          DROP TRIGGER contact_names_update; DROP TRIGGER company_names_insert;

@@ -596,7 +596,7 @@ fn a_file_at_an_older_schema_version_is_brought_up_to_date() {
         "PRAGMA foreign_keys = OFF;
          -- Migration 15: indexes of the window's reads.
          DROP INDEX conversations_contact; DROP INDEX tickets_brand; DROP INDEX tickets_open;
-         DROP INDEX tickets_team_activity; DROP INDEX contacts_name; DROP INDEX companies_name;
+         DROP INDEX tickets_team; DROP INDEX contacts_name; DROP INDEX companies_name;
          DROP TABLE contact_names; DROP TABLE company_names;
          DROP TRIGGER contact_names_insert; DROP TRIGGER contact_names_delete;
          DROP TRIGGER contact_names_update; DROP TRIGGER company_names_insert;
