@@ -22,6 +22,9 @@ pub enum Field {
     UpdatedAt,
     Title,
     Description,
+    /// Full text: title, description, attribute values, replies and notes, compared word by
+    /// word ([`super::full_text`]); with `Contains` or `NotContains` only.
+    Words,
     /// When the ticket's snooze ends (ms), null when it is not snoozed.
     SnoozedUntil,
     /// A teammate who wrote on the ticket or changed it (its timeline has a part by them).
@@ -71,6 +74,24 @@ impl Dialect {
         match self {
             Dialect::Sqlite => format!("json_extract({column}, '$.{key}')"),
             Dialect::Postgres => format!("({column}::jsonb ->> '{key}')"),
+        }
+    }
+
+    /// Whether the ticket has a word beginning with `word` (folded, letters and digits only),
+    /// looked up in the full-text index.
+    fn word_match(self, word: &str, params: &mut Vec<SqlValue>) -> String {
+        match self {
+            Dialect::Sqlite => {
+                let p = push(self, params, SqlValue::Text(format!("\"{word}\"*")));
+                format!(
+                    "id IN (SELECT owner_id FROM search_docs WHERE k IN \
+                     (SELECT rowid FROM search_fts WHERE search_fts MATCH {p}))"
+                )
+            }
+            Dialect::Postgres => {
+                let p = push(self, params, SqlValue::Text(format!("'{word}':*")));
+                format!("id IN (SELECT owner_id FROM search_docs WHERE words @@ {p}::tsquery)")
+            }
         }
     }
 
@@ -141,6 +162,7 @@ impl Field {
             Field::Contact | Field::Participant => {
                 unreachable!("related rows are compared through EXISTS")
             }
+            Field::Words => unreachable!("full text is compared through the index"),
         };
         column.to_owned()
     }
@@ -203,7 +225,39 @@ pub enum Filter {
     },
 }
 
+/// The two statements of a ticket search: the count of all matches, and one page of them
+/// (its last two parameters are the page's limit and offset, pushed by the backend).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchSql {
+    pub count: String,
+    pub page: String,
+    pub params: Vec<SqlValue>,
+}
+
 impl Filter {
+    /// The statements of a search for `self`, newest update first.
+    pub fn search_sql(&self, dialect: Dialect) -> SearchSql {
+        let (clause, params) = self.to_sql(dialect);
+        // No clause at all for every ticket: a count then reads the smallest index.
+        let filter = if *self == Filter::True {
+            String::new()
+        } else {
+            format!(" WHERE {clause}")
+        };
+        let n = params.len();
+        let (limit, offset) = match dialect {
+            Dialect::Sqlite => (format!("?{}", n + 1), format!("?{}", n + 2)),
+            Dialect::Postgres => (format!("${}", n + 1), format!("${}", n + 2)),
+        };
+        SearchSql {
+            count: format!("SELECT COUNT(*) FROM tickets{filter}"),
+            page: format!(
+                "SELECT doc FROM tickets{filter} ORDER BY updated_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+            ),
+            params,
+        }
+    }
+
     /// The WHERE clause over `tickets` and its parameters.
     pub fn to_sql(&self, dialect: Dialect) -> (String, Vec<SqlValue>) {
         let mut params = Vec::new();
@@ -224,6 +278,29 @@ impl Filter {
             }
             Filter::And(parts) => join(parts, " AND ", d, params),
             Filter::Or(parts) => join(parts, " OR ", d, params),
+            Filter::Cmp {
+                field: Field::Words,
+                op,
+                value,
+            } => {
+                let SqlValue::Text(text) = value else {
+                    unreachable!("full text is matched with text, not {value:?}")
+                };
+                let words = super::full_text::query_words(text);
+                let all = if words.is_empty() {
+                    "1 = 1".to_owned()
+                } else {
+                    let each: Vec<String> = words
+                        .iter()
+                        .map(|word| format!("({})", d.word_match(word, params)))
+                        .collect();
+                    each.join(" AND ")
+                };
+                match op {
+                    Op::NotContains => format!("NOT ({all})"),
+                    _ => all,
+                }
+            }
             Filter::Cmp { field, op, value } => {
                 if let Some((rows, compared)) = field.related(d) {
                     // "Is (not) X" means some (no) related row is X; "is (not) null" means it

@@ -6,13 +6,17 @@ use std::sync::Mutex;
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
-use super::{Dialect, EmailRow, Filter, Kind, SearchPage, SqlValue, Storage, TicketRow, Tx};
+use super::{
+    Dialect, EmailRow, Filter, Kind, SearchDoc, SearchPage, SearchSql, SqlValue, Storage,
+    TicketRow, Tx,
+};
 use crate::error::{Result, ServerError};
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "server.sqlite3";
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE entities (
     kind TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -68,7 +72,54 @@ CREATE TABLE emails (
 );
 CREATE INDEX emails_due ON emails (status, due_at);
 CREATE INDEX emails_pending ON emails (contact_id, ticket_id, status);
-"#];
+"#,
+    // 2: every list and count of the REST API is read from an index, never from the ticket rows
+    // and their documents: the open list and state views come in update order from their index;
+    // the other filters count from theirs and sort only their own tickets. Only the first two
+    // carry `updated_at`, since every index holding it is rewritten by every update (a tracker
+    // moving 10,000 tickets).
+    //
+    // Full-text search: one document per ticket (its own fields) and per reply or note (of a
+    // ticket or a conversation), holding words already folded by `full_text`, so both backends
+    // index the same words. `k` keys the FTS5 index, which reads the words from `search_docs`.
+    r#"
+CREATE INDEX tickets_open_updated ON tickets (open, updated_at DESC, id DESC);
+CREATE INDEX tickets_state_updated ON tickets (state_id, updated_at DESC, id DESC);
+CREATE INDEX tickets_teammate ON tickets (assignee_teammate) WHERE assignee_teammate IS NOT NULL;
+CREATE INDEX tickets_team ON tickets (assignee_team) WHERE assignee_team IS NOT NULL;
+CREATE INDEX tickets_company ON tickets (company_id) WHERE company_id IS NOT NULL;
+CREATE INDEX tickets_type ON tickets (type_id);
+CREATE INDEX tickets_category ON tickets (category);
+CREATE INDEX tickets_brand ON tickets (brand_id);
+CREATE TABLE search_docs (
+    k INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    owner_id TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    body,
+    content = 'search_docs',
+    content_rowid = 'k',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE TRIGGER search_docs_added AFTER INSERT ON search_docs BEGIN
+    INSERT INTO search_fts (rowid, body) VALUES (new.k, new.body);
+END;
+CREATE TRIGGER search_docs_removed AFTER DELETE ON search_docs BEGIN
+    INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.k, old.body);
+END;
+CREATE TRIGGER search_docs_changed AFTER UPDATE OF body ON search_docs BEGIN
+    INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.k, old.body);
+    INSERT INTO search_fts (rowid, body) VALUES (new.k, new.body);
+END;
+"#,
+];
+
+/// The schema version that added full-text search: a database migrated past it from an older
+/// one has its existing tickets and parts indexed once.
+const FULL_TEXT_VERSION: usize = 2;
 
 pub struct SqliteStorage {
     path: std::path::PathBuf,
@@ -76,14 +127,34 @@ pub struct SqliteStorage {
     readers: Readers,
 }
 
-/// Read connections, at most [`MAX_READERS`]: each holds its own page cache, so a burst of
+/// How much the server may hold for SQLite: every connection's page cache is bounded, and so
+/// is the number of read connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Read connections at most; a burst of reads beyond them waits for one.
+    pub readers: usize,
+    /// Each connection's page cache, in KiB (the writer's and each reader's).
+    pub cache_kib: u32,
+}
+
+impl Default for SqliteOptions {
+    /// Four readers keep two cores busy with room for slow requests, and 8 MiB holds the hot
+    /// indexes of a 100,000-ticket workspace: at most 40 MiB of cache in all.
+    fn default() -> SqliteOptions {
+        SqliteOptions {
+            readers: 4,
+            cache_kib: 8 * 1024,
+        }
+    }
+}
+
+/// Read connections, at most `options.readers`: each holds its own page cache, so a burst of
 /// concurrent reads waits for one instead of opening as many connections as there are threads.
 struct Readers {
     idle: Mutex<(Vec<Connection>, usize)>,
     freed: std::sync::Condvar,
+    options: SqliteOptions,
 }
-
-const MAX_READERS: usize = 8;
 
 impl Readers {
     fn take(&self, path: &Path) -> Result<Connection> {
@@ -92,10 +163,10 @@ impl Readers {
             if let Some(conn) = pool.0.pop() {
                 return Ok(conn);
             }
-            if pool.1 < MAX_READERS {
+            if pool.1 < self.options.readers.max(1) {
                 pool.1 += 1;
                 drop(pool);
-                return connect(path).inspect_err(|_| {
+                return connect(path, self.options).inspect_err(|_| {
                     self.idle.lock().expect("reader pool").1 -= 1;
                 });
             }
@@ -121,31 +192,52 @@ impl SqliteStorage {
         SqliteStorage::open(&dir.join(DATABASE_FILE))
     }
 
+    /// Opens (creating if needed) the server database in `dir`, with `options`.
+    pub fn open_dir_with(dir: &Path, options: SqliteOptions) -> Result<SqliteStorage> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            ServerError::Storage(format!(
+                "cannot create the data folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        SqliteStorage::open_with(&dir.join(DATABASE_FILE), options)
+    }
+
     pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let mut conn = connect(path)?;
-        migrate(&mut conn)?;
-        Ok(SqliteStorage {
+        SqliteStorage::open_with(path, SqliteOptions::default())
+    }
+
+    pub fn open_with(path: &Path, options: SqliteOptions) -> Result<SqliteStorage> {
+        let mut conn = connect(path, options)?;
+        let from = migrate(&mut conn)?;
+        let storage = SqliteStorage {
             path: path.to_owned(),
             writer: Mutex::new(conn),
             readers: Readers {
                 idle: Mutex::new((Vec::new(), 0)),
                 freed: std::sync::Condvar::new(),
+                options,
             },
-        })
+        };
+        if from > 0 && from < FULL_TEXT_VERSION {
+            super::full_text::index_everything(&storage)?;
+        }
+        Ok(storage)
     }
 }
 
-fn connect(path: &Path) -> Result<Connection> {
+fn connect(path: &Path, options: SqliteOptions) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: an acknowledged push or a queued email must survive a power cut, not only a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "cache_size", -i64::from(options.cache_kib.max(64)))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+/// Brings the schema up to date; returns the version it was at.
+fn migrate(conn: &mut Connection) -> Result<usize> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let version = version as usize;
     if version > MIGRATIONS.len() {
@@ -160,7 +252,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
-    Ok(())
+    Ok(version)
 }
 
 impl Storage for SqliteStorage {
@@ -344,6 +436,9 @@ impl Tx for SqliteTx<'_> {
                 t.title,
                 t.doc
             ])?;
+        if t.text.is_some() {
+            self.put_search_docs(&SearchDoc::of_tickets(std::slice::from_ref(t)))?;
+        }
         let Some(contacts) = &t.contacts else {
             return Ok(());
         };
@@ -405,25 +500,51 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn search_tickets(&mut self, filter: &Filter, offset: i64, limit: i64) -> Result<SearchPage> {
-        let (clause, mut values) = filter.to_sql(Dialect::Sqlite);
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT COUNT(*) FROM tickets WHERE {clause}"),
-            rusqlite::params_from_iter(values.iter()),
-            |r| r.get(0),
-        )?;
-        let n = values.len();
-        values.push(SqlValue::Int(limit));
-        values.push(SqlValue::Int(offset));
-        let sql = format!(
-            "SELECT doc FROM tickets WHERE {clause} ORDER BY updated_at DESC, id DESC LIMIT ?{} OFFSET ?{}",
-            n + 1,
-            n + 2
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
+        let SearchSql {
+            count,
+            page,
+            mut params,
+        } = filter.search_sql(Dialect::Sqlite);
+        let total: i64 =
+            self.conn
+                .query_row(&count, rusqlite::params_from_iter(params.iter()), |r| {
+                    r.get(0)
+                })?;
+        params.push(SqlValue::Int(limit));
+        params.push(SqlValue::Int(offset));
+        let mut stmt = self.conn.prepare(&page)?;
         let docs = stmt
-            .query_map(rusqlite::params_from_iter(values.iter()), |r| r.get(0))?
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(SearchPage { docs, total })
+    }
+
+    fn put_search_docs(&mut self, docs: &[SearchDoc]) -> Result<()> {
+        for d in docs {
+            if d.text.is_empty() {
+                self.conn
+                    .prepare_cached("DELETE FROM search_docs WHERE key = ?1")?
+                    .execute([&d.key])?;
+                continue;
+            }
+            // Unchanged words leave the index alone (the trigger fires on a real change only).
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO search_docs (key, owner_id, body) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET body = excluded.body
+                     WHERE body <> excluded.body",
+                )?
+                .execute([&d.key, &d.owner, &d.text])?;
+        }
+        Ok(())
+    }
+
+    fn owners_matching(&mut self, word: &str) -> Result<Vec<String>> {
+        self.strings(
+            "SELECT DISTINCT owner_id FROM search_docs WHERE k IN
+                (SELECT rowid FROM search_fts WHERE search_fts MATCH ?1)",
+            &[&format!("\"{word}\"*")],
+        )
     }
 
     fn append_part(&mut self, owner: &str, id: &str, doc: &str) -> Result<()> {
@@ -569,7 +690,8 @@ mod tests {
             reader.join().unwrap();
         }
         let most = most.load(Ordering::SeqCst);
-        assert!((2..=MAX_READERS).contains(&most), "{most} reads at once");
-        assert!(storage.readers.idle.lock().unwrap().1 <= MAX_READERS);
+        let bound = SqliteOptions::default().readers;
+        assert!((2..=bound).contains(&most), "{most} reads at once");
+        assert!(storage.readers.idle.lock().unwrap().1 <= bound);
     }
 }
