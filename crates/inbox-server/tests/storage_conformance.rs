@@ -1264,3 +1264,98 @@ fn postgres_pool_replaces_closed_connections() {
         storage.reading(|tx| tx.last_cursor()).unwrap();
     }
 }
+
+/// PostgreSQL's plans for the ticket lists, counts and searches the REST API issues: with
+/// sequential scans made a last resort, none of them may still have to read a whole table (an
+/// index can serve each of them).
+#[test]
+fn postgres_ticket_lists_counts_and_searches_have_indexes() {
+    let url = TestPostgres::shared().new_database();
+    let storage = PostgresStorage::connect(&url).unwrap();
+    seed_demo(&storage, 300, 50, 1_790_000_000_000).unwrap();
+    let mut client = admin(&url);
+    client
+        .batch_execute("ANALYZE; SET enable_seqscan = off")
+        .unwrap();
+    let some = |sql: &str| -> String { client_one(&url, sql) };
+    let teammate =
+        some("SELECT assignee_teammate FROM tickets WHERE assignee_teammate IS NOT NULL LIMIT 1");
+    let team = some("SELECT assignee_team FROM tickets WHERE assignee_team IS NOT NULL LIMIT 1");
+    let contact = some("SELECT contact_id FROM ticket_contacts LIMIT 1");
+    let company = some("SELECT company_id FROM tickets WHERE company_id IS NOT NULL LIMIT 1");
+    let state = some("SELECT state_id FROM tickets LIMIT 1");
+    let ticket_type = some("SELECT type_id FROM tickets LIMIT 1");
+    let is = |field: Field, value: SqlValue| cmp(field, Op::Eq, value);
+    let open = is(Field::Open, SqlValue::Bool(true));
+    let filters = vec![
+        Filter::True,
+        open.clone(),
+        is(Field::Open, SqlValue::Bool(false)),
+        is(Field::StateId, text(&state)),
+        Filter::Or(vec![
+            is(Field::StateId, text(&state)),
+            is(Field::StateId, text("x")),
+        ]),
+        Filter::And(vec![
+            open.clone(),
+            is(Field::AssigneeTeammate, SqlValue::Null),
+        ]),
+        is(Field::AssigneeTeammate, text(&teammate)),
+        is(Field::AssigneeTeammate, SqlValue::Null),
+        is(Field::AssigneeTeam, text(&team)),
+        is(Field::Contact, text(&contact)),
+        is(Field::Company, text(&company)),
+        is(Field::TypeId, text(&ticket_type)),
+        is(Field::Category, text("tracker")),
+        cmp(Field::Words, Op::Contains, text("refund")),
+        Filter::And(vec![
+            open.clone(),
+            cmp(Field::Words, Op::Contains, text("login fail")),
+        ]),
+    ];
+    let mut problems = Vec::new();
+    for filter in &filters {
+        let sql = filter.search_sql(inbox_server::storage::Dialect::Postgres);
+        let mut params: Vec<Box<dyn ::postgres::types::ToSql + Sync>> = sql
+            .params
+            .iter()
+            .map(|v| -> Box<dyn ::postgres::types::ToSql + Sync> {
+                match v {
+                    SqlValue::Text(t) => Box::new(t.clone()),
+                    SqlValue::Int(i) => Box::new(*i),
+                    SqlValue::Float(f) => Box::new(*f),
+                    SqlValue::Bool(b) => Box::new(*b),
+                    SqlValue::Null => Box::new(None::<String>),
+                }
+            })
+            .collect();
+        let n = params.len();
+        for (what, statement) in [("count", &sql.count), ("page", &sql.page)] {
+            if what == "page" {
+                params.push(Box::new(20i64));
+                params.push(Box::new(0i64));
+            }
+            let borrowed: Vec<&(dyn ::postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| &**p as _).collect();
+            let plan: Vec<String> = client
+                .query(&format!("EXPLAIN {statement}"), &borrowed)
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            if plan.iter().any(|line| line.contains("Seq Scan")) {
+                problems.push(format!("{filter:?} ({what}):\n{}", plan.join("\n")));
+            }
+            params.truncate(n);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "sequential scans:\n{}",
+        problems.join("\n\n")
+    );
+}
+
+fn client_one(url: &str, sql: &str) -> String {
+    admin(url).query_one(sql, &[]).unwrap().get(0)
+}

@@ -302,6 +302,14 @@ impl Filter {
                 }
             }
             Filter::Cmp { field, op, value } => {
+                if let (Field::Contact, Op::Eq, SqlValue::Text(_)) = (field, op, value) {
+                    // From the contact's rows in their index to the tickets by id, rather than
+                    // from every ticket to its contacts.
+                    let p = push(d, params, value.clone());
+                    return format!(
+                        "id IN (SELECT ticket_id FROM ticket_contacts WHERE contact_id = {p})"
+                    );
+                }
                 if let Some((rows, compared)) = field.related(d) {
                     // "Is (not) X" means some (no) related row is X; "is (not) null" means it
                     // has no (some) related row at all.

@@ -85,9 +85,9 @@ CREATE INDEX emails_pending ON emails (contact_id, ticket_id, status);
     r#"
 CREATE INDEX tickets_open_updated ON tickets (open, updated_at DESC, id DESC);
 CREATE INDEX tickets_state_updated ON tickets (state_id, updated_at DESC, id DESC);
-CREATE INDEX tickets_teammate ON tickets (assignee_teammate) WHERE assignee_teammate IS NOT NULL;
-CREATE INDEX tickets_team ON tickets (assignee_team) WHERE assignee_team IS NOT NULL;
-CREATE INDEX tickets_company ON tickets (company_id) WHERE company_id IS NOT NULL;
+CREATE INDEX tickets_teammate ON tickets (assignee_teammate);
+CREATE INDEX tickets_team ON tickets (assignee_team);
+CREATE INDEX tickets_company ON tickets (company_id);
 CREATE INDEX tickets_type ON tickets (type_id);
 CREATE INDEX tickets_category ON tickets (category);
 CREATE INDEX tickets_brand ON tickets (brand_id);
