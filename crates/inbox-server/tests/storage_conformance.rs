@@ -59,7 +59,8 @@ impl Backend for Sqlite {
             conn.execute_batch(&format!("DROP INDEX {index}")).unwrap();
         }
         conn.execute_batch(
-            "DROP TABLE search_fts; DROP TABLE search_docs; PRAGMA user_version = 1",
+            "DROP TABLE search_fts; DROP TABLE search_owners; DROP TABLE search_docs;
+             PRAGMA user_version = 1",
         )
         .unwrap();
     }
@@ -86,7 +87,10 @@ impl Backend for Postgres {
             admin.batch_execute(&format!("DROP INDEX {index}")).unwrap();
         }
         admin
-            .batch_execute("DROP TABLE search_docs; DELETE FROM schema_version WHERE version > 1")
+            .batch_execute(
+                "DROP TABLE search_owners; DROP TABLE search_docs;
+                 DELETE FROM schema_version WHERE version > 1",
+            )
             .unwrap();
     }
 }

@@ -8,7 +8,7 @@
 //! The `postgres` client is synchronous and drives a small Tokio runtime of its own: call this
 //! backend from blocking threads (`spawn_blocking`), never directly from async code.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -126,10 +126,14 @@ CREATE INDEX tickets_brand ON tickets (brand_id);
 CREATE TABLE search_docs (
     key TEXT COLLATE "C" PRIMARY KEY,
     owner_id TEXT COLLATE "C" NOT NULL,
-    body TEXT NOT NULL,
-    words tsvector GENERATED ALWAYS AS (array_to_tsvector(string_to_array(body, ' '))) STORED
+    body TEXT NOT NULL
 );
-CREATE INDEX search_docs_words ON search_docs USING GIN (words);
+CREATE INDEX search_docs_owner ON search_docs (owner_id);
+CREATE TABLE search_owners (
+    owner_id TEXT COLLATE "C" PRIMARY KEY,
+    words tsvector NOT NULL
+);
+CREATE INDEX search_owners_words ON search_owners USING GIN (words);
 "#,
 ];
 
@@ -300,6 +304,7 @@ fn run_read(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Re
     let result = f(&mut PgTx {
         tx: &mut tx,
         statements,
+        stale: BTreeSet::new(),
     });
     // A read has nothing to keep: ending it releases the snapshot.
     let ended = tx.commit();
@@ -321,9 +326,10 @@ fn run_write(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> R
     let mut pg = PgTx {
         tx: &mut tx,
         statements,
+        stale: BTreeSet::new(),
     };
     pg.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
-    match f(&mut pg) {
+    match f(&mut pg).and_then(|()| pg.reindex_stale()) {
         Ok(()) => tx.commit().map_err(ServerError::from),
         Err(e) => {
             // A broken connection fails the rollback too; the pool then drops it.
@@ -434,9 +440,30 @@ type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 struct PgTx<'a, 'c> {
     tx: &'a mut Transaction<'c>,
     statements: &'a mut HashMap<&'static str, Statement>,
+    /// Owners whose search documents changed: their tsvector is rebuilt on commit.
+    stale: BTreeSet<String>,
 }
 
 impl PgTx<'_, '_> {
+    /// Rebuilds the tsvector of every owner whose words changed, in two statements.
+    fn reindex_stale(&mut self) -> Result<()> {
+        if self.stale.is_empty() {
+            return Ok(());
+        }
+        let owners: Vec<String> = std::mem::take(&mut self.stale).into_iter().collect();
+        self.execute(
+            "DELETE FROM search_owners WHERE owner_id = ANY($1)",
+            &[&owners],
+        )?;
+        self.execute(
+            "INSERT INTO search_owners (owner_id, words)
+             SELECT owner_id, array_to_tsvector(string_to_array(string_agg(body, ' '), ' '))
+             FROM search_docs WHERE owner_id = ANY($1) GROUP BY owner_id",
+            &[&owners],
+        )?;
+        Ok(())
+    }
+
     /// `sql` prepared on this connection, the first time only.
     fn statement(&mut self, sql: &'static str) -> Result<Statement> {
         if let Some(statement) = self.statements.get(sql) {
@@ -664,24 +691,30 @@ impl Tx for PgTx<'_, '_> {
             docs.iter().partition(|d| d.text.is_empty());
         if !gone.is_empty() {
             let keys: Vec<&String> = gone.iter().map(|d| &d.key).collect();
-            self.execute("DELETE FROM search_docs WHERE key = ANY($1)", &[&keys])?;
+            let owners: Vec<String> = self.values(
+                "DELETE FROM search_docs WHERE key = ANY($1) RETURNING owner_id",
+                &[&keys],
+            )?;
+            self.stale.extend(owners);
         }
         if !kept.is_empty() {
             let col = |f: fn(&SearchDoc) -> &String| kept.iter().map(|d| f(d)).collect::<Vec<_>>();
-            self.execute(
+            let owners: Vec<String> = self.values(
                 "INSERT INTO search_docs (key, owner_id, body)
                  SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])
                  ON CONFLICT (key) DO UPDATE SET body = excluded.body
-                 WHERE search_docs.body <> excluded.body",
+                 WHERE search_docs.body <> excluded.body
+                 RETURNING owner_id",
                 &[&col(|d| &d.key), &col(|d| &d.owner), &col(|d| &d.text)],
             )?;
+            self.stale.extend(owners);
         }
         Ok(())
     }
 
     fn owners_matching(&mut self, word: &str) -> Result<Vec<String>> {
         self.values(
-            "SELECT DISTINCT owner_id FROM search_docs WHERE words @@ $1::text::tsquery",
+            "SELECT owner_id FROM search_owners WHERE words @@ $1::text::tsquery",
             &[&format!("'{word}':*")],
         )
     }

@@ -77,20 +77,22 @@ impl Dialect {
         }
     }
 
-    /// Whether the ticket has a word beginning with `word` (folded, letters and digits only),
-    /// looked up in the full-text index.
-    fn word_match(self, word: &str, params: &mut Vec<SqlValue>) -> String {
+    /// Whether the ticket has, for each of `words` (folded, letters and digits only), a word
+    /// beginning with it: one lookup in the full-text index.
+    fn words_match(self, words: &[String], params: &mut Vec<SqlValue>) -> String {
         match self {
             Dialect::Sqlite => {
-                let p = push(self, params, SqlValue::Text(format!("\"{word}\"*")));
+                let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+                let p = push(self, params, SqlValue::Text(query.join(" ")));
                 format!(
-                    "id IN (SELECT owner_id FROM search_docs WHERE k IN \
+                    "id IN (SELECT owner_id FROM search_owners WHERE k IN \
                      (SELECT rowid FROM search_fts WHERE search_fts MATCH {p}))"
                 )
             }
             Dialect::Postgres => {
-                let p = push(self, params, SqlValue::Text(format!("'{word}':*")));
-                format!("id IN (SELECT owner_id FROM search_docs WHERE words @@ {p}::tsquery)")
+                let query: Vec<String> = words.iter().map(|w| format!("'{w}':*")).collect();
+                let p = push(self, params, SqlValue::Text(query.join(" & ")));
+                format!("id IN (SELECT owner_id FROM search_owners WHERE words @@ {p}::tsquery)")
             }
         }
     }
@@ -290,11 +292,7 @@ impl Filter {
                 let all = if words.is_empty() {
                     "1 = 1".to_owned()
                 } else {
-                    let each: Vec<String> = words
-                        .iter()
-                        .map(|word| format!("({})", d.word_match(word, params)))
-                        .collect();
-                    each.join(" AND ")
+                    d.words_match(&words, params)
                 };
                 match op {
                     Op::NotContains => format!("NOT ({all})"),

@@ -1,5 +1,6 @@
 //! The embedded backend: one SQLite file (WAL), one writer at a time, readers in parallel.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -79,9 +80,12 @@ CREATE INDEX emails_pending ON emails (contact_id, ticket_id, status);
     // carry `updated_at`, since every index holding it is rewritten by every update (a tracker
     // moving 10,000 tickets).
     //
-    // Full-text search: one document per ticket (its own fields) and per reply or note (of a
-    // ticket or a conversation), holding words already folded by `full_text`, so both backends
-    // index the same words. `k` keys the FTS5 index, which reads the words from `search_docs`.
+    // Full-text search: `search_docs` holds the words (already folded by `full_text`, so both
+    // backends index the same words) of each ticket's own fields and of each reply or note, of
+    // a ticket or a conversation. FTS5 indexes one document per owner, all of its words
+    // together, so that a search of several words is one lookup that FTS5 intersects;
+    // `search_owners` gives each owner its FTS5 rowid. Owners' documents are rebuilt when a
+    // write commits, once each.
     r#"
 CREATE INDEX tickets_open_updated ON tickets (open, updated_at DESC, id DESC);
 CREATE INDEX tickets_state_updated ON tickets (state_id, updated_at DESC, id DESC);
@@ -92,28 +96,22 @@ CREATE INDEX tickets_type ON tickets (type_id);
 CREATE INDEX tickets_category ON tickets (category);
 CREATE INDEX tickets_brand ON tickets (brand_id);
 CREATE TABLE search_docs (
-    k INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
+    key TEXT PRIMARY KEY,
     owner_id TEXT NOT NULL,
     body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX search_docs_owner ON search_docs (owner_id);
+CREATE TABLE search_owners (
+    k INTEGER PRIMARY KEY,
+    owner_id TEXT NOT NULL UNIQUE
 );
 CREATE VIRTUAL TABLE search_fts USING fts5(
     body,
-    content = 'search_docs',
-    content_rowid = 'k',
+    content = '',
+    contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
 );
-CREATE TRIGGER search_docs_added AFTER INSERT ON search_docs BEGIN
-    INSERT INTO search_fts (rowid, body) VALUES (new.k, new.body);
-END;
-CREATE TRIGGER search_docs_removed AFTER DELETE ON search_docs BEGIN
-    INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.k, old.body);
-END;
-CREATE TRIGGER search_docs_changed AFTER UPDATE OF body ON search_docs BEGIN
-    INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.k, old.body);
-    INSERT INTO search_fts (rowid, body) VALUES (new.k, new.body);
-END;
 "#,
 ];
 
@@ -261,7 +259,7 @@ impl Storage for SqliteStorage {
         let result = conn
             .execute_batch("BEGIN")
             .map_err(ServerError::from)
-            .and_then(|()| f(&mut SqliteTx { conn: &conn }));
+            .and_then(|()| f(&mut SqliteTx::new(&conn)));
         // A read has nothing to keep; ending it releases the snapshot.
         let _ = conn.execute_batch("COMMIT");
         self.readers.give_back(conn);
@@ -275,7 +273,8 @@ impl Storage for SqliteStorage {
             conn.execute_batch("ROLLBACK")?;
         }
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        match f(&mut SqliteTx { conn: &conn }) {
+        let mut tx = SqliteTx::new(&conn);
+        match f(&mut tx).and_then(|()| tx.reindex_stale()) {
             Ok(()) => {
                 conn.execute_batch("COMMIT")?;
                 Ok(())
@@ -295,6 +294,47 @@ impl Storage for SqliteStorage {
 
 struct SqliteTx<'a> {
     conn: &'a Connection,
+    /// Owners whose search documents changed: their FTS5 documents are rebuilt on commit.
+    stale: BTreeSet<String>,
+}
+
+impl SqliteTx<'_> {
+    fn new(conn: &Connection) -> SqliteTx<'_> {
+        SqliteTx {
+            conn,
+            stale: BTreeSet::new(),
+        }
+    }
+
+    /// Rebuilds the FTS5 document of every owner whose words changed.
+    fn reindex_stale(&mut self) -> Result<()> {
+        for owner in std::mem::take(&mut self.stale) {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO search_owners (owner_id) VALUES (?1) ON CONFLICT DO NOTHING",
+                )?
+                .execute([&owner])?;
+            let k: i64 = self
+                .conn
+                .prepare_cached("SELECT k FROM search_owners WHERE owner_id = ?1")?
+                .query_row([&owner], |r| r.get(0))?;
+            self.conn
+                .prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
+                .execute([k])?;
+            let body: Option<String> = self
+                .conn
+                .prepare_cached(
+                    "SELECT group_concat(body, ' ') FROM search_docs WHERE owner_id = ?1",
+                )?
+                .query_row([&owner], |r| r.get(0))?;
+            if let Some(body) = body {
+                self.conn
+                    .prepare_cached("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)")?
+                    .execute(params![k, body])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl ToSql for SqlValue {
@@ -521,27 +561,29 @@ impl Tx for SqliteTx<'_> {
 
     fn put_search_docs(&mut self, docs: &[SearchDoc]) -> Result<()> {
         for d in docs {
-            if d.text.is_empty() {
+            let changed = if d.text.is_empty() {
                 self.conn
                     .prepare_cached("DELETE FROM search_docs WHERE key = ?1")?
-                    .execute([&d.key])?;
-                continue;
+                    .execute([&d.key])?
+            } else {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO search_docs (key, owner_id, body) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (key) DO UPDATE SET body = excluded.body
+                         WHERE body <> excluded.body",
+                    )?
+                    .execute([&d.key, &d.owner, &d.text])?
+            };
+            if changed > 0 {
+                self.stale.insert(d.owner.clone());
             }
-            // Unchanged words leave the index alone (the trigger fires on a real change only).
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO search_docs (key, owner_id, body) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (key) DO UPDATE SET body = excluded.body
-                     WHERE body <> excluded.body",
-                )?
-                .execute([&d.key, &d.owner, &d.text])?;
         }
         Ok(())
     }
 
     fn owners_matching(&mut self, word: &str) -> Result<Vec<String>> {
         self.strings(
-            "SELECT DISTINCT owner_id FROM search_docs WHERE k IN
+            "SELECT owner_id FROM search_owners WHERE k IN
                 (SELECT rowid FROM search_fts WHERE search_fts MATCH ?1)",
             &[&format!("\"{word}\"*")],
         )
