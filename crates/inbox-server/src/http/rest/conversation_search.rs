@@ -323,9 +323,9 @@ fn full_text_hits(db: &Db, query: &Query) -> Result<FullTextHits> {
     full_text_values(query, &mut values);
     let mut hits = FullTextHits::new();
     for word in values.iter().flat_map(|v| full_text::query_words(v)) {
-        if !hits.contains_key(&word) {
-            let owners = db.tx().owners_matching(&word)?;
-            hits.insert(word, owners.into_iter().collect());
+        if let std::collections::hash_map::Entry::Vacant(entry) = hits.entry(word) {
+            let owners = db.tx().owners_matching(entry.key())?;
+            entry.insert(owners.into_iter().collect());
         }
     }
     Ok(hits)
