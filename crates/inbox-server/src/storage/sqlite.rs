@@ -443,39 +443,72 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn put_ticket(&mut self, t: &TicketRow) -> Result<()> {
-        self.conn
+        let columns: [(&str, Value); 14] = [
+            ("number", t.number.into()),
+            ("type_id", t.type_id.clone().into()),
+            ("category", t.category.clone().into()),
+            ("state_id", t.state_id.clone().into()),
+            ("open", i64::from(t.open).into()),
+            ("assignee_teammate", t.assignee_teammate.clone().into()),
+            ("assignee_team", t.assignee_team.clone().into()),
+            ("company_id", t.company_id.clone().into()),
+            ("brand_id", t.brand_id.clone().into()),
+            ("shared", i64::from(t.shared).into()),
+            ("tracker_id", t.tracker_id.clone().into()),
+            ("created_at", t.created_at.into()),
+            ("updated_at", t.updated_at.into()),
+            ("title", t.title.clone().into()),
+        ];
+        let stored: Option<Vec<Value>> = self
+            .conn
             .prepare_cached(
-                "INSERT INTO tickets (id, number, type_id, category, state_id, open,
-                    assignee_teammate, assignee_team, company_id, brand_id, shared, tracker_id,
-                    created_at, updated_at, title, doc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT (id) DO UPDATE SET number = excluded.number,
-                    type_id = excluded.type_id, category = excluded.category,
-                    state_id = excluded.state_id, open = excluded.open,
-                    assignee_teammate = excluded.assignee_teammate,
-                    assignee_team = excluded.assignee_team, company_id = excluded.company_id,
-                    brand_id = excluded.brand_id, shared = excluded.shared,
-                    tracker_id = excluded.tracker_id, created_at = excluded.created_at,
-                    updated_at = excluded.updated_at, title = excluded.title, doc = excluded.doc",
+                "SELECT number, type_id, category, state_id, open, assignee_teammate,
+                    assignee_team, company_id, brand_id, shared, tracker_id, created_at,
+                    updated_at, title
+                 FROM tickets WHERE id = ?1",
             )?
-            .execute(params![
-                t.id,
-                t.number,
-                t.type_id,
-                t.category,
-                t.state_id,
-                t.open,
-                t.assignee_teammate,
-                t.assignee_team,
-                t.company_id,
-                t.brand_id,
-                t.shared,
-                t.tracker_id,
-                t.created_at,
-                t.updated_at,
-                t.title,
-                t.doc
-            ])?;
+            .query_row([&t.id], |r| (0..14).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?;
+        match stored {
+            None => {
+                let mut values: Vec<Value> = vec![t.id.clone().into()];
+                values.extend(columns.iter().map(|(_, v)| v.clone()));
+                values.push(t.doc.clone().into());
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO tickets (id, number, type_id, category, state_id, open,
+                            assignee_teammate, assignee_team, company_id, brand_id, shared,
+                            tracker_id, created_at, updated_at, title, doc)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                            ?15, ?16)",
+                    )?
+                    .execute(rusqlite::params_from_iter(values))?;
+            }
+            Some(stored) => {
+                // Only the columns that changed are set: SQLite rewrites an index entry for
+                // every index over a column an UPDATE sets, changed or not, and a tracker
+                // moving 10,000 tickets changes only their state and update time.
+                let mut set = Vec::new();
+                let mut values = Vec::new();
+                for ((name, new), old) in columns.iter().zip(stored) {
+                    if *new != old {
+                        values.push(new.clone());
+                        set.push(format!("{name} = ?{}", values.len()));
+                    }
+                }
+                values.push(t.doc.clone().into());
+                set.push(format!("doc = ?{}", values.len()));
+                values.push(t.id.clone().into());
+                let sql = format!(
+                    "UPDATE tickets SET {} WHERE id = ?{}",
+                    set.join(", "),
+                    values.len()
+                );
+                self.conn
+                    .prepare_cached(&sql)?
+                    .execute(rusqlite::params_from_iter(values))?;
+            }
+        }
         if t.text.is_some() {
             self.put_search_docs(&SearchDoc::of_tickets(std::slice::from_ref(t)))?;
         }
