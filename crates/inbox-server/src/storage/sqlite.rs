@@ -769,4 +769,44 @@ mod tests {
         assert!((2..=bound).contains(&most), "{most} reads at once");
         assert!(storage.readers.idle.lock().unwrap().1 <= bound);
     }
+
+    #[test]
+    fn readers_and_page_caches_follow_the_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteOptions {
+            readers: 2,
+            cache_kib: 2048,
+        };
+        let storage = Arc::new(SqliteStorage::open_dir_with(dir.path(), options).unwrap());
+        let inside = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let readers: Vec<_> = (0..12)
+            .map(|_| {
+                let (storage, inside, most) = (storage.clone(), inside.clone(), most.clone());
+                std::thread::spawn(move || {
+                    storage
+                        .read(&mut |_| {
+                            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            Ok(())
+                        })
+                        .unwrap();
+                })
+            })
+            .collect();
+        for reader in readers {
+            reader.join().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        let cache = |conn: &Connection| -> i64 {
+            conn.pragma_query_value(None, "cache_size", |r| r.get(0))
+                .unwrap()
+        };
+        let reader = storage.readers.take(&storage.path).unwrap();
+        assert_eq!(cache(&reader), -2048, "KiB");
+        storage.readers.give_back(reader);
+        assert_eq!(cache(&storage.writer.lock().unwrap()), -2048);
+    }
 }
