@@ -18,7 +18,7 @@ use inbox_server::setup::{
     teammate_tokens,
 };
 use inbox_server::storage::postgres::PostgresStorage;
-use inbox_server::storage::sqlite::SqliteStorage;
+use inbox_server::storage::sqlite::{SqliteOptions, SqliteStorage};
 use inbox_server::storage::SharedStorage;
 
 #[derive(Parser)]
@@ -110,13 +110,27 @@ struct DbArgs {
     /// A PostgreSQL URL (postgres://user@host/db) instead of the embedded database.
     #[arg(long, env = "INBOX_DATABASE_URL", conflicts_with = "data_dir")]
     database: Option<String>,
+    /// SQLite: read connections at most (concurrent reads beyond them wait for one).
+    #[arg(long, env = "INBOX_SQLITE_READERS", default_value_t = SqliteOptions::default().readers as u16,
+        value_parser = clap::value_parser!(u16).range(1..=64))]
+    sqlite_readers: u16,
+    /// SQLite: each connection's page cache, in MiB.
+    #[arg(long, env = "INBOX_SQLITE_CACHE_MIB", default_value_t = SqliteOptions::default().cache_kib / 1024,
+        value_parser = clap::value_parser!(u32).range(1..=4096))]
+    sqlite_cache_mib: u32,
 }
 
 impl DbArgs {
     fn open(&self) -> Result<SharedStorage, ServerError> {
         Ok(match &self.database {
             Some(url) => Arc::new(PostgresStorage::connect(url)?),
-            None => Arc::new(SqliteStorage::open_dir(&self.data_dir)?),
+            None => Arc::new(SqliteStorage::open_dir_with(
+                &self.data_dir,
+                SqliteOptions {
+                    readers: usize::from(self.sqlite_readers),
+                    cache_kib: self.sqlite_cache_mib * 1024,
+                },
+            )?),
         })
     }
 }

@@ -282,11 +282,9 @@ impl Sink for Seeding<'_, '_> {
     }
     fn append_conversation_part(&self, part: &inbox_core::ConversationPart) -> Result<()> {
         // Stored as `write_changes` stores a conversation's parts: owned by the conversation.
-        self.db.tx().append_parts(&[crate::storage::PartRow {
-            owner: part.conversation.to_string(),
-            id: part.id.to_string(),
-            doc: serde_json::to_string(part).expect("parts serialise"),
-        }])
+        self.db
+            .tx()
+            .append_parts(&[crate::workspace::conversation_part_row(part)])
     }
     fn store_file(
         &self,

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Result, ServerError};
-use crate::storage::{Kind, PartRow, TicketRow, Tx};
+use crate::storage::{full_text, Kind, PartRow, TicketRow, Tx};
 
 /// Entities listed in one go are read in pages of this many.
 const PAGE: usize = 500;
@@ -217,11 +217,7 @@ impl<'a> Db<'a> {
                     Record::TicketPart(part.clone())
                 }
                 Change::AppendConversationPart(part) => {
-                    parts.push(PartRow {
-                        owner: part.conversation.to_string(),
-                        id: part.id.to_string(),
-                        doc: serde_json::to_string(part).expect("parts serialise"),
-                    });
+                    parts.push(conversation_part_row(part));
                     Record::ConversationPart(part.clone())
                 }
                 Change::MarkRead {
@@ -314,6 +310,17 @@ fn part_row(part: &Part) -> PartRow {
         owner: part.ticket.to_string(),
         id: part.id.to_string(),
         doc: serde_json::to_string(part).expect("parts serialise"),
+        text: full_text::part_text(&part.kind),
+    }
+}
+
+/// A conversation's part, owned by the conversation.
+pub fn conversation_part_row(part: &ConversationPart) -> PartRow {
+    PartRow {
+        owner: part.conversation.to_string(),
+        id: part.id.to_string(),
+        doc: serde_json::to_string(part).expect("parts serialise"),
+        text: full_text::part_text(&part.kind),
     }
 }
 
@@ -431,12 +438,16 @@ fn batch_ticket(
     ticket: &Ticket,
 ) -> Record {
     let mut row = TicketRow::of(ticket);
-    if matches!(change, Change::UpdateTicket { .. }) {
+    if let Change::UpdateTicket { fields, .. } = change {
         row.contacts = None; // No mutation changes a ticket's contacts.
+        if !fields.contains(&TicketField::Attributes) {
+            row.text = None; // Its words are in its title, description and attributes.
+        }
     }
     match ticket_at.get(&ticket.id) {
         Some(&i) => {
             row.contacts = row.contacts.or(tickets[i].contacts.take());
+            row.text = row.text.or(tickets[i].text.take());
             tickets[i] = row;
         }
         None => {

@@ -424,6 +424,13 @@ async fn intercoms_conversations_api_runs_a_conversation_from_start_to_ticket() 
     .await;
     assert_eq!(ids(&found), std::slice::from_ref(&id), "{found}");
     assert_eq!(found["type"], "conversation.list");
+    // Full text: words of its messages and subject, accents and case ignored, prefixes too.
+    let words = |value: &str| json!({"field": "full_text", "operator": "~", "value": value});
+    assert!(ids(&search(words("Chargé TWI")).await).contains(&id));
+    assert!(!ids(&search(words("charged zanzibar")).await).contains(&id));
+    let not =
+        search(json!({"field": "full_text", "operator": "!~", "value": "charged twice"})).await;
+    assert!(!ids(&not).contains(&id));
     let open_only = search(json!({"field": "state", "operator": "=", "value": "open"})).await;
     assert!(!ids(&open_only).contains(&id));
     let either = search(json!({"operator": "OR", "value": [

@@ -650,6 +650,85 @@ async fn replies_notes_and_the_customer_side() {
 }
 
 #[tokio::test]
+async fn full_text_search_finds_what_teammates_and_customers_wrote() {
+    let (server, admin, teammate) = start();
+    let contact = new_contact(&admin, "ada@example.com").await;
+    let contact_id = s(&contact["id"]).to_owned();
+    let ticket = refund(&admin, &contact_id, "Zebra-striped invoice").await;
+    let path = format!("/tickets/{}", s(&ticket["id"]));
+    admin
+        .put(
+            &path,
+            json!({ "ticket_attributes": { "_default_description_": "Charged twice in Göteborg" } }),
+        )
+        .await
+        .ok();
+    teammate
+        .post(
+            &format!("{path}/reply"),
+            json!({ "message_type": "comment", "body": "Your quokka-shaped refund is on its way.", "type": "admin" }),
+        )
+        .await
+        .ok();
+    teammate
+        .post(
+            &format!("{path}/reply"),
+            json!({ "message_type": "note", "body": "Escalated to Wombatpay support." }),
+        )
+        .await
+        .ok();
+    let found = |words: &str| {
+        let admin = admin.clone();
+        let body = json!({ "query": { "operator": "AND", "value": [
+            { "field": "full_text", "operator": "~", "value": words },
+            { "field": "open", "operator": "=", "value": true },
+        ]}});
+        async move {
+            let list = admin.post("/tickets/search", body).await.ok();
+            list["tickets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| s(&t["id"]).to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let mine = vec![s(&ticket["id"]).to_owned()];
+    // Title, description (accents folded), the order id attribute, a reply and a note; each
+    // word may come from a different one, and a word's beginning is enough.
+    assert_eq!(found("zebra").await, mine);
+    assert_eq!(found("goteborg CHARGED").await, mine);
+    assert_eq!(found("quokka wombat zebr").await, mine);
+    assert_eq!(found("a 1 zebra").await, mine, "the order id A-1");
+    assert!(found("quokka platypus").await.is_empty());
+    // The title search of before still finds it, as it did.
+    let title = admin
+        .post(
+            "/tickets/search",
+            json!({ "query": { "field": "title", "operator": "~", "value": "ra-stri" } }),
+        )
+        .await
+        .ok();
+    assert_eq!(title["total_count"], 1, "{title}");
+    // Only teammates search: a customer never reaches notes this way.
+    let customer = server.anonymous();
+    customer
+        .post(
+            "/tickets/search",
+            json!({ "query": { "field": "full_text", "operator": "~", "value": "wombatpay" } }),
+        )
+        .await
+        .error(401, "unauthorized");
+    admin
+        .post(
+            "/tickets/search",
+            json!({ "query": { "field": "full_text", "operator": "=", "value": "zebra" } }),
+        )
+        .await
+        .error(400, "unknown_search_operator");
+}
+
+#[tokio::test]
 async fn search_takes_intercom_queries_and_pages() {
     let (_server, admin, _) = start();
     let contact = new_contact(&admin, "ada@example.com").await;

@@ -9,10 +9,12 @@ use std::sync::{mpsc, Barrier};
 use std::time::{Duration, Instant};
 
 use inbox_server::error::{Result, ServerError};
+use inbox_server::setup::seed_demo;
 use inbox_server::storage::postgres::PostgresStorage;
 use inbox_server::storage::sqlite::{SqliteStorage, DATABASE_FILE};
 use inbox_server::storage::{
-    EmailRow, Field, Filter, Kind, Op, PartRow, SqlValue, Storage, StorageExt, TicketRow,
+    full_text, EmailRow, Field, Filter, Kind, Op, PartRow, SearchDoc, SqlValue, Storage,
+    StorageExt, TicketRow,
 };
 use postgres_support::TestPostgres;
 
@@ -21,7 +23,21 @@ trait Backend {
     fn open(&self) -> Result<Box<dyn Storage>>;
     /// Records that a newer server has migrated the database.
     fn mark_newer_schema(&self);
+    /// Takes the database back to schema version 1, before full-text search.
+    fn back_to_schema_1(&self);
 }
+
+/// What schema version 2 added, on both backends.
+const SCHEMA_2_INDEXES: &[&str] = &[
+    "tickets_open_updated",
+    "tickets_state_updated",
+    "tickets_teammate",
+    "tickets_team",
+    "tickets_company",
+    "tickets_type",
+    "tickets_category",
+    "tickets_brand",
+];
 
 struct Sqlite {
     dir: tempfile::TempDir,
@@ -35,6 +51,18 @@ impl Backend for Sqlite {
     fn mark_newer_schema(&self) {
         let conn = rusqlite::Connection::open(self.dir.path().join(DATABASE_FILE)).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+
+    fn back_to_schema_1(&self) {
+        let conn = rusqlite::Connection::open(self.dir.path().join(DATABASE_FILE)).unwrap();
+        for index in SCHEMA_2_INDEXES {
+            conn.execute_batch(&format!("DROP INDEX {index}")).unwrap();
+        }
+        conn.execute_batch(
+            "DROP TABLE search_fts; DROP TABLE search_owners; DROP TABLE search_docs;
+             PRAGMA user_version = 1",
+        )
+        .unwrap();
     }
 }
 
@@ -50,6 +78,19 @@ impl Backend for Postgres {
     fn mark_newer_schema(&self) {
         admin(&self.url)
             .execute("INSERT INTO schema_version (version) VALUES (99)", &[])
+            .unwrap();
+    }
+
+    fn back_to_schema_1(&self) {
+        let mut admin = admin(&self.url);
+        for index in SCHEMA_2_INDEXES {
+            admin.batch_execute(&format!("DROP INDEX {index}")).unwrap();
+        }
+        admin
+            .batch_execute(
+                "DROP TABLE search_owners; DROP TABLE search_docs;
+                 DELETE FROM schema_version WHERE version > 1",
+            )
             .unwrap();
     }
 }
@@ -99,6 +140,9 @@ conformance!(
     data_persists_across_reopening,
     newer_schema_is_refused,
     batches,
+    full_text_search,
+    full_text_index_follows_changes,
+    full_text_index_of_an_older_database,
 );
 
 // ---- Fixtures ----
@@ -140,12 +184,14 @@ fn ticket(id: &str, number: i64) -> TicketRow {
         updated_at: number * 100,
         title: format!("Ticket {number}"),
         doc: doc(id, 1),
+        text: Some(full_text::words(&format!("Ticket {number}"))),
     }
 }
 
-/// Four tickets; most recently updated first they are 01T, 01A, 01B, 01C.
+/// Four tickets; most recently updated first they are 01T, 01A, 01B, 01C. Search finds them
+/// by their titles.
 fn search_fixture() -> Vec<TicketRow> {
-    vec![
+    let mut rows = vec![
         TicketRow {
             title: "Refund 50% please".into(),
             assignee_teammate: Some("tm1".into()),
@@ -181,7 +227,11 @@ fn search_fixture() -> Vec<TicketRow> {
             updated_at: 400,
             ..ticket("01T", 4)
         },
-    ]
+    ];
+    for row in &mut rows {
+        row.text = Some(full_text::words(&row.title));
+    }
+    rows
 }
 
 fn put_tickets(storage: &dyn Storage, rows: &[TicketRow]) {
@@ -365,6 +415,7 @@ fn batches(backend: &dyn Backend) {
             owner: "01A".into(),
             id: id.to_string(),
             doc: doc(id, 1),
+            text: String::new(),
         })
         .collect();
     storage
@@ -782,6 +833,155 @@ fn emails(backend: &dyn Backend) {
         .unwrap();
 }
 
+/// A part of `owner` whose text is `body`.
+fn part(owner: &str, id: &str, body: &str) -> PartRow {
+    PartRow {
+        owner: owner.into(),
+        id: id.into(),
+        doc: doc(id, 1),
+        text: full_text::words(body),
+    }
+}
+
+/// Ticket ids a full-text search for `words` (with `op`) finds, newest update first, and
+/// the total it reports.
+fn found(storage: &dyn Storage, op: Op, words: &str) -> (Vec<String>, i64) {
+    let page = storage
+        .reading(|tx| tx.search_tickets(&cmp(Field::Words, op, text(words)), 0, 50))
+        .unwrap();
+    (ids(&page.docs), page.total)
+}
+
+fn full_text_search(backend: &dyn Backend) {
+    let storage = backend.open().unwrap();
+    let mut tickets = search_fixture();
+    tickets[1].text = Some(full_text::words("Password reset. Le café est fermé"));
+    tickets[2].text = Some(full_text::words("REFUND for order 500 · Priority: Urgent"));
+    put_tickets(&*storage, &tickets);
+    storage
+        .writing(|tx| {
+            tx.append_parts(&[
+                part("01A", "p1", "Customer says the PayPal transfer bounced"),
+                part("01C", "p2", "Note: escalate to billing, see Straße address"),
+                part("01T", "p3", ""),
+                // A conversation's parts share the index but are never a ticket.
+                part("01CONV", "p4", "paypal"),
+            ])
+        })
+        .unwrap();
+    let s = &*storage;
+    // Titles still match (word prefixes, any case): what a title search found is found.
+    assert_eq!(
+        found(s, Op::Contains, "refund"),
+        (strings(&["01T", "01A", "01C"]), 3)
+    );
+    assert_eq!(
+        found(s, Op::Contains, "REF"),
+        found(s, Op::Contains, "refund")
+    );
+    // Replies, notes, descriptions and attribute values; accents folded both ways.
+    assert_eq!(found(s, Op::Contains, "paypal"), (strings(&["01A"]), 1));
+    assert_eq!(found(s, Op::Contains, "billing"), (strings(&["01C"]), 1));
+    assert_eq!(found(s, Op::Contains, "cafe ferme"), (strings(&["01B"]), 1));
+    assert_eq!(found(s, Op::Contains, "Fermé"), (strings(&["01B"]), 1));
+    assert_eq!(found(s, Op::Contains, "urgent"), (strings(&["01C"]), 1));
+    assert_eq!(found(s, Op::Contains, "strasse"), (Vec::new(), 0));
+    assert_eq!(found(s, Op::Contains, "straße"), (strings(&["01C"]), 1));
+    // Every word must be found, though each may be in a different document of the ticket.
+    assert_eq!(
+        found(s, Op::Contains, "refund paypal"),
+        (strings(&["01A"]), 1)
+    );
+    assert_eq!(found(s, Op::Contains, "refund password"), (Vec::new(), 0));
+    // Punctuation is not a word; quotes and operators of either backend's syntax are inert.
+    assert_eq!(
+        found(s, Op::Contains, "\"refund\" OR -x* 'a':* & !"),
+        (Vec::new(), 0)
+    );
+    assert_eq!(found(s, Op::Contains, "  ,;  ").1, 4);
+    // Its negation, and combined with other filters.
+    assert_eq!(found(s, Op::NotContains, "refund"), (strings(&["01B"]), 1));
+    let open_refunds = Filter::And(vec![
+        cmp(Field::Words, Op::Contains, text("refund")),
+        cmp(Field::Open, Op::Eq, SqlValue::Bool(true)),
+        cmp(Field::AssigneeTeammate, Op::Eq, text("tm2")),
+    ]);
+    let page = storage
+        .reading(|tx| tx.search_tickets(&open_refunds, 0, 10))
+        .unwrap();
+    assert_eq!((ids(&page.docs), page.total), (strings(&["01C"]), 1));
+    let owners = |word: &str| {
+        let mut owners = storage.reading(|tx| tx.owners_matching(word)).unwrap();
+        owners.sort();
+        owners
+    };
+    assert_eq!(owners("payp"), strings(&["01A", "01CONV"]));
+    assert_eq!(owners("nothing"), Vec::<String>::new());
+}
+
+fn full_text_index_follows_changes(backend: &dyn Backend) {
+    let storage = backend.open().unwrap();
+    put_tickets(&*storage, &search_fixture());
+    let s = &*storage;
+    assert_eq!(found(s, Op::Contains, "password").0, strings(&["01B"]));
+    // A new title replaces the old words; no text leaves them as they are.
+    let mut renamed = search_fixture();
+    renamed[1].text = Some(full_text::words("Login trouble"));
+    renamed[2].text = None;
+    renamed[2].title = "Changed without its words".into();
+    storage
+        .writing(|tx| tx.put_tickets(&renamed[1..3]))
+        .unwrap();
+    assert_eq!(found(s, Op::Contains, "password"), (Vec::new(), 0));
+    assert_eq!(found(s, Op::Contains, "login").0, strings(&["01B"]));
+    assert_eq!(found(s, Op::Contains, "order 500").0, strings(&["01C"]));
+    // Documents are replaced and removed by key.
+    storage
+        .writing(|tx| {
+            tx.put_search_docs(&[SearchDoc {
+                key: "01B".into(),
+                owner: "01B".into(),
+                text: String::new(),
+            }])
+        })
+        .unwrap();
+    assert_eq!(found(s, Op::Contains, "login"), (Vec::new(), 0));
+    // Reopened (as after a restart), the index is all there.
+    drop(storage);
+    let storage = backend.open().unwrap();
+    assert_eq!(
+        found(&*storage, Op::Contains, "refund").0,
+        strings(&["01T", "01A", "01C"])
+    );
+}
+
+/// A database from before full-text search gets its tickets and parts indexed when a server
+/// that has it opens it.
+fn full_text_index_of_an_older_database(backend: &dyn Backend) {
+    let storage = backend.open().unwrap();
+    seed_demo(&*storage, 40, 0, 1_790_000_000_000).unwrap();
+    let words = ["refund", "invoice", "login", "the", "a"];
+    let before: Vec<_> = words
+        .iter()
+        .map(|w| found(&*storage, Op::Contains, w))
+        .collect();
+    assert!(before.iter().any(|(_, total)| *total > 0), "{before:?}");
+    let conversations = storage.reading(|tx| tx.owners_matching("the")).unwrap();
+    drop(storage);
+    backend.back_to_schema_1();
+    let storage = backend.open().unwrap();
+    let after: Vec<_> = words
+        .iter()
+        .map(|w| found(&*storage, Op::Contains, w))
+        .collect();
+    assert_eq!(after, before);
+    let mut again = storage.reading(|tx| tx.owners_matching("the")).unwrap();
+    again.sort();
+    let mut conversations = conversations;
+    conversations.sort();
+    assert_eq!(again, conversations);
+}
+
 /// Writes one of everything.
 fn write_everything(tx: &mut dyn inbox_server::storage::Tx, tag: &str) -> Result<i64> {
     tx.put(Kind::Setting, tag, &doc(tag, 1))?;
@@ -1067,4 +1267,99 @@ fn postgres_pool_replaces_closed_connections() {
         append_change(&storage);
         storage.reading(|tx| tx.last_cursor()).unwrap();
     }
+}
+
+/// PostgreSQL's plans for the ticket lists, counts and searches the REST API issues: with
+/// sequential scans made a last resort, none of them may still have to read a whole table (an
+/// index can serve each of them).
+#[test]
+fn postgres_ticket_lists_counts_and_searches_have_indexes() {
+    let url = TestPostgres::shared().new_database();
+    let storage = PostgresStorage::connect(&url).unwrap();
+    seed_demo(&storage, 300, 50, 1_790_000_000_000).unwrap();
+    let mut client = admin(&url);
+    client
+        .batch_execute("ANALYZE; SET enable_seqscan = off")
+        .unwrap();
+    let some = |sql: &str| -> String { client_one(&url, sql) };
+    let teammate =
+        some("SELECT assignee_teammate FROM tickets WHERE assignee_teammate IS NOT NULL LIMIT 1");
+    let team = some("SELECT assignee_team FROM tickets WHERE assignee_team IS NOT NULL LIMIT 1");
+    let contact = some("SELECT contact_id FROM ticket_contacts LIMIT 1");
+    let company = some("SELECT company_id FROM tickets WHERE company_id IS NOT NULL LIMIT 1");
+    let state = some("SELECT state_id FROM tickets LIMIT 1");
+    let ticket_type = some("SELECT type_id FROM tickets LIMIT 1");
+    let is = |field: Field, value: SqlValue| cmp(field, Op::Eq, value);
+    let open = is(Field::Open, SqlValue::Bool(true));
+    let filters = vec![
+        Filter::True,
+        open.clone(),
+        is(Field::Open, SqlValue::Bool(false)),
+        is(Field::StateId, text(&state)),
+        Filter::Or(vec![
+            is(Field::StateId, text(&state)),
+            is(Field::StateId, text("x")),
+        ]),
+        Filter::And(vec![
+            open.clone(),
+            is(Field::AssigneeTeammate, SqlValue::Null),
+        ]),
+        is(Field::AssigneeTeammate, text(&teammate)),
+        is(Field::AssigneeTeammate, SqlValue::Null),
+        is(Field::AssigneeTeam, text(&team)),
+        is(Field::Contact, text(&contact)),
+        is(Field::Company, text(&company)),
+        is(Field::TypeId, text(&ticket_type)),
+        is(Field::Category, text("tracker")),
+        cmp(Field::Words, Op::Contains, text("refund")),
+        Filter::And(vec![
+            open.clone(),
+            cmp(Field::Words, Op::Contains, text("login fail")),
+        ]),
+    ];
+    let mut problems = Vec::new();
+    for filter in &filters {
+        let sql = filter.search_sql(inbox_server::storage::Dialect::Postgres);
+        let mut params: Vec<Box<dyn ::postgres::types::ToSql + Sync>> = sql
+            .params
+            .iter()
+            .map(|v| -> Box<dyn ::postgres::types::ToSql + Sync> {
+                match v {
+                    SqlValue::Text(t) => Box::new(t.clone()),
+                    SqlValue::Int(i) => Box::new(*i),
+                    SqlValue::Float(f) => Box::new(*f),
+                    SqlValue::Bool(b) => Box::new(*b),
+                    SqlValue::Null => Box::new(None::<String>),
+                }
+            })
+            .collect();
+        let n = params.len();
+        for (what, statement) in [("count", &sql.count), ("page", &sql.page)] {
+            if what == "page" {
+                params.push(Box::new(20i64));
+                params.push(Box::new(0i64));
+            }
+            let borrowed: Vec<&(dyn ::postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| &**p as _).collect();
+            let plan: Vec<String> = client
+                .query(&format!("EXPLAIN {statement}"), &borrowed)
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            if plan.iter().any(|line| line.contains("Seq Scan")) {
+                problems.push(format!("{filter:?} ({what}):\n{}", plan.join("\n")));
+            }
+            params.truncate(n);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "sequential scans:\n{}",
+        problems.join("\n\n")
+    );
+}
+
+fn client_one(url: &str, sql: &str) -> String {
+    admin(url).query_one(sql, &[]).unwrap().get(0)
 }

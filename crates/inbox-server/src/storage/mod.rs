@@ -6,6 +6,7 @@
 //! goes through one serialised transaction, so ticket numbers and change-log cursors grow in
 //! commit order on both backends.
 
+pub mod full_text;
 pub mod postgres;
 mod query;
 pub mod sqlite;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use inbox_core::Ticket;
 
 use crate::error::Result;
-pub use query::{Dialect, Field, Filter, JsonKind, Op, SqlValue};
+pub use query::{Dialect, Field, Filter, JsonKind, Op, SearchSql, SqlValue};
 
 /// Small collections stored as `(kind, id) → document`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +145,9 @@ pub struct TicketRow {
     pub title: String,
     /// The whole ticket as JSON.
     pub doc: String,
+    /// What search finds it by ([`full_text::ticket_text`]), or None to leave it as indexed (a
+    /// change of its state or assignee, say, cannot touch it).
+    pub text: Option<String>,
 }
 
 impl TicketRow {
@@ -167,6 +171,7 @@ impl TicketRow {
             updated_at: ticket.updated_at,
             title: ticket.title.clone(),
             doc: serde_json::to_string(ticket).expect("a ticket always serialises"),
+            text: Some(full_text::ticket_text(ticket)),
         }
     }
 }
@@ -189,6 +194,44 @@ pub struct PartRow {
     pub owner: String,
     pub id: String,
     pub doc: String,
+    /// What search finds its owner by ([`full_text::part_text`]); empty for none.
+    pub text: String,
+}
+
+/// One document of the full-text index: `key` (a ticket's id for its own fields, a part's id
+/// for a part) makes `owner` (a ticket or conversation) findable by the words of `text`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchDoc {
+    pub key: String,
+    pub owner: String,
+    /// Words as [`full_text::words`] gives them; empty takes the document out of the index.
+    pub text: String,
+}
+
+impl SearchDoc {
+    pub fn of_parts(parts: &[PartRow]) -> Vec<SearchDoc> {
+        parts
+            .iter()
+            .filter(|p| !p.text.is_empty())
+            .map(|p| SearchDoc {
+                key: p.id.clone(),
+                owner: p.owner.clone(),
+                text: p.text.clone(),
+            })
+            .collect()
+    }
+
+    pub fn of_tickets(rows: &[TicketRow]) -> Vec<SearchDoc> {
+        rows.iter()
+            .filter_map(|t| {
+                Some(SearchDoc {
+                    key: t.id.clone(),
+                    owner: t.id.clone(),
+                    text: t.text.clone()?,
+                })
+            })
+            .collect()
+    }
 }
 
 /// One page of a ticket search, newest update first.
@@ -220,6 +263,12 @@ pub trait Tx {
     fn tickets_of_contact(&mut self, contact: &str) -> Result<Vec<String>>;
     /// Tickets matching `filter`, most recently updated first, skipping `offset`.
     fn search_tickets(&mut self, filter: &Filter, offset: i64, limit: i64) -> Result<SearchPage>;
+
+    /// Adds, replaces or (empty text) removes documents of the full-text index.
+    fn put_search_docs(&mut self, docs: &[SearchDoc]) -> Result<()>;
+    /// The owners (tickets and conversations) having some document with a word that begins
+    /// with `word` (one of [`full_text::query_words`]).
+    fn owners_matching(&mut self, word: &str) -> Result<Vec<String>>;
 
     /// Appends a timeline part of a ticket or a conversation (`owner` is its id).
     fn append_part(&mut self, owner: &str, id: &str, doc: &str) -> Result<()>;
@@ -256,7 +305,8 @@ pub trait Tx {
     fn append_parts(&mut self, parts: &[PartRow]) -> Result<()> {
         parts
             .iter()
-            .try_for_each(|p| self.append_part(&p.owner, &p.id, &p.doc))
+            .try_for_each(|p| self.append_part(&p.owner, &p.id, &p.doc))?;
+        self.put_search_docs(&SearchDoc::of_parts(parts))
     }
 
     /// The documents of `kind` among `ids` that exist, as (id, doc).

@@ -8,7 +8,7 @@
 //! The `postgres` client is synchronous and drives a small Tokio runtime of its own: call this
 //! backend from blocking threads (`spawn_blocking`), never directly from async code.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -18,7 +18,8 @@ use postgres::types::{FromSqlOwned, ToSql};
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Statement, Transaction};
 
 use super::{
-    Dialect, EmailRow, Filter, Kind, PartRow, SearchPage, SqlValue, Storage, TicketRow, Tx,
+    Dialect, EmailRow, Filter, Kind, PartRow, SearchDoc, SearchPage, SearchSql, SqlValue, Storage,
+    TicketRow, Tx,
 };
 use crate::error::{postgres_message, Result, ServerError};
 
@@ -51,7 +52,8 @@ const WATCH_APPLICATION: &str = "inbox-server watch";
 /// Every text column but the documents sorts and compares by bytes (`COLLATE "C"`), as in
 /// SQLite: paging by id and `list_prefix`'s `[prefix, prefix~)` range rely on it, and a
 /// database created with a natural-language collation would order ids differently.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE entities (
     kind TEXT COLLATE "C" NOT NULL,
     id TEXT COLLATE "C" NOT NULL,
@@ -107,7 +109,36 @@ CREATE TABLE emails (
 );
 CREATE INDEX emails_due ON emails (status, due_at);
 CREATE INDEX emails_pending ON emails (contact_id, ticket_id, status);
-"#];
+"#,
+    // 2: indexes for every list and count of the REST API, and full-text search, as in SQLite's
+    // migration 2 (see there). The words are stored folded and split by `full_text`, so the
+    // tsvector is made of them as they are (no parser, no dictionary) and matches what SQLite's
+    // FTS5 finds.
+    r#"
+CREATE INDEX tickets_open_updated ON tickets (open, updated_at DESC, id DESC);
+CREATE INDEX tickets_state_updated ON tickets (state_id, updated_at DESC, id DESC);
+CREATE INDEX tickets_teammate ON tickets (assignee_teammate);
+CREATE INDEX tickets_team ON tickets (assignee_team);
+CREATE INDEX tickets_company ON tickets (company_id);
+CREATE INDEX tickets_type ON tickets (type_id);
+CREATE INDEX tickets_category ON tickets (category);
+CREATE INDEX tickets_brand ON tickets (brand_id);
+CREATE TABLE search_docs (
+    key TEXT COLLATE "C" PRIMARY KEY,
+    owner_id TEXT COLLATE "C" NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX search_docs_owner ON search_docs (owner_id);
+CREATE TABLE search_owners (
+    owner_id TEXT COLLATE "C" PRIMARY KEY,
+    words tsvector NOT NULL
+);
+CREATE INDEX search_owners_words ON search_owners USING GIN (words);
+"#,
+];
+
+/// The schema version that added full-text search (see SQLite's).
+const FULL_TEXT_VERSION: i64 = 2;
 
 pub struct PostgresStorage {
     config: Config,
@@ -137,13 +168,17 @@ impl PostgresStorage {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         let mut conn = open(&config)?;
-        migrate(&mut conn.client)?;
-        Ok(PostgresStorage {
+        let from = migrate(&mut conn.client)?;
+        let storage = PostgresStorage {
             config,
             idle: Mutex::new(vec![conn]),
             writer: Mutex::new(()),
             closed: Arc::new(AtomicBool::new(false)),
-        })
+        };
+        if from > 0 && from < FULL_TEXT_VERSION {
+            super::full_text::index_everything(&storage)?;
+        }
+        Ok(storage)
     }
 
     /// An idle connection, or a new one; connections the server closed are dropped on the way.
@@ -197,7 +232,8 @@ fn open(config: &Config) -> Result<Conn> {
     })
 }
 
-fn migrate(client: &mut Client) -> Result<()> {
+/// Brings the schema up to date; returns the version it was at.
+fn migrate(client: &mut Client) -> Result<i64> {
     let mut tx = client.transaction()?;
     // Servers starting together wait here in turn; the later ones find the schema up to date.
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
@@ -222,7 +258,8 @@ fn migrate(client: &mut Client) -> Result<()> {
             &[&(i as i64 + 1)],
         )?;
     }
-    tx.commit().map_err(ServerError::from)
+    tx.commit().map_err(ServerError::from)?;
+    Ok(version)
 }
 
 impl Storage for PostgresStorage {
@@ -267,6 +304,7 @@ fn run_read(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Re
     let result = f(&mut PgTx {
         tx: &mut tx,
         statements,
+        stale: BTreeSet::new(),
     });
     // A read has nothing to keep: ending it releases the snapshot.
     let ended = tx.commit();
@@ -288,9 +326,10 @@ fn run_write(conn: &mut Conn, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> R
     let mut pg = PgTx {
         tx: &mut tx,
         statements,
+        stale: BTreeSet::new(),
     };
     pg.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
-    match f(&mut pg) {
+    match f(&mut pg).and_then(|()| pg.reindex_stale()) {
         Ok(()) => tx.commit().map_err(ServerError::from),
         Err(e) => {
             // A broken connection fails the rollback too; the pool then drops it.
@@ -401,9 +440,30 @@ type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 struct PgTx<'a, 'c> {
     tx: &'a mut Transaction<'c>,
     statements: &'a mut HashMap<&'static str, Statement>,
+    /// Owners whose search documents changed: their tsvector is rebuilt on commit.
+    stale: BTreeSet<String>,
 }
 
 impl PgTx<'_, '_> {
+    /// Rebuilds the tsvector of every owner whose words changed, in two statements.
+    fn reindex_stale(&mut self) -> Result<()> {
+        if self.stale.is_empty() {
+            return Ok(());
+        }
+        let owners: Vec<String> = std::mem::take(&mut self.stale).into_iter().collect();
+        self.execute(
+            "DELETE FROM search_owners WHERE owner_id = ANY($1)",
+            &[&owners],
+        )?;
+        self.execute(
+            "INSERT INTO search_owners (owner_id, words)
+             SELECT owner_id, array_to_tsvector(string_to_array(string_agg(body, ' '), ' '))
+             FROM search_docs WHERE owner_id = ANY($1) GROUP BY owner_id",
+            &[&owners],
+        )?;
+        Ok(())
+    }
+
     /// `sql` prepared on this connection, the first time only.
     fn statement(&mut self, sql: &'static str) -> Result<Statement> {
         if let Some(statement) = self.statements.get(sql) {
@@ -606,20 +666,17 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn search_tickets(&mut self, filter: &Filter, offset: i64, limit: i64) -> Result<SearchPage> {
-        // The clause names whitelisted columns only; every value is a parameter.
-        let (clause, values) = filter.to_sql(Dialect::Postgres);
-        let mut params: Vec<Box<dyn ToSql + Sync>> = values.into_iter().map(param).collect();
-        let count = format!("SELECT COUNT(*) FROM tickets WHERE {clause}");
+        // The statements name whitelisted columns only; every value is a parameter.
+        let SearchSql {
+            count,
+            page,
+            params,
+        } = filter.search_sql(Dialect::Postgres);
+        let mut params: Vec<Box<dyn ToSql + Sync>> = params.into_iter().map(param).collect();
         let row = self.tx.query_one(&count, &borrowed(&params))?;
         let total = column(&row, 0)?;
-        let n = params.len();
         params.push(Box::new(limit));
         params.push(Box::new(offset));
-        let page = format!(
-            "SELECT doc FROM tickets WHERE {clause} ORDER BY updated_at DESC, id DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        );
         let docs = self
             .tx
             .query(&page, &borrowed(&params))?
@@ -627,6 +684,39 @@ impl Tx for PgTx<'_, '_> {
             .map(|row| column(row, 0))
             .collect::<Result<_>>()?;
         Ok(SearchPage { docs, total })
+    }
+
+    fn put_search_docs(&mut self, docs: &[SearchDoc]) -> Result<()> {
+        let (gone, kept): (Vec<&SearchDoc>, Vec<&SearchDoc>) =
+            docs.iter().partition(|d| d.text.is_empty());
+        if !gone.is_empty() {
+            let keys: Vec<&String> = gone.iter().map(|d| &d.key).collect();
+            let owners: Vec<String> = self.values(
+                "DELETE FROM search_docs WHERE key = ANY($1) RETURNING owner_id",
+                &[&keys],
+            )?;
+            self.stale.extend(owners);
+        }
+        if !kept.is_empty() {
+            let col = |f: fn(&SearchDoc) -> &String| kept.iter().map(|d| f(d)).collect::<Vec<_>>();
+            let owners: Vec<String> = self.values(
+                "INSERT INTO search_docs (key, owner_id, body)
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])
+                 ON CONFLICT (key) DO UPDATE SET body = excluded.body
+                 WHERE search_docs.body <> excluded.body
+                 RETURNING owner_id",
+                &[&col(|d| &d.key), &col(|d| &d.owner), &col(|d| &d.text)],
+            )?;
+            self.stale.extend(owners);
+        }
+        Ok(())
+    }
+
+    fn owners_matching(&mut self, word: &str) -> Result<Vec<String>> {
+        self.values(
+            "SELECT owner_id FROM search_owners WHERE words @@ $1::text::tsquery",
+            &[&format!("'{word}':*")],
+        )
     }
 
     fn append_part(&mut self, owner: &str, id: &str, doc: &str) -> Result<()> {
@@ -782,7 +872,9 @@ impl Tx for PgTx<'_, '_> {
                 &col(|t| t.doc.clone()),
             ],
         )?;
-        self.put_contact_lists(rows)
+        self.put_contact_lists(rows)?;
+        let docs = SearchDoc::of_tickets(rows);
+        self.put_search_docs(&docs)
     }
 
     fn append_parts(&mut self, parts: &[PartRow]) -> Result<()> {
@@ -797,7 +889,7 @@ impl Tx for PgTx<'_, '_> {
              ORDER BY n",
             &[&col(|p| &p.id), &col(|p| &p.owner), &col(|p| &p.doc)],
         )?;
-        Ok(())
+        self.put_search_docs(&SearchDoc::of_parts(parts))
     }
 
     fn get_many(&mut self, kind: Kind, ids: &[String]) -> Result<Vec<(String, String)>> {

@@ -22,6 +22,9 @@ pub enum Field {
     UpdatedAt,
     Title,
     Description,
+    /// Full text: title, description, attribute values, replies and notes, compared word by
+    /// word ([`super::full_text`]); with `Contains` or `NotContains` only.
+    Words,
     /// When the ticket's snooze ends (ms), null when it is not snoozed.
     SnoozedUntil,
     /// A teammate who wrote on the ticket or changed it (its timeline has a part by them).
@@ -71,6 +74,31 @@ impl Dialect {
         match self {
             Dialect::Sqlite => format!("json_extract({column}, '$.{key}')"),
             Dialect::Postgres => format!("({column}::jsonb ->> '{key}')"),
+        }
+    }
+
+    /// Whether the ticket has, for each of `words` (folded, letters and digits only), a word
+    /// beginning with it: one lookup in the full-text index.
+    fn words_match(self, words: &[String], params: &mut Vec<SqlValue>) -> String {
+        match self {
+            Dialect::Sqlite => {
+                let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+                let p = push(self, params, SqlValue::Text(query.join(" ")));
+                format!(
+                    "id IN (SELECT owner_id FROM search_owners WHERE k IN \
+                     (SELECT rowid FROM search_fts WHERE search_fts MATCH {p}))"
+                )
+            }
+            Dialect::Postgres => {
+                let query: Vec<String> = words.iter().map(|w| format!("'{w}':*")).collect();
+                let p = push(self, params, SqlValue::Text(query.join(" & ")));
+                // An array, found once: PostgreSQL's estimate of how many documents match a
+                // prefix is rough, and with `IN` it would rather walk every ticket in update
+                // order than look the few matches up.
+                format!(
+                    "id = ANY(ARRAY(SELECT owner_id FROM search_owners WHERE words @@ {p}::tsquery))"
+                )
+            }
         }
     }
 
@@ -141,6 +169,7 @@ impl Field {
             Field::Contact | Field::Participant => {
                 unreachable!("related rows are compared through EXISTS")
             }
+            Field::Words => unreachable!("full text is compared through the index"),
         };
         column.to_owned()
     }
@@ -203,7 +232,39 @@ pub enum Filter {
     },
 }
 
+/// The two statements of a ticket search: the count of all matches, and one page of them
+/// (its last two parameters are the page's limit and offset, pushed by the backend).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchSql {
+    pub count: String,
+    pub page: String,
+    pub params: Vec<SqlValue>,
+}
+
 impl Filter {
+    /// The statements of a search for `self`, newest update first.
+    pub fn search_sql(&self, dialect: Dialect) -> SearchSql {
+        let (clause, params) = self.to_sql(dialect);
+        // No clause at all for every ticket: a count then reads the smallest index.
+        let filter = if *self == Filter::True {
+            String::new()
+        } else {
+            format!(" WHERE {clause}")
+        };
+        let n = params.len();
+        let (limit, offset) = match dialect {
+            Dialect::Sqlite => (format!("?{}", n + 1), format!("?{}", n + 2)),
+            Dialect::Postgres => (format!("${}", n + 1), format!("${}", n + 2)),
+        };
+        SearchSql {
+            count: format!("SELECT COUNT(*) FROM tickets{filter}"),
+            page: format!(
+                "SELECT doc FROM tickets{filter} ORDER BY updated_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+            ),
+            params,
+        }
+    }
+
     /// The WHERE clause over `tickets` and its parameters.
     pub fn to_sql(&self, dialect: Dialect) -> (String, Vec<SqlValue>) {
         let mut params = Vec::new();
@@ -224,7 +285,34 @@ impl Filter {
             }
             Filter::And(parts) => join(parts, " AND ", d, params),
             Filter::Or(parts) => join(parts, " OR ", d, params),
+            Filter::Cmp {
+                field: Field::Words,
+                op,
+                value,
+            } => {
+                let SqlValue::Text(text) = value else {
+                    unreachable!("full text is matched with text, not {value:?}")
+                };
+                let words = super::full_text::query_words(text);
+                let all = if words.is_empty() {
+                    "1 = 1".to_owned()
+                } else {
+                    d.words_match(&words, params)
+                };
+                match op {
+                    Op::NotContains => format!("NOT ({all})"),
+                    _ => all,
+                }
+            }
             Filter::Cmp { field, op, value } => {
+                if let (Field::Contact, Op::Eq, SqlValue::Text(_)) = (field, op, value) {
+                    // From the contact's rows in their index to the tickets by id, rather than
+                    // from every ticket to its contacts.
+                    let p = push(d, params, value.clone());
+                    return format!(
+                        "id IN (SELECT ticket_id FROM ticket_contacts WHERE contact_id = {p})"
+                    );
+                }
                 if let Some((rows, compared)) = field.related(d) {
                     // "Is (not) X" means some (no) related row is X; "is (not) null" means it
                     // has no (some) related row at all.

@@ -1,18 +1,23 @@
 //! The embedded backend: one SQLite file (WAL), one writer at a time, readers in parallel.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
-use super::{Dialect, EmailRow, Filter, Kind, SearchPage, SqlValue, Storage, TicketRow, Tx};
+use super::{
+    Dialect, EmailRow, Filter, Kind, SearchDoc, SearchPage, SearchSql, SqlValue, Storage,
+    TicketRow, Tx,
+};
 use crate::error::{Result, ServerError};
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "server.sqlite3";
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE entities (
     kind TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -68,7 +73,51 @@ CREATE TABLE emails (
 );
 CREATE INDEX emails_due ON emails (status, due_at);
 CREATE INDEX emails_pending ON emails (contact_id, ticket_id, status);
-"#];
+"#,
+    // 2: every list and count of the REST API is read from an index, never from the ticket rows
+    // and their documents: the open list and state views come in update order from their index;
+    // the other filters count from theirs and sort only their own tickets. Only the first two
+    // carry `updated_at`, since every index holding it is rewritten by every update (a tracker
+    // moving 10,000 tickets).
+    //
+    // Full-text search: `search_docs` holds the words (already folded by `full_text`, so both
+    // backends index the same words) of each ticket's own fields and of each reply or note, of
+    // a ticket or a conversation. FTS5 indexes one document per owner, all of its words
+    // together, so that a search of several words is one lookup that FTS5 intersects;
+    // `search_owners` gives each owner its FTS5 rowid. Owners' documents are rebuilt when a
+    // write commits, once each.
+    r#"
+CREATE INDEX tickets_open_updated ON tickets (open, updated_at DESC, id DESC);
+CREATE INDEX tickets_state_updated ON tickets (state_id, updated_at DESC, id DESC);
+CREATE INDEX tickets_teammate ON tickets (assignee_teammate);
+CREATE INDEX tickets_team ON tickets (assignee_team);
+CREATE INDEX tickets_company ON tickets (company_id);
+CREATE INDEX tickets_type ON tickets (type_id);
+CREATE INDEX tickets_category ON tickets (category);
+CREATE INDEX tickets_brand ON tickets (brand_id);
+CREATE TABLE search_docs (
+    key TEXT PRIMARY KEY,
+    owner_id TEXT NOT NULL,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX search_docs_owner ON search_docs (owner_id);
+CREATE TABLE search_owners (
+    k INTEGER PRIMARY KEY,
+    owner_id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    body,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+"#,
+];
+
+/// The schema version that added full-text search: a database migrated past it from an older
+/// one has its existing tickets and parts indexed once.
+const FULL_TEXT_VERSION: usize = 2;
 
 pub struct SqliteStorage {
     path: std::path::PathBuf,
@@ -76,14 +125,34 @@ pub struct SqliteStorage {
     readers: Readers,
 }
 
-/// Read connections, at most [`MAX_READERS`]: each holds its own page cache, so a burst of
+/// How much the server may hold for SQLite: every connection's page cache is bounded, and so
+/// is the number of read connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Read connections at most; a burst of reads beyond them waits for one.
+    pub readers: usize,
+    /// Each connection's page cache, in KiB (the writer's and each reader's).
+    pub cache_kib: u32,
+}
+
+impl Default for SqliteOptions {
+    /// Four readers keep two cores busy with room for slow requests, and 8 MiB holds the hot
+    /// indexes of a 100,000-ticket workspace: at most 40 MiB of cache in all.
+    fn default() -> SqliteOptions {
+        SqliteOptions {
+            readers: 4,
+            cache_kib: 8 * 1024,
+        }
+    }
+}
+
+/// Read connections, at most `options.readers`: each holds its own page cache, so a burst of
 /// concurrent reads waits for one instead of opening as many connections as there are threads.
 struct Readers {
     idle: Mutex<(Vec<Connection>, usize)>,
     freed: std::sync::Condvar,
+    options: SqliteOptions,
 }
-
-const MAX_READERS: usize = 8;
 
 impl Readers {
     fn take(&self, path: &Path) -> Result<Connection> {
@@ -92,10 +161,10 @@ impl Readers {
             if let Some(conn) = pool.0.pop() {
                 return Ok(conn);
             }
-            if pool.1 < MAX_READERS {
+            if pool.1 < self.options.readers.max(1) {
                 pool.1 += 1;
                 drop(pool);
-                return connect(path).inspect_err(|_| {
+                return connect(path, self.options).inspect_err(|_| {
                     self.idle.lock().expect("reader pool").1 -= 1;
                 });
             }
@@ -121,31 +190,52 @@ impl SqliteStorage {
         SqliteStorage::open(&dir.join(DATABASE_FILE))
     }
 
+    /// Opens (creating if needed) the server database in `dir`, with `options`.
+    pub fn open_dir_with(dir: &Path, options: SqliteOptions) -> Result<SqliteStorage> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            ServerError::Storage(format!(
+                "cannot create the data folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        SqliteStorage::open_with(&dir.join(DATABASE_FILE), options)
+    }
+
     pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let mut conn = connect(path)?;
-        migrate(&mut conn)?;
-        Ok(SqliteStorage {
+        SqliteStorage::open_with(path, SqliteOptions::default())
+    }
+
+    pub fn open_with(path: &Path, options: SqliteOptions) -> Result<SqliteStorage> {
+        let mut conn = connect(path, options)?;
+        let from = migrate(&mut conn)?;
+        let storage = SqliteStorage {
             path: path.to_owned(),
             writer: Mutex::new(conn),
             readers: Readers {
                 idle: Mutex::new((Vec::new(), 0)),
                 freed: std::sync::Condvar::new(),
+                options,
             },
-        })
+        };
+        if from > 0 && from < FULL_TEXT_VERSION {
+            super::full_text::index_everything(&storage)?;
+        }
+        Ok(storage)
     }
 }
 
-fn connect(path: &Path) -> Result<Connection> {
+fn connect(path: &Path, options: SqliteOptions) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: an acknowledged push or a queued email must survive a power cut, not only a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "cache_size", -i64::from(options.cache_kib.max(64)))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+/// Brings the schema up to date; returns the version it was at.
+fn migrate(conn: &mut Connection) -> Result<usize> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let version = version as usize;
     if version > MIGRATIONS.len() {
@@ -160,7 +250,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
-    Ok(())
+    Ok(version)
 }
 
 impl Storage for SqliteStorage {
@@ -169,7 +259,7 @@ impl Storage for SqliteStorage {
         let result = conn
             .execute_batch("BEGIN")
             .map_err(ServerError::from)
-            .and_then(|()| f(&mut SqliteTx { conn: &conn }));
+            .and_then(|()| f(&mut SqliteTx::new(&conn)));
         // A read has nothing to keep; ending it releases the snapshot.
         let _ = conn.execute_batch("COMMIT");
         self.readers.give_back(conn);
@@ -183,7 +273,8 @@ impl Storage for SqliteStorage {
             conn.execute_batch("ROLLBACK")?;
         }
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        match f(&mut SqliteTx { conn: &conn }) {
+        let mut tx = SqliteTx::new(&conn);
+        match f(&mut tx).and_then(|()| tx.reindex_stale()) {
             Ok(()) => {
                 conn.execute_batch("COMMIT")?;
                 Ok(())
@@ -203,6 +294,47 @@ impl Storage for SqliteStorage {
 
 struct SqliteTx<'a> {
     conn: &'a Connection,
+    /// Owners whose search documents changed: their FTS5 documents are rebuilt on commit.
+    stale: BTreeSet<String>,
+}
+
+impl SqliteTx<'_> {
+    fn new(conn: &Connection) -> SqliteTx<'_> {
+        SqliteTx {
+            conn,
+            stale: BTreeSet::new(),
+        }
+    }
+
+    /// Rebuilds the FTS5 document of every owner whose words changed.
+    fn reindex_stale(&mut self) -> Result<()> {
+        for owner in std::mem::take(&mut self.stale) {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO search_owners (owner_id) VALUES (?1) ON CONFLICT DO NOTHING",
+                )?
+                .execute([&owner])?;
+            let k: i64 = self
+                .conn
+                .prepare_cached("SELECT k FROM search_owners WHERE owner_id = ?1")?
+                .query_row([&owner], |r| r.get(0))?;
+            self.conn
+                .prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
+                .execute([k])?;
+            let body: Option<String> = self
+                .conn
+                .prepare_cached(
+                    "SELECT group_concat(body, ' ') FROM search_docs WHERE owner_id = ?1",
+                )?
+                .query_row([&owner], |r| r.get(0))?;
+            if let Some(body) = body {
+                self.conn
+                    .prepare_cached("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)")?
+                    .execute(params![k, body])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl ToSql for SqlValue {
@@ -311,39 +443,75 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn put_ticket(&mut self, t: &TicketRow) -> Result<()> {
-        self.conn
+        let columns: [(&str, Value); 14] = [
+            ("number", t.number.into()),
+            ("type_id", t.type_id.clone().into()),
+            ("category", t.category.clone().into()),
+            ("state_id", t.state_id.clone().into()),
+            ("open", i64::from(t.open).into()),
+            ("assignee_teammate", t.assignee_teammate.clone().into()),
+            ("assignee_team", t.assignee_team.clone().into()),
+            ("company_id", t.company_id.clone().into()),
+            ("brand_id", t.brand_id.clone().into()),
+            ("shared", i64::from(t.shared).into()),
+            ("tracker_id", t.tracker_id.clone().into()),
+            ("created_at", t.created_at.into()),
+            ("updated_at", t.updated_at.into()),
+            ("title", t.title.clone().into()),
+        ];
+        let stored: Option<Vec<Value>> = self
+            .conn
             .prepare_cached(
-                "INSERT INTO tickets (id, number, type_id, category, state_id, open,
-                    assignee_teammate, assignee_team, company_id, brand_id, shared, tracker_id,
-                    created_at, updated_at, title, doc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT (id) DO UPDATE SET number = excluded.number,
-                    type_id = excluded.type_id, category = excluded.category,
-                    state_id = excluded.state_id, open = excluded.open,
-                    assignee_teammate = excluded.assignee_teammate,
-                    assignee_team = excluded.assignee_team, company_id = excluded.company_id,
-                    brand_id = excluded.brand_id, shared = excluded.shared,
-                    tracker_id = excluded.tracker_id, created_at = excluded.created_at,
-                    updated_at = excluded.updated_at, title = excluded.title, doc = excluded.doc",
+                "SELECT number, type_id, category, state_id, open, assignee_teammate,
+                    assignee_team, company_id, brand_id, shared, tracker_id, created_at,
+                    updated_at, title
+                 FROM tickets WHERE id = ?1",
             )?
-            .execute(params![
-                t.id,
-                t.number,
-                t.type_id,
-                t.category,
-                t.state_id,
-                t.open,
-                t.assignee_teammate,
-                t.assignee_team,
-                t.company_id,
-                t.brand_id,
-                t.shared,
-                t.tracker_id,
-                t.created_at,
-                t.updated_at,
-                t.title,
-                t.doc
-            ])?;
+            .query_row([&t.id], |r| (0..14).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?;
+        match stored {
+            None => {
+                let mut values: Vec<Value> = vec![t.id.clone().into()];
+                values.extend(columns.iter().map(|(_, v)| v.clone()));
+                values.push(t.doc.clone().into());
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO tickets (id, number, type_id, category, state_id, open,
+                            assignee_teammate, assignee_team, company_id, brand_id, shared,
+                            tracker_id, created_at, updated_at, title, doc)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                            ?15, ?16)",
+                    )?
+                    .execute(rusqlite::params_from_iter(values))?;
+            }
+            Some(stored) => {
+                // Only the columns that changed are set: SQLite rewrites an index entry for
+                // every index over a column an UPDATE sets, changed or not, and a tracker
+                // moving 10,000 tickets changes only their state and update time.
+                let mut set = Vec::new();
+                let mut values = Vec::new();
+                for ((name, new), old) in columns.iter().zip(stored) {
+                    if *new != old {
+                        values.push(new.clone());
+                        set.push(format!("{name} = ?{}", values.len()));
+                    }
+                }
+                values.push(t.doc.clone().into());
+                set.push(format!("doc = ?{}", values.len()));
+                values.push(t.id.clone().into());
+                let sql = format!(
+                    "UPDATE tickets SET {} WHERE id = ?{}",
+                    set.join(", "),
+                    values.len()
+                );
+                self.conn
+                    .prepare_cached(&sql)?
+                    .execute(rusqlite::params_from_iter(values))?;
+            }
+        }
+        if t.text.is_some() {
+            self.put_search_docs(&SearchDoc::of_tickets(std::slice::from_ref(t)))?;
+        }
         let Some(contacts) = &t.contacts else {
             return Ok(());
         };
@@ -405,25 +573,53 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn search_tickets(&mut self, filter: &Filter, offset: i64, limit: i64) -> Result<SearchPage> {
-        let (clause, mut values) = filter.to_sql(Dialect::Sqlite);
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT COUNT(*) FROM tickets WHERE {clause}"),
-            rusqlite::params_from_iter(values.iter()),
-            |r| r.get(0),
-        )?;
-        let n = values.len();
-        values.push(SqlValue::Int(limit));
-        values.push(SqlValue::Int(offset));
-        let sql = format!(
-            "SELECT doc FROM tickets WHERE {clause} ORDER BY updated_at DESC, id DESC LIMIT ?{} OFFSET ?{}",
-            n + 1,
-            n + 2
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
+        let SearchSql {
+            count,
+            page,
+            mut params,
+        } = filter.search_sql(Dialect::Sqlite);
+        let total: i64 =
+            self.conn
+                .query_row(&count, rusqlite::params_from_iter(params.iter()), |r| {
+                    r.get(0)
+                })?;
+        params.push(SqlValue::Int(limit));
+        params.push(SqlValue::Int(offset));
+        let mut stmt = self.conn.prepare(&page)?;
         let docs = stmt
-            .query_map(rusqlite::params_from_iter(values.iter()), |r| r.get(0))?
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(SearchPage { docs, total })
+    }
+
+    fn put_search_docs(&mut self, docs: &[SearchDoc]) -> Result<()> {
+        for d in docs {
+            let changed = if d.text.is_empty() {
+                self.conn
+                    .prepare_cached("DELETE FROM search_docs WHERE key = ?1")?
+                    .execute([&d.key])?
+            } else {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO search_docs (key, owner_id, body) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (key) DO UPDATE SET body = excluded.body
+                         WHERE body <> excluded.body",
+                    )?
+                    .execute([&d.key, &d.owner, &d.text])?
+            };
+            if changed > 0 {
+                self.stale.insert(d.owner.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn owners_matching(&mut self, word: &str) -> Result<Vec<String>> {
+        self.strings(
+            "SELECT owner_id FROM search_owners WHERE k IN
+                (SELECT rowid FROM search_fts WHERE search_fts MATCH ?1)",
+            &[&format!("\"{word}\"*")],
+        )
     }
 
     fn append_part(&mut self, owner: &str, id: &str, doc: &str) -> Result<()> {
@@ -569,7 +765,48 @@ mod tests {
             reader.join().unwrap();
         }
         let most = most.load(Ordering::SeqCst);
-        assert!((2..=MAX_READERS).contains(&most), "{most} reads at once");
-        assert!(storage.readers.idle.lock().unwrap().1 <= MAX_READERS);
+        let bound = SqliteOptions::default().readers;
+        assert!((2..=bound).contains(&most), "{most} reads at once");
+        assert!(storage.readers.idle.lock().unwrap().1 <= bound);
+    }
+
+    #[test]
+    fn readers_and_page_caches_follow_the_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteOptions {
+            readers: 2,
+            cache_kib: 2048,
+        };
+        let storage = Arc::new(SqliteStorage::open_dir_with(dir.path(), options).unwrap());
+        let inside = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let readers: Vec<_> = (0..12)
+            .map(|_| {
+                let (storage, inside, most) = (storage.clone(), inside.clone(), most.clone());
+                std::thread::spawn(move || {
+                    storage
+                        .read(&mut |_| {
+                            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            Ok(())
+                        })
+                        .unwrap();
+                })
+            })
+            .collect();
+        for reader in readers {
+            reader.join().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        let cache = |conn: &Connection| -> i64 {
+            conn.pragma_query_value(None, "cache_size", |r| r.get(0))
+                .unwrap()
+        };
+        let reader = storage.readers.take(&storage.path).unwrap();
+        assert_eq!(cache(&reader), -2048, "KiB");
+        storage.readers.give_back(reader);
+        assert_eq!(cache(&storage.writer.lock().unwrap()), -2048);
     }
 }

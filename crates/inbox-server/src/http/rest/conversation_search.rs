@@ -19,8 +19,9 @@ use crate::error::{Result, ServerError};
 use crate::http::extract::Body;
 use crate::http::openapi::{type_tag, Internal, JsonBody, TeammateAuth};
 use crate::http::{AppState, Teammate};
-use crate::storage::Kind;
+use crate::storage::{full_text, Kind};
 use crate::workspace::Db;
+use std::collections::{HashMap, HashSet};
 
 /// What values a field takes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,6 +33,9 @@ enum FieldKind {
     Time,
     /// One of a few words (`state`, `channel_initiated`).
     Word(&'static [&'static str]),
+    /// Words looked up in the full-text index: each begins a word of the subject or of a reply
+    /// or note, accents ignored.
+    FullText,
 }
 
 const STATES: &[&str] = &["open", "closed", "snoozed"];
@@ -53,6 +57,7 @@ const FIELDS: &[(&str, FieldKind, bool)] = &[
     ("source.subject", FieldKind::Text, false),
     ("source.body", FieldKind::Text, false),
     ("snoozed_until", FieldKind::Time, true),
+    ("full_text", FieldKind::FullText, false),
 ];
 
 /// Operators and the field kinds they apply to; text ones ignore case.
@@ -65,8 +70,8 @@ const OPERATORS: &[(&str, &[&str])] = &[
     (">", &["time"]),
     ("<=", &["time"]),
     (">=", &["time"]),
-    ("~", &["text"]),
-    ("!~", &["text"]),
+    ("~", &["text", "full_text"]),
+    ("!~", &["text", "full_text"]),
     ("^", &["text"]),
     ("$", &["text"]),
 ];
@@ -79,6 +84,7 @@ impl FieldKind {
             FieldKind::Boolean => "boolean",
             FieldKind::Time => "time",
             FieldKind::Word(_) => "word",
+            FieldKind::FullText => "full_text",
         }
     }
 }
@@ -226,6 +232,12 @@ fn scalar(
         };
     }
     Ok(Some(match kind {
+        FieldKind::FullText => Scalar::Text(
+            value
+                .as_str()
+                .ok_or_else(|| invalid_value(name, "a string", value))?
+                .to_owned(),
+        ),
         FieldKind::Text => Scalar::Text(
             value
                 .as_str()
@@ -278,7 +290,45 @@ struct Subject<'a> {
     conversation: &'a Conversation,
     /// The first message's text, when the query asks for `source.body`.
     first_message: Option<String>,
+    /// The subject's words, when the query searches the full text.
+    subject_words: Vec<String>,
+    found: &'a FullTextHits,
     now: i64,
+}
+
+/// For each word of the query's `full_text` values, the tickets and conversations with a
+/// reply or note holding a word it begins.
+type FullTextHits = HashMap<String, HashSet<String>>;
+
+fn full_text_values<'q>(query: &'q Query, out: &mut Vec<&'q str>) {
+    match query {
+        Query::All(parts) | Query::Any(parts) => {
+            parts.iter().for_each(|p| full_text_values(p, out))
+        }
+        Query::Condition {
+            field: "full_text",
+            values,
+            ..
+        } => out.extend(values.iter().filter_map(|v| match v {
+            Some(Scalar::Text(t)) => Some(t.as_str()),
+            _ => None,
+        })),
+        Query::Condition { .. } => {}
+    }
+}
+
+/// Looks up every word of the query's `full_text` values in the index, once.
+fn full_text_hits(db: &Db, query: &Query) -> Result<FullTextHits> {
+    let mut values = Vec::new();
+    full_text_values(query, &mut values);
+    let mut hits = FullTextHits::new();
+    for word in values.iter().flat_map(|v| full_text::query_words(v)) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = hits.entry(word) {
+            let owners = db.tx().owners_matching(entry.key())?;
+            entry.insert(owners.into_iter().collect());
+        }
+    }
+    Ok(hits)
 }
 
 impl Subject<'_> {
@@ -318,10 +368,35 @@ impl Subject<'_> {
         }
     }
 
+    /// Whether every word of `text` begins a word of the subject or of a reply or note.
+    fn has_words(&self, text: &str) -> bool {
+        let id = self.conversation.id.to_string();
+        full_text::query_words(text).iter().all(|word| {
+            self.found
+                .get(word)
+                .is_some_and(|owners| owners.contains(&id))
+                || self
+                    .subject_words
+                    .iter()
+                    .any(|w| w.starts_with(word.as_str()))
+        })
+    }
+
     fn matches(&self, query: &Query) -> bool {
         match query {
             Query::All(parts) => parts.iter().all(|p| self.matches(p)),
             Query::Any(parts) => parts.iter().any(|p| self.matches(p)),
+            Query::Condition {
+                field: "full_text",
+                operator,
+                values,
+            } => values.iter().all(|v| {
+                let text = match v {
+                    Some(Scalar::Text(t)) => t.as_str(),
+                    _ => "",
+                };
+                self.has_words(text) == (*operator == "~")
+            }),
             Query::Condition {
                 field,
                 operator,
@@ -441,6 +516,8 @@ pub async fn search(
 fn find(db: &Db, query: &Query, page: Page) -> Result<ConversationSearchList> {
     let now = crate::authority::now();
     let needs_body = mentions(query, "source.body");
+    let needs_words = mentions(query, "full_text");
+    let hits = full_text_hits(db, query)?;
     let mut found: Vec<Conversation> = Vec::new();
     for conversation in db.all::<Conversation>(Kind::Conversation)? {
         let first_message = if needs_body {
@@ -453,9 +530,19 @@ fn find(db: &Db, query: &Query, page: Page) -> Result<ConversationSearchList> {
         } else {
             None
         };
+        let subject_words = if needs_words {
+            full_text::words(&conversation.subject)
+                .split(' ')
+                .map(str::to_owned)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let subject = Subject {
             conversation: &conversation,
             first_message,
+            subject_words,
+            found: &hits,
             now,
         };
         if subject.matches(query) {
@@ -539,7 +626,7 @@ fn query_schema(depth: usize) -> Value {
         "additionalProperties": false,
     }));
     json!({
-        "description": "A condition `field operator value` (text ignores case: ~ contains, !~ does not contain, ^ starts with, $ ends with; < > <= >= compare Unix seconds; IN and NIN take an array), or an AND/OR group nested at most 4 levels deep with at most 100 conditions in all.",
+        "description": "A condition `field operator value` (text ignores case: ~ contains, !~ does not contain, ^ starts with, $ ends with; `full_text` ~ words finds conversations with words beginning with each of them in their subject, replies or notes, accents ignored; < > <= >= compare Unix seconds; IN and NIN take an array), or an AND/OR group nested at most 4 levels deep with at most 100 conditions in all.",
         "anyOf": variants,
     })
 }
@@ -556,6 +643,10 @@ fn value_schema(kind: FieldKind, nullable: bool) -> Value {
             json!({ "type": "integer", "minimum": -MAX_SECONDS, "maximum": MAX_SECONDS })
         }
         FieldKind::Word(words) => json!({ "type": "string", "enum": words }),
+        FieldKind::FullText => json!({
+            "type": "string",
+            "description": "Words: each begins a word of the subject, a reply or a note (case and accents ignored).",
+        }),
     };
     if nullable {
         json!({ "anyOf": [value, { "type": "null" }] })

@@ -13,6 +13,8 @@ mod emails;
 mod people;
 mod resource;
 pub(crate) use resource::Catalog;
+#[cfg(test)]
+mod query_plans;
 mod search;
 pub use search::translate as translate_search;
 mod settings;

@@ -236,6 +236,9 @@ enum Kind {
     Category,
     /// A state id, or a state category standing for every state of it.
     State,
+    /// Words looked up in the full-text index (title, description, attribute values, replies
+    /// and notes): each word of the value begins some word of the ticket's, accents ignored.
+    Words,
 }
 
 /// The searchable fields: (API name, column, kind, may be null).
@@ -269,6 +272,7 @@ const FIELDS: &[(&str, Field, Kind, bool)] = &[
     ),
     ("snoozed_until", Field::SnoozedUntil, Kind::Time, true),
     ("teammate_ids", Field::Participant, Kind::Id, false),
+    ("full_text", Field::Words, Kind::Words, false),
 ];
 
 /// Intercom's prefix for a ticket type's own attributes: `ticket_attribute.{id}`.
@@ -284,6 +288,7 @@ const EVERY_KIND: &[Kind] = &[
     Kind::Time,
     Kind::Category,
     Kind::State,
+    Kind::Words,
 ];
 const LISTABLE: &[Kind] = &[
     Kind::Text,
@@ -299,17 +304,28 @@ const ORDERED: &[Kind] = &[Kind::Integer, Kind::Decimal, Kind::Date, Kind::Time]
 /// Operators by the field kinds they apply to. `<`/`>` are strict, `<=`/`>=` inclusive; `IN`
 /// and `NIN` take an array and stand for `=` OR … and `!=` AND …; the text operators ignore
 /// case.
+const COMPARABLE: &[Kind] = &[
+    Kind::Text,
+    Kind::Id,
+    Kind::Integer,
+    Kind::Decimal,
+    Kind::Boolean,
+    Kind::Date,
+    Kind::Time,
+    Kind::Category,
+    Kind::State,
+];
 const OPERATORS: &[(&str, &[Kind])] = &[
-    ("=", EVERY_KIND),
-    ("!=", EVERY_KIND),
+    ("=", COMPARABLE),
+    ("!=", COMPARABLE),
     ("IN", LISTABLE),
     ("NIN", LISTABLE),
     ("<", ORDERED),
     (">", ORDERED),
     ("<=", ORDERED),
     (">=", ORDERED),
-    ("~", &[Kind::Text]),
-    ("!~", &[Kind::Text]),
+    ("~", &[Kind::Text, Kind::Words]),
+    ("!~", &[Kind::Text, Kind::Words]),
     ("^", &[Kind::Text]),
     ("$", &[Kind::Text]),
 ];
@@ -391,6 +407,10 @@ fn value_schema(kind: Kind) -> Value {
     let whole = |digits: usize| json!({ "type": "string", "pattern": format!("^\\s*[+-]?[0-9]{{1,{digits}}}\\s*$") });
     match kind {
         Kind::Text => json!({ "type": "string" }),
+        Kind::Words => json!({
+            "type": "string",
+            "description": "Words: each begins a word of the ticket's title, description, attribute values, replies or notes (case and accents ignored).",
+        }),
         Kind::Id => json!({
             "type": "string",
             "pattern": format!("^\\s*{}\\s*$", &ULID_PATTERN[1..ULID_PATTERN.len() - 1]),
@@ -480,7 +500,7 @@ fn search_condition() -> RefOr<Schema> {
         }
     }
     let schema = json!({
-        "description": "A condition: `field operator value`, ignoring case for text (~ contains, !~ does not contain, ^ starts with, $ ends with); < > <= >= are for numbers and times, IN and NIN take an array. Only the assignees, contacts, company, tracker and snoozed_until may be null, with = or !=. A ticket type's own attribute is searchable too, as `ticket_attribute.{key}` compared as its data type (dates by Unix time or YYYY-MM-DD), though this schema cannot list the keys a workspace has (400 `unknown_search_field` for a key no type has).",
+        "description": "A condition: `field operator value`, ignoring case for text (~ contains, !~ does not contain, ^ starts with, $ ends with); `full_text` ~ words finds tickets with words beginning with each of them in their title, description, attribute values, replies or notes (accents ignored), !~ the others; < > <= >= are for numbers and times, IN and NIN take an array. Only the assignees, contacts, company, tracker and snoozed_until may be null, with = or !=. A ticket type's own attribute is searchable too, as `ticket_attribute.{key}` compared as its data type (dates by Unix time or YYYY-MM-DD), though this schema cannot list the keys a workspace has (400 `unknown_search_field` for a key no type has).",
         "anyOf": variants,
     });
     serde_json::from_value::<Schema>(schema)
@@ -728,7 +748,7 @@ fn compare(
             .ok_or_else(|| invalid_value(name, expected, value))
     };
     Ok(match kind {
-        Kind::Text => cmp(field, op, SqlValue::Text(text("text")?.to_owned())),
+        Kind::Text | Kind::Words => cmp(field, op, SqlValue::Text(text("text")?.to_owned())),
         Kind::Id => {
             let id = text("an id")?;
             let id = ulid::Ulid::from_string(id)
