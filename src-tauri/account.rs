@@ -50,7 +50,7 @@ pub fn session_of<R: Runtime>(app: &AppHandle<R>) -> Session {
     session(&tauri::Manager::state::<AppState>(app))
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_session(state: State<'_, AppState>) -> Session {
     session(&state)

@@ -106,7 +106,7 @@ pub struct Workspace {
     ticket_types: Vec<TicketType>,
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_workspace(state: State<'_, AppState>) -> CommandResult<Workspace> {
     state.read(|store| {
@@ -121,19 +121,19 @@ pub fn get_workspace(state: State<'_, AppState>) -> CommandResult<Workspace> {
     })
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_view_counts(state: State<'_, AppState>) -> CommandResult<ViewCounts> {
     state.read(|store| store.view_counts())
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn list_tickets(state: State<'_, AppState>, query: InboxQuery) -> CommandResult<InboxPage> {
     state.read(|store| store.list_tickets(&query))
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<TicketDetail> {
     let id: TicketId = id.parse()?;
@@ -142,7 +142,7 @@ pub fn get_ticket(state: State<'_, AppState>, id: String) -> CommandResult<Ticke
 
 /// A shared ticket exactly as its customer sees it in the Messenger ("See as customer"); a
 /// `not_shared` error for a ticket no customer sees.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_customer_ticket(
     state: State<'_, AppState>,
@@ -181,7 +181,7 @@ pub struct Applied {
 }
 
 /// Applies a mutation as the signed-in teammate, now.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn apply_mutation<R: Runtime>(
     app: AppHandle<R>,
@@ -206,7 +206,7 @@ pub fn apply_mutation<R: Runtime>(
 
 /// Applies one change to each of many tickets, as the signed-in teammate, now: each is its own
 /// intent for the server, and a refused one is reported without holding back the others.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn apply_bulk<R: Runtime>(
     app: AppHandle<R>,
@@ -225,7 +225,7 @@ pub fn apply_bulk<R: Runtime>(
 
 /// The teammate is looking at `id`: it counts as read, if it was not already. Returns
 /// whether it was unread (its row and the unread counts then change).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn read_ticket<R: Runtime>(
     app: AppHandle<R>,
@@ -243,7 +243,7 @@ pub fn read_ticket<R: Runtime>(
 }
 
 /// Tickets by title or number, for pickers such as "link to a tracker".
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn find_tickets(
     state: State<'_, AppState>,
@@ -254,7 +254,7 @@ pub fn find_tickets(
 }
 
 /// A conversation with its messages, notes and events, its assignee and its tickets.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_conversation(
     state: State<'_, AppState>,
@@ -266,7 +266,7 @@ pub fn get_conversation(
 
 /// The teammate opened a conversation: it counts as read, and so does its linked shared
 /// ticket (R11). Returns whether it was unread (its row and the unread counts then change).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn read_conversation<R: Runtime>(
     app: AppHandle<R>,
@@ -294,7 +294,7 @@ pub fn read_conversation<R: Runtime>(
 
 /// One page of a view's conversations (open, snoozed, closed or all), most recent activity
 /// first, with their unread marks and tickets.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn list_conversations(
     state: State<'_, AppState>,
@@ -305,14 +305,14 @@ pub fn list_conversations(
 
 /// One page of a view's tickets and conversations together (open, closed or all), most recent
 /// activity first, each row as its own list shows it, with how many of each the view holds.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn list_queue(state: State<'_, AppState>, query: QueueQuery) -> CommandResult<QueuePage> {
     state.read(|store| store.list_queue(&query, crate::startup::now_millis()))
 }
 
 /// Open conversations per view of the sidebar, and my unread ones.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_conversation_counts(state: State<'_, AppState>) -> CommandResult<ConversationCounts> {
     state.read(|store| store.conversation_counts(crate::startup::now_millis()))
@@ -377,7 +377,7 @@ pub async fn commit_local<R: Runtime>(app: AppHandle<R>) {
 
 /// Takes back an action while it is held: it leaves the screen and never goes out. Answers the
 /// mutations taken back (a reply's text goes back to its draft).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn undo<R: Runtime>(
     app: AppHandle<R>,
@@ -392,20 +392,20 @@ pub fn undo<R: Runtime>(
 }
 
 /// The changes the server refused, with their reasons and content.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn list_sync_issues(state: State<'_, AppState>) -> CommandResult<Vec<SyncIssue>> {
     Ok(state.store().sync_issues()?)
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn dismiss_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<()> {
     Ok(state.store().dismiss_sync_issue(seq)?)
 }
 
 /// Tries a refused change again, as a new change (the rules decide again, locally first).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn resend_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<()> {
     let mut store = state.store();
@@ -424,13 +424,13 @@ pub fn resend_sync_issue(state: State<'_, AppState>, seq: u64) -> CommandResult<
 }
 
 /// Whether alerts (assigned to me, a customer's reply, a mention…) show as desktop notifications.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_desktop_notifications(state: State<'_, AppState>) -> CommandResult<bool> {
     Ok(state.store().desktop_notifications()?)
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn set_desktop_notifications(state: State<'_, AppState>, on: bool) -> CommandResult<bool> {
     let store = state.store();
@@ -439,7 +439,7 @@ pub fn set_desktop_notifications(state: State<'_, AppState>, on: bool) -> Comman
 }
 
 /// Works offline on purpose, or goes back online; remembered until the teammate goes online.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn set_work_offline(
     state: State<'_, AppState>,
@@ -454,7 +454,7 @@ pub fn set_work_offline(
 }
 
 /// Where syncing stands, or None for a local workspace that syncs with no server.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_sync_status(state: State<'_, AppState>) -> Option<SyncStatus> {
     state.sync().as_ref().map(SyncHandle::status)
@@ -465,7 +465,7 @@ pub fn new_ulid() -> ulid::Ulid {
 }
 
 /// What `mutation` would send each customer, before the teammate commits to it.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn preview_mutation(state: State<'_, AppState>, mutation: Mutation) -> CommandResult<Preview> {
     let store = state.store();
@@ -474,7 +474,7 @@ pub fn preview_mutation(state: State<'_, AppState>, mutation: Mutation) -> Comma
 }
 
 /// What a bulk action would send customers, all tickets together, and which would refuse it.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn preview_bulk(
     state: State<'_, AppState>,
@@ -485,7 +485,7 @@ pub fn preview_bulk(
     Ok(store.preview_bulk(&mutations, actor, crate::startup::now_millis())?)
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_notification_settings(
     state: State<'_, AppState>,
@@ -494,7 +494,7 @@ pub fn get_notification_settings(
 }
 
 /// Sets the reply-email delay, in milliseconds (0 to 24 hours).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn set_reply_email_delay(
     state: State<'_, AppState>,

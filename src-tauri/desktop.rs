@@ -103,7 +103,7 @@ mod tests {
 
 /// Opens a link of a message in the teammate's browser (or mail app): only `http`, `https` and
 /// `mailto` links, as the rich-text renderer makes them; the window itself never navigates.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn open_link(url: String) -> crate::error::CommandResult<()> {
     if !inbox_core::rich_text::is_safe_url(&url) || url.chars().any(char::is_control) {

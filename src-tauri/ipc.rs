@@ -12,10 +12,6 @@ use crate::events::{
 use crate::{account, attachments, commands, macros, profiles, search, settings, webhooks};
 
 /// The commands and events, for the app's invoke handler and for the bindings.
-///
-/// Every command that touches the store is `#[tauri::command(async)]` (or an `async fn`): it
-/// runs on the async runtime's threads, never on the main thread, whose event loop would
-/// otherwise wait on SQLite or on the sync task's hold of the store.
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![

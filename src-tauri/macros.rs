@@ -17,7 +17,7 @@ pub struct Macros {
     placeholders: Vec<String>,
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn list_macros(state: State<'_, AppState>) -> CommandResult<Macros> {
     Ok(Macros {
@@ -31,7 +31,7 @@ pub fn list_macros(state: State<'_, AppState>) -> CommandResult<Macros> {
 
 /// A macro with its placeholders filled in for a reply to the ticket or the conversation
 /// (one of the two), its notes too.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn render_macro(
     state: State<'_, AppState>,

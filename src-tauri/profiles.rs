@@ -7,7 +7,7 @@ use crate::commands::AppState;
 use crate::error::CommandResult;
 
 /// Contacts and companies whose name or email contains `text` (at most 100 of each).
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn list_directory(
     state: State<'_, AppState>,
@@ -16,7 +16,7 @@ pub fn list_directory(
     state.read(|store| store.directory(&text, 100))
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_contact_profile(
     state: State<'_, AppState>,
@@ -26,7 +26,7 @@ pub fn get_contact_profile(
     state.read(|store| store.contact_profile(id))
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn get_company_profile(
     state: State<'_, AppState>,

@@ -8,7 +8,7 @@ use crate::commands::AppState;
 use crate::error::CommandResult;
 
 /// One page of the tickets of a view matching what the teammate typed, best first.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn search_tickets(state: State<'_, AppState>, query: SearchQuery) -> CommandResult<SearchPage> {
     // The index is the writer's to keep: brought up to date first unless the writer is busy
@@ -21,7 +21,7 @@ pub fn search_tickets(state: State<'_, AppState>, query: SearchQuery) -> Command
 
 /// One page of the conversations of a list whose subject, messages or notes match what the
 /// teammate typed, best first.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
 pub fn search_conversations(
     state: State<'_, AppState>,
