@@ -94,16 +94,7 @@ async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messeng
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(files.len(), 1);
-    let record: inbox_core::Attachment = storage
-        .reading(|tx| {
-            tx.get(
-                inbox_server::storage::Kind::Attachment,
-                &files[0].to_string(),
-            )
-        })
-        .unwrap()
-        .map(|d| serde_json::from_str(&d).unwrap())
-        .unwrap();
+    let record = server_file(&storage, files[0]);
     assert_eq!(record.name, "printer-error.png");
     assert_eq!(record.content_type, "image/png");
     let blob = dir
@@ -199,16 +190,7 @@ async fn a_reply_carries_a_screenshot_to_the_server_the_timeline_and_the_messeng
         theirs.author,
         inbox_core::Author::Contact(ticket.contacts[0])
     );
-    let log: inbox_core::Attachment = storage
-        .reading(|tx| {
-            tx.get(
-                inbox_server::storage::Kind::Attachment,
-                &theirs.attachments[0].to_string(),
-            )
-        })
-        .unwrap()
-        .map(|d| serde_json::from_str(&d).unwrap())
-        .unwrap();
+    let log = server_file(&storage, theirs.attachments[0]);
     assert_eq!(
         (log.name.as_str(), log.content_type.as_str()),
         ("printer.log", "application/octet-stream")
@@ -280,6 +262,18 @@ async fn a_workspace_of_its_own_refuses_files_with_the_reason() {
     );
     app.screenshot("attachments-local");
     app.close().await;
+}
+
+/// The server's record of the file `id`.
+fn server_file(
+    storage: &inbox_server::storage::SharedStorage,
+    id: inbox_core::AttachmentId,
+) -> inbox_core::Attachment {
+    let doc = storage
+        .reading(|tx| tx.get(inbox_server::storage::Kind::Attachment, &id.to_string()))
+        .unwrap()
+        .expect("the file's record on the server");
+    serde_json::from_str(&doc).unwrap()
 }
 
 /// The reply named `body` on the server's copy of `ticket`, if it got there.
@@ -382,16 +376,7 @@ async fn a_file_attached_offline_shows_at_once_and_reaches_the_server_with_its_r
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(part.attachments.len(), 1);
-    let record: inbox_core::Attachment = storage
-        .reading(|tx| {
-            tx.get(
-                inbox_server::storage::Kind::Attachment,
-                &part.attachments[0].to_string(),
-            )
-        })
-        .unwrap()
-        .map(|d| serde_json::from_str(&d).unwrap())
-        .expect("the file's record on the server");
+    let record = server_file(&storage, part.attachments[0]);
     assert_eq!(
         (record.name.as_str(), record.size),
         ("offline-screen.png", shot.len() as u64)

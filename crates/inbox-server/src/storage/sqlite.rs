@@ -739,13 +739,11 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    #[test]
-    fn concurrent_reads_share_a_bounded_pool_of_connections() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Arc::new(SqliteStorage::open_dir(dir.path()).unwrap());
+    /// How many of `n` reads, each taking a while, ran at once at most.
+    fn most_reads_at_once(storage: &Arc<SqliteStorage>, n: usize) -> usize {
         let inside = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
-        let readers: Vec<_> = (0..40)
+        let readers: Vec<_> = (0..n)
             .map(|_| {
                 let (storage, inside, most) = (storage.clone(), inside.clone(), most.clone());
                 std::thread::spawn(move || {
@@ -764,7 +762,14 @@ mod tests {
         for reader in readers {
             reader.join().unwrap();
         }
-        let most = most.load(Ordering::SeqCst);
+        most.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn concurrent_reads_share_a_bounded_pool_of_connections() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Arc::new(SqliteStorage::open_dir(dir.path()).unwrap());
+        let most = most_reads_at_once(&storage, 40);
         let bound = SqliteOptions::default().readers;
         assert!((2..=bound).contains(&most), "{most} reads at once");
         assert!(storage.readers.idle.lock().unwrap().1 <= bound);
@@ -778,28 +783,8 @@ mod tests {
             cache_kib: 2048,
         };
         let storage = Arc::new(SqliteStorage::open_dir_with(dir.path(), options).unwrap());
-        let inside = Arc::new(AtomicUsize::new(0));
-        let most = Arc::new(AtomicUsize::new(0));
-        let readers: Vec<_> = (0..12)
-            .map(|_| {
-                let (storage, inside, most) = (storage.clone(), inside.clone(), most.clone());
-                std::thread::spawn(move || {
-                    storage
-                        .read(&mut |_| {
-                            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
-                            most.fetch_max(now, Ordering::SeqCst);
-                            std::thread::sleep(std::time::Duration::from_millis(20));
-                            inside.fetch_sub(1, Ordering::SeqCst);
-                            Ok(())
-                        })
-                        .unwrap();
-                })
-            })
-            .collect();
-        for reader in readers {
-            reader.join().unwrap();
-        }
-        assert_eq!(most.load(Ordering::SeqCst), 2);
+        let most = most_reads_at_once(&storage, 12);
+        assert_eq!(most, 2);
         let cache = |conn: &Connection| -> i64 {
             conn.pragma_query_value(None, "cache_size", |r| r.get(0))
                 .unwrap()
